@@ -1,0 +1,45 @@
+# siogen's build and test entry points. `make test` is the one command CI runs
+# (.ci/run): on a fresh machine it installs everything the tests need, then
+# runs lint, every test with the race detector, and short fuzz runs.
+
+GO       ?= go
+FUZZTIME ?= 10s
+# Packages and fuzz targets run briefly by `make fuzz`: "package:Target".
+FUZZ_TARGETS := \
+	./runtime/engineio:FuzzDecodePayload \
+	./runtime/engineio:FuzzServerPacket
+
+.PHONY: test deps lint unit fuzz demo bench
+
+test: deps lint unit fuzz
+
+# deps installs the JavaScript peers pinned by package-lock.json (and, as the
+# project grows, redis-server and chromium from apt) when they are missing.
+deps:
+	@command -v node >/dev/null || { echo "node is required (https://nodejs.org)"; exit 1; }
+	@if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.siogen-lock; then \
+		npm ci --no-audit --no-fund && cp package-lock.json node_modules/.siogen-lock; \
+	fi
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	done
+
+# demo runs the main job: today the conformance server (Engine.IO echo);
+# the chat example takes its place once it lands.
+demo:
+	$(GO) run ./examples/conformance -addr 127.0.0.1:3000
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/...

@@ -1,0 +1,310 @@
+package engineio
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Transport names, as in the "transport" query parameter.
+const (
+	TransportPolling   = "polling"
+	TransportWebsocket = "websocket"
+)
+
+// Conn is one Engine.IO connection: a session on a [Server], or a connection
+// made by [Dial]. It carries text and binary messages in both directions and
+// hides the transports, heartbeats and upgrades underneath.
+//
+// Concurrency: Send, SendMessage, Close and the accessors are safe for
+// concurrent use; Receive is meant for one goroutine (the connection's
+// reader) but is safe to call from several. Outgoing messages go through a
+// bounded queue drained by exactly one writer at a time (the websocket writer
+// goroutine, or the pending polling request), so Send never blocks on the
+// network. Incoming messages wait in a small bounded queue until Receive
+// takes them; when it is full the transport stops reading (backpressure), so
+// a connection whose messages are not received eventually times out.
+//
+// Every goroutine a Conn starts ends once it is closed and its transport has
+// shut down; [Conn.Done] is closed when that happens.
+type Conn struct {
+	id           string
+	client       bool
+	log          *slog.Logger
+	req          *http.Request // server role: the handshake request
+	pingInterval time.Duration
+	pingTimeout  time.Duration
+	maxPayload   int64
+	maxQueued    int
+
+	recv chan packet
+
+	mu          sync.Mutex
+	queue       []*Message
+	transport   string
+	ws          *websocket.Conn // the websocket in use once upgraded, or from the start
+	probe       *websocket.Conn // server: the websocket being probed for an upgrade
+	upgrading   bool            // server: probe answered, polling GETs get a noop
+	upgraded    bool            // the transport is websocket, for good
+	nextPing    time.Time       // server: when the next (or outstanding) ping is due
+	pinged      bool            // server: the ping is sent, its pong awaited
+	hb          *time.Timer     // heartbeat timer
+	getPending  bool
+	postPending bool
+	err         *Error // why it closed, set once
+	byPeer      bool   // the peer closed it (a close packet or a closed transport)
+	linger      bool   // server polling: closed, waiting for a GET to collect the close packet
+
+	wake      chan struct{} // capacity 1: the queue or the state changed
+	closing   chan struct{} // closed when Close begins
+	closeOnce sync.Once
+	closeSent chan struct{} // server polling: a GET delivered the close packet
+	sentOnce  sync.Once
+	done      chan struct{} // closed when every goroutine has ended
+	wg        sync.WaitGroup
+	onDone    func()       // server: forget the session; client: cancel requests
+	cl        *clientState // client role only
+}
+
+func newConn(id string, client bool, log *slog.Logger, queued, recv int) *Conn {
+	return &Conn{
+		id:        id,
+		client:    client,
+		log:       log.With("sid", id),
+		maxQueued: queued,
+		recv:      make(chan packet, recv),
+		wake:      make(chan struct{}, 1),
+		closing:   make(chan struct{}),
+		closeSent: make(chan struct{}),
+		done:      make(chan struct{}),
+	}
+}
+
+// ID returns the Engine.IO session id.
+func (c *Conn) ID() string { return c.id }
+
+// Request returns the HTTP request that opened the session on a server (its
+// headers, query, remote address and TLS state; the body is not readable), or
+// nil for a connection made by [Dial].
+func (c *Conn) Request() *http.Request { return c.req }
+
+// Transport returns the transport in use: [TransportPolling] or
+// [TransportWebsocket].
+func (c *Conn) Transport() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.transport
+}
+
+// MaxPayload returns the largest payload the peer accepts in one request or
+// message, as announced in the handshake.
+func (c *Conn) MaxPayload() int64 { return c.maxPayload }
+
+// Send queues a message of the given type. It does not wait for the network
+// and does not copy a binary message's data: the caller must not modify data
+// afterwards. It returns the close error when the connection is closed, and
+// closes the connection with [ReasonSendQueueFull] when more than the allowed
+// number of messages are waiting.
+func (c *Conn) Send(typ MessageType, data []byte) error {
+	return c.SendMessage(NewMessage(typ, data))
+}
+
+// SendMessage queues m, which may be shared with other connections. See
+// [Conn.Send].
+func (c *Conn) SendMessage(m *Message) error {
+	c.mu.Lock()
+	if c.err != nil {
+		err := c.err
+		c.mu.Unlock()
+		return err
+	}
+	if c.maxQueued > 0 && len(c.queue) >= c.maxQueued {
+		c.mu.Unlock()
+		c.closeWith(closeError(ReasonSendQueueFull, nil), false)
+		return c.Err()
+	}
+	c.queue = append(c.queue, m)
+	c.mu.Unlock()
+	c.signal()
+	return nil
+}
+
+// sendControl queues a control packet, which the queue limit does not count.
+func (c *Conn) sendControl(m *Message) {
+	c.mu.Lock()
+	if c.err == nil {
+		c.queue = append(c.queue, m)
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+// signal wakes the current writer without blocking.
+func (c *Conn) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// takeQueue removes and returns every queued message. c.mu must be held.
+func (c *Conn) takeQueue() []*Message {
+	q := c.queue
+	c.queue = nil
+	return q
+}
+
+// Receive waits for the next message and returns its type and data, which
+// the caller owns. Messages that arrived before the connection closed are
+// still returned; after them Receive returns the close error, an *[Error].
+// It returns ctx.Err() when ctx ends first.
+func (c *Conn) Receive(ctx context.Context) (MessageType, []byte, error) {
+	select {
+	case p := <-c.recv:
+		return p.messageType(), p.data, nil
+	default:
+	}
+	select {
+	case p := <-c.recv:
+		return p.messageType(), p.data, nil
+	case <-c.closing:
+		select {
+		case p := <-c.recv:
+			return p.messageType(), p.data, nil
+		default:
+			return 0, nil, c.Err()
+		}
+	case <-ctx.Done():
+		return 0, nil, ctx.Err()
+	}
+}
+
+func (p packet) messageType() MessageType {
+	if p.binary {
+		return MessageBinary
+	}
+	return MessageText
+}
+
+// deliver hands an incoming message to Receive, waiting while the receive
+// queue is full. It returns false when the connection closed first.
+func (c *Conn) deliver(p packet) bool {
+	select {
+	case c.recv <- p:
+		return true
+	case <-c.closing:
+		return false
+	}
+}
+
+// Close closes the connection with [ReasonForcedClose]: queued messages are
+// still written (within the write timeout), then the peer is told and the
+// transport is shut down. Close is idempotent and does not wait; see
+// [Conn.Done].
+func (c *Conn) Close() error {
+	c.closeWith(closeError(ReasonForcedClose, nil), false)
+	return nil
+}
+
+// Done returns a channel that is closed once the connection is closed and
+// every goroutine it started has ended.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Closing returns a channel that is closed as soon as the connection begins
+// to close.
+func (c *Conn) Closing() <-chan struct{} { return c.closing }
+
+// Err returns why the connection closed, an *[Error], or nil while it is open.
+func (c *Conn) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		return nil
+	}
+	return c.err
+}
+
+// closeWith begins closing with err; byPeer tells that the peer asked for it.
+// Only the first call has an effect.
+func (c *Conn) closeWith(err *Error, byPeer bool) {
+	c.closeOnce.Do(func() {
+		c.mu.Lock()
+		c.err = err
+		c.byPeer = byPeer
+		if c.hb != nil {
+			c.hb.Stop()
+		}
+		// A server whose polling peer did not ask to close keeps the session
+		// until a GET collects the close packet, for a while.
+		linger := !c.client && !c.upgraded && c.transport == TransportPolling &&
+			!byPeer && err.Reason != ReasonServerShutdown
+		c.linger = linger
+		probe := c.probe
+		c.mu.Unlock()
+		if probe != nil {
+			_ = probe.Close() // its reader gives up the upgrade
+		}
+		c.log.Debug("closing", "reason", err.Reason, "err", err.Err)
+		close(c.closing)
+		c.signal()
+		if linger {
+			c.wg.Add(1)
+			go func() {
+				defer c.wg.Done()
+				t := time.NewTimer(c.pingTimeout)
+				defer t.Stop()
+				select {
+				case <-c.closeSent:
+				case <-t.C:
+				}
+			}()
+		}
+		go func() {
+			c.wg.Wait()
+			if c.onDone != nil {
+				c.onDone()
+			}
+			close(c.done)
+		}()
+	})
+}
+
+// goFunc runs fn in a goroutine that Done waits for. It reports false, and
+// runs nothing, once the connection is closing.
+func (c *Conn) goFunc(fn func()) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return false
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		fn()
+	}()
+	return true
+}
+
+// gone reports whether a server session is closed and has nothing left to
+// tell its client, so that requests for it get "Session ID unknown".
+func (c *Conn) gone() bool {
+	c.mu.Lock()
+	closed, linger := c.err != nil, c.linger
+	c.mu.Unlock()
+	if !closed {
+		return false
+	}
+	if !linger {
+		return true
+	}
+	select {
+	case <-c.closeSent:
+		return true
+	default:
+		return false
+	}
+}

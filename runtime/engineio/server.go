@@ -1,0 +1,399 @@
+package engineio
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/siogen/siogen/runtime/internal/logging"
+)
+
+// Handler serves one Engine.IO session. ServeEngineIO runs in its own
+// goroutine for every new session and owns the session's reads: it should
+// call [Conn.Receive] until it returns an error. The session is closed when
+// ServeEngineIO returns.
+type Handler interface {
+	ServeEngineIO(c *Conn)
+}
+
+// HandlerFunc adapts a function to a [Handler].
+type HandlerFunc func(c *Conn)
+
+// ServeEngineIO calls f(c).
+func (f HandlerFunc) ServeEngineIO(c *Conn) { f(c) }
+
+// ServerOptions configures a [Server]. The zero value, or nil, means the
+// defaults of the reference JavaScript server.
+type ServerOptions struct {
+	// Path is where the server is mounted, with a trailing slash; requests
+	// whose path does not start with it get 404. Default "/engine.io/".
+	Path string
+	// PingInterval is the time between two server pings. Default 25s.
+	PingInterval time.Duration
+	// PingTimeout is how long a ping may wait for its pong before the session
+	// is closed. Default 20s.
+	PingTimeout time.Duration
+	// UpgradeTimeout is how long a websocket probe may take to complete the
+	// upgrade before it is dropped (the session stays on polling). Default 10s.
+	UpgradeTimeout time.Duration
+	// MaxPayload is the largest polling request body and websocket message
+	// accepted, in bytes; larger ones get 413 (polling) or close code 1009
+	// (websocket). It is announced to clients. Default 1,000,000.
+	MaxPayload int64
+	// Transports lists the transports accepted, of [TransportPolling] and
+	// [TransportWebsocket]. Default both.
+	Transports []string
+	// DisableUpgrades stops polling sessions from upgrading to websocket.
+	DisableUpgrades bool
+	// MaxQueuedMessages bounds the messages waiting to be written to one
+	// session; a session that falls further behind is closed with
+	// [ReasonSendQueueFull] so that a slow client cannot exhaust memory.
+	// Default 4096; negative means unbounded.
+	MaxQueuedMessages int
+	// ReceiveQueue is how many received messages may wait for
+	// [Conn.Receive] before the session stops reading. Default 64.
+	ReceiveQueue int
+	// WriteTimeout bounds each network write (a websocket frame, a polling
+	// response). Default 10s.
+	WriteTimeout time.Duration
+	// AllowRequest, when set, vets every handshake request; a non-nil error
+	// rejects it with 403 and code 4, the error's text as message. Use it to
+	// check Origin for websocket sessions, which browsers do not subject to
+	// CORS.
+	AllowRequest func(r *http.Request) error
+	// CORS, when set, adds CORS headers to polling responses and answers
+	// preflight requests. Nil means no CORS headers (same-origin pages only).
+	CORS *CORSOptions
+	// PerMessageDeflate negotiates websocket compression. Default off.
+	PerMessageDeflate bool
+	// HTTPCompressionThreshold is the smallest polling response, in bytes,
+	// that is gzipped when the client accepts gzip. Default 1024; negative
+	// disables compression.
+	HTTPCompressionThreshold int
+	// Logger receives debug logs. Default: silent unless SIOGEN_DEBUG names
+	// "engineio".
+	Logger *slog.Logger
+}
+
+func (o *ServerOptions) withDefaults() ServerOptions {
+	var r ServerOptions
+	if o != nil {
+		r = *o
+	}
+	if r.Path == "" {
+		r.Path = "/engine.io/"
+	}
+	if !strings.HasSuffix(r.Path, "/") {
+		r.Path += "/"
+	}
+	setDefault(&r.PingInterval, 25*time.Second)
+	setDefault(&r.PingTimeout, 20*time.Second)
+	setDefault(&r.UpgradeTimeout, 10*time.Second)
+	setDefault(&r.WriteTimeout, 10*time.Second)
+	setDefault(&r.MaxPayload, 1_000_000)
+	setDefault(&r.MaxQueuedMessages, 4096)
+	setDefault(&r.ReceiveQueue, 64)
+	setDefault(&r.HTTPCompressionThreshold, 1024)
+	if len(r.Transports) == 0 {
+		r.Transports = []string{TransportPolling, TransportWebsocket}
+	}
+	r.Logger = logging.For(r.Logger, "engineio")
+	return r
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// Server is an Engine.IO v4 server, an http.Handler. It is safe for
+// concurrent use.
+type Server struct {
+	opts     ServerOptions
+	handler  Handler
+	upgrader websocket.Upgrader
+	open     []byte // the handshake template: everything after the sid
+
+	mu       sync.RWMutex
+	sessions map[string]*Conn
+	shutdown bool
+	wg       sync.WaitGroup // one count per live session
+}
+
+// NewServer returns a server that hands every new session to h.
+func NewServer(h Handler, opts *ServerOptions) *Server {
+	o := opts.withDefaults()
+	s := &Server{
+		opts:     o,
+		handler:  h,
+		sessions: make(map[string]*Conn),
+		upgrader: websocket.Upgrader{
+			ReadBufferSize:    4096,
+			WriteBufferPool:   &sync.Pool{},
+			EnableCompression: o.PerMessageDeflate,
+			CheckOrigin:       func(*http.Request) bool { return true },
+			Error:             func(http.ResponseWriter, *http.Request, int, error) {},
+		},
+	}
+	return s
+}
+
+func (s *Server) transportEnabled(t string) bool {
+	for _, x := range s.opts.Transports {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, s.opts.Path) {
+		http.NotFound(w, r)
+		return
+	}
+	if s.opts.CORS != nil {
+		if s.opts.CORS.apply(w, r) {
+			return // preflight answered
+		}
+	}
+	q := r.URL.Query()
+	transport := q.Get("transport")
+	isWS := websocket.IsWebSocketUpgrade(r)
+	fail := func(code int) { s.fail(w, isWS, code, "") }
+
+	if transport != TransportPolling && transport != TransportWebsocket || !s.transportEnabled(transport) {
+		fail(CodeUnknownTransport)
+		return
+	}
+	if origin := r.Header.Get("Origin"); !validHeaderValue(origin) {
+		fail(CodeBadRequest)
+		return
+	}
+	if sid := q.Get("sid"); sid != "" {
+		c := s.session(sid)
+		if c == nil || c.gone() {
+			fail(CodeUnknownSID)
+			return
+		}
+		if q.Get("EIO") != "4" {
+			fail(CodeBadRequest)
+			return
+		}
+		if c.overdue() {
+			fail(CodeUnknownSID)
+			return
+		}
+		if transport == TransportWebsocket {
+			if !isWS {
+				fail(CodeBadRequest)
+				return
+			}
+			s.serveUpgrade(w, r, c)
+			return
+		}
+		if c.Transport() != TransportPolling {
+			fail(CodeBadRequest)
+			return
+		}
+		s.servePolling(w, r, c)
+		return
+	}
+	if r.Method != http.MethodGet {
+		fail(CodeBadHandshakeMethod)
+		return
+	}
+	if transport == TransportWebsocket && !isWS {
+		fail(CodeBadRequest)
+		return
+	}
+	if s.opts.AllowRequest != nil {
+		if err := s.opts.AllowRequest(r); err != nil {
+			s.fail(w, isWS, CodeForbidden, err.Error())
+			return
+		}
+	}
+	if q.Get("EIO") != "4" {
+		fail(CodeUnsupportedVersion)
+		return
+	}
+	s.handshake(w, r, transport)
+}
+
+// fail answers a request with an Engine.IO error: a JSON body on polling, a
+// plain 400 that closes the connection for websocket upgrades.
+func (s *Server) fail(w http.ResponseWriter, ws bool, code int, msg string) {
+	if msg == "" {
+		msg = codeMessages[code]
+	}
+	status := http.StatusBadRequest
+	if code == CodeForbidden {
+		status = http.StatusForbidden
+	}
+	h := w.Header()
+	if ws {
+		h.Set("Connection", "close")
+		h.Set("Content-Type", "text/plain; charset=UTF-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(msg))
+		return
+	}
+	body, _ := json.Marshal(struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}{code, msg})
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// validHeaderValue reports whether v holds only characters allowed in an
+// HTTP header value.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) session(sid string) *Conn {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.sessions[sid]
+}
+
+// newSessionID returns an unguessable id: 15 random bytes as 20 URL-safe
+// base64 characters, like the reference server's.
+func newSessionID() string {
+	var b [15]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// openPacket returns the open packet for a session.
+func (s *Server) openPacket(sid, transport string) *Message {
+	upgrades := []string{}
+	if transport == TransportPolling && !s.opts.DisableUpgrades && s.transportEnabled(TransportWebsocket) {
+		upgrades = append(upgrades, TransportWebsocket)
+	}
+	b, _ := json.Marshal(struct {
+		SID          string   `json:"sid"`
+		Upgrades     []string `json:"upgrades"`
+		PingInterval int64    `json:"pingInterval"`
+		PingTimeout  int64    `json:"pingTimeout"`
+		MaxPayload   int64    `json:"maxPayload"`
+	}{sid, upgrades, s.opts.PingInterval.Milliseconds(), s.opts.PingTimeout.Milliseconds(), s.opts.MaxPayload})
+	return controlPacket(packetOpen, b)
+}
+
+// handshake opens a new session on the given transport.
+func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport string) {
+	c := newConn(newSessionID(), false, s.opts.Logger, s.opts.MaxQueuedMessages, s.opts.ReceiveQueue)
+	c.req = handshakeRequest(r)
+	c.transport = transport
+	c.pingInterval, c.pingTimeout, c.maxPayload = s.opts.PingInterval, s.opts.PingTimeout, s.opts.MaxPayload
+	c.onDone = func() { s.forget(c) }
+
+	var ws *websocket.Conn
+	if transport == TransportWebsocket {
+		var err error
+		if ws, err = s.upgrader.Upgrade(w, r, nil); err != nil {
+			return // the upgrader answered the request
+		}
+		c.ws, c.upgraded = ws, true
+	}
+	s.mu.Lock()
+	if s.shutdown {
+		s.mu.Unlock()
+		if ws != nil {
+			_ = ws.Close()
+		} else {
+			s.fail(w, false, CodeBadRequest, "Server is shutting down")
+		}
+		return
+	}
+	s.sessions[c.id] = c
+	s.wg.Add(1)
+	s.mu.Unlock()
+	c.log.Debug("handshake", "transport", transport, "remote", r.RemoteAddr)
+
+	open := s.openPacket(c.id, transport)
+	if ws != nil {
+		c.queue = append(c.queue, open)
+		s.startWebsocket(c, ws)
+	} else if !s.writePolling(w, r, c, []*Message{open}) {
+		c.closeWith(closeError(ReasonTransportError, fmt.Errorf("failed to write the handshake")), false)
+	}
+	c.startHeartbeat()
+	c.goFunc(func() {
+		defer c.Close()
+		s.handler.ServeEngineIO(c)
+	})
+}
+
+// handshakeRequest keeps what the application may want of the handshake
+// request, without its body.
+func handshakeRequest(r *http.Request) *http.Request {
+	c := r.Clone(context.WithoutCancel(r.Context()))
+	c.Body = http.NoBody
+	c.GetBody = nil
+	return c
+}
+
+func (s *Server) forget(c *Conn) {
+	s.mu.Lock()
+	if s.sessions[c.id] == c {
+		delete(s.sessions, c.id)
+		s.wg.Done()
+	}
+	s.mu.Unlock()
+}
+
+// Len returns the number of open sessions.
+func (s *Server) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.sessions)
+}
+
+// Shutdown stops accepting sessions, closes every session with
+// [ReasonServerShutdown], and waits until all of them have ended or ctx is
+// done. It does not close listeners: shut the http.Server down too.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.shutdown = true
+	conns := make([]*Conn, 0, len(s.sessions))
+	for _, c := range s.sessions {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.closeWith(closeError(ReasonServerShutdown, nil), false)
+	}
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -7,7 +7,9 @@ FUZZTIME ?= 10s
 # Packages and fuzz targets run briefly by `make fuzz`: "package:Target".
 FUZZ_TARGETS := \
 	./runtime/engineio:FuzzDecodePayload \
-	./runtime/engineio:FuzzServerPacket
+	./runtime/engineio:FuzzServerPacket \
+	./runtime/internal/parser:FuzzDecodeText \
+	./runtime/internal/parser:FuzzDecodeStream
 
 .PHONY: test deps lint unit fuzz demo bench
 

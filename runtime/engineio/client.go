@@ -60,6 +60,8 @@ type DialOptions struct {
 	// Logger receives debug logs. Default: silent unless SIOGEN_DEBUG names
 	// "engineio".
 	Logger *slog.Logger
+
+	ownHTTP bool // HTTPClient was made here and is closed with the connection
 }
 
 func (o *DialOptions) withDefaults() DialOptions {
@@ -76,6 +78,7 @@ func (o *DialOptions) withDefaults() DialOptions {
 	setDefault(&r.WriteTimeout, 10*time.Second)
 	setDefault(&r.UpgradeTimeout, 10*time.Second)
 	if r.HTTPClient == nil {
+		r.ownHTTP = true
 		r.HTTPClient = &http.Client{Transport: &http.Transport{
 			Proxy:               http.ProxyFromEnvironment,
 			TLSClientConfig:     r.TLSConfig,
@@ -203,7 +206,12 @@ func newClientConn(cs *clientState, hs handshakeResponse, transport string) *Con
 	c.maxPayload = hs.MaxPayload
 	cs.ctx, cs.cancel = context.WithCancel(context.Background())
 	c.cl = cs
-	c.onDone = cs.cancel
+	c.onDone = func() {
+		cs.cancel()
+		if cs.opts.ownHTTP {
+			cs.opts.HTTPClient.CloseIdleConnections()
+		}
+	}
 	return c
 }
 

@@ -63,6 +63,7 @@ type Conn struct {
 	closing   chan struct{} // closed when Close begins
 	closeOnce sync.Once
 	closeSent chan struct{} // server polling: a GET delivered the close packet
+	stopLinger <-chan struct{} // server: closed at shutdown
 	sentOnce  sync.Once
 	done      chan struct{} // closed when every goroutine has ended
 	wg        sync.WaitGroup
@@ -238,10 +239,11 @@ func (c *Conn) closeWith(err *Error, byPeer bool) {
 		if c.hb != nil {
 			c.hb.Stop()
 		}
-		// A server whose polling peer did not ask to close keeps the session
-		// until a GET collects the close packet, for a while.
+		// A polling session closed by the application is kept until a GET
+		// collects the close packet, for a while; the reference server does
+		// the same. Dead and broken sessions are forgotten at once.
 		linger := !c.client && !c.upgraded && c.transport == TransportPolling &&
-			!byPeer && err.Reason != ReasonServerShutdown
+			(err.Reason == ReasonForcedClose || err.Reason == ReasonSendQueueFull)
 		c.linger = linger
 		probe := c.probe
 		c.mu.Unlock()
@@ -260,6 +262,7 @@ func (c *Conn) closeWith(err *Error, byPeer bool) {
 				select {
 				case <-c.closeSent:
 				case <-t.C:
+				case <-c.stopLinger:
 				}
 			}()
 		}

@@ -68,6 +68,16 @@ func startServer(t *testing.T, h engineio.Handler, opts *engineio.ServerOptions)
 	return srv, hs.URL
 }
 
+func startBenchServer(b *testing.B, srv *engineio.Server) (*engineio.Server, string) {
+	hs := httptest.NewServer(srv)
+	b.Cleanup(func() {
+		_ = srv.Shutdown(context.Background())
+		hs.CloseClientConnections()
+		hs.Close()
+	})
+	return srv, hs.URL
+}
+
 type message struct {
 	typ  engineio.MessageType
 	data []byte

@@ -26,8 +26,8 @@ func TestInteropNodeClient(t *testing.T) {
 			t.Parallel()
 			closed := make(chan engineio.Reason, 1)
 			_, url := startServer(t, echo(closed), &engineio.ServerOptions{
-				PingInterval: 150 * time.Millisecond,
-				PingTimeout:  300 * time.Millisecond,
+				PingInterval: 200 * time.Millisecond,
+				PingTimeout:  2 * time.Second,
 			})
 			p := nodetest.Start(t, "runtime/engineio/testdata/eio-client.js", url, mode.name, "1200")
 			for _, line := range p.Wait(60 * time.Second) {
@@ -75,8 +75,8 @@ func TestClientServer(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
 			_, url := startServer(t, echo(nil), &engineio.ServerOptions{
-				PingInterval: 150 * time.Millisecond,
-				PingTimeout:  300 * time.Millisecond,
+				PingInterval: 200 * time.Millisecond,
+				PingTimeout:  2 * time.Second,
 			})
 			echoScenario(t, url, mode.transports, 1200*time.Millisecond)
 		})

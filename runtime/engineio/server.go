@@ -128,6 +128,7 @@ type Server struct {
 	mu       sync.RWMutex
 	sessions map[string]*Conn
 	shutdown bool
+	stopped  chan struct{}  // closed by Shutdown
 	wg       sync.WaitGroup // one count per live session
 }
 
@@ -138,6 +139,7 @@ func NewServer(h Handler, opts *ServerOptions) *Server {
 		opts:     o,
 		handler:  h,
 		sessions: make(map[string]*Conn),
+		stopped:  make(chan struct{}),
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:    4096,
 			WriteBufferPool:   &sync.Pool{},
@@ -308,6 +310,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 	c.transport = transport
 	c.pingInterval, c.pingTimeout, c.maxPayload = s.opts.PingInterval, s.opts.PingTimeout, s.opts.MaxPayload
 	c.onDone = func() { s.forget(c) }
+	c.stopLinger = s.stopped
 
 	var ws *websocket.Conn
 	if transport == TransportWebsocket {
@@ -327,6 +330,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 		}
 		return
 	}
+	c.startHeartbeat() // before the session is visible: requests check its deadline
 	s.sessions[c.id] = c
 	s.wg.Add(1)
 	s.mu.Unlock()
@@ -339,7 +343,6 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 	} else if !s.writePolling(w, r, c, []*Message{open}) {
 		c.closeWith(closeError(ReasonTransportError, fmt.Errorf("failed to write the handshake")), false)
 	}
-	c.startHeartbeat()
 	c.goFunc(func() {
 		defer c.Close()
 		s.handler.ServeEngineIO(c)
@@ -376,7 +379,10 @@ func (s *Server) Len() int {
 // done. It does not close listeners: shut the http.Server down too.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	s.shutdown = true
+	if !s.shutdown {
+		s.shutdown = true
+		close(s.stopped)
+	}
 	conns := make([]*Conn, 0, len(s.sessions))
 	for _, c := range s.sessions {
 		conns = append(conns, c)

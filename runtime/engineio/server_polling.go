@@ -159,7 +159,7 @@ func (s *Server) servePollPOST(w http.ResponseWriter, r *http.Request, c *Conn) 
 		return
 	}
 	err = decodePayload(body, func(p packet) error { return c.serverPacket(p, false) })
-	if err != nil {
+	if err != nil && !errors.Is(err, errClosed) {
 		if errors.Is(err, errBadPacket) {
 			c.closeWith(closeError(ReasonParseError, err), false)
 		}

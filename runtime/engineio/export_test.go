@@ -1,0 +1,7 @@
+package engineio
+
+import (
+	"log/slog"
+)
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -1,0 +1,293 @@
+package parser
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Default limits; see [Limits].
+const (
+	// DefaultMaxAttachments is the default of [Limits.MaxAttachments], the
+	// cap of the reference parser.
+	DefaultMaxAttachments = 10
+	// DefaultMaxDepth is the default of [Limits.MaxDepth].
+	DefaultMaxDepth = 32
+)
+
+// Limits bounds what a [Decoder] accepts from the network. The zero value
+// means the defaults.
+//
+// The size of each message is not bounded here: the transport bounds it
+// (Engine.IO maxPayload). The bytes one packet can hold are thus at most
+// (1 + MaxAttachments) messages, unless MaxAttachmentBytes is set.
+type Limits struct {
+	// MaxAttachments is the largest attachment count a binary packet may
+	// announce. Zero means [DefaultMaxAttachments] (10); a negative value
+	// allows none, so only binary packets with count 0 are accepted. Every
+	// announced attachment is held until the packet completes.
+	MaxAttachments int
+	// MaxDepth is how deeply arrays and objects may nest in a payload; the
+	// outer array of an EVENT counts as 1. Zero or negative means
+	// [DefaultMaxDepth] (32). Decoding is iterative, so depth costs memory
+	// (8 bytes per level beyond 16), never stack.
+	MaxDepth int
+	// MaxAttachmentBytes bounds the total size of the attachments of one
+	// packet. Zero or negative means no bound beyond the transport's
+	// per-message limit.
+	MaxAttachmentBytes int
+}
+
+func (l *Limits) maxAttachments() int {
+	switch {
+	case l.MaxAttachments == 0:
+		return DefaultMaxAttachments
+	case l.MaxAttachments < 0:
+		return 0
+	}
+	return l.MaxAttachments
+}
+
+func (l *Limits) maxDepth() int {
+	if l.MaxDepth <= 0 {
+		return DefaultMaxDepth
+	}
+	return l.MaxDepth
+}
+
+// Decoder decodes Socket.IO packets from the Engine.IO messages of one
+// connection, reassembling binary packets from their text header and the
+// binary messages that follow it. It is not safe for concurrent use: one
+// reader goroutine owns it. The zero value is ready to use, with default
+// [Limits].
+//
+// Decoded packets alias the messages passed in (see [Packet]). After an
+// error the connection should be closed (PROTOCOL.md 2.1); the Decoder
+// itself is reset and may keep decoding.
+//
+// A payload must have the shape its type requires, else decoding fails with
+// [CodePayload]: CONNECT has no payload or an object; DISCONNECT has none;
+// EVENT and BINARY_EVENT have a non-empty array whose first element is a
+// number or a string that is not reserved ([IsReserved]); ACK and
+// BINARY_ACK have an array; CONNECT_ERROR has an object or a string.
+type Decoder struct {
+	// Limits bounds what the Decoder accepts; set it before the first call.
+	Limits Limits
+
+	pending *Packet // binary packet awaiting attachments
+	want    int     // attachment count of pending
+	size    int     // bytes of pending's attachments so far
+	lastNsp string  // last namespace decoded, reused to save allocations
+}
+
+// DecodeText decodes one text message, the Engine.IO message payload
+// without its "4" prefix. It returns the packet and complete == true,
+// except for a binary packet announcing attachments: then it returns nil
+// and false, and the packet completes with its last [Decoder.DecodeBinary].
+// A text message while attachments are awaited is an error
+// ([CodeUnexpectedText]). Every error is an [*Error].
+//
+// The packet aliases b; see [Packet].
+func (d *Decoder) DecodeText(b []byte) (p *Packet, complete bool, err error) {
+	if d.pending != nil {
+		want, got := d.want, len(d.pending.Attachments)
+		d.Reset()
+		return nil, false, newError(CodeUnexpectedText,
+			"text message while awaiting attachment "+strconv.Itoa(got+1)+" of "+strconv.Itoa(want))
+	}
+	p, n, err := d.parse(b)
+	if err != nil {
+		return nil, false, err
+	}
+	if n == 0 {
+		return p, true, nil
+	}
+	p.Attachments = make([][]byte, 0, min(n, DefaultMaxAttachments))
+	d.pending, d.want, d.size = p, n, 0
+	return nil, false, nil
+}
+
+// DecodeBinary adds b, one binary message, as the next attachment of the
+// pending binary packet. It returns the packet and complete == true when b
+// is its last attachment, else nil and false. A binary message with no
+// pending packet is an error ([CodeUnexpectedBinary]), as is exceeding
+// [Limits.MaxAttachmentBytes]. Every error is an [*Error].
+//
+// The packet keeps b as an attachment; see [Packet].
+func (d *Decoder) DecodeBinary(b []byte) (p *Packet, complete bool, err error) {
+	p = d.pending
+	if p == nil {
+		return nil, false, newError(CodeUnexpectedBinary, "binary message with no binary packet awaiting attachments")
+	}
+	d.size += len(b)
+	if limit := d.Limits.MaxAttachmentBytes; limit > 0 && d.size > limit {
+		d.Reset()
+		return nil, false, newError(CodeAttachmentsTooLarge, "attachments exceed "+strconv.Itoa(limit)+" bytes")
+	}
+	p.Attachments = append(p.Attachments, b)
+	if len(p.Attachments) < d.want {
+		return nil, false, nil
+	}
+	d.pending, d.want, d.size = nil, 0, 0
+	return p, true, nil
+}
+
+// Reset drops the pending binary packet, if any, so that the next message
+// must be a text packet. Call it when the connection's transport restarts.
+func (d *Decoder) Reset() {
+	d.pending, d.want, d.size = nil, 0, 0
+}
+
+// parse decodes a text packet and returns it with its attachment count.
+func (d *Decoder) parse(b []byte) (*Packet, int, error) {
+	if len(b) == 0 {
+		return nil, 0, newError(CodeType, "empty packet")
+	}
+	if b[0] < '0' || b[0] > '6' {
+		return nil, 0, errAt(CodeType, 0, "invalid packet type "+strconv.QuoteRune(rune(b[0])))
+	}
+	p := &Packet{Type: Type(b[0] - '0'), Namespace: "/"}
+	i := 1
+
+	// Attachment count.
+	n := 0
+	if p.Type.binary() {
+		v, end, ok := parseUint(b, i)
+		if end == i || end == len(b) || b[end] != '-' {
+			return nil, 0, errAt(CodeAttachmentCount, end, "attachment count must be decimal digits followed by '-'")
+		}
+		if limit := d.Limits.maxAttachments(); !ok || v > int64(limit) {
+			return nil, 0, errAt(CodeTooManyAttachments, i, "attachment count "+string(b[i:end])+" exceeds "+strconv.Itoa(limit))
+		}
+		n, i = int(v), end+1
+	}
+
+	// Namespace: from '/' to ',' or the end.
+	if i < len(b) && b[i] == '/' {
+		end := len(b)
+		if j := bytes.IndexByte(b[i:], ','); j >= 0 {
+			end = i + j
+		}
+		nsp := b[i:end]
+		if !utf8.Valid(nsp) {
+			return nil, 0, errAt(CodeNamespace, i, "namespace is not valid UTF-8")
+		}
+		p.Namespace = d.namespace(nsp)
+		i = min(end+1, len(b))
+	}
+
+	// Ack id.
+	if i < len(b) && isDigit(b[i]) {
+		v, end, ok := parseUint(b, i)
+		if !ok {
+			return nil, 0, errAt(CodeAckID, i, "ack id overflows int64")
+		}
+		p.ID, p.HasID, i = v, true, end
+	}
+
+	// Payload.
+	if i == len(b) {
+		if p.Type != Connect && p.Type != Disconnect {
+			return nil, 0, newError(CodePayload, p.Type.String()+" packet has no payload")
+		}
+		return p, n, nil
+	}
+	data := b[i:len(b):len(b)]
+	if err := d.checkPayload(p.Type, data, i, n); err != nil {
+		return nil, 0, err
+	}
+	p.Data = data
+	return p, n, nil
+}
+
+// checkPayload validates data, the payload of a packet of type t found at
+// offset base, against the JSON grammar, the limits and the shape t
+// requires; n is the attachment count.
+func (d *Decoder) checkPayload(t Type, data []byte, base, n int) error {
+	// Reject by the first byte before scanning: it tells the kind of any
+	// valid value.
+	j := skipSpace(data, 0)
+	var c byte
+	if j < len(data) {
+		c = data[j]
+	}
+	switch c {
+	case '{', '[', '"', 't', 'f', 'n', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+	default:
+		if j == 0 {
+			return errAt(CodeAckID, base, "invalid character "+strconv.QuoteRune(rune(c))+" where an ack id or a JSON payload must start")
+		}
+		return errAt(CodeJSON, base+j, "payload is not a JSON value")
+	}
+	var ok bool
+	switch t {
+	case Connect:
+		ok = c == '{'
+	case Disconnect:
+		ok = false
+	case Event, BinaryEvent, Ack, BinaryAck:
+		ok = c == '['
+	case ConnectError:
+		ok = c == '{' || c == '"'
+	}
+	if !ok {
+		return errAt(CodePayload, base+j, "invalid payload for a "+t.String()+" packet")
+	}
+
+	s := scanner{base: base, maxDepth: d.Limits.maxDepth(), track: t.binary(), limit: n}
+	if _, _, err := s.scan(data, nil); err != nil {
+		return err
+	}
+	if t == Event || t == BinaryEvent {
+		return checkEventName(data, base)
+	}
+	return nil
+}
+
+// checkEventName checks the first element of data, a valid JSON array,
+// found at offset base.
+func checkEventName(data []byte, base int) error {
+	i := skipSpace(data, skipSpace(data, 0)+1)
+	switch c := data[i]; {
+	case c == '"':
+		end, esc, _ := scanString(data, i)
+		if reservedRaw(data[i+1:end-1], esc) {
+			return errAt(CodeReservedName, base+i, "reserved event name "+string(data[i:end]))
+		}
+	case c == '-' || isDigit(c):
+	case c == ']':
+		return errAt(CodePayload, base+i, "event payload is an empty array")
+	default:
+		return errAt(CodePayload, base+i, "event name is not a string or a number")
+	}
+	return nil
+}
+
+// namespace returns nsp, a namespace starting with '/', as a string,
+// reusing the previous one when it is the same.
+func (d *Decoder) namespace(nsp []byte) string {
+	if len(nsp) == 1 {
+		return "/"
+	}
+	if string(nsp) != d.lastNsp {
+		d.lastNsp = string(nsp)
+	}
+	return d.lastNsp
+}
+
+// parseUint parses the decimal digits of b from i. It returns the value,
+// the offset after the digits, and false if the value overflows int64.
+func parseUint(b []byte, i int) (v int64, end int, ok bool) {
+	ok = true
+	for ; i < len(b) && isDigit(b[i]); i++ {
+		d := int64(b[i] - '0')
+		if v > (1<<63-1-d)/10 {
+			ok = false
+			continue
+		}
+		if ok {
+			v = v*10 + d
+		}
+	}
+	return v, i, ok
+}

@@ -1,0 +1,300 @@
+// Package schema is siogen's schema language: it loads *.siogen.yaml
+// contracts into a typed, resolved IR, checks them, and reports every
+// problem at once as "file:line:col: error[code]: message".
+//
+// It is the only package that imports yaml.v3. Generators (gen/...) read
+// the IR and never see YAML.
+//
+// Entry points:
+//
+//   - [Load] (or [Loader.Load] with limits) reads schema files from an
+//     fs.FS, follows their imports, resolves references and runs [Check].
+//     It returns a [*Set] and sorted [Diagnostics].
+//   - [LoadConfig] reads a generator config (siogen.yaml) into a [*Config].
+//   - [LanguageSchema] returns the JSON Schema of the language for editors
+//     (also in this folder as siogen.schema.json).
+//
+// The examples are in examples/schemas/ at the repository root:
+// chat.siogen.yaml uses every feature; testdata/diag/ holds one small bad
+// schema per diagnostic code with its expected output.
+//
+// # Files
+//
+// A schema file is one YAML document, a mapping with these keys (unknown
+// keys anywhere are errors; key order is free, declaration order inside
+// types, fields, enums, variants, errors, namespaces and events is kept):
+//
+//	siogen: 1                  # required: format version
+//	package: chat              # required: [a-z][a-z0-9]*; Go package / TS module / default import alias
+//	info:                      # optional, descriptive
+//	  title: Chat API
+//	  version: 1.2.0
+//	  description: …
+//	imports:                   # optional: other schema files, a DAG
+//	  - { path: ./common.siogen.yaml, as: common }
+//	  - ./other.siogen.yaml    # shorthand; alias = the imported file's package
+//	types:  { Name: TypeDef, … }
+//	errors: { Name: ErrorDef, … }
+//	namespaces: { /path: Namespace, … }
+//
+// YAML anchors, aliases and merge keys (&a, *a, <<) are rejected, so a
+// file's size bounds the size of its tree. Free text (description, info)
+// accepts any scalar; names, types and enum values must be YAML strings
+// (quote "true", "1" or "null" to use them as strings).
+//
+// # Imports
+//
+// An import path is relative to the importing file, uses "/" and must stay
+// inside the file system given to [Load]. Types and errors of an imported
+// file are referenced as alias.Name. Imports must form a DAG: a cycle is
+// reported with its full path (a.siogen.yaml → b.siogen.yaml →
+// a.siogen.yaml). An import no reference uses is a warning.
+//
+// # Types
+//
+// A TypeDef is either a type expression or a mapping with exactly one
+// shape key — type, enum, fields or union — plus description, deprecated,
+// go_name, ts_name and, for the type shape, constraints:
+//
+//	TypeExpr := Name | "list" "<" TypeExpr ">" | "map" "<" "string" "," TypeExpr ">"
+//	Name     := builtin | Ident | alias "." Ident
+//	builtin  := string | int32 | int64 | number | boolean | timestamp | bytes
+//
+// The built-in types and their wire form:
+//
+//	string     JSON string (UTF-8)
+//	int32      JSON integer in the int32 range
+//	int64      JSON integer; TypeScript reads it as number (see int64-precision)
+//	number     JSON number (float64)
+//	boolean    JSON true/false
+//	timestamp  RFC 3339 string, e.g. 2024-05-01T12:00:00Z
+//	bytes      binary attachment (Socket.IO placeholder), Buffer/Uint8Array in JS
+//	list<T>    JSON array
+//	map<string, T>  JSON object with string keys
+//
+// Shapes:
+//
+//	UserID:   { type: string, format: uuid }          # named scalar with constraints
+//	Tags:     list<string>                             # expression shorthand
+//	Alias:    common.User                              # an alias of another named type
+//	Presence: { enum: [online, away, offline] }        # string enum
+//	Level:
+//	  enum:
+//	    - low
+//	    - { value: very-high, go_name: LevelMax, ts_name: Max, description: …, deprecated: true }
+//	Message:
+//	  fields:                                          # object, fields in order
+//	    id: string                                     # shorthand for { type: string }
+//	    text: { type: string, min_length: 1, max_length: 4000 }
+//	Attachment:
+//	  union:                                           # discriminated union of objects
+//	    discriminator: kind
+//	    variants: { image: ImageRef, file: FileRef }
+//
+// Enum values are strings of 1 to 256 characters. Each becomes a Go
+// constant named after the type ("Presence" + "away" = PresenceAway) and a
+// TypeScript member (Away); go_name overrides the whole constant name,
+// ts_name the member name.
+//
+// A union's variants map each tag (the discriminator's value on the wire)
+// to an object type. The variant objects must not declare the
+// discriminator field: generated code adds it from the tag. A union
+// without discriminator, with a non-object variant, or with no variant is
+// an error.
+//
+// Wherever a type is used — a field, an argument, a payload, an ack, an
+// auth, error details, a union variant — an enum, fields or union may be
+// written inline. siogen declares it under a synthesized name: the owner
+// followed by the place, in PascalCase. Field status of Message becomes
+// MessageStatus, variant link of Attachment becomes AttachmentLink, the
+// payload of event message:send in namespace /chat becomes
+// ChatMessageSendPayload, its ack ChatMessageSendAck, the auth of /chat
+// ChatAuth ("Main" stands for the namespace "/"), the details of error
+// RoomNotFound RoomNotFoundDetails, and argument room of /dashboard's
+// subscribe DashboardSubscribeRoom. In payload, ack, auth, details and
+// variant positions go_name, ts_name, description and deprecated given
+// next to an inline shape apply to the synthesized type. Synthesized
+// types appear in [File.Types] with Inline set; a clash with a declared
+// name is a duplicate-name error.
+//
+// # Fields
+//
+// A field is a type expression or a mapping with a shape key, constraints
+// and these options:
+//
+//	optional: true      # may be absent (default false)
+//	nullable: true      # may be null (default false); independent of optional
+//	default: <scalar>   # the value a receiver assumes when the field is absent
+//	description, deprecated, go_name
+//
+// Field names are wire (JSON) names: [A-Za-z_][A-Za-z0-9_-]*. Their Go
+// name applies the Go initialisms (user_id → UserID); TypeScript uses the
+// wire name. Two fields whose Go names collide are an error.
+//
+// Defaults are allowed for string, int32, int64, number, boolean,
+// timestamp (an RFC 3339 string) and enum fields (and aliases of them);
+// they must satisfy the type's constraints and be one of the enum's
+// values; null needs nullable: true.
+//
+// # Constraints
+//
+//	min_length, max_length  string (code points), bytes (bytes): integers ≥ 0
+//	pattern                 string: a regular expression, unanchored, in the
+//	                        common subset of RE2 and ECMAScript ((?flags),
+//	                        \A, \z and \Q are rejected), at most 1024 bytes
+//	format                  string: uuid, email, uri, hostname, ipv4, ipv6, date
+//	minimum, maximum        int32, int64 (integers; int32 range for int32), number
+//	min_items, max_items    list (items), map (entries): integers ≥ 0
+//
+// Bounds are inclusive; min must not exceed max. Constraints apply to a
+// type: shape only, on a built-in type; a reference cannot carry
+// constraints (declare a named type with them), and a list's elements take
+// theirs from a named element type.
+//
+// # Errors
+//
+//	errors:
+//	  RoomNotFound:
+//	    code: not_found        # wire code, snake_case; default: the name in snake_case
+//	    description: …
+//	    details: { fields: { room: string } }   # an object type, optional
+//	    go_name, ts_name, deprecated
+//	  Unauthenticated:          # an empty body is allowed
+//
+// An envelope ack error carries {"code","name","message","details"}
+// (DESIGN.md §4). Error names share the Go and TypeScript scope of the
+// file's types.
+//
+// # Namespaces and events
+//
+//	namespaces:
+//	  /chat:                     # "/" or /segment(/segment)*, segments [A-Za-z0-9_-]+
+//	    description, deprecated, go_name, ts_name   # names default to the path: Chat ("/" → Main)
+//	    auth: TypeDef            # the CONNECT auth payload; an object type, validated on connect
+//	    ack_style: envelope      # default for the events below: envelope | plain
+//	    events:
+//	      message:send:          # wire name: [A-Za-z][A-Za-z0-9_:./-]*
+//	        from: client         # required: client | server | both (who emits)
+//	        payload: TypeDef     # one payload argument, or
+//	        args: [Arg, …]       # a tuple, for existing JS APIs (not both)
+//	        ack: TypeDef | true  # the receiver acknowledges; true = ack without data
+//	        ack_args: [Arg, …]   # a raw ack tuple, only with ack_style: plain
+//	        ack_style: envelope | plain
+//	        errors: [RoomNotFound, common.RateLimited]   # declared errors, envelope acks only
+//	        timeout: 10s         # Go duration, > 0 and ≤ 24h; how long the emitter waits
+//	        description, deprecated, go_name, ts_name
+//
+// An Arg is a type expression (named argN by position) or a mapping with
+// name, a shape key, constraints, nullable, description, deprecated and
+// go_name.
+//
+// Event names must not be Socket.IO's own: connect, connect_error,
+// disconnect, disconnecting, newListener, removeListener. An acknowledged
+// event has one direction: an ack on from: both is an error (declare one
+// event per direction). errors, timeout and ack_style need an ack. The
+// plain style has no typed errors. Server→client acks (from: server with an
+// ack) are supported; give them a timeout.
+//
+// # Names
+//
+// Go and TypeScript names come from package internal/naming:
+// message:send → MessageSend, user_id → UserID in Go and UserId in
+// TypeScript type names. Overrides: go_name must be an exported ASCII Go
+// identifier, ts_name a TypeScript identifier that is not reserved. Names
+// that collide after conversion are errors that name both places: types,
+// errors and enum constants of a file; fields of an object; values of an
+// enum; variants of a union; events of a namespace; namespaces of a set.
+// Types named like a TypeScript global (Date, Record, Promise, …) are
+// rejected unless ts_name renames them. Two files of a set must not share
+// a package name.
+//
+// # Limits
+//
+// [Loader] bounds every input: 4 MiB per file, 200,000 YAML nodes, 64
+// levels of nesting, 256 files per set, type expressions 32 levels deep.
+// Inputs beyond a limit get a limit diagnostic; no input makes the loader
+// panic or hang (FuzzLoad checks this).
+//
+// # Config
+//
+// The generator config (siogen.yaml, read by [LoadConfig]); paths are
+// relative to the config file:
+//
+//	version: 1
+//	inputs: [chat.siogen.yaml, "*.siogen.yaml"]   # files or fs.Glob patterns; imports follow
+//	outputs:
+//	  go: { dir: ../generated/go, import_path: github.com/acme/app/generated/go }
+//	  ts: { dir: ../generated/ts }
+//	  jsonschema: { dir: ../generated/jsonschema, base_id: https://acme.dev/schemas/ }
+//	options:
+//	  validate: true            # generated code validates payloads (default true)
+//
+// # Diagnostic codes
+//
+// Every [Diagnostic] has one of these codes ([Codes] lists them); errors
+// unless marked as warnings:
+//
+//   - io: a file named to [Load] or [LoadConfig] cannot be read.
+//   - syntax: YAML syntax error, or more than one YAML document in a file.
+//   - limit: a file exceeds a size, node, depth or file-count limit.
+//   - yaml-alias: a YAML anchor, alias or merge key.
+//   - unknown-key: a key the grammar does not define (with a suggestion).
+//   - duplicate-key: the same key twice in one mapping.
+//   - wrong-kind: a mapping, list or scalar where another is expected, a
+//     scalar of the wrong YAML type, or an unknown from value.
+//   - missing-key: a required key is absent (siogen, package, from, a
+//     shape key, an enum value's value, a config's inputs or outputs).
+//   - conflicting-keys: keys that exclude each other (two shape keys,
+//     payload and args, ack and ack_args, go_name on a type: use).
+//   - bad-version: siogen (or the config's version) is not 1.
+//   - invalid-name: a package, type, field, event, error code or import
+//     alias that breaks its naming rule, or a Go/TS name (converted or
+//     given) that cannot be emitted.
+//   - reserved-name: a Socket.IO event name, a built-in type name used as
+//     a type name, a reserved word as package, or a TypeScript global.
+//   - duplicate-name: a name declared twice (an inline type and a declared
+//     one, a namespace path, a package, an import path or alias, an error
+//     listed twice, an argument name).
+//   - name-collision: two different names that become the same Go or
+//     TypeScript name; the message names both places.
+//   - bad-import: an import that cannot be read or leaves the file system.
+//   - import-cycle: imports that form a cycle; the message shows it.
+//   - unused-import: (warning) an import no reference uses.
+//   - unresolved: a type reference that names no type, or an unknown alias.
+//   - undeclared-error: an event lists an error that is not declared.
+//   - type-cycle: a type alias of itself (A: B, B: A), or an object that
+//     contains itself through fields that are neither optional nor
+//     nullable, so no finite value exists.
+//   - bad-type: a malformed type expression (list<, map<int32, T>, a.b.C).
+//   - bad-enum: an enum without values, or an empty or over-long value.
+//   - enum-collision: an enum value given twice, or two values that become
+//     the same Go constant or TypeScript member.
+//   - union-discriminator: a union without discriminator.
+//   - union-variant: a union without variants, or a variant that is not an
+//     object type.
+//   - union-clash: a variant object declares the discriminator field.
+//   - bad-constraint: a negative length or count, min above max, a
+//     fractional or out-of-range integer bound, a non-finite number.
+//   - constraint-type: a constraint on a type it does not apply to, or on
+//     a reference.
+//   - bad-pattern: a pattern that does not compile or uses RE2-only syntax.
+//   - bad-format: an unknown string format.
+//   - bad-default: a default of the wrong type, outside the constraints,
+//     not an enum value, null on a non-nullable field, or on a type that
+//     takes no default.
+//   - int64-precision: (warning) an int64 without bounds within ±(2^53-1),
+//     which TypeScript numbers cannot hold exactly.
+//   - bad-path: a namespace path that breaks its rule, or a config path
+//     that is absolute, leaves the tree, matches nothing, or an import_path
+//     or base_id that is malformed.
+//   - not-object: an auth or error details type that is not an object.
+//   - bad-duration: a timeout that is not a positive Go duration of at
+//     most 24h ("10s", "1m30s").
+//   - ack-direction: an acknowledged event with from: both.
+//   - needs-ack: errors, timeout or ack_style on an event without ack.
+//   - ack-style: an unknown ack_style, or ack_args without ack_style: plain.
+//   - plain-errors: declared errors on a plain-style ack.
+//
+// Diagnostics are sorted by file, line, column, then code; the same
+// problem is reported once.
+package schema

@@ -1,0 +1,36 @@
+package schema_test
+
+import (
+	"fmt"
+	"testing/fstest"
+
+	"github.com/siogen/siogen/schema"
+)
+
+func ExampleLoad() {
+	fsys := fstest.MapFS{
+		"chat.siogen.yaml": {Data: []byte(`
+siogen: 1
+package: chat
+types:
+  Message:
+    fields:
+      text: { type: string, max_length: 4000 }
+      sent_at: timestamp
+namespaces:
+  /chat:
+    events:
+      message:new: { from: server, payload: Message }
+      connect: { from: client }
+      message:send: { from: client, payload: Mesage, ack: Message }
+`)},
+	}
+	set, diags := schema.Load(fsys, "chat.siogen.yaml")
+	fmt.Print(diags)
+	ev := set.Roots[0].Namespace("/chat").Event("message:new")
+	fmt.Println(ev.GoName, ev.From, ev.Payload.Target.Fields[0].Name)
+	// Output:
+	// chat.siogen.yaml:13:7: error[reserved-name]: event name "connect" is reserved by Socket.IO
+	// chat.siogen.yaml:14:46: error[unresolved]: unknown type "Mesage"; did you mean "Message"?
+	// MessageNew server text
+}

@@ -1,0 +1,58 @@
+package schema_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/siogen/siogen/schema"
+)
+
+// TestPathologicalInputsStayFast loads large hostile files that stay
+// within the default limits: the loader must remain close to linear.
+func TestPathologicalInputsStayFast(t *testing.T) {
+	t.Parallel()
+	const n = 40_000
+	gen := func(head string, line func(i int) string) []byte {
+		var b strings.Builder
+		b.WriteString("siogen: 1\npackage: p\n" + head)
+		for i := range n {
+			b.WriteString(line(i))
+		}
+		return []byte(b.String())
+	}
+	cases := map[string][]byte{
+		"unresolved refs":  gen("types:\n", func(i int) string { return fmt.Sprintf("  T%d: U%d\n", i, i) }),
+		"alias chain":      gen("types:\n", func(i int) string { return fmt.Sprintf("  T%d: T%d\n", i, i+1) }),
+		"alias cycle":      gen("types:\n  T40000: T0\n", func(i int) string { return fmt.Sprintf("  T%d: T%d\n", i, i+1) }),
+		"same enum value":  gen("types:\n  E:\n    enum:\n", func(int) string { return "      - a\n" }),
+		"colliding values": gen("types:\n  E:\n    enum:\n", func(i int) string { return fmt.Sprintf("      - %s\n", strings.Repeat("_", i%50+1)+"a") }),
+		"same import":      gen("imports:\n", func(int) string { return "  - x.siogen.yaml\n" }),
+		"many imports":     gen("imports:\n", func(i int) string { return fmt.Sprintf("  - x%d.siogen.yaml\n", i) }),
+		"colliding fields": gen("types:\n  O:\n    fields:\n", func(i int) string { return fmt.Sprintf("      %sa%d: string\n", strings.Repeat("_", i%3), i%1000) }),
+		"unknown keys":     gen("", func(i int) string { return fmt.Sprintf("k%d: 1\n", i) }),
+		"enum defaults":    gen("types:\n  E: { enum: [a] }\n  O:\n    fields:\n", func(i int) string { return fmt.Sprintf("      f%d: { type: E, default: b }\n", i) }),
+		"pattern defaults": gen("types:\n  O:\n    fields:\n", func(i int) string {
+			return fmt.Sprintf("      f%d: { type: string, pattern: \"^(a|b)*c{1,100}$\", default: x }\n", i)
+		}),
+		"undeclared errors": gen("namespaces:\n  /a:\n    events:\n      e:\n        from: client\n        ack: true\n        errors:\n", func(i int) string { return fmt.Sprintf("          - E%d\n", i) }),
+		"deep list":         []byte("siogen: 1\npackage: p\ntypes:\n  T: " + strings.Repeat("list<", 1000) + "string" + strings.Repeat(">", 1000) + "\n"),
+		"long type expr":    []byte("siogen: 1\npackage: p\ntypes:\n  T: " + strings.Repeat("x", 1<<20) + "\n"),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fsys := fstest.MapFS{"p.siogen.yaml": {Data: data}, "x.siogen.yaml": {Data: []byte("siogen: 1\npackage: x\n")}}
+			start := time.Now()
+			_, diags := schema.Load(fsys, "p.siogen.yaml")
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("took %v for %d bytes", d, len(data))
+			}
+			if len(diags) == 0 {
+				t.Error("no diagnostics")
+			}
+		})
+	}
+}

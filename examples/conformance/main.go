@@ -1,7 +1,14 @@
 // Command conformance serves the protocol-conformance endpoints that
-// third-party Engine.IO and Socket.IO test suites expect, on one listener:
-// /engine.io/ echoes every message unchanged. Its settings are the suites':
-// pingInterval 300ms, pingTimeout 200ms, maxPayload 1000000, CORS "*".
+// third-party Engine.IO and Socket.IO test suites expect, on one listener.
+// Its settings are the suites': pingInterval 300ms, pingTimeout 200ms,
+// maxPayload 1000000, connectTimeout 1000ms, CORS "*", recovery off.
+//
+//   - /engine.io/: a bare Engine.IO server that echoes every message.
+//   - /socket.io/: namespace "/" emits "auth" with the CONNECT payload on
+//     connection, answers "message" with "message-back" carrying the same
+//     arguments, and acknowledges "message-with-ack" and "echo" with their
+//     arguments; namespace "/custom" emits "auth" the same way; every other
+//     namespace is refused with "Invalid namespace".
 package main
 
 import (
@@ -36,19 +43,28 @@ func run(ctx context.Context, addr string) error {
 		MaxPayload:   1_000_000,
 		CORS:         &engineio.CORSOptions{AllowedOrigins: []string{"*"}},
 	})
+	engine := &engineio.ServerOptions{
+		PingInterval: 300 * time.Millisecond,
+		PingTimeout:  200 * time.Millisecond,
+		MaxPayload:   1_000_000,
+		CORS:         &engineio.CORSOptions{AllowedOrigins: []string{"*"}},
+	}
+	sio := newSocketIO(engine)
 	mux := http.NewServeMux()
 	mux.Handle("/engine.io/", eio)
+	mux.Handle("/socket.io/", sio)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("conformance server listening on http://%s (engine.io: /engine.io/)\n", ln.Addr())
+	fmt.Printf("conformance server listening on http://%s (/engine.io/ and /socket.io/)\n", ln.Addr())
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = eio.Shutdown(sctx)
+		_ = sio.Shutdown(sctx)
 		_ = hs.Shutdown(sctx)
 	}()
 	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {

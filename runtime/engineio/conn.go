@@ -116,22 +116,42 @@ func (c *Conn) Send(typ MessageType, data []byte) error {
 
 // SendMessage queues m, which may be shared with other connections. See
 // [Conn.Send].
-func (c *Conn) SendMessage(m *Message) error {
+func (c *Conn) SendMessage(m *Message) error { return c.SendMessages(m) }
+
+// SendMessages queues ms in one step: no other message can come between
+// them, which keeps a Socket.IO packet and its binary attachments together.
+// See [Conn.Send] for the queue limit.
+func (c *Conn) SendMessages(ms ...*Message) error {
 	c.mu.Lock()
 	if c.err != nil {
 		err := c.err
 		c.mu.Unlock()
 		return err
 	}
-	if c.maxQueued > 0 && len(c.queue) >= c.maxQueued {
+	if c.maxQueued > 0 && len(c.queue)+len(ms) > c.maxQueued {
 		c.mu.Unlock()
 		c.closeWith(closeError(ReasonSendQueueFull, nil), false)
 		return c.Err()
 	}
-	c.queue = append(c.queue, m)
+	c.queue = append(c.queue, ms...)
 	c.mu.Unlock()
 	c.signal()
 	return nil
+}
+
+// SendVolatile queues ms only when nothing else is waiting to be written,
+// and otherwise drops them silently: for messages that are worthless when
+// late. It reports whether they were queued.
+func (c *Conn) SendVolatile(ms ...*Message) bool {
+	c.mu.Lock()
+	if c.err != nil || len(c.queue) > 0 {
+		c.mu.Unlock()
+		return false
+	}
+	c.queue = append(c.queue, ms...)
+	c.mu.Unlock()
+	c.signal()
+	return true
 }
 
 // sendControl queues a control packet, which the queue limit does not count.

@@ -1,0 +1,301 @@
+package sio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/siogen/siogen/runtime/engineio"
+	"github.com/siogen/siogen/runtime/internal/parser"
+)
+
+// conn is the server side of one Engine.IO connection: it decodes packets
+// and routes them to the namespace sockets multiplexed on it.
+//
+// Its reader goroutine (the Engine.IO handler) resolves acknowledgements
+// itself and hands everything else to a serial dispatcher, so that a handler
+// waiting for an acknowledgement never blocks the packet that resolves it.
+type conn struct {
+	srv *Server
+	eio *engineio.Conn
+
+	mu      sync.Mutex
+	sockets map[string]*Socket // by namespace
+	joining map[string]bool    // CONNECT received, middlewares running
+
+	work serial
+}
+
+// serveConn runs for each Engine.IO connection.
+func (s *Server) serveConn(ec *engineio.Conn) {
+	c := &conn{srv: s, eio: ec, sockets: make(map[string]*Socket), joining: make(map[string]bool)}
+	c.work.init(s.opts.MaxPendingEvents)
+	timer := time.AfterFunc(s.opts.ConnectTimeout, func() {
+		c.mu.Lock()
+		idle := len(c.sockets) == 0 && len(c.joining) == 0
+		c.mu.Unlock()
+		if idle {
+			s.log.Debug("connect timeout", "eio", ec.ID())
+			_ = ec.Close()
+		}
+	})
+	defer timer.Stop()
+
+	dec := parser.Decoder{Limits: parser.Limits{MaxAttachments: s.opts.MaxAttachments}}
+	ctx := context.Background()
+	var reason DisconnectReason
+	for {
+		typ, data, err := ec.Receive(ctx)
+		if err != nil {
+			reason = fromEngine(engineio.ReasonOf(err))
+			break
+		}
+		var p *parser.Packet
+		var complete bool
+		if typ == engineio.MessageBinary {
+			p, complete, err = dec.DecodeBinary(data)
+		} else {
+			p, complete, err = dec.DecodeText(data)
+		}
+		if err != nil {
+			s.log.Debug("bad packet", "eio", ec.ID(), "err", err)
+			reason = ReasonParseError
+			break
+		}
+		if !complete {
+			continue
+		}
+		if !c.route(p) {
+			reason = ReasonParseError
+			break
+		}
+	}
+	_ = ec.Close()
+	c.closeAll(reason)
+	c.work.wait()
+}
+
+// route handles one packet on the reader goroutine; false closes the
+// connection for a protocol violation.
+func (c *conn) route(p *parser.Packet) bool {
+	c.mu.Lock()
+	sock := c.sockets[p.Namespace]
+	joining := c.joining[p.Namespace]
+	c.mu.Unlock()
+	switch p.Type {
+	case parser.Connect:
+		if sock != nil || joining {
+			return false // a second CONNECT for a joined namespace
+		}
+		c.mu.Lock()
+		c.joining[p.Namespace] = true
+		c.mu.Unlock()
+		return c.work.push(c.eio.Closing(), func() { c.connect(p) })
+	case parser.Ack, parser.BinaryAck:
+		if sock == nil {
+			return joining // ignore acks racing a connect, else a violation
+		}
+		sock.resolveAck(p)
+		return true
+	case parser.Event, parser.BinaryEvent, parser.Disconnect:
+		if sock == nil {
+			// Events may follow a CONNECT whose middlewares still run; they
+			// queue behind it and find the socket, or are dropped.
+			if !joining {
+				return false
+			}
+		}
+		ns := p.Namespace
+		return c.work.push(c.eio.Closing(), func() {
+			c.mu.Lock()
+			s := c.sockets[ns]
+			c.mu.Unlock()
+			if s == nil {
+				return
+			}
+			if p.Type == parser.Disconnect {
+				s.onClose(ReasonClientNamespaceDisconnect, false)
+				return
+			}
+			s.dispatch(p)
+		})
+	}
+	return false // CONNECT_ERROR from a client, or a type it must not send
+}
+
+// connect joins a namespace: middlewares, then the CONNECT reply, then the
+// connection handlers. It runs on the dispatcher.
+func (c *conn) connect(p *parser.Packet) {
+	defer func() {
+		c.mu.Lock()
+		delete(c.joining, p.Namespace)
+		c.mu.Unlock()
+	}()
+	auth := Raw{json: p.Data}
+	if len(p.Data) == 0 {
+		auth = Raw{json: []byte("{}")}
+	}
+	ns := c.srv.lookup(p.Namespace, auth)
+	if ns == nil {
+		c.connectError(p.Namespace, &Error{Code: "invalid_namespace", Message: "Invalid namespace"})
+		return
+	}
+	sock, restored := ns.restore(c, p)
+	if sock == nil {
+		sock = newSocket(ns, c, newID(), auth)
+	}
+	if !restored || (c.srv.opts.Recovery != nil && c.srv.opts.Recovery.RunMiddlewares) {
+		if err := ns.runMiddlewares(sock); err != nil {
+			c.connectError(p.Namespace, err)
+			return
+		}
+	}
+	c.mu.Lock()
+	if c.eio.Err() != nil {
+		c.mu.Unlock()
+		return
+	}
+	c.sockets[p.Namespace] = sock
+	c.mu.Unlock()
+	ns.join(sock, restored)
+}
+
+// connectError refuses a namespace with CONNECT_ERROR {message, data}.
+func (c *conn) connectError(nsp string, err error) {
+	body := struct {
+		Message string `json:"message"`
+		Data    any    `json:"data,omitempty"`
+	}{Message: err.Error()}
+	var e *Error
+	if errors.As(err, &e) {
+		body.Message, body.Data = e.Message, e.Details
+	}
+	data, _ := json.Marshal(body)
+	c.send(&parser.Packet{Type: parser.ConnectError, Namespace: nsp, Data: data}, false)
+}
+
+// send encodes p and queues it on the connection: the text packet and its
+// attachments go in one step, so nothing can come between them.
+func (c *conn) send(p *parser.Packet, volatile bool) error {
+	return c.sendEncoded(encodePacket(p), volatile)
+}
+
+func (c *conn) sendEncoded(msgs []*engineio.Message, volatile bool) error {
+	if volatile {
+		c.eio.SendVolatile(msgs...)
+		return nil
+	}
+	return c.eio.SendMessages(msgs...)
+}
+
+// encodePacket returns p's Engine.IO messages: the text packet, then one
+// binary message per attachment. They can be sent to any number of
+// connections.
+func encodePacket(p *parser.Packet) []*engineio.Message {
+	text := parser.AppendEncode(make([]byte, 0, parser.EncodedLen(p)), p)
+	msgs := make([]*engineio.Message, 1+len(p.Attachments))
+	msgs[0] = engineio.NewMessage(engineio.MessageText, text)
+	for i, a := range p.Attachments {
+		msgs[i+1] = engineio.NewMessage(engineio.MessageBinary, a)
+	}
+	return msgs
+}
+
+// remove forgets the socket of a namespace.
+func (c *conn) remove(s *Socket) {
+	c.mu.Lock()
+	if c.sockets[s.nsp.name] == s {
+		delete(c.sockets, s.nsp.name)
+	}
+	c.mu.Unlock()
+}
+
+// closeAll disconnects every socket of a closed connection.
+func (c *conn) closeAll(reason DisconnectReason) {
+	c.mu.Lock()
+	socks := make([]*Socket, 0, len(c.sockets))
+	for _, s := range c.sockets {
+		socks = append(socks, s)
+	}
+	c.mu.Unlock()
+	for _, s := range socks {
+		s := s
+		// Disconnect handlers run on the dispatcher, after pending events.
+		if !c.work.push(nil, func() { s.onClose(reason, false) }) {
+			s.onClose(reason, false)
+		}
+	}
+}
+
+// serial runs functions one at a time, in order, on a goroutine that exists
+// only while there is work. At most max functions wait.
+type serial struct {
+	slots   chan struct{}
+	mu      sync.Mutex
+	queue   []func()
+	running bool
+	wg      sync.WaitGroup
+}
+
+func (q *serial) init(max int) { q.slots = make(chan struct{}, max) }
+
+// push queues fn, waiting for room; it returns false when stop is closed
+// first. A nil stop never stops the wait.
+func (q *serial) push(stop <-chan struct{}, fn func()) bool {
+	select {
+	case q.slots <- struct{}{}:
+	case <-stop:
+		return false
+	}
+	q.mu.Lock()
+	q.queue = append(q.queue, fn)
+	start := !q.running
+	if start {
+		q.running = true
+		q.wg.Add(1)
+	}
+	q.mu.Unlock()
+	if start {
+		go q.run()
+	}
+	return true
+}
+
+func (q *serial) run() {
+	defer q.wg.Done()
+	for {
+		q.mu.Lock()
+		if len(q.queue) == 0 {
+			q.running = false
+			q.mu.Unlock()
+			return
+		}
+		fn := q.queue[0]
+		q.queue[0] = nil
+		q.queue = q.queue[1:]
+		q.mu.Unlock()
+		runSafely(fn)
+		<-q.slots
+	}
+}
+
+// wait returns when the queue is empty and its goroutine has ended.
+func (q *serial) wait() { q.wg.Wait() }
+
+// runSafely runs fn, turning a panic in user code into a logged error so
+// that one handler cannot take the process down.
+func runSafely(fn func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			panicked(r)
+		}
+	}()
+	fn()
+}
+
+var panicLog = func(v any) {}
+
+func panicked(v any) { panicLog(fmt.Sprint(v)) }

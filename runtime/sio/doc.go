@@ -1,0 +1,63 @@
+// Package sio is a Socket.IO v5 server (and, in client*.go, client) on top
+// of runtime/engineio, interoperable byte for byte with the JavaScript
+// socket.io 4.x packages. Generated code imports only this package.
+//
+// # Server
+//
+// [NewServer] returns an http.Handler (default path "/socket.io/").
+// Namespaces come from [Server.Of] (static) or [Server.OfFunc] and
+// [Server.OfRegexp] (dynamic, with a parent whose middlewares and handlers
+// every child shares). A [Middleware] vets each connection and may refuse
+// it with an *[Error] that the client receives as a connect error with data.
+//
+//	srv := sio.NewServer(nil)
+//	chat := srv.Of("/chat")
+//	chat.Use(func(ctx context.Context, s *sio.Socket) error { ... })
+//	sio.HandleAck(chat, "message:send", func(ctx context.Context, s *sio.Socket, in SendMessage) (*Message, error) {
+//		...
+//		return msg, s.To(in.Room).Emit("message:new", msg)
+//	})
+//	http.Handle("/socket.io/", srv)
+//
+// Handlers are typed with [Handle] and [HandleAck] (payload validated by a
+// [Validator], then decoded; the result or an *[Error] acknowledged), or
+// untyped with [Namespace.On] and [Socket.On], whose [Event] gives raw
+// access to the arguments: each is a [Raw] that decodes into any Go value or
+// is re-emitted unchanged, binary included.
+//
+// # Values and binary
+//
+// Arguments are any values encoding/json accepts, with its rules (struct
+// tags, omitempty, Marshaler), except that HTML characters are not escaped
+// and every []byte, at any depth, travels as a binary attachment. Received
+// attachments decode back into []byte fields.
+//
+// # Concurrency
+//
+// Every exported type is safe for concurrent use. The events of one
+// connection are handled one at a time, in order, on a dispatcher goroutine
+// that exists only while there is work; a handler that blocks delays only its
+// own connection. Acknowledgements from clients are resolved on the
+// connection's reader, so a handler may wait for one (Socket.EmitWithAck)
+// without deadlock. Emits never wait for the network: each connection has
+// one writer and a bounded queue (engineio.ServerOptions.MaxQueuedMessages).
+//
+// # Rooms, broadcasts and adapters
+//
+// Rooms and broadcasts go through each namespace's [Adapter]: the
+// [MemoryAdapter] by default, runtime/redisadapter for several nodes. A
+// broadcast encodes its packet once and queues the same bytes on every
+// recipient.
+//
+// # Connection state recovery
+//
+// With ServerOptions.Recovery, sockets that lose their connection keep their
+// id, rooms and data for a while, and the events they missed are replayed
+// when they come back ([Socket.Recovered]).
+//
+// # Errors
+//
+// Errors that cross the wire are *[Error] values with a [CodeOf]-readable
+// code; disconnections carry a [DisconnectReason] named as in JavaScript.
+// Logging is silent unless SIOGEN_DEBUG names "sio".
+package sio

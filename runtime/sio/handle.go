@@ -1,0 +1,219 @@
+package sio
+
+import (
+	"context"
+)
+
+// AckStyle is how a typed handler's result travels in the acknowledgement.
+type AckStyle int
+
+const (
+	// AckEnvelope (the default) acknowledges with one argument,
+	// {"ok":true,"data":result} or {"ok":false,"error":{code,name,message,details}}.
+	AckEnvelope AckStyle = iota
+	// AckPlain acknowledges with the result itself as the only argument,
+	// for contracts that must match an existing Socket.IO API; an error is
+	// still sent as {"ok":false,"error":...}, there being no other way.
+	AckPlain
+)
+
+// HandlerOption configures a typed handler registered with [Handle] or
+// [HandleAck].
+type HandlerOption interface{ apply(*handlerConfig) }
+
+type handlerConfig struct {
+	validator Validator
+	schemaID  string
+	style     AckStyle
+	onInvalid func(s *Socket, e *Event, err *Error)
+}
+
+type optionFunc func(*handlerConfig)
+
+func (f optionFunc) apply(c *handlerConfig) { f(c) }
+
+// WithValidator validates the payload against the schema id before the
+// handler runs. An invalid payload never reaches the handler: the sender
+// gets an [CodeInvalidArgument] error listing the violations in its
+// acknowledgement, or, without one, the event is dropped and reported to
+// [OnInvalid].
+func WithValidator(v Validator, schemaID string) HandlerOption {
+	return optionFunc(func(c *handlerConfig) { c.validator, c.schemaID = v, schemaID })
+}
+
+// WithAckStyle sets the acknowledgement style of a [HandleAck] handler.
+func WithAckStyle(style AckStyle) HandlerOption {
+	return optionFunc(func(c *handlerConfig) { c.style = style })
+}
+
+// OnInvalid sets a function told about payloads rejected without an
+// acknowledgement to carry the error. By default they are logged at debug
+// level.
+func OnInvalid(fn func(s *Socket, e *Event, err *Error)) HandlerOption {
+	return optionFunc(func(c *handlerConfig) { c.onInvalid = fn })
+}
+
+func newHandlerConfig(opts []HandlerOption) *handlerConfig {
+	c := &handlerConfig{}
+	for _, o := range opts {
+		o.apply(c)
+	}
+	return c
+}
+
+// decode validates and decodes the event's first argument into in. On
+// failure it answers or reports the error itself and returns false.
+func decode[In any](c *handlerConfig, s *Socket, e *Event, in *In) bool {
+	raw := e.At(0)
+	var err *Error
+	if c.validator != nil {
+		if v := c.validator.Validate(c.schemaID, raw.JSON()); len(v) > 0 {
+			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
+		}
+	}
+	if err == nil {
+		if derr := raw.Decode(in); derr != nil {
+			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: derr.Error()}}, Err: derr}
+		}
+	}
+	if err == nil {
+		return true
+	}
+	if e.WantsAck() {
+		_ = e.Ack(errorEnvelope{Error: err})
+	} else if c.onInvalid != nil {
+		c.onInvalid(s, e, err)
+	} else {
+		s.nsp.srv.log.Debug("invalid payload dropped", "nsp", s.nsp.name, "event", e.Name, "err", err)
+	}
+	return false
+}
+
+// Handle registers a typed handler for an event without acknowledgement on
+// every socket of ns: the first argument is validated (see
+// [WithValidator]) and decoded into In. ctx is the socket's context.
+func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s *Socket, in In), opts ...HandlerOption) {
+	c := newHandlerConfig(opts)
+	ns.On(event, func(s *Socket, e *Event) {
+		var in In
+		if decode(c, s, e, &in) {
+			fn(s.ctx, s, in)
+		}
+	})
+}
+
+// HandleAck registers a typed handler for an event with acknowledgement on
+// every socket of ns. The result, or the error, is sent back in the style
+// set by [WithAckStyle]; an error that is not an *[Error] is sent as
+// [CodeInternal] without its text. A client that asked for no
+// acknowledgement still has its event handled.
+func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Context, s *Socket, in In) (Out, error), opts ...HandlerOption) {
+	c := newHandlerConfig(opts)
+	ns.On(event, func(s *Socket, e *Event) {
+		var in In
+		if !decode(c, s, e, &in) {
+			return
+		}
+		out, err := fn(s.ctx, s, in)
+		if !e.WantsAck() {
+			return
+		}
+		if err != nil {
+			we := asWireError(err)
+			if we.Code == CodeInternal && we.Err != nil {
+				s.nsp.srv.log.Error("handler failed", "nsp", s.nsp.name, "event", e.Name, "err", we.Err)
+			}
+			_ = e.Ack(errorEnvelope{Error: we})
+			return
+		}
+		if c.style == AckPlain {
+			_ = e.Ack(out)
+			return
+		}
+		_ = e.Ack(okEnvelope[Out]{OK: true, Data: out})
+	})
+}
+
+type okEnvelope[T any] struct {
+	OK   bool `json:"ok"`
+	Data T    `json:"data"`
+}
+
+type errorEnvelope struct {
+	OK    bool   `json:"ok"`
+	Error *Error `json:"error"`
+}
+
+// envelopeIn is an envelope as received.
+type envelopeIn struct {
+	OK    *bool  `json:"ok"`
+	Data  Raw    `json:"data"`
+	Error *Error `json:"error"`
+}
+
+// DecodeAck decodes an acknowledgement in the given style into Out: the
+// first argument itself (plain), or the data of an {"ok":true} envelope. An
+// {"ok":false} envelope, in either style, returns its *[Error].
+func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
+	var out Out
+	raw := args.At(0)
+	var env envelopeIn
+	isEnvelope := raw.Decode(&env) == nil && env.OK != nil
+	if isEnvelope && !*env.OK {
+		if env.Error == nil {
+			env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
+		}
+		return out, env.Error
+	}
+	if style == AckPlain {
+		if err := raw.Decode(&out); err != nil {
+			return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
+		}
+		return out, nil
+	}
+	if !isEnvelope {
+		return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
+	}
+	if err := env.Data.Decode(&out); err != nil {
+		return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement data: " + err.Error(), Err: err}
+	}
+	return out, nil
+}
+
+// AckEmitter is what can send one event and wait for its acknowledgement:
+// a server [Socket], or a client socket.
+type AckEmitter interface {
+	EmitWithAck(ctx context.Context, event string, args ...any) (Args, error)
+}
+
+// Call emits an event with one payload and decodes the acknowledgement into
+// Out in the given style. Generated code calls it for acknowledged events.
+func Call[Out any](ctx context.Context, to AckEmitter, style AckStyle, event string, payload any) (Out, error) {
+	args, err := to.EmitWithAck(ctx, event, payload)
+	if err != nil {
+		var out Out
+		return out, err
+	}
+	return DecodeAck[Out](args, style)
+}
+
+// ValidateAuth returns a middleware that validates the CONNECT auth payload
+// against the schema id, refusing invalid ones with a CONNECT_ERROR whose
+// data is {"code":"invalid_argument","violations":[...]}.
+func ValidateAuth(v Validator, schemaID string) Middleware {
+	return func(_ context.Context, s *Socket) error {
+		if vs := v.Validate(schemaID, s.handshake.Auth.JSON()); len(vs) > 0 {
+			return &Error{Code: CodeInvalidArgument, Message: "invalid auth payload",
+				Details: map[string]any{"code": CodeInvalidArgument, "violations": vs}}
+		}
+		return nil
+	}
+}
+
+// AuthAs decodes the socket's auth payload into T.
+func AuthAs[T any](s *Socket) (T, error) {
+	var t T
+	err := s.handshake.Auth.Decode(&t)
+	return t, err
+}
+

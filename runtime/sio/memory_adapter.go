@@ -1,0 +1,364 @@
+package sio
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/siogen/siogen/runtime/internal/parser"
+)
+
+// MemoryAdapter is the single-node [Adapter]: rooms in memory, broadcasts
+// delivered to this node's sockets, each packet encoded once. With
+// connection state recovery it also keeps the log of recent broadcasts and
+// the sessions of disconnected sockets.
+type MemoryAdapter struct {
+	ns *Namespace
+
+	mu    sync.RWMutex
+	rooms map[string]map[string]struct{} // room -> socket ids
+	sids  map[string]map[string]struct{} // socket id -> rooms
+
+	logMu    sync.Mutex
+	log      []logEntry
+	sessions map[string]storedSession
+	offsets  atomic.Uint64
+	epoch    string
+}
+
+type logEntry struct {
+	offset string
+	at     time.Time
+	opts   BroadcastOptions
+	p      *Packet
+}
+
+type storedSession struct {
+	s  *Session
+	at time.Time
+}
+
+// NewMemoryAdapter returns the in-memory adapter of ns.
+func NewMemoryAdapter(ns *Namespace) *MemoryAdapter {
+	return &MemoryAdapter{
+		ns:       ns,
+		rooms:    make(map[string]map[string]struct{}),
+		sids:     make(map[string]map[string]struct{}),
+		sessions: make(map[string]storedSession),
+		epoch:    newID()[:6],
+	}
+}
+
+// Namespace returns the adapter's namespace.
+func (a *MemoryAdapter) Namespace() *Namespace { return a.ns }
+
+// AddAll implements [Adapter].
+func (a *MemoryAdapter) AddAll(id string, rooms []string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	mine := a.sids[id]
+	if mine == nil {
+		mine = make(map[string]struct{}, len(rooms))
+		a.sids[id] = mine
+	}
+	for _, r := range rooms {
+		mine[r] = struct{}{}
+		members := a.rooms[r]
+		if members == nil {
+			members = make(map[string]struct{})
+			a.rooms[r] = members
+		}
+		members[id] = struct{}{}
+	}
+}
+
+// Del implements [Adapter].
+func (a *MemoryAdapter) Del(id, room string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.sids[id], room)
+	a.delMember(room, id)
+}
+
+func (a *MemoryAdapter) delMember(room, id string) {
+	if members := a.rooms[room]; members != nil {
+		delete(members, id)
+		if len(members) == 0 {
+			delete(a.rooms, room)
+		}
+	}
+}
+
+// DelAll implements [Adapter].
+func (a *MemoryAdapter) DelAll(id string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for r := range a.sids[id] {
+		a.delMember(r, id)
+	}
+	delete(a.sids, id)
+}
+
+// SocketRooms implements [Adapter].
+func (a *MemoryAdapter) SocketRooms(id string) []string {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]string, 0, len(a.sids[id]))
+	for r := range a.sids[id] {
+		out = append(out, r)
+	}
+	return out
+}
+
+// Rooms returns every room with at least one local socket.
+func (a *MemoryAdapter) Rooms() []string {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]string, 0, len(a.rooms))
+	for r := range a.rooms {
+		out = append(out, r)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Sockets implements [Adapter].
+func (a *MemoryAdapter) Sockets(rooms []string) []string {
+	return a.selectIDs(&BroadcastOptions{Rooms: rooms})
+}
+
+// selectIDs returns the local sockets opts selects, each once.
+func (a *MemoryAdapter) selectIDs(opts *BroadcastOptions) []string {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	excluded := func(id string) bool {
+		for _, r := range opts.Except {
+			if _, ok := a.rooms[r][id]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	var out []string
+	if len(opts.Rooms) == 0 {
+		out = make([]string, 0, len(a.sids))
+		for id := range a.sids {
+			if !excluded(id) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	seen := make(map[string]struct{})
+	for _, r := range opts.Rooms {
+		for id := range a.rooms[r] {
+			if _, dup := seen[id]; dup || excluded(id) {
+				continue
+			}
+			seen[id] = struct{}{}
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// apply calls fn for every selected local socket.
+func (a *MemoryAdapter) apply(opts *BroadcastOptions, fn func(*Socket)) {
+	for _, id := range a.selectIDs(opts) {
+		if s := a.ns.Socket(id); s != nil {
+			fn(s)
+		}
+	}
+}
+
+// Broadcast implements [Adapter]: it encodes p once and queues the same
+// messages on every selected socket.
+func (a *MemoryAdapter) Broadcast(p *Packet, opts *BroadcastOptions) error {
+	p = a.record(p, opts)
+	msgs := encodePacket(p)
+	a.apply(opts, func(s *Socket) {
+		s.notifyOutgoing(p)
+		_ = s.conn.sendEncoded(msgs, opts.Volatile)
+	})
+	return nil
+}
+
+// BroadcastWithAck implements [Adapter].
+func (a *MemoryAdapter) BroadcastWithAck(ctx context.Context, p *Packet, opts *BroadcastOptions, onClients func(int), onAck func(Args)) error {
+	msgs := encodePacket(p)
+	var sent []*Socket
+	a.apply(opts, func(s *Socket) {
+		if !s.expectAck(p.ID, func(args Args, err error) {
+			if err == nil {
+				onAck(args)
+			}
+		}) {
+			return
+		}
+		s.notifyOutgoing(p)
+		if s.conn.sendEncoded(msgs, opts.Volatile) != nil {
+			s.dropAck(p.ID)
+			return
+		}
+		sent = append(sent, s)
+	})
+	onClients(len(sent))
+	// Forget the callbacks of clients that never answer.
+	context.AfterFunc(ctx, func() {
+		for _, s := range sent {
+			s.dropAck(p.ID)
+		}
+	})
+	return nil
+}
+
+// ServerCount implements [Adapter]: a single node.
+func (a *MemoryAdapter) ServerCount(context.Context) (int, error) { return 1, nil }
+
+// FetchSockets implements [Adapter] for local sockets.
+func (a *MemoryAdapter) FetchSockets(_ context.Context, opts *BroadcastOptions) ([]*RemoteSocket, error) {
+	var out []*RemoteSocket
+	a.apply(opts, func(s *Socket) {
+		out = append(out, NewRemoteSocket(a.ns, s.id, s.handshake, s.Rooms(), s.Data()))
+	})
+	return out, nil
+}
+
+// AddSockets implements [Adapter] for local sockets.
+func (a *MemoryAdapter) AddSockets(_ context.Context, opts *BroadcastOptions, rooms []string) error {
+	a.apply(opts, func(s *Socket) { a.AddAll(s.id, rooms) })
+	return nil
+}
+
+// DelSockets implements [Adapter] for local sockets.
+func (a *MemoryAdapter) DelSockets(_ context.Context, opts *BroadcastOptions, rooms []string) error {
+	a.apply(opts, func(s *Socket) {
+		for _, r := range rooms {
+			a.Del(s.id, r)
+		}
+	})
+	return nil
+}
+
+// DisconnectSockets implements [Adapter] for local sockets.
+func (a *MemoryAdapter) DisconnectSockets(_ context.Context, opts *BroadcastOptions, close bool) error {
+	a.apply(opts, func(s *Socket) { s.Disconnect(close) })
+	return nil
+}
+
+// ServerSideEmit implements [Adapter]: there are no other nodes.
+func (a *MemoryAdapter) ServerSideEmit(context.Context, *Packet) error { return nil }
+
+// ServerSideEmitWithAck implements [Adapter]: there are no other nodes.
+func (a *MemoryAdapter) ServerSideEmitWithAck(context.Context, *Packet) ([]Args, error) {
+	return nil, nil
+}
+
+// Close implements [Adapter].
+func (a *MemoryAdapter) Close() error { return nil }
+
+// record appends an offset to a replayable event and logs it, when
+// connection state recovery is on; it returns the packet to send.
+func (a *MemoryAdapter) record(p *Packet, opts *BroadcastOptions) *Packet {
+	rec := a.ns.srv.opts.Recovery
+	if rec == nil || p.HasID || opts.Volatile || (p.Type != parser.Event && p.Type != parser.BinaryEvent) {
+		return p
+	}
+	offset := a.NextOffset()
+	q := *p
+	q.Data = AppendOffset(p.Data, offset)
+	now := time.Now()
+	a.logMu.Lock()
+	a.log = append(a.log, logEntry{offset: offset, at: now, opts: cloneOptions(opts), p: &q})
+	cut := 0
+	for cut < len(a.log) && now.Sub(a.log[cut].at) > rec.MaxDisconnectionDuration {
+		cut++
+	}
+	if cut > 0 {
+		a.log = slices.Delete(a.log, 0, cut)
+	}
+	a.logMu.Unlock()
+	return &q
+}
+
+// NextOffset returns a new, unique recovery offset.
+func (a *MemoryAdapter) NextOffset() string {
+	return a.epoch + "-" + strconv.FormatUint(a.offsets.Add(1), 36)
+}
+
+// AppendOffset returns a copy of the event array data with offset appended
+// as its last argument.
+func AppendOffset(data []byte, offset string) []byte {
+	out := make([]byte, 0, len(data)+len(offset)+3)
+	out = append(out, data[:len(data)-1]...)
+	out = append(out, ',', '"')
+	out = append(out, offset...)
+	return append(out, '"', ']')
+}
+
+func cloneOptions(o *BroadcastOptions) BroadcastOptions {
+	return BroadcastOptions{Rooms: slices.Clone(o.Rooms), Except: slices.Clone(o.Except), Volatile: o.Volatile, Local: o.Local}
+}
+
+// PersistSession implements [Adapter].
+func (a *MemoryAdapter) PersistSession(s *Session) {
+	rec := a.ns.srv.opts.Recovery
+	if rec == nil {
+		return
+	}
+	now := time.Now()
+	a.logMu.Lock()
+	defer a.logMu.Unlock()
+	for pid, st := range a.sessions {
+		if now.Sub(st.at) > rec.MaxDisconnectionDuration {
+			delete(a.sessions, pid)
+		}
+	}
+	a.sessions[s.PID] = storedSession{s: s, at: now}
+}
+
+// RestoreSession implements [Adapter].
+func (a *MemoryAdapter) RestoreSession(pid, offset string) (*Session, []*Packet, bool) {
+	rec := a.ns.srv.opts.Recovery
+	if rec == nil {
+		return nil, nil, false
+	}
+	a.logMu.Lock()
+	defer a.logMu.Unlock()
+	st, ok := a.sessions[pid]
+	if !ok {
+		return nil, nil, false
+	}
+	delete(a.sessions, pid)
+	if time.Since(st.at) > rec.MaxDisconnectionDuration {
+		return nil, nil, false
+	}
+	i := slices.IndexFunc(a.log, func(e logEntry) bool { return e.offset == offset })
+	if i < 0 {
+		return nil, nil, false
+	}
+	var missed []*Packet
+	for _, e := range a.log[i+1:] {
+		if ShouldReplay(st.s.Rooms, &e.opts) {
+			missed = append(missed, e.p)
+		}
+	}
+	return st.s, missed, true
+}
+
+// ShouldReplay reports whether a socket in rooms was a recipient of a
+// broadcast with opts.
+func ShouldReplay(rooms []string, opts *BroadcastOptions) bool {
+	in := func(rs []string) bool {
+		for _, r := range rs {
+			if slices.Contains(rooms, r) {
+				return true
+			}
+		}
+		return false
+	}
+	return (len(opts.Rooms) == 0 || in(opts.Rooms)) && !in(opts.Except)
+}

@@ -1,0 +1,107 @@
+package sio
+
+import (
+	"strconv"
+
+	"github.com/siogen/siogen/runtime/internal/parser"
+)
+
+// Packet is a Socket.IO packet: its type, namespace, ack id, JSON payload
+// (with placeholders for the binary attachments) and attachments. Adapters
+// that carry broadcasts between nodes pass Packets.
+type Packet = parser.Packet
+
+// Packet types, for adapters.
+const (
+	PacketConnect      = parser.Connect
+	PacketDisconnect   = parser.Disconnect
+	PacketEvent        = parser.Event
+	PacketAck          = parser.Ack
+	PacketConnectError = parser.ConnectError
+	PacketBinaryEvent  = parser.BinaryEvent
+	PacketBinaryAck    = parser.BinaryAck
+)
+
+func eventType(att [][]byte) parser.Type {
+	if len(att) > 0 {
+		return parser.BinaryEvent
+	}
+	return parser.Event
+}
+
+func ackType(att [][]byte) parser.Type {
+	if len(att) > 0 {
+		return parser.BinaryAck
+	}
+	return parser.Ack
+}
+
+// Args are the arguments of a received event or acknowledgement. Decode
+// them into Go values, or pass them on unchanged: each [Args.At] is a [Raw]
+// that re-emits byte for byte.
+type Args struct {
+	raw [][]byte // each argument's JSON, aliasing the packet
+	att [][]byte
+}
+
+// argsOf splits a JSON array payload into Args, skipping the first skip
+// elements (the event name).
+func argsOf(data []byte, att [][]byte, skip int) (Args, error) {
+	elems, err := parser.SplitArray(data)
+	if err != nil {
+		return Args{}, err
+	}
+	if len(elems) < skip {
+		skip = len(elems)
+	}
+	return Args{raw: elems[skip:], att: att}, nil
+}
+
+// Len returns the number of arguments.
+func (a Args) Len() int { return len(a.raw) }
+
+// At returns argument i, or a null Raw when there is no such argument.
+func (a Args) At(i int) Raw {
+	if i < 0 || i >= len(a.raw) {
+		return Raw{}
+	}
+	return Raw{json: a.raw[i], att: a.att}
+}
+
+// Decode unmarshals the arguments, in order, into the pointers vs; extra
+// arguments are ignored and missing ones decode as null.
+func (a Args) Decode(vs ...any) error {
+	for i, v := range vs {
+		if err := a.At(i).Decode(v); err != nil {
+			return &Error{Code: CodeInvalidArgument, Message: "argument " + strconv.Itoa(i) + ": " + err.Error(), Err: err}
+		}
+	}
+	return nil
+}
+
+// Values returns the arguments as []any of [Raw], ready to be emitted again
+// unchanged: s.Emit("relay", e.Values()...).
+func (a Args) Values() []any {
+	out := make([]any, len(a.raw))
+	for i := range a.raw {
+		out[i] = a.At(i)
+	}
+	return out
+}
+
+// eventName reads the name of an event payload: a string, or a number as
+// the reference implementation allows.
+func eventName(data []byte) (string, Args, error) {
+	args, err := argsOf(data, nil, 0)
+	if err != nil || len(args.raw) == 0 {
+		return "", Args{}, err
+	}
+	first := args.raw[0]
+	name := string(first)
+	if len(first) > 0 && first[0] == '"' {
+		if name, err = parser.UnquoteString(first); err != nil {
+			return "", Args{}, err
+		}
+	}
+	return name, Args{raw: args.raw[1:]}, nil
+}

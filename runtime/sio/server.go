@@ -1,0 +1,236 @@
+package sio
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/siogen/siogen/runtime/engineio"
+	"github.com/siogen/siogen/runtime/internal/logging"
+	"github.com/siogen/siogen/runtime/internal/parser"
+)
+
+// ServerOptions configures a [Server]. The zero value, or nil, means the
+// defaults of the reference JavaScript server.
+type ServerOptions struct {
+	// Path is where the server is mounted. Default "/socket.io/".
+	Path string
+	// Engine configures the Engine.IO layer (heartbeat, limits, CORS,
+	// transports); its Path is ignored in favour of Path. Nil means the
+	// Engine.IO defaults.
+	Engine *engineio.ServerOptions
+	// ConnectTimeout closes connections that join no namespace in time.
+	// Default 45s.
+	ConnectTimeout time.Duration
+	// AckTimeout bounds every server-to-client acknowledgement whose
+	// context has no deadline. Zero means no default bound: only the
+	// context and the disconnection end the wait.
+	AckTimeout time.Duration
+	// Adapter makes the adapter of each namespace. Default
+	// [NewMemoryAdapter], for a single node.
+	Adapter func(ns *Namespace) Adapter
+	// Recovery, when set, enables connection state recovery.
+	Recovery *RecoveryOptions
+	// MaxAttachments bounds the binary attachments of one packet. Default 10.
+	MaxAttachments int
+	// MaxPendingEvents bounds the received events of one connection that
+	// wait for their handlers; the connection stops reading while it is
+	// full. Default 256.
+	MaxPendingEvents int
+	// Logger receives debug logs. Default: silent unless SIOGEN_DEBUG names
+	// "sio".
+	Logger *slog.Logger
+}
+
+// RecoveryOptions configures connection state recovery.
+type RecoveryOptions struct {
+	// MaxDisconnectionDuration is how long a lost session can be restored.
+	// Default 2 minutes.
+	MaxDisconnectionDuration time.Duration
+	// SkipMiddlewares skips the connect middlewares when a session is
+	// restored. Default true, like the reference server; set RunMiddlewares
+	// to run them.
+	RunMiddlewares bool
+}
+
+func (o *ServerOptions) withDefaults() ServerOptions {
+	var r ServerOptions
+	if o != nil {
+		r = *o
+	}
+	if r.Path == "" {
+		r.Path = "/socket.io/"
+	}
+	if !strings.HasSuffix(r.Path, "/") {
+		r.Path += "/"
+	}
+	if r.ConnectTimeout == 0 {
+		r.ConnectTimeout = 45 * time.Second
+	}
+	if r.Adapter == nil {
+		r.Adapter = func(ns *Namespace) Adapter { return NewMemoryAdapter(ns) }
+	}
+	if r.MaxAttachments == 0 {
+		r.MaxAttachments = parser.DefaultMaxAttachments
+	}
+	if r.MaxPendingEvents <= 0 {
+		r.MaxPendingEvents = 256
+	}
+	if r.Recovery != nil {
+		rec := *r.Recovery
+		if rec.MaxDisconnectionDuration <= 0 {
+			rec.MaxDisconnectionDuration = 2 * time.Minute
+		}
+		r.Recovery = &rec
+	}
+	r.Logger = logging.For(r.Logger, "sio")
+	return r
+}
+
+// Server is a Socket.IO v5 server and an http.Handler. Mount it at its path
+// on any mux. It is safe for concurrent use.
+type Server struct {
+	opts ServerOptions
+	eio  *engineio.Server
+	log  *slog.Logger
+
+	mu       sync.RWMutex
+	nsps     map[string]*Namespace
+	parents  []*Namespace // dynamic namespace templates, in registration order
+	mws      []Middleware // server-wide, run before each namespace's own
+	closed   bool
+}
+
+// NewServer returns a server with the main namespace "/" created.
+func NewServer(opts *ServerOptions) *Server {
+	o := opts.withDefaults()
+	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace)}
+	var eo engineio.ServerOptions
+	if o.Engine != nil {
+		eo = *o.Engine
+	}
+	eo.Path = o.Path
+	s.eio = engineio.NewServer(engineio.HandlerFunc(s.serveConn), &eo)
+	s.Of("/")
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.eio.ServeHTTP(w, r) }
+
+// Engine returns the underlying Engine.IO server.
+func (s *Server) Engine() *engineio.Server { return s.eio }
+
+// Of returns the namespace called name ("/" if empty), creating it.
+func (s *Server) Of(name string) *Namespace {
+	if name == "" {
+		name = "/"
+	} else if name[0] != '/' {
+		name = "/" + name
+	}
+	s.mu.RLock()
+	ns := s.nsps[name]
+	s.mu.RUnlock()
+	if ns != nil {
+		return ns
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ns = s.nsps[name]; ns == nil {
+		ns = newNamespace(s, name, nil)
+		s.nsps[name] = ns
+	}
+	return ns
+}
+
+// OfFunc registers dynamic namespaces: a client connecting to a namespace
+// that does not exist gets it created when match returns true. The returned
+// parent namespace holds the middlewares, connection handlers and event
+// handlers that every child gets, and broadcasts to all children.
+func (s *Server) OfFunc(match func(name string, auth Raw) bool) *Namespace {
+	ns := newNamespace(s, "(dynamic)", nil)
+	ns.match = match
+	s.mu.Lock()
+	s.parents = append(s.parents, ns)
+	s.mu.Unlock()
+	return ns
+}
+
+// OfRegexp is [Server.OfFunc] matching names with re.
+func (s *Server) OfRegexp(re *regexp.Regexp) *Namespace {
+	ns := s.OfFunc(func(name string, _ Raw) bool { return re.MatchString(name) })
+	ns.name = re.String()
+	return ns
+}
+
+// lookup finds or creates, through a dynamic parent, the namespace a client
+// asks for; nil when there is none.
+func (s *Server) lookup(name string, auth Raw) *Namespace {
+	s.mu.RLock()
+	ns := s.nsps[name]
+	parents := s.parents
+	s.mu.RUnlock()
+	if ns != nil {
+		return ns
+	}
+	for _, p := range parents {
+		if p.match(name, auth) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if ns = s.nsps[name]; ns == nil {
+				ns = newNamespace(s, name, p)
+				s.nsps[name] = ns
+				p.addChild(ns)
+			}
+			return ns
+		}
+	}
+	return nil
+}
+
+// Use adds a middleware that runs for every connection to every namespace,
+// before the namespace's own middlewares.
+func (s *Server) Use(mw Middleware) {
+	s.mu.Lock()
+	s.mws = append(s.mws, mw)
+	s.mu.Unlock()
+}
+
+// To, In, Except, Emit and the other broadcast methods on the server act on
+// the main namespace "/".
+
+// To returns a broadcast to the given rooms of the main namespace.
+func (s *Server) To(rooms ...string) *BroadcastOperator { return s.Of("/").To(rooms...) }
+
+// Emit sends an event to every socket of the main namespace.
+func (s *Server) Emit(event string, args ...any) error { return s.Of("/").Emit(event, args...) }
+
+// Shutdown disconnects every socket ("server shutting down"), closes the
+// adapters, and waits for the connections to end or ctx to be done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	nsps := make([]*Namespace, 0, len(s.nsps))
+	for _, ns := range s.nsps {
+		nsps = append(nsps, ns)
+	}
+	s.mu.Unlock()
+	err := s.eio.Shutdown(ctx)
+	for _, ns := range nsps {
+		_ = ns.adapter.Close()
+	}
+	return err
+}
+
+// newID returns an unguessable id of 20 URL-safe characters.
+func newID() string {
+	var b [15]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}

@@ -1,0 +1,420 @@
+package sio
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/siogen/siogen/runtime/internal/parser"
+)
+
+// Handshake is what the server knows of a socket's connection.
+type Handshake struct {
+	// Headers of the Engine.IO handshake request.
+	Headers http.Header
+	// Query of the Engine.IO handshake request.
+	Query url.Values
+	// Address is the remote address of the handshake request.
+	Address string
+	// Time is when the socket connected.
+	Time time.Time
+	// Secure tells whether the connection uses TLS.
+	Secure bool
+	// Auth is the auth payload of the CONNECT packet ({} when absent).
+	Auth Raw
+}
+
+// Socket is one client's connection to one namespace.
+//
+// Concurrency: every method is safe for concurrent use. Event handlers of
+// one connection run one at a time, in order, on its dispatcher; emits from
+// any goroutine are queued without waiting for the network.
+type Socket struct {
+	id        string
+	nsp       *Namespace
+	conn      *conn
+	handshake *Handshake
+	ctx       context.Context
+	cancel    context.CancelFunc
+	pid       string
+	recovered bool
+
+	hasOutgoing atomic.Bool
+	closeOnce   sync.Once
+
+	mu            sync.Mutex
+	connected     bool
+	data          any
+	handlers      map[string][]func(*Event)
+	anyIn         []func(*Event)
+	anyOut        []func(event string, args Args)
+	disconnecting []func(DisconnectReason)
+	disconnected  []func(DisconnectReason)
+	acks          map[int64]func(Args, error)
+	restoredRooms []string
+	missed        []*Packet
+}
+
+func newSocket(ns *Namespace, c *conn, id string, auth Raw) *Socket {
+	r := c.eio.Request()
+	hs := &Handshake{Time: time.Now(), Auth: auth}
+	if r != nil {
+		hs.Headers, hs.Query, hs.Address, hs.Secure = r.Header, r.URL.Query(), r.RemoteAddr, r.TLS != nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Socket{id: id, nsp: ns, conn: c, handshake: hs, ctx: ctx, cancel: cancel, acks: make(map[int64]func(Args, error))}
+	if ns.srv.opts.Recovery != nil {
+		s.pid = newID()
+	}
+	return s
+}
+
+// ID returns the socket's id, unique per namespace connection, which is also
+// the name of its own room. It is not the Engine.IO session id.
+func (s *Socket) ID() string { return s.id }
+
+// Namespace returns the socket's namespace.
+func (s *Socket) Namespace() *Namespace { return s.nsp }
+
+// Handshake returns the details of the socket's connection.
+func (s *Socket) Handshake() *Handshake { return s.handshake }
+
+// Context returns a context that is canceled when the socket disconnects.
+func (s *Socket) Context() context.Context { return s.ctx }
+
+// Recovered reports whether the socket is a restored session (connection
+// state recovery): same id, rooms and data, missed events replayed.
+func (s *Socket) Recovered() bool { return s.recovered }
+
+// Connected reports whether the socket is connected.
+func (s *Socket) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connected
+}
+
+// Transport returns the Engine.IO transport in use ("polling" or
+// "websocket").
+func (s *Socket) Transport() string { return s.conn.eio.Transport() }
+
+// Data returns the value set by [Socket.SetData], or nil.
+func (s *Socket) Data() any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.data
+}
+
+// SetData attaches any value to the socket. Multi-node adapters share it
+// (as JSON) through FetchSockets, and recovery restores it.
+func (s *Socket) SetData(v any) {
+	s.mu.Lock()
+	s.data = v
+	s.mu.Unlock()
+}
+
+// On adds a handler for an event on this socket only. See
+// [Namespace.On] for handlers that every socket gets.
+func (s *Socket) On(event string, fn func(e *Event)) {
+	s.mu.Lock()
+	if s.handlers == nil {
+		s.handlers = make(map[string][]func(*Event))
+	}
+	s.handlers[event] = append(s.handlers[event], fn)
+	s.mu.Unlock()
+}
+
+// OnAny adds a handler called for every event the socket receives, before
+// the event's own handlers.
+func (s *Socket) OnAny(fn func(e *Event)) {
+	s.mu.Lock()
+	s.anyIn = append(s.anyIn, fn)
+	s.mu.Unlock()
+}
+
+// OnAnyOutgoing adds a function called for every event sent to the socket,
+// broadcasts included.
+func (s *Socket) OnAnyOutgoing(fn func(event string, args Args)) {
+	s.mu.Lock()
+	s.anyOut = append(s.anyOut, fn)
+	s.mu.Unlock()
+	s.hasOutgoing.Store(true)
+}
+
+// OnDisconnecting adds a function called when the socket is about to
+// disconnect, while its rooms are still visible.
+func (s *Socket) OnDisconnecting(fn func(reason DisconnectReason)) {
+	s.mu.Lock()
+	s.disconnecting = append(s.disconnecting, fn)
+	s.mu.Unlock()
+}
+
+// OnDisconnect adds a function called once the socket has disconnected.
+func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
+	s.mu.Lock()
+	s.disconnected = append(s.disconnected, fn)
+	s.mu.Unlock()
+}
+
+// Join adds the socket to the rooms.
+func (s *Socket) Join(rooms ...string) { s.nsp.adapter.AddAll(s.id, rooms) }
+
+// Leave removes the socket from a room.
+func (s *Socket) Leave(room string) { s.nsp.adapter.Del(s.id, room) }
+
+// Rooms returns the rooms the socket is in, its own room included.
+func (s *Socket) Rooms() []string {
+	r := s.nsp.adapter.SocketRooms(s.id)
+	slices.Sort(r)
+	return r
+}
+
+// To returns a broadcast to the rooms that excludes this socket.
+func (s *Socket) To(rooms ...string) *BroadcastOperator {
+	return s.nsp.broadcast().Except(s.id).To(rooms...)
+}
+
+// In is the same as [Socket.To].
+func (s *Socket) In(rooms ...string) *BroadcastOperator { return s.To(rooms...) }
+
+// Except returns a broadcast to every other socket not in the rooms.
+func (s *Socket) Except(rooms ...string) *BroadcastOperator {
+	return s.nsp.broadcast().Except(append([]string{s.id}, rooms...)...)
+}
+
+// Broadcast returns a broadcast to every other socket of the namespace.
+func (s *Socket) Broadcast() *BroadcastOperator { return s.nsp.broadcast().Except(s.id) }
+
+// Emit sends an event to the socket. Arguments are any JSON-encodable
+// values; []byte anywhere in them travels as binary. Emit does not wait for
+// the network; it fails for reserved event names, unencodable arguments and
+// closed connections.
+func (s *Socket) Emit(event string, args ...any) error {
+	if parser.IsReserved(event) {
+		return NewError(CodeInvalidArgument, "%q is a reserved event name", event)
+	}
+	data, att, err := encodeArgs(event, args)
+	if err != nil {
+		return err
+	}
+	p := &Packet{Type: eventType(att), Namespace: s.nsp.name, Data: data, Attachments: att}
+	if s.nsp.srv.opts.Recovery != nil {
+		// Through the adapter, which logs it with an offset for recovery.
+		return s.nsp.adapter.Broadcast(p, &BroadcastOptions{Rooms: []string{s.id}})
+	}
+	s.notifyOutgoing(p)
+	return s.conn.send(p, false)
+}
+
+// Send emits the "message" event, the WebSocket-like shorthand.
+func (s *Socket) Send(args ...any) error { return s.Emit("message", args...) }
+
+// EmitWithAck sends an event and waits for the client's acknowledgement,
+// returning its arguments. It returns an *[Error] with [CodeTimeout] when
+// ctx ends or the server's AckTimeout passes first, and [CodeDisconnected]
+// when the socket disconnects first.
+func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	if parser.IsReserved(event) {
+		return Args{}, NewError(CodeInvalidArgument, "%q is a reserved event name", event)
+	}
+	data, att, err := encodeArgs(event, args)
+	if err != nil {
+		return Args{}, err
+	}
+	id := s.nsp.ackIDs.Add(1) - 1
+	done := make(chan ackResult, 1)
+	if !s.expectAck(id, func(a Args, err error) { done <- ackResult{a, err} }) {
+		return Args{}, &Error{Code: CodeDisconnected, Message: "socket is disconnected"}
+	}
+	p := &Packet{Type: eventType(att), Namespace: s.nsp.name, ID: id, HasID: true, Data: data, Attachments: att}
+	s.notifyOutgoing(p)
+	if err := s.conn.send(p, false); err != nil {
+		s.dropAck(id)
+		return Args{}, &Error{Code: CodeDisconnected, Message: "socket is disconnected", Err: err}
+	}
+	return waitAck(ctx, s.nsp.srv.opts.AckTimeout, done, func() { s.dropAck(id) })
+}
+
+type ackResult struct {
+	args Args
+	err  error
+}
+
+// waitAck waits for an acknowledgement, the context, or the default timeout.
+func waitAck(ctx context.Context, def time.Duration, done <-chan ackResult, cancel func()) (Args, error) {
+	var timeout <-chan time.Time
+	if _, ok := ctx.Deadline(); !ok && def > 0 {
+		t := time.NewTimer(def)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case r := <-done:
+		return r.args, r.err
+	case <-ctx.Done():
+		cancel()
+		return Args{}, &Error{Code: CodeTimeout, Message: "operation has timed out", Err: ctx.Err()}
+	case <-timeout:
+		cancel()
+		return Args{}, &Error{Code: CodeTimeout, Message: "operation has timed out"}
+	}
+}
+
+// expectAck registers fn for the acknowledgement id; false when the socket
+// is gone.
+func (s *Socket) expectAck(id int64, fn func(Args, error)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.acks == nil {
+		return false
+	}
+	s.acks[id] = fn
+	return true
+}
+
+func (s *Socket) dropAck(id int64) {
+	s.mu.Lock()
+	delete(s.acks, id)
+	s.mu.Unlock()
+}
+
+// resolveAck delivers an ACK packet; unknown ids are ignored.
+func (s *Socket) resolveAck(p *Packet) {
+	s.mu.Lock()
+	fn := s.acks[p.ID]
+	delete(s.acks, p.ID)
+	s.mu.Unlock()
+	if fn == nil {
+		return
+	}
+	args, err := argsOf(p.Data, p.Attachments, 0)
+	fn(args, err)
+}
+
+// notifyOutgoing calls the OnAnyOutgoing listeners.
+func (s *Socket) notifyOutgoing(p *Packet) {
+	if !s.hasOutgoing.Load() {
+		return
+	}
+	name, _, err := eventName(p.Data)
+	if err != nil {
+		return
+	}
+	args, _ := argsOf(p.Data, p.Attachments, 1)
+	s.mu.Lock()
+	fns := slices.Clone(s.anyOut)
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn(name, args)
+	}
+}
+
+// dispatch runs the handlers of an EVENT packet, on the dispatcher.
+func (s *Socket) dispatch(p *Packet) {
+	name, _, err := eventName(p.Data)
+	if err != nil {
+		return
+	}
+	args, _ := argsOf(p.Data, p.Attachments, 1)
+	e := &Event{Args: args, Name: name, socket: s, id: p.ID, hasAck: p.HasID}
+	s.mu.Lock()
+	anyIn := slices.Clone(s.anyIn)
+	own := slices.Clone(s.handlers[name])
+	s.mu.Unlock()
+	for _, fn := range anyIn {
+		fn(e)
+	}
+	for _, fn := range own {
+		fn(e)
+	}
+	for _, fn := range s.nsp.eventHandlers(name) {
+		fn(s, e)
+	}
+}
+
+// Disconnect disconnects the socket from its namespace ("server namespace
+// disconnect"); the client does not reconnect it automatically. With close,
+// the whole underlying connection is closed, with its other namespaces.
+func (s *Socket) Disconnect(close bool) {
+	s.onClose(ReasonServerNamespaceDisconnect, true)
+	if close {
+		_ = s.conn.eio.Close()
+	}
+}
+
+// onClose disconnects the socket once: disconnecting handlers (rooms still
+// visible), session kept for recovery, rooms left, pending acks failed,
+// disconnect handlers.
+func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		wasConnected := s.connected
+		s.connected = false
+		before := slices.Clone(s.disconnecting)
+		after := slices.Clone(s.disconnected)
+		acks := s.acks
+		s.acks = nil
+		s.mu.Unlock()
+		if !wasConnected {
+			return
+		}
+		for _, fn := range before {
+			fn(reason)
+		}
+		if s.nsp.srv.opts.Recovery != nil && reason.recoverable() {
+			s.nsp.adapter.PersistSession(&Session{
+				SID: s.id, PID: s.pid, Namespace: s.nsp.name, Rooms: s.nsp.adapter.SocketRooms(s.id), Data: s.Data(),
+			})
+		}
+		if tellClient {
+			_ = s.conn.send(&Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, false)
+		}
+		s.nsp.leave(s)
+		s.conn.remove(s)
+		for _, fn := range acks {
+			fn(Args{}, &Error{Code: CodeDisconnected, Message: "socket has been disconnected"})
+		}
+		s.cancel()
+		s.nsp.srv.log.Debug("socket disconnected", "nsp", s.nsp.name, "sid", s.id, "reason", reason)
+		for _, fn := range after {
+			fn(reason)
+		}
+	})
+}
+
+// Event is an event received by a socket.
+type Event struct {
+	Args
+	// Name is the event's name.
+	Name   string
+	socket *Socket
+	id     int64
+	hasAck bool
+	acked  atomic.Bool
+}
+
+// Socket returns the socket that received the event.
+func (e *Event) Socket() *Socket { return e.socket }
+
+// WantsAck reports whether the sender asked for an acknowledgement.
+func (e *Event) WantsAck() bool { return e.hasAck }
+
+// Ack sends the acknowledgement with the given arguments. It may be called
+// from any goroutine, at most once; later calls and calls for events that
+// asked for no acknowledgement return an error.
+func (e *Event) Ack(args ...any) error {
+	if !e.hasAck {
+		return NewError(CodeInvalidArgument, "event %q asked for no acknowledgement", e.Name)
+	}
+	if e.acked.Swap(true) {
+		return NewError(CodeInvalidArgument, "event %q is already acknowledged", e.Name)
+	}
+	data, att, err := encodeArgs("", args)
+	if err != nil {
+		return err
+	}
+	return e.socket.conn.send(&Packet{Type: ackType(att), Namespace: e.socket.nsp.name, ID: e.id, HasID: true, Data: data, Attachments: att}, false)
+}

@@ -59,16 +59,16 @@ type Conn struct {
 	byPeer      bool   // the peer closed it (a close packet or a closed transport)
 	linger      bool   // server polling: closed, waiting for a GET to collect the close packet
 
-	wake      chan struct{} // capacity 1: the queue or the state changed
-	closing   chan struct{} // closed when Close begins
-	closeOnce sync.Once
-	closeSent chan struct{} // server polling: a GET delivered the close packet
+	wake       chan struct{} // capacity 1: the queue or the state changed
+	closing    chan struct{} // closed when Close begins
+	closeOnce  sync.Once
+	closeSent  chan struct{}   // server polling: a GET delivered the close packet
 	stopLinger <-chan struct{} // server: closed at shutdown
-	sentOnce  sync.Once
-	done      chan struct{} // closed when every goroutine has ended
-	wg        sync.WaitGroup
-	onDone    func()       // server: forget the session; client: cancel requests
-	cl        *clientState // client role only
+	sentOnce   sync.Once
+	done       chan struct{} // closed when every goroutine has ended
+	wg         sync.WaitGroup
+	onDone     func()       // server: forget the session; client: cancel requests
+	cl         *clientState // client role only
 }
 
 func newConn(id string, client bool, log *slog.Logger, queued, recv int) *Conn {

@@ -196,4 +196,3 @@ func (b *BroadcastOperator) each(fn func(*Namespace) error) error {
 	}
 	return nil
 }
-

@@ -216,4 +216,3 @@ func AuthAs[T any](s *Socket) (T, error) {
 	err := s.handshake.Auth.Decode(&t)
 	return t, err
 }
-

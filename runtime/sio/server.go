@@ -100,11 +100,11 @@ type Server struct {
 	eio  *engineio.Server
 	log  *slog.Logger
 
-	mu       sync.RWMutex
-	nsps     map[string]*Namespace
-	parents  []*Namespace // dynamic namespace templates, in registration order
-	mws      []Middleware // server-wide, run before each namespace's own
-	closed   bool
+	mu      sync.RWMutex
+	nsps    map[string]*Namespace
+	parents []*Namespace // dynamic namespace templates, in registration order
+	mws     []Middleware // server-wide, run before each namespace's own
+	closed  bool
 }
 
 // NewServer returns a server with the main namespace "/" created.

@@ -198,3 +198,54 @@ func TestClientServerDrop(t *testing.T) {
 		t.Errorf("after the server went away: %v, want transport error", err)
 	}
 }
+
+func TestDialTLS(t *testing.T) {
+	t.Parallel()
+	srv := engineio.NewServer(echo(nil), nil)
+	hs := httptest.NewTLSServer(srv)
+	t.Cleanup(func() {
+		_ = srv.Shutdown(context.Background())
+		hs.CloseClientConnections()
+		hs.Close()
+	})
+	tlsConfig := hs.Client().Transport.(*http.Transport).TLSClientConfig
+	for _, mode := range modes {
+		c := dial(t, hs.URL, &engineio.DialOptions{Transports: mode.transports, TLSConfig: tlsConfig})
+		in := newInbox(t, c)
+		in.next(isText("welcome"), 5*time.Second)
+		_ = c.Send(engineio.MessageText, []byte("over tls"))
+		in.next(isText("over tls"), 5*time.Second)
+		if r := c.Request(); r != nil {
+			t.Errorf("%s: client conn has a request", mode.name)
+		}
+	}
+	// Without the test CA the handshake fails with a clear error.
+	if _, err := engineio.Dial(context.Background(), hs.URL, nil); engineio.ReasonOf(err) == "" {
+		t.Errorf("untrusted certificate: %v", err)
+	}
+}
+
+func TestPerMessageDeflate(t *testing.T) {
+	t.Parallel()
+	for _, on := range []bool{false, true} {
+		_, base := startServer(t, echo(nil), &engineio.ServerOptions{PerMessageDeflate: on})
+		d := websocket.Dialer{EnableCompression: true}
+		ws, resp, err := d.Dial(wsURL(base, "EIO=4&transport=websocket"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := resp.Header.Get("Sec-Websocket-Extensions")
+		if on != strings.Contains(got, "permessage-deflate") {
+			t.Errorf("PerMessageDeflate=%v: negotiated %q", on, got)
+		}
+		readWS(t, ws)
+		readWS(t, ws)
+		readWS(t, ws)
+		big := "4" + strings.Repeat("compress me ", 1000)
+		_ = ws.WriteMessage(websocket.TextMessage, []byte(big))
+		if echoed := readWS(t, ws); echoed != big {
+			t.Errorf("PerMessageDeflate=%v: echo differs", on)
+		}
+		ws.Close()
+	}
+}

@@ -65,13 +65,21 @@ func newHandlerConfig(opts []HandlerOption) *handlerConfig {
 // failure it answers or reports the error itself and returns false.
 func decode[In any](c *handlerConfig, s *Socket, e *Event, in *In) bool {
 	raw := e.At(0)
+	tuple, isTuple := any(in).(TupleDecoder)
+	if isTuple {
+		raw = NewRaw(e.arrayJSON())
+	}
 	var err *Error
 	if c.validator != nil {
 		if v := c.validator.Validate(c.schemaID, raw.JSON()); len(v) > 0 {
 			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
 		}
 	}
-	if err == nil {
+	if err == nil && isTuple {
+		if derr := tuple.DecodeArgs(e.Args); derr != nil {
+			err = &Error{Code: CodeInvalidArgument, Message: "invalid arguments", Details: []Violation{{Path: "", Message: derr.Error()}}, Err: derr}
+		}
+	} else if err == nil {
 		if derr := raw.Decode(in); derr != nil {
 			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: derr.Error()}}, Err: derr}
 		}
@@ -127,7 +135,11 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 			return
 		}
 		if c.style == AckPlain {
-			_ = e.Ack(out)
+			if tuple, ok := any(out).(TupleEncoder); ok {
+				_ = e.Ack(tuple.EncodeArgs()...)
+			} else {
+				_ = e.Ack(out)
+			}
 			return
 		}
 		_ = e.Ack(okEnvelope[Out]{OK: true, Data: out})

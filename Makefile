@@ -9,7 +9,8 @@ FUZZ_TARGETS := \
 	./runtime/engineio:FuzzDecodePayload \
 	./runtime/engineio:FuzzServerPacket \
 	./runtime/internal/parser:FuzzDecodeText \
-	./runtime/internal/parser:FuzzDecodeStream
+	./runtime/internal/parser:FuzzDecodeStream \
+	./schema:FuzzLoad
 
 .PHONY: test deps lint unit fuzz demo bench
 

@@ -1,0 +1,19 @@
+// Package generated holds what siogen generates from the example contracts
+// in examples/schemas (config: examples/schemas/siogen.yaml). Do not edit
+// the files below it; change the schemas and run
+//
+//	go generate ./...
+//
+// from the repository root. TestNoDrift fails when the files here differ
+// from what the schemas generate.
+//
+// Layout:
+//
+//	ts/          TypeScript: P.ts (contract), P.client.ts (socket.io-client),
+//	             P.server.ts (socket.io), siogen.types.ts (shared)
+//	jsonschema/  JSON Schema 2020-12: P/Type.json, P/Namespace/Event.payload.json,
+//	             P/Namespace/Event.ack.json, P/Namespace/auth.json
+//	go/          typed Go server and client (not generated yet; see package gen)
+package generated
+
+//go:generate go run github.com/siogen/siogen/cmd/siogen generate -config ../schemas/siogen.yaml

@@ -1,0 +1,72 @@
+package tsgen
+
+import "github.com/siogen/siogen/gen/internal/genfile"
+
+// runtimeModule is siogen.types.ts, the types every contract module
+// shares. It has no dependency: it serves browsers and Node alike.
+const runtimeModule = genfile.Header + `
+/**
+ * Types shared by the modules siogen generates: binary data, ack results
+ * and the errors the siogen runtime itself sends.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Binary data: a Socket.IO binary attachment. On emit socket.io accepts an
+ * ArrayBuffer, any typed array or DataView (a Node Buffer is a Uint8Array)
+ * and a Blob; on receive a browser gets an ArrayBuffer and Node a Buffer.
+ */
+export type Bytes = ArrayBuffer | ArrayBufferView | Blob;
+
+/** One way a payload broke its contract: a JSON pointer and what is wrong. */
+export interface Violation {
+  path: string;
+  message: string;
+}
+
+/** The codes the siogen runtime puts in ack errors, by name. */
+export const RuntimeErrorCodes = {
+  InvalidArgument: "invalid_argument",
+  Internal: "internal",
+  Timeout: "timeout",
+} as const;
+
+/** The payload broke the contract; details lists the violations. */
+export interface InvalidArgumentError {
+  code: "invalid_argument";
+  name?: string;
+  message: string;
+  details?: Violation[];
+}
+
+/** The handler failed; the cause is not disclosed. */
+export interface InternalError {
+  code: "internal";
+  name?: string;
+  message: string;
+  details?: unknown;
+}
+
+/** An acknowledgement the handler waited for did not arrive in time. */
+export interface TimeoutError {
+  code: "timeout";
+  name?: string;
+  message: string;
+  details?: unknown;
+}
+
+/** An error the runtime sends in an envelope ack of any event. */
+export type RuntimeAckError = InvalidArgumentError | InternalError | TimeoutError;
+
+/**
+ * The result of an envelope-style ack: {ok: true, data} or {ok: false,
+ * error}. E is the union of the event's declared errors; the runtime's own
+ * errors are always possible. Narrow on ok, then on error.code or
+ * error.name. An ack without data ("ack: true") has T = null and data
+ * absent or null.
+ */
+export type AckResult<T, E = never> =
+  | ([T] extends [null] ? { ok: true; data?: null } : { ok: true; data: T })
+  | { ok: false; error: E | RuntimeAckError };
+`

@@ -1,0 +1,179 @@
+// Type tests for the generated chat contract, checked by TestTypeScript
+// with tsc --strict against the real socket.io-client and socket.io typings.
+// Lines under "@ts-expect-error" must NOT compile: tsc fails if they do.
+
+import { io } from "socket.io-client";
+import { Server } from "socket.io";
+import type { ChatClientSocket } from "./chat.client.js";
+import type { ChatServer, ChatServerNamespace, ChatServerSocket } from "./chat.server.js";
+import {
+  ChatErrorCodes,
+  ChatEvents,
+  ChatNamespace,
+  MessageStatus,
+  Presence,
+  type Attachment,
+  type ChatAuth,
+  type ChatEventName,
+  type Message,
+  type Question,
+  type RoomInfo,
+} from "./chat.js";
+import type * as common from "./common.js";
+import { RuntimeErrorCodes, type AckResult, type Bytes } from "./siogen.types.js";
+
+const auth: ChatAuth = { token: "t", nickname: "ann" };
+const socket: ChatClientSocket = io("http://localhost:3000" + ChatNamespace, { auth });
+
+const user: common.User = { id: "0b7f6c1e-2d3a-4c5b-8e9f-a0b1c2d3e4f5", nickname: "ann" };
+const message: Message = {
+  id: "6f1c2a7e-3b1d-4b8e-9a51-2f3c4d5e6f70",
+  room: "general",
+  author: user,
+  text: "hi",
+  reply_to: null,
+  sent_at: "2024-05-01T12:00:00Z",
+  status: MessageStatus.Delivered,
+  attachments: [
+    { kind: "image", url: "https://x.test/a.png", width: 1, height: 1 },
+    { kind: "link", url: "https://x.test" },
+  ],
+};
+const question: Question = { id: message.id, text: "?", choices: ["a", "b"] };
+
+// Emit with an ack callback; narrow the AckResult on ok, code and name.
+socket.emit("message:send", { room: "general", text: "hi" }, (res) => {
+  if (res.ok) {
+    const m: Message = res.data;
+    const r: string | null = m.reply_to;
+    void r;
+    return;
+  }
+  switch (res.error.code) {
+    case ChatErrorCodes.RoomNotFound:
+      if (res.error.name === "RoomNotFound") {
+        const room: string | undefined = res.error.details?.room;
+        void room;
+      }
+      break;
+    case "resource_exhausted": {
+      const retry: number | undefined = res.error.details?.retry_after_ms;
+      void retry;
+      break;
+    }
+    case RuntimeErrorCodes.InvalidArgument: {
+      const path: string | undefined = res.error.details?.[0]?.path;
+      void path;
+      break;
+    }
+  }
+});
+
+async function flows(): Promise<void> {
+  const joined = await socket.emitWithAck("room:join", { room: "general", history: 10 });
+  if (joined.ok) {
+    const info: RoomInfo = joined.data;
+    info.history[0]?.attachments?.forEach((a: Attachment) => {
+      if (a.kind === "image") {
+        const w: number = a.width;
+        void w;
+      }
+    });
+    const p: Presence | undefined = info.presence["u1"];
+    void p;
+  }
+  const left = await socket.timeout(5000).emitWithAck("room:leave", { room: "general" });
+  if (left.ok) {
+    const d: null | undefined = left.data;
+    void d;
+  }
+  const history = await socket.emitWithAck("message:history", "general", { limit: 10 });
+  if (history.ok) {
+    const first: Message | undefined = history.data[0];
+    void first;
+  }
+  socket.timeout(1000).emit("room:join", { room: "x" }, (err, res) => {
+    if (err) return;
+    if (res.ok) void res.data.title;
+  });
+  socket.emit(ChatEvents.Typing, { room: "general", typing: true });
+  socket.emit("ping:legacy", (err, pong) => {
+    const e: string | null = err;
+    const s: string = pong;
+    void e, s;
+  });
+  const bytes: Bytes[] = [new Uint8Array([1, 2]), new ArrayBuffer(2), new Blob([])];
+  for (const image of bytes) {
+    socket.emit("message:send", { room: "r", text: "img", image }, () => {});
+  }
+  const name: ChatEventName = "room:join";
+  void name;
+}
+void flows;
+
+socket.on("message:new", (m) => {
+  const s: MessageStatus | undefined = m.status;
+  void s;
+});
+socket.on("typing", (t) => void t.user);
+socket.on("poll", (q, ack) => {
+  ack(q.choices.length > 2 ? { ok: true, data: { choice: 0 } } : { ok: false, error: { code: "internal", message: "x" } });
+});
+
+// A Node socket.io server sharing the contract.
+const server: ChatServer = new Server();
+const chat = server.of(ChatNamespace) as ChatServerNamespace;
+chat.on("connection", (s: ChatServerSocket) => {
+  s.on("room:join", (p, ack) => {
+    ack({ ok: false, error: { code: "not_found", name: "RoomNotFound", message: "no", details: { room: p.room } } });
+  });
+  s.on("room:leave", (_p, ack) => ack({ ok: true }));
+  s.on("message:send", (p, ack) => ack({ ok: true, data: { ...message, room: p.room, text: p.text } }));
+  s.on("ping:legacy", (ack) => ack(null, new Date().toISOString()));
+  s.emit("message:new", message);
+  s.to("general").emit("message:new", message);
+  s.timeout(1000).emit("poll", question, (err, res) => {
+    if (!err && res.ok) void res.data.choice;
+  });
+  void (async () => {
+    const answer = await s.timeout(30000).emitWithAck("poll", question);
+    if (answer.ok) void answer.data.choice;
+  })();
+});
+
+// Negative tests: each line below must fail to type-check.
+
+// @ts-expect-error wrong payload field type
+socket.emit("message:send", { room: "general", text: 42 }, () => {});
+// @ts-expect-error missing required field
+socket.emit("message:send", { room: "general" }, () => {});
+// @ts-expect-error unknown field in a payload literal
+socket.emit("message:send", { room: "general", text: "hi", color: "red" }, () => {});
+// @ts-expect-error wrong event name
+socket.emit("message:sned", { room: "general", text: "hi" });
+// @ts-expect-error a client cannot emit a server-only event
+socket.emit("message:new", message);
+// @ts-expect-error wrong ack type: the data is a Message, not a string
+socket.emit("message:send", { room: "general", text: "hi" }, (res: AckResult<string>) => void res);
+// @ts-expect-error emitWithAck resolves to the ack result, not a Message
+const notAMessage: Promise<Message> = socket.emitWithAck("message:send", { room: "general", text: "hi" });
+void notAMessage;
+// @ts-expect-error null for a field that is not nullable
+socket.emit("typing", { room: "general", typing: null });
+// @ts-expect-error an enum value that does not exist
+const busy: Presence = "busy";
+void busy;
+// @ts-expect-error the handler of a server event gets a Message, not a string
+socket.on("message:new", (m: string) => void m);
+// @ts-expect-error bytes are binary, not a number
+socket.emit("message:send", { room: "r", text: "img", image: 42 }, () => {});
+// @ts-expect-error tuple args in the wrong order
+socket.emit("message:history", { limit: 10 }, "general", () => {});
+chat.on("connection", (s: ChatServerSocket) => {
+  // @ts-expect-error a server must answer with the declared ack data
+  s.on("room:join", (_p, ack) => ack({ ok: true, data: "room" }));
+  // @ts-expect-error an error the event does not declare
+  s.on("room:join", (_p, ack) => ack({ ok: false, error: { code: "permission_denied", name: "NotAMember", message: "" } }));
+  // @ts-expect-error the server cannot emit a client-only event
+  s.emit("room:join", { room: "general" });
+});

@@ -35,25 +35,29 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 	}
 	c.getPending = true
 	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		c.getPending = false
-		c.mu.Unlock()
-	}()
 
 	ctx := r.Context()
 	for {
 		c.mu.Lock()
 		var batch []*Message
+		flushOnly := false
 		switch {
 		case c.upgraded:
 			// The session moved to websocket while this GET waited.
 			batch = []*Message{noopPacket}
 		case c.err != nil:
 			batch = c.takeQueue()
-			if c.byPeer {
+			switch {
+			case c.byPeer:
 				batch = append(batch, noopPacket)
-			} else {
+			case len(batch) > 0 && c.linger:
+				// What was queued before the close goes in a response of
+				// its own and the close packet in the next one, as the
+				// reference server does: socket.io-client handles decoded
+				// packets a tick later, so packets sharing a response with
+				// the close packet would be dropped.
+				flushOnly = true
+			default:
 				batch = append(batch, closePacket)
 			}
 		case len(c.queue) > 0:
@@ -61,13 +65,19 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 		case c.upgrading:
 			batch = []*Message{noopPacket}
 		}
-		closed := c.err != nil
+		closed := c.err != nil && !flushOnly
+		if batch != nil {
+			// No longer pending before the response is flushed: the client
+			// may send its next GET, on another connection, as soon as it
+			// has the response, and that one is not overlapping.
+			c.getPending = false
+		}
 		c.mu.Unlock()
 		if batch != nil {
 			ok := s.writePolling(w, r, c, batch)
 			if closed {
 				c.sentOnce.Do(func() { close(c.closeSent) })
-			} else if !ok {
+			} else if !ok && !flushOnly {
 				c.closeWith(closeError(ReasonTransportError, errors.New("failed to write a polling response")), false)
 			}
 			return
@@ -77,6 +87,9 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 		case <-c.closing:
 		case <-ctx.Done():
 			// The client went away; whatever is queued waits for the next GET.
+			c.mu.Lock()
+			c.getPending = false
+			c.mu.Unlock()
 			c.signal()
 			return
 		}

@@ -25,6 +25,13 @@ type conn struct {
 	mu      sync.Mutex
 	sockets map[string]*Socket // by namespace
 	joining map[string]bool    // CONNECT received, middlewares running
+	joined  bool               // a namespace was joined: no connect timeout
+
+	// ctx is the parent of the sockets' contexts, canceled as soon as the
+	// connection is lost, so that middlewares and handlers waiting on them
+	// cannot hold the connection's goroutines.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	work serial
 }
@@ -32,10 +39,14 @@ type conn struct {
 // serveConn runs for each Engine.IO connection.
 func (s *Server) serveConn(ec *engineio.Conn) {
 	c := &conn{srv: s, eio: ec, sockets: make(map[string]*Socket), joining: make(map[string]bool)}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.work.init(s.opts.MaxPendingEvents)
 	timer := time.AfterFunc(s.opts.ConnectTimeout, func() {
 		c.mu.Lock()
-		idle := len(c.sockets) == 0 && len(c.joining) == 0
+		// Like the reference server, the timeout closes connections that
+		// have not joined a namespace yet, even with middlewares running;
+		// leaving every namespace later keeps the connection.
+		idle := !c.joined
 		c.mu.Unlock()
 		if idle {
 			s.log.Debug("connect timeout", "eio", ec.ID())
@@ -70,10 +81,16 @@ func (s *Server) serveConn(ec *engineio.Conn) {
 		}
 		if !c.route(p) {
 			reason = ReasonParseError
+			if err := ec.Err(); err != nil {
+				// Not a violation: the connection closed while the
+				// packet waited for room in the queue.
+				reason = fromEngine(engineio.ReasonOf(err))
+			}
 			break
 		}
 	}
 	_ = ec.Close()
+	c.cancel()
 	c.closeAll(reason)
 	c.work.wait()
 }
@@ -149,6 +166,10 @@ func (c *conn) connect(p *parser.Packet) {
 	}
 	if !restored || (c.srv.opts.Recovery != nil && c.srv.opts.Recovery.RunMiddlewares) {
 		if err := ns.runMiddlewares(sock); err != nil {
+			// Forget what the refused socket may have set up: rooms joined
+			// by a middleware, its context (a child of the connection's).
+			ns.adapter.DelAll(sock.id)
+			sock.cancel()
 			c.connectError(p.Namespace, err)
 			return
 		}
@@ -156,9 +177,12 @@ func (c *conn) connect(p *parser.Packet) {
 	c.mu.Lock()
 	if c.eio.Err() != nil {
 		c.mu.Unlock()
+		ns.adapter.DelAll(sock.id)
+		sock.cancel()
 		return
 	}
 	c.sockets[p.Namespace] = sock
+	c.joined = true
 	c.mu.Unlock()
 	ns.join(sock, restored)
 }
@@ -184,6 +208,9 @@ func (c *conn) send(p *parser.Packet, volatile bool) error {
 }
 
 func (c *conn) sendEncoded(msgs []*engineio.Message, volatile bool) error {
+	if c.srv.onSend != nil {
+		c.srv.onSend(msgs)
+	}
 	if volatile {
 		c.eio.SendVolatile(msgs...)
 		return nil
@@ -222,7 +249,10 @@ func (c *conn) closeAll(reason DisconnectReason) {
 	}
 	c.mu.Unlock()
 	for _, s := range socks {
-		s := s
+		// Acknowledgements can no longer arrive: fail them now, as a
+		// handler waiting for one would otherwise keep the disconnect
+		// handlers queued behind it from ever running.
+		s.failAcks()
 		// Disconnect handlers run on the dispatcher, after pending events.
 		if !c.work.push(nil, func() { s.onClose(reason, false) }) {
 			s.onClose(reason, false)
@@ -245,10 +275,16 @@ func (q *serial) init(max int) { q.slots = make(chan struct{}, max) }
 // push queues fn, waiting for room; it returns false when stop is closed
 // first. A nil stop never stops the wait.
 func (q *serial) push(stop <-chan struct{}, fn func()) bool {
+	// Room in the queue wins over stop: packets received before the
+	// connection closed are still handled (a select would pick at random).
 	select {
 	case q.slots <- struct{}{}:
-	case <-stop:
-		return false
+	default:
+		select {
+		case q.slots <- struct{}{}:
+		case <-stop:
+			return false
+		}
 	}
 	q.mu.Lock()
 	q.queue = append(q.queue, fn)

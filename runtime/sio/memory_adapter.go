@@ -229,7 +229,7 @@ func (a *MemoryAdapter) FetchSockets(_ context.Context, opts *BroadcastOptions) 
 
 // AddSockets implements [Adapter] for local sockets.
 func (a *MemoryAdapter) AddSockets(_ context.Context, opts *BroadcastOptions, rooms []string) error {
-	a.apply(opts, func(s *Socket) { a.AddAll(s.id, rooms) })
+	a.apply(opts, func(s *Socket) { s.Join(rooms...) })
 	return nil
 }
 

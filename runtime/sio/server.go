@@ -105,6 +105,10 @@ type Server struct {
 	parents []*Namespace // dynamic namespace templates, in registration order
 	mws     []Middleware // server-wide, run before each namespace's own
 	closed  bool
+
+	// onSend, set by tests before serving, sees every packet queued on a
+	// connection, as encoded messages.
+	onSend func(msgs []*engineio.Message)
 }
 
 // NewServer returns a server with the main namespace "/" created.

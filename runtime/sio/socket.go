@@ -48,6 +48,7 @@ type Socket struct {
 
 	mu            sync.Mutex
 	connected     bool
+	gone          bool // disconnected: joins are ignored
 	data          any
 	handlers      map[string][]func(*Event)
 	anyIn         []func(*Event)
@@ -65,7 +66,7 @@ func newSocket(ns *Namespace, c *conn, id string, auth Raw) *Socket {
 	if r != nil {
 		hs.Headers, hs.Query, hs.Address, hs.Secure = r.Header, r.URL.Query(), r.RemoteAddr, r.TLS != nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(c.ctx)
 	s := &Socket{id: id, nsp: ns, conn: c, handshake: hs, ctx: ctx, cancel: cancel, acks: make(map[int64]func(Args, error))}
 	if ns.srv.opts.Recovery != nil {
 		s.pid = newID()
@@ -159,8 +160,17 @@ func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 	s.mu.Unlock()
 }
 
-// Join adds the socket to the rooms.
-func (s *Socket) Join(rooms ...string) { s.nsp.adapter.AddAll(s.id, rooms) }
+// Join adds the socket to the rooms. It does nothing once the socket has
+// disconnected.
+func (s *Socket) Join(rooms ...string) {
+	// Under s.mu, so that a socket cannot join rooms after onClose has made
+	// it leave them all.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.gone {
+		s.nsp.adapter.AddAll(s.id, rooms)
+	}
+}
 
 // Leave removes the socket from a room.
 func (s *Socket) Leave(room string) { s.nsp.adapter.Del(s.id, room) }
@@ -281,6 +291,18 @@ func (s *Socket) dropAck(id int64) {
 	s.mu.Unlock()
 }
 
+// failAcks fails the pending acknowledgements of a socket whose connection
+// is lost, and refuses new ones.
+func (s *Socket) failAcks() {
+	s.mu.Lock()
+	acks := s.acks
+	s.acks = nil
+	s.mu.Unlock()
+	for _, fn := range acks {
+		fn(Args{}, &Error{Code: CodeDisconnected, Message: "socket has been disconnected"})
+	}
+}
+
 // resolveAck delivers an ACK packet; unknown ids are ignored.
 func (s *Socket) resolveAck(p *Packet) {
 	s.mu.Lock()
@@ -337,12 +359,26 @@ func (s *Socket) dispatch(p *Packet) {
 
 // Disconnect disconnects the socket from its namespace ("server namespace
 // disconnect"); the client does not reconnect it automatically. With close,
-// the whole underlying connection is closed, with its other namespaces.
+// every other socket of the underlying connection is disconnected the same
+// way and the connection is closed.
 func (s *Socket) Disconnect(close bool) {
-	s.onClose(ReasonServerNamespaceDisconnect, true)
-	if close {
-		_ = s.conn.eio.Close()
+	if !close {
+		s.onClose(ReasonServerNamespaceDisconnect, true)
+		return
 	}
+	// Like the reference server: every socket of the connection is told,
+	// so that none of them reconnects, then the connection closes.
+	s.conn.mu.Lock()
+	socks := make([]*Socket, 0, len(s.conn.sockets))
+	for _, o := range s.conn.sockets {
+		socks = append(socks, o)
+	}
+	s.conn.mu.Unlock()
+	s.onClose(ReasonServerNamespaceDisconnect, true)
+	for _, o := range socks {
+		o.onClose(ReasonServerNamespaceDisconnect, true)
+	}
+	_ = s.conn.eio.Close()
 }
 
 // onClose disconnects the socket once: disconnecting handlers (rooms still
@@ -353,12 +389,14 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 		s.mu.Lock()
 		wasConnected := s.connected
 		s.connected = false
+		s.gone = true
 		before := slices.Clone(s.disconnecting)
 		after := slices.Clone(s.disconnected)
 		acks := s.acks
 		s.acks = nil
 		s.mu.Unlock()
 		if !wasConnected {
+			s.cancel()
 			return
 		}
 		for _, fn := range before {
@@ -374,10 +412,10 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 		}
 		s.nsp.leave(s)
 		s.conn.remove(s)
+		s.cancel()
 		for _, fn := range acks {
 			fn(Args{}, &Error{Code: CodeDisconnected, Message: "socket has been disconnected"})
 		}
-		s.cancel()
 		s.nsp.srv.log.Debug("socket disconnected", "nsp", s.nsp.name, "sid", s.id, "reason", reason)
 		for _, fn := range after {
 			fn(reason)

@@ -1,0 +1,139 @@
+package sio_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/siogen/siogen/runtime/sio"
+)
+
+// Malformed packets and protocol violations close the offending connection
+// only ("parse error" for its sockets); nothing panics, and a client
+// connected beside it keeps working. Each case runs on its own connection
+// against one shared server.
+func TestMalformedPacketsCloseOnlyTheirConnection(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		text string
+		bin  []byte
+	}
+	txt := func(s ...string) []step {
+		var out []step
+		for _, x := range s {
+			out = append(out, step{text: x})
+		}
+		return out
+	}
+	placeholder := `{"_placeholder":true,"num":%d}`
+	cases := []struct {
+		name    string
+		connect bool // join "/" first
+		steps   []step
+	}{
+		{"bad type", true, txt(`4abc`)},
+		{"type 7", true, txt(`47["x"]`)},
+		{"empty socket.io packet", true, txt(`4`)},
+		{"bad ack id", true, txt(`42abc["x",1]`)},
+		{"ack id overflow", true, txt(`4299999999999999999999999["x"]`)},
+		{"event payload object", true, txt(`42{}`)},
+		{"event payload string", true, txt(`42"x"`)},
+		{"event payload empty array", true, txt(`42[]`)},
+		{"event name not a string", true, txt(`42[{"a":1}]`)},
+		{"invalid json", true, txt(`42["x",]`)},
+		{"trailing garbage", true, txt(`42["x"]]`)},
+		{"reserved connect", true, txt(`42["connect"]`)},
+		{"reserved disconnect", true, txt(`42["disconnect",1]`)},
+		{"reserved disconnecting", true, txt(`42["disconnecting"]`)},
+		{"reserved connect_error", true, txt(`42["connect_error"]`)},
+		{"reserved newListener", true, txt(`42["newListener"]`)},
+		{"reserved removeListener", true, txt(`42["removeListener"]`)},
+		{"attachments over limit", true, txt(`4511-["x"` + strings.Repeat(`,`+fmt.Sprintf(placeholder, 0), 1) + `]`)},
+		{"attachment count negative", true, txt(`45-1-["x"]`)},
+		{"attachment count without dash", true, txt(`451["x",` + fmt.Sprintf(placeholder, 0) + `]`)},
+		{"placeholder out of range", true, []step{{text: `451-["x",` + fmt.Sprintf(placeholder, 1) + `]`}, {bin: []byte{1}}}},
+		{"placeholder negative", true, []step{{text: `451-["x",` + fmt.Sprintf(placeholder, -1) + `]`}, {bin: []byte{1}}}},
+		{"text while attachments awaited", true, []step{{text: `452-["x",` + fmt.Sprintf(placeholder, 0) + `,` + fmt.Sprintf(placeholder, 1) + `]`}, {bin: []byte{1}}, {text: `42["y"]`}}},
+		{"binary without header", true, []step{{bin: []byte{1, 2}}}},
+		{"binary ack over limit", true, txt(`4611-1[]`)},
+		{"ack payload not array", true, txt(`431{}`)},
+		{"disconnect with payload", true, txt(`41{"a":1}`)},
+		{"connect payload not object", false, txt(`40"x"`)},
+		{"connect payload array", false, txt(`40[1]`)},
+		{"connect_error from client", true, txt(`44{"message":"x"}`)},
+		{"second connect", true, txt(`40`)},
+		{"event before connect", false, txt(`42["x"]`)},
+		{"event for unjoined namespace", true, txt(`42/admin,["x"]`)},
+		{"ack for unjoined namespace", true, txt(`43/admin,1[]`)},
+		{"invalid utf-8", true, txt("42[\"\xff\"]")},
+		{"namespace without slash", true, txt(`42admin,["x"]`)},
+	}
+
+	rec := newRecorder()
+	_, url := startServer(t, nil, func(srv *sio.Server) {
+		ns := srv.Of("/")
+		ns.OnConnection(func(s *sio.Socket) {
+			var auth struct {
+				Name string `json:"name"`
+			}
+			_ = s.Handshake().Auth.Decode(&auth)
+			s.OnDisconnect(func(r sio.DisconnectReason) { rec.add("%s: %s", auth.Name, r) })
+		})
+		ns.On("echo", func(s *sio.Socket, e *sio.Event) { _ = e.Ack(e.Values()...) })
+		ns.On("x", func(s *sio.Socket, e *sio.Event) {})
+		srv.Of("/admin")
+	})
+
+	good := dialRaw(t, url, true)
+	good.connect("/", `{"name":"good"}`)
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := dialRaw(t, url, true)
+			if tc.connect {
+				c.connect("/", fmt.Sprintf(`{"name":"case%d"}`, i))
+			}
+			for _, s := range tc.steps {
+				// The server may close before the last step: write errors
+				// are expected.
+				if s.bin != nil {
+					_ = c.writeBinary(s.bin)
+				} else {
+					_ = c.writeText(s.text)
+				}
+			}
+			if !c.closed(10 * time.Second) {
+				t.Errorf("connection not closed")
+			}
+			if tc.connect {
+				rec.wait(t, fmt.Sprintf("case%d: parse error", i), 10*time.Second)
+			}
+			good.send(fmt.Sprintf(`42%d["echo",%d]`, i, i))
+			good.expect(fmt.Sprintf(`43%d[%d]`, i, i))
+		})
+	}
+	if rec.has("good: parse error") {
+		t.Error("the good connection was closed")
+	}
+}
+
+// A handler that panics costs only that event: the connection and the
+// server go on.
+func TestHandlerPanic(t *testing.T) {
+	t.Parallel()
+	_, url := startServer(t, nil, func(srv *sio.Server) {
+		ns := srv.Of("/")
+		ns.On("boom", func(s *sio.Socket, e *sio.Event) { panic("boom") })
+		ns.On("echo", func(s *sio.Socket, e *sio.Event) { _ = e.Ack(e.Values()...) })
+		srv.Of("/mw").Use(func(ctx context.Context, s *sio.Socket) error { panic("mw boom") })
+	})
+	c := dialRaw(t, url, true)
+	c.connect("/", "")
+	c.send(`42["boom"]`, `421["echo","ok"]`)
+	c.expect(`431["ok"]`)
+	c.send(`40/mw,`)
+	c.expectMatch(`^44/mw,\{"message":"[^"]+"\}$`)
+	c.send(`422["echo","still"]`)
+	c.expect(`432["still"]`)
+}

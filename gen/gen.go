@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/siogen/siogen/gen/gogen"
 	"github.com/siogen/siogen/gen/internal/genfile"
 	"github.com/siogen/siogen/gen/jsonschemagen"
 	"github.com/siogen/siogen/gen/tsgen"
@@ -55,17 +56,7 @@ type target struct {
 	gen func(*schema.Set, *schema.Config) ([]File, error)
 }
 
-// targets are the outputs Generate writes, in order. gen/gogen joins them
-// once the runtime API it generates against is settled, as
-//
-//	{name: "go", dir: cfg.Go.Dir, gen: gogen.Generate(set, gogen.Options{
-//		ImportPath: cfg.Go.ImportPath,
-//		Schemas:    jsonschemagen.PackageDocuments(set, opts), // when cfg.Options.Validate
-//		SchemaID:   jsonschemagen.IDFunc(set, opts),
-//	})}
-//
-// (opts carrying cfg.JSONSchema's base_id), and Pending stops listing
-// "go". Until then outputs.go is reported by [Pending] and not written.
+// targets are the outputs Generate writes, in order.
 var targets = []target{
 	{
 		name: "jsonschema",
@@ -89,6 +80,42 @@ var targets = []target{
 		},
 		gen: func(set *schema.Set, _ *schema.Config) ([]File, error) { return tsgen.Generate(set) },
 	},
+	{
+		name: "go",
+		dir: func(c *schema.Config) string {
+			if c.Go == nil {
+				return ""
+			}
+			return c.Go.Dir
+		},
+		gen: generateGo,
+	},
+}
+
+// generateGo runs gen/gogen, embedding the JSON Schema documents for
+// validation unless the config turns it off.
+func generateGo(set *schema.Set, c *schema.Config) ([]File, error) {
+	var jopts jsonschemagen.Options
+	if c.JSONSchema != nil {
+		jopts.BaseID = c.JSONSchema.BaseID
+	}
+	opts := gogen.Options{ImportPath: c.Go.ImportPath, SchemaID: jsonschemagen.IDFunc(set, jopts)}
+	if c.Options.Validate {
+		docs, err := jsonschemagen.PackageDocuments(set, jopts)
+		if err != nil {
+			return nil, err
+		}
+		opts.Schemas = docs
+	}
+	files, err := gogen.Generate(set, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]File, len(files))
+	for i, f := range files {
+		out[i] = File{Path: f.Path, Content: f.Content}
+	}
+	return out, nil
 }
 
 // Generate returns every file the outputs configured in cfg hold for set:
@@ -98,8 +125,8 @@ var targets = []target{
 // result depends only on set and cfg: no time, version or map order leaks
 // into it.
 //
-// Go is not generated yet: a configured outputs.go is skipped and listed
-// by [Pending].
+// Go packages go under outputs.go.dir (see package gogen), with the JSON
+// Schema documents embedded for validation when options.validate is on.
 //
 // set must come from [schema.Load] without error diagnostics; Generate
 // returns an [*Error] when it finds unresolved references, when a target
@@ -145,13 +172,4 @@ func OutputDirs(cfg *schema.Config) []string {
 	}
 	slices.Sort(dirs)
 	return dirs
-}
-
-// Pending returns the outputs configured in cfg that this version does
-// not generate yet ("go"), for tools to report.
-func Pending(cfg *schema.Config) []string {
-	if cfg != nil && cfg.Go != nil {
-		return []string{"go"}
-	}
-	return nil
 }

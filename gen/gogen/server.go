@@ -154,7 +154,7 @@ func (g *generator) serverInterface(ns *schema.Namespace) {
 		case e.Acked:
 			body = append(body, jen.Return(unimpl))
 		}
-		g.jf.Func().Params(jen.Id("Unimplemented"+n+"Server")).Add(g.handlerSignature(ns, e)).Block(body...)
+		g.jf.Func().Params(jen.Id("Unimplemented" + n + "Server")).Add(g.handlerSignature(ns, e)).Block(body...)
 	}
 	g.jf.Line()
 }
@@ -171,7 +171,7 @@ func eventDoc(e *schema.Event) string {
 func (g *generator) register(ns *schema.Namespace) {
 	n := ns.GoName
 	body := []jen.Code{jen.Id("ns").Op(":=").Id("srv").Dot("Of").Call(jen.Id(n + "Namespace"))}
-	if ns.Auth != nil && g.validating() {
+	if ns.Auth != nil && g.validating() && g.schemaID("auth", ns.GoName) != "" {
 		body = append(body, jen.Id("ns").Dot("Use").Call(jen.Qual(sioPkg, "ValidateAuth").Call(g.validatorRef(), jen.Lit(g.schemaID("auth", ns.GoName)))))
 	}
 	for _, e := range ns.Events {
@@ -179,8 +179,8 @@ func (g *generator) register(ns *schema.Namespace) {
 			continue
 		}
 		var extra []jen.Code
-		if g.validating() {
-			extra = append(extra, jen.Qual(sioPkg, "WithValidator").Call(g.validatorRef(), jen.Lit(g.schemaID("payload", ns.GoName+"/"+e.Name))))
+		if id := g.schemaID("payload", ns.GoName+"/"+e.Name); g.validating() && id != "" {
+			extra = append(extra, jen.Qual(sioPkg, "WithValidator").Call(g.validatorRef(), jen.Lit(id)))
 		}
 		if e.Acked && e.AckStyle == schema.AckPlain {
 			extra = append(extra, jen.Qual(sioPkg, "WithAckStyle").Call(ackStyle(e)))
@@ -247,15 +247,15 @@ func (g *generator) socketType(ns *schema.Namespace) {
 			continue
 		}
 		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the client. "+e.Description, e.Deprecation))
-		g.jf.Func().Params(jen.Id("s").Id(sock)).Id("Emit"+e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
+		g.jf.Func().Params(jen.Id("s").Id(sock)).Id("Emit" + e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
 			jen.Return(jen.Id("s").Dot("Socket").Dot("Emit").Call(append([]jen.Code{jen.Id(n + "Event" + e.GoName)}, args...)...)))
 	}
 	g.jf.Commentf("To returns a typed broadcast to the rooms, without this socket.")
-	g.jf.Func().Params(jen.Id("s").Id(sock)).Id("To").Params(jen.Id("rooms").Op("...").String()).Id(n+"Broadcast").Block(
-		jen.Return(jen.Id(n+"Broadcast").Values(jen.Id("s").Dot("Socket").Dot("To").Call(jen.Id("rooms").Op("...")))))
+	g.jf.Func().Params(jen.Id("s").Id(sock)).Id("To").Params(jen.Id("rooms").Op("...").String()).Id(n + "Broadcast").Block(
+		jen.Return(jen.Id(n + "Broadcast").Values(jen.Id("s").Dot("Socket").Dot("To").Call(jen.Id("rooms").Op("...")))))
 	g.jf.Commentf("Broadcast returns a typed broadcast to every other socket of the namespace.")
-	g.jf.Func().Params(jen.Id("s").Id(sock)).Id("Broadcast").Params().Id(n+"Broadcast").Block(
-		jen.Return(jen.Id(n+"Broadcast").Values(jen.Id("s").Dot("Socket").Dot("Broadcast").Call())))
+	g.jf.Func().Params(jen.Id("s").Id(sock)).Id("Broadcast").Params().Id(n + "Broadcast").Block(
+		jen.Return(jen.Id(n + "Broadcast").Values(jen.Id("s").Dot("Socket").Dot("Broadcast").Call())))
 	g.jf.Line()
 }
 
@@ -283,7 +283,7 @@ func (g *generator) broadcastType(ns *schema.Namespace) {
 	g.jf.Type().Id(b).Struct(jen.Id("op").Op("*").Qual(sioPkg, "BroadcastOperator"))
 	g.jf.Line()
 	g.jf.Commentf("New%s returns a broadcast to every socket of %s on srv.", b, ns.Path)
-	g.jf.Func().Id("New"+b).Params(jen.Id("srv").Op("*").Qual(sioPkg, "Server")).Id(b).Block(
+	g.jf.Func().Id("New" + b).Params(jen.Id("srv").Op("*").Qual(sioPkg, "Server")).Id(b).Block(
 		jen.Return(jen.Id(b).Values(jen.Id("srv").Dot("Of").Call(jen.Id(n + "Namespace")).Dot("Except").Call())))
 	for _, m := range []struct{ name, doc string }{
 		{"To", "adds rooms: sockets in any of them receive the events."},
@@ -308,7 +308,7 @@ func (g *generator) broadcastType(ns *schema.Namespace) {
 			continue
 		}
 		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the selected sockets.", e.Deprecation))
-		g.jf.Func().Params(jen.Id("b").Id(b)).Id("Emit"+e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
+		g.jf.Func().Params(jen.Id("b").Id(b)).Id("Emit" + e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
 			jen.Return(jen.Id("b").Dot("op").Dot("Emit").Call(append([]jen.Code{jen.Id(n + "Event" + e.GoName)}, g.emitArgs(ns, e)...)...)))
 	}
 	g.jf.Line()
@@ -320,6 +320,9 @@ func (g *generator) validating() bool { return len(g.opts.Schemas[g.file.Package
 func (g *generator) validatorRef() *jen.Statement { return jen.Id("validator").Call() }
 
 func (g *generator) schemaID(kind, name string) string {
+	if g.opts.SchemaID == nil {
+		return ""
+	}
 	return g.opts.SchemaID(g.file.Package, kind, name)
 }
 

@@ -70,13 +70,14 @@ func fieldTag(f *schema.Field) map[string]string {
 func (g *generator) structFields(fields []*schema.Field) []jen.Code {
 	var out []jen.Code
 	for _, f := range fields {
-		c := comment(f.GoName, f.Description, f.Deprecation)
+		desc := f.Description
 		if f.Optional {
-			c += " Optional."
+			desc += " Optional."
 		}
 		if f.Nullable {
-			c += " May be null."
+			desc += " May be null."
 		}
+		c := comment(f.GoName, desc, f.Deprecation)
 		out = append(out, jen.Comment(c), jen.Id(f.GoName).Add(g.fieldType(f)).Tag(fieldTag(f)))
 	}
 	return out

@@ -19,8 +19,9 @@ import (
 // bytes sent as separate binary attachments. Values are marshaled with the
 // semantics of encoding/json (struct tags, omitempty, Marshaler methods),
 // except that HTML characters are not escaped, so that echoed JSON stays
-// byte-identical to JavaScript's JSON.stringify, and that every []byte becomes
-// an attachment instead of a base64 string.
+// byte-identical to JavaScript's JSON.stringify, that nil slices and maps
+// encode as [] and {}, and that every []byte becomes an attachment instead
+// of a base64 string (a nil []byte is null).
 
 // Raw is one event or ack argument exactly as it was received: its JSON text
 // and the binary attachments it refers to. Emitting a Raw sends the same JSON
@@ -51,7 +52,11 @@ func (r Raw) Decode(v any) error { return decodeValue(r.JSON(), r.att, v) }
 // left as received. Emitting the Raw through this package keeps its binary.
 func (r Raw) MarshalJSON() ([]byte, error) { return r.JSON(), nil }
 
-var v1opts = json.JoinOptions(jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false))
+// v1opts are encoding/json's semantics, except that HTML characters are not
+// escaped and that nil slices and maps encode as [] and {}: a JavaScript
+// peer reading a contract's list or map never finds null there.
+var v1opts = json.JoinOptions(jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false),
+	json.FormatNilSliceAsNull(false), json.FormatNilMapAsNull(false))
 
 // encodeState is a pooled encoder whose marshal functions are bound to its
 // own attachment list, so that encoding allocates no closures.

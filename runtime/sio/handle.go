@@ -142,6 +142,10 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 			}
 			return
 		}
+		if _, empty := any(out).(struct{}); empty {
+			_ = e.Ack(okOnly{OK: true}) // an acknowledgement without data: {"ok":true}
+			return
+		}
 		_ = e.Ack(okEnvelope[Out]{OK: true, Data: out})
 	})
 }
@@ -149,6 +153,10 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 type okEnvelope[T any] struct {
 	OK   bool `json:"ok"`
 	Data T    `json:"data"`
+}
+
+type okOnly struct {
+	OK bool `json:"ok"`
 }
 
 type errorEnvelope struct {

@@ -45,18 +45,7 @@ func goWord(w string) string {
 // "room-ids" → "RoomIDs". A result that would start with a digit is
 // prefixed with "X" ("2fa" → "X2fa"); an input with no letter or digit
 // gives "X".
-func GoExported(s string) string {
-	words := Words(s)
-	var b strings.Builder
-	for _, w := range words {
-		b.WriteString(goWord(w))
-	}
-	out := b.String()
-	if out == "" || startsWithDigit(out) {
-		out = "X" + out
-	}
-	return out
-}
+func GoExported(s string) string { return join(s, goWord, goWord, "X") }
 
 // GoUnexported returns the unexported Go name for s: like [GoExported]
 // but with the first word in lower case, initialisms included ("user_id" →
@@ -66,19 +55,7 @@ func GoExported(s string) string {
 // without shadowing. A result that would start with a digit is prefixed
 // with "x"; an input with no letter or digit gives "x".
 func GoUnexported(s string) string {
-	words := Words(s)
-	var b strings.Builder
-	for i, w := range words {
-		if i == 0 {
-			b.WriteString(lower(w))
-			continue
-		}
-		b.WriteString(goWord(w))
-	}
-	out := b.String()
-	if out == "" || startsWithDigit(out) {
-		out = "x" + out
-	}
+	out := join(s, lower, goWord, "x")
 	if IsGoKeyword(out) || IsGoPredeclared(out) {
 		out += "_"
 	}
@@ -92,18 +69,7 @@ func GoUnexported(s string) string {
 // schema author wrote in PascalCase comes out unchanged. A result that
 // would start with a digit is prefixed with "X"; an input with no letter or
 // digit gives "X".
-func TSType(s string) string {
-	words := Words(s)
-	var b strings.Builder
-	for _, w := range words {
-		b.WriteString(upperFirst(w))
-	}
-	out := b.String()
-	if out == "" || startsWithDigit(out) {
-		out = "X" + out
-	}
-	return out
-}
+func TSType(s string) string { return join(s, upperFirst, upperFirst, "X") }
 
 // TSProperty returns the camelCase TypeScript name for s ("user_id" →
 // "userId", "MessageSend" → "messageSend", "ID" → "id"). The first word is
@@ -115,19 +81,7 @@ func TSType(s string) string {
 // Generated TypeScript uses the wire (JSON) names for object properties;
 // TSProperty is for parameters, locals and members that siogen names itself.
 func TSProperty(s string) string {
-	words := Words(s)
-	var b strings.Builder
-	for i, w := range words {
-		if i == 0 {
-			b.WriteString(lower(w))
-			continue
-		}
-		b.WriteString(upperFirst(w))
-	}
-	out := b.String()
-	if out == "" || startsWithDigit(out) {
-		out = "x" + out
-	}
+	out := join(s, lower, upperFirst, "x")
 	if IsTSReserved(out) {
 		out += "_"
 	}
@@ -155,4 +109,23 @@ func SnakeCase(s string) string {
 		words[i] = lower(w)
 	}
 	return strings.Join(words, "_")
+}
+
+// join writes the [Words] of s, the first through first and the others
+// through rest, and prefixes the result with prefix when it is empty or
+// starts with a digit.
+func join(s string, first, rest func(string) string, prefix string) string {
+	var b strings.Builder
+	for i, w := range Words(s) {
+		if i == 0 {
+			b.WriteString(first(w))
+		} else {
+			b.WriteString(rest(w))
+		}
+	}
+	out := b.String()
+	if out == "" || startsWithDigit(out) {
+		out = prefix + out
+	}
+	return out
 }

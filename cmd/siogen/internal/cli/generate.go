@@ -157,23 +157,11 @@ func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) int
 	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "siogen generate: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+	p, changes, code := plan(fs, *cfgPath, stderr)
+	if code >= 0 {
+		return code
 	}
-	p := load(*cfgPath, stderr)
-	if p == nil {
-		return ExitFail
-	}
-	files, ok := p.generate(stderr)
-	if !ok {
-		return ExitFail
-	}
-	changes, err := p.diff(files)
-	if err != nil {
-		fmt.Fprintf(stderr, "siogen: failed to compare with the output directories: %v\n", err)
-		return ExitFail
-	}
+	var err error
 	for _, c := range changes {
 		osp := p.osPath(c.path)
 		if c.file == nil {
@@ -228,22 +216,9 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "siogen check: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
-	}
-	p := load(*cfgPath, stderr)
-	if p == nil {
-		return ExitFail
-	}
-	files, ok := p.generate(stderr)
-	if !ok {
-		return ExitFail
-	}
-	changes, err := p.diff(files)
-	if err != nil {
-		fmt.Fprintf(stderr, "siogen: failed to compare with the output directories: %v\n", err)
-		return ExitFail
+	p, changes, code := plan(fs, *cfgPath, stderr)
+	if code >= 0 {
+		return code
 	}
 	for _, c := range changes {
 		fmt.Fprintf(stdout, "%s: %s\n", filepath.ToSlash(p.osPath(c.path)), c.what)
@@ -253,4 +228,27 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// plan loads the config of a generate or check run, generates, and compares
+// with the output directories. A non-negative code means the run is over.
+func plan(fs *flag.FlagSet, cfgPath string, stderr io.Writer) (*project, []change, int) {
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return nil, nil, ExitUsage
+	}
+	p := load(cfgPath, stderr)
+	if p == nil {
+		return nil, nil, ExitFail
+	}
+	files, ok := p.generate(stderr)
+	if !ok {
+		return nil, nil, ExitFail
+	}
+	changes, err := p.diff(files)
+	if err != nil {
+		fmt.Fprintf(stderr, "siogen: failed to compare with the output directories: %v\n", err)
+		return nil, nil, ExitFail
+	}
+	return p, changes, -1
 }

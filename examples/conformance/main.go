@@ -37,40 +37,44 @@ func main() {
 }
 
 func run(ctx context.Context, addr string) error {
-	eio := engineio.NewServer(engineio.HandlerFunc(echo), &engineio.ServerOptions{
-		PingInterval: 300 * time.Millisecond,
-		PingTimeout:  200 * time.Millisecond,
-		MaxPayload:   1_000_000,
-		CORS:         &engineio.CORSOptions{AllowedOrigins: []string{"*"}},
-	})
-	engine := &engineio.ServerOptions{
-		PingInterval: 300 * time.Millisecond,
-		PingTimeout:  200 * time.Millisecond,
-		MaxPayload:   1_000_000,
-		CORS:         &engineio.CORSOptions{AllowedOrigins: []string{"*"}},
-	}
-	sio := newSocketIO(engine)
-	mux := http.NewServeMux()
-	mux.Handle("/engine.io/", eio)
-	mux.Handle("/socket.io/", sio)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("conformance server listening on http://%s (/engine.io/ and /socket.io/)\n", ln.Addr())
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	handler, shutdown := newHandler()
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = eio.Shutdown(sctx)
-		_ = sio.Shutdown(sctx)
+		shutdown(sctx)
 		_ = hs.Shutdown(sctx)
 	}()
 	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// newHandler returns the conformance endpoints on one mux, and a function
+// that shuts both servers down.
+func newHandler() (http.Handler, func(context.Context)) {
+	engine := &engineio.ServerOptions{
+		PingInterval: 300 * time.Millisecond,
+		PingTimeout:  200 * time.Millisecond,
+		MaxPayload:   1_000_000,
+		CORS:         &engineio.CORSOptions{AllowedOrigins: []string{"*"}},
+	}
+	eio := engineio.NewServer(engineio.HandlerFunc(echo), engine)
+	sio := newSocketIO(engine)
+	mux := http.NewServeMux()
+	mux.Handle("/engine.io/", eio)
+	mux.Handle("/socket.io/", sio)
+	return mux, func(ctx context.Context) {
+		_ = eio.Shutdown(ctx)
+		_ = sio.Shutdown(ctx)
+	}
 }
 
 // echo sends every message back unchanged.

@@ -195,6 +195,14 @@ func (s *Socket) Except(rooms ...string) *BroadcastOperator {
 	return s.nsp.broadcast().Except(append([]string{s.id}, rooms...)...)
 }
 
+// Volatile returns an operator that emits to this socket only, dropping the
+// event when the socket is not ready to receive it (its connection's send
+// queue is not empty), like socket.volatile.emit in JavaScript. Volatile
+// events are never replayed by connection state recovery.
+func (s *Socket) Volatile() *BroadcastOperator {
+	return s.nsp.broadcast().To(s.id).Volatile()
+}
+
 // Broadcast returns a broadcast to every other socket of the namespace.
 func (s *Socket) Broadcast() *BroadcastOperator { return s.nsp.broadcast().Except(s.id) }
 

@@ -105,4 +105,3 @@ func TestSuiteSettings(t *testing.T) {
 		t.Errorf("idle connection closed after %v, want about 1s", d)
 	}
 }
-

@@ -96,6 +96,7 @@ func (g *generator) namespace(ns *schema.Namespace) {
 	g.register(ns)
 	g.socketType(ns)
 	g.broadcastType(ns)
+	g.clientType(ns)
 }
 
 // hasIn reports whether a client event carries a payload or arguments.
@@ -241,9 +242,8 @@ func (g *generator) socketType(ns *schema.Namespace) {
 		args := g.emitArgs(ns, e)
 		if e.Acked {
 			g.jf.Comment(comment(e.GoName, fmt.Sprintf("sends %s and waits for the client's answer (at most %s unless ctx says otherwise). %s", e.Name, e.Timeout, e.Description), e.Deprecation))
-			g.jf.Func().Params(jen.Id("s").Id(sock)).Id(e.GoName).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("in").Add(g.emitInType(ns, e))).Params(g.outType(ns, e), jen.Error()).Block(
-				jen.Return(jen.Qual(sioPkg, "CallTimeout").Types(g.outType(ns, e)).Call(jen.Id("ctx"), jen.Id("s").Dot("Socket"), ackStyle(e),
-					jen.Qual("time", "Duration").Call(jen.Lit(int64(e.Timeout))), jen.Id(n+"Event"+e.GoName), jen.Id("in"))))
+			g.jf.Func().Params(jen.Id("s").Id(sock)).Id(e.GoName).Add(g.callSignature(ns, e)).Block(
+				g.callBody(ns, e, jen.Id("s").Dot("Socket"))...)
 			continue
 		}
 		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the client. "+e.Description, e.Deprecation))

@@ -59,15 +59,21 @@ func UnionTag(data []byte, discriminator string) (string, error) {
 	return "", fmt.Errorf("sio: union value has no %q member", discriminator)
 }
 
-// CallTimeout is [Call] with a default timeout applied when ctx has no
-// deadline: the contract's timeout for the event.
-func CallTimeout[Out any](ctx context.Context, to AckEmitter, style AckStyle, timeout time.Duration, event string, payload any) (Out, error) {
+// CallTimeout emits an event with the given arguments and decodes the
+// acknowledgement into Out in the given style (see [DecodeAck]), applying
+// timeout, the contract's bound for the event, when ctx has no deadline.
+func CallTimeout[Out any](ctx context.Context, to AckEmitter, style AckStyle, timeout time.Duration, event string, args ...any) (Out, error) {
 	if _, ok := ctx.Deadline(); !ok && timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	return Call[Out](ctx, to, style, event, payload)
+	a, err := to.EmitWithAck(ctx, event, args...)
+	if err != nil {
+		var out Out
+		return out, err
+	}
+	return DecodeAck[Out](a, style)
 }
 
 // TupleDecoder is implemented by generated types that stand for an event's

@@ -186,6 +186,12 @@ func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
 		return out, env.Error
 	}
 	if style == AckPlain {
+		if tuple, ok := any(&out).(TupleDecoder); ok {
+			if err := tuple.DecodeArgs(args); err != nil {
+				return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
+			}
+			return out, nil
+		}
 		if err := raw.Decode(&out); err != nil {
 			return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
 		}

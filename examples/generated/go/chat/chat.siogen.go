@@ -516,7 +516,7 @@ func (s ChatSocket) EmitUserLeft(in *ChatUserLeftPayload) error {
 
 // Poll: sends poll and waits for the client's answer (at most 30s unless ctx says otherwise). Ask the client a question; it answers in the ack.
 func (s ChatSocket) Poll(ctx context.Context, in *Question) (*Answer, error) {
-	return sio.CallTimeout[*Answer](ctx, s.Socket, sio.AckEnvelope, time.Duration(int64(30000000000)), ChatEventPoll, in)
+	return sio.CallTimeout[*Answer](ctx, s.Socket, sio.AckEnvelope, 30*time.Second, ChatEventPoll, in)
 }
 
 // To returns a typed broadcast to the rooms, without this socket.
@@ -587,4 +587,79 @@ func (b ChatBroadcast) EmitUserJoined(in *ChatUserJoinedPayload) error {
 // EmitUserLeft: sends the user:left event to the selected sockets.
 func (b ChatBroadcast) EmitUserLeft(in *ChatUserLeftPayload) error {
 	return b.op.Emit(ChatEventUserLeft, in)
+}
+
+// ChatClient is the typed client of /chat: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
+type ChatClient struct {
+	*sio.ClientSocket
+}
+
+// NewChatClient returns the /chat socket of m; call Connect to connect it. auth is sent in every CONNECT.
+func NewChatClient(m *sio.Manager, auth *ChatAuth) ChatClient {
+	return ChatClient{m.Socket(ChatNamespace, &sio.SocketOptions{Auth: auth})}
+}
+
+// RoomJoin: sends room:join and waits for the server's answer. Join a room and get its recent history.
+func (c ChatClient) RoomJoin(ctx context.Context, in *ChatRoomJoinPayload) (*RoomInfo, error) {
+	return sio.CallTimeout[*RoomInfo](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, ChatEventRoomJoin, in)
+}
+
+// RoomLeave: sends room:leave and waits for the server's answer.
+func (c ChatClient) RoomLeave(ctx context.Context, in *ChatRoomLeavePayload) error {
+	_, err := sio.CallTimeout[struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, ChatEventRoomLeave, in)
+	return err
+}
+
+// MessageSend: sends message:send and waits for the server's answer.
+func (c ChatClient) MessageSend(ctx context.Context, in *SendMessage) (*Message, error) {
+	return sio.CallTimeout[*Message](ctx, c.ClientSocket, sio.AckEnvelope, 10*time.Second, ChatEventMessageSend, in)
+}
+
+// MessageHistory: sends message:history and waits for the server's answer. Older messages of a room, newest first.
+func (c ChatClient) MessageHistory(ctx context.Context, in ChatMessageHistoryArgs) ([]Message, error) {
+	return sio.CallTimeout[[]Message](ctx, c.ClientSocket, sio.AckEnvelope, 0, ChatEventMessageHistory, in.EncodeArgs()...)
+}
+
+// EmitTyping: sends the typing event to the server. The client says it is typing; the server relays it to the room.
+func (c ChatClient) EmitTyping(in *ChatTypingPayload) error {
+	return c.Emit(ChatEventTyping, in)
+}
+
+/*
+PingLegacy: sends ping:legacy and waits for the server's answer. Kept for old clients that expect a node-style callback.
+
+Deprecated: Use Socket.IO's own heartbeat.
+*/
+func (c ChatClient) PingLegacy(ctx context.Context) (ChatPingLegacyAck, error) {
+	return sio.CallTimeout[ChatPingLegacyAck](ctx, c.ClientSocket, sio.AckPlain, 0, ChatEventPingLegacy)
+}
+
+// OnMessageNew: adds a handler of message:new. A message was posted in a room the client is in.
+func (c ChatClient) OnMessageNew(fn func(context.Context, *Message)) {
+	sio.OnClient(c.ClientSocket, ChatEventMessageNew, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/MessageNew.payload.json"))
+}
+
+// OnTyping: adds a handler of typing. The client says it is typing; the server relays it to the room.
+func (c ChatClient) OnTyping(fn func(context.Context, *ChatTypingPayload)) {
+	sio.OnClient(c.ClientSocket, ChatEventTyping, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/Typing.payload.json"))
+}
+
+// OnPresence: adds a handler of presence.
+func (c ChatClient) OnPresence(fn func(context.Context, *ChatPresencePayload)) {
+	sio.OnClient(c.ClientSocket, ChatEventPresence, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/Presence.payload.json"))
+}
+
+// OnUserJoined: adds a handler of user:joined.
+func (c ChatClient) OnUserJoined(fn func(context.Context, *ChatUserJoinedPayload)) {
+	sio.OnClient(c.ClientSocket, ChatEventUserJoined, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/UserJoined.payload.json"))
+}
+
+// OnUserLeft: adds a handler of user:left.
+func (c ChatClient) OnUserLeft(fn func(context.Context, *ChatUserLeftPayload)) {
+	sio.OnClient(c.ClientSocket, ChatEventUserLeft, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/UserLeft.payload.json"))
+}
+
+// OnPoll: sets the handler of poll, whose result answers the server. Ask the client a question; it answers in the ack.
+func (c ChatClient) OnPoll(fn func(context.Context, *Question) (*Answer, error)) {
+	sio.OnClientAck(c.ClientSocket, ChatEventPoll, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/Poll.payload.json"))
 }

@@ -254,3 +254,33 @@ func (b DashboardBroadcast) EmitSample(in *Sample) error {
 func (b DashboardBroadcast) EmitChartPng(in *DashboardChartPngPayload) error {
 	return b.op.Emit(DashboardEventChartPng, in)
 }
+
+// DashboardClient is the typed client of /dashboard: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
+type DashboardClient struct {
+	*sio.ClientSocket
+}
+
+// NewDashboardClient returns the /dashboard socket of m; call Connect to connect it.
+func NewDashboardClient(m *sio.Manager) DashboardClient {
+	return DashboardClient{m.Socket(DashboardNamespace, nil)}
+}
+
+// Subscribe: sends subscribe and waits for the server's answer. Start streaming one metric; the ack is the current snapshot.
+func (c DashboardClient) Subscribe(ctx context.Context, in DashboardSubscribeArgs) (*Snapshot, error) {
+	return sio.CallTimeout[*Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, DashboardEventSubscribe, in.EncodeArgs()...)
+}
+
+// EmitUnsubscribe: sends the unsubscribe event to the server.
+func (c DashboardClient) EmitUnsubscribe(in DashboardUnsubscribeArgs) error {
+	return c.Emit(DashboardEventUnsubscribe, in.EncodeArgs()...)
+}
+
+// OnSample: adds a handler of sample.
+func (c DashboardClient) OnSample(fn func(context.Context, *Sample)) {
+	sio.OnClient(c.ClientSocket, DashboardEventSample, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/Sample.payload.json"))
+}
+
+// OnChartPng: adds a handler of chart:png. A rendered chart, sent as a binary attachment.
+func (c DashboardClient) OnChartPng(fn func(context.Context, *DashboardChartPngPayload)) {
+	sio.OnClient(c.ClientSocket, DashboardEventChartPng, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/ChartPng.payload.json"))
+}

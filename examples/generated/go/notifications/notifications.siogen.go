@@ -169,7 +169,7 @@ func (s NotificationsSocket) Auth() (*NotificationsAuth, error) {
 
 // Notify: sends notify and waits for the client's answer (at most 15s unless ctx says otherwise). Show a notification; the ack says whether it was shown.
 func (s NotificationsSocket) Notify(ctx context.Context, in *Notification) (*Receipt, error) {
-	return sio.CallTimeout[*Receipt](ctx, s.Socket, sio.AckEnvelope, time.Duration(int64(15000000000)), NotificationsEventNotify, in)
+	return sio.CallTimeout[*Receipt](ctx, s.Socket, sio.AckEnvelope, 15*time.Second, NotificationsEventNotify, in)
 }
 
 // EmitUnread: sends the unread event to the client. The number of unread notifications changed.
@@ -225,4 +225,30 @@ func (b NotificationsBroadcast) Operator() *sio.BroadcastOperator {
 // EmitUnread: sends the unread event to the selected sockets.
 func (b NotificationsBroadcast) EmitUnread(in *NotificationsUnreadPayload) error {
 	return b.op.Emit(NotificationsEventUnread, in)
+}
+
+// NotificationsClient is the typed client of /notifications: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
+type NotificationsClient struct {
+	*sio.ClientSocket
+}
+
+// NewNotificationsClient returns the /notifications socket of m; call Connect to connect it. auth is sent in every CONNECT.
+func NewNotificationsClient(m *sio.Manager, auth *NotificationsAuth) NotificationsClient {
+	return NotificationsClient{m.Socket(NotificationsNamespace, &sio.SocketOptions{Auth: auth})}
+}
+
+// Dismiss: sends dismiss and waits for the server's answer.
+func (c NotificationsClient) Dismiss(ctx context.Context, in *NotificationsDismissPayload) error {
+	_, err := sio.CallTimeout[struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, NotificationsEventDismiss, in)
+	return err
+}
+
+// OnNotify: sets the handler of notify, whose result answers the server. Show a notification; the ack says whether it was shown.
+func (c NotificationsClient) OnNotify(fn func(context.Context, *Notification) (*Receipt, error)) {
+	sio.OnClientAck(c.ClientSocket, NotificationsEventNotify, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/Notify.payload.json"))
+}
+
+// OnUnread: adds a handler of unread. The number of unread notifications changed.
+func (c NotificationsClient) OnUnread(fn func(context.Context, *NotificationsUnreadPayload)) {
+	sio.OnClient(c.ClientSocket, NotificationsEventUnread, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/Unread.payload.json"))
 }

@@ -1,0 +1,80 @@
+package sio
+
+import "context"
+
+// Typed client handlers for generated code: the mirror of [Handle] and
+// [HandleAck] for events a server sends to a [ClientSocket].
+
+// decodeClient validates (see [WithValidator]) and decodes the event's
+// first argument into in. On failure it acknowledges the error when the
+// server asked for an acknowledgement, else logs it at debug level, and
+// returns false. [OnInvalid] does not apply to client handlers.
+func decodeClient[In any](c *handlerConfig, e *ClientEvent, in *In) bool {
+	raw := e.At(0)
+	var err *Error
+	if c.validator != nil {
+		if v := c.validator.Validate(c.schemaID, raw.JSON()); len(v) > 0 {
+			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
+		}
+	}
+	if err == nil {
+		if derr := raw.Decode(in); derr != nil {
+			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: derr.Error()}}, Err: derr}
+		}
+	}
+	if err == nil {
+		return true
+	}
+	if e.WantsAck() {
+		_ = e.Ack(errorEnvelope{Error: err})
+	} else {
+		e.socket.m.log.Debug("invalid payload dropped", "nsp", e.socket.nsp, "event", e.Name, "err", err)
+	}
+	return false
+}
+
+// OnClient registers a typed handler for an event the server sends without
+// acknowledgement: the first argument (the recovery offset never counts) is
+// validated when [WithValidator] is given, then decoded into In. ctx is
+// the event's [ClientEvent.Context].
+func OnClient[In any](s *ClientSocket, event string, fn func(ctx context.Context, in In), opts ...HandlerOption) {
+	c := newHandlerConfig(opts)
+	s.On(event, func(e *ClientEvent) {
+		var in In
+		if decodeClient(c, e, &in) {
+			fn(e.ctx, in)
+		}
+	})
+}
+
+// OnClientAck registers a typed handler for an event the server sends with
+// an acknowledgement: the result, or the error, is sent back in the style
+// set by [WithAckStyle] (an error that is not an *[Error] goes as
+// [CodeInternal] without its text). An event that asked for no
+// acknowledgement is still handled.
+func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context.Context, in In) (Out, error), opts ...HandlerOption) {
+	c := newHandlerConfig(opts)
+	s.On(event, func(e *ClientEvent) {
+		var in In
+		if !decodeClient(c, e, &in) {
+			return
+		}
+		out, err := fn(e.ctx, in)
+		if !e.WantsAck() {
+			return
+		}
+		if err != nil {
+			we := asWireError(err)
+			if we.Code == CodeInternal && we.Err != nil {
+				s.m.log.Error("client handler failed", "nsp", s.nsp, "event", e.Name, "err", we.Err)
+			}
+			_ = e.Ack(errorEnvelope{Error: we})
+			return
+		}
+		if c.style == AckPlain {
+			_ = e.Ack(out)
+			return
+		}
+		_ = e.Ack(okEnvelope[Out]{OK: true, Data: out})
+	})
+}

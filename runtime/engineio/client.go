@@ -378,9 +378,20 @@ func (c *Conn) postLoop() {
 		c.mu.Unlock()
 		if closed {
 			if !c.byPeerClosed() {
-				batch = append(batch, closePacket)
+				// What was queued goes first, the close packet in a POST of
+				// its own, as the JavaScript client does: the reference
+				// server handles a payload's packets after its close packet
+				// otherwise, and would lose a last DISCONNECT.
 				ctx, cancel := context.WithTimeout(context.Background(), cs.opts.WriteTimeout)
-				_, _ = cs.do(ctx, http.MethodPost, cs.url(TransportPolling, c.id), appendPayload(nil, batch))
+				for len(batch) > 0 {
+					if _, err := cs.do(ctx, http.MethodPost, cs.url(TransportPolling, c.id), appendPayload(nil, batch)); err != nil {
+						break
+					}
+					c.mu.Lock()
+					batch = c.takeBatch()
+					c.mu.Unlock()
+				}
+				_, _ = cs.do(ctx, http.MethodPost, cs.url(TransportPolling, c.id), appendPayload(nil, []*Message{closePacket}))
 				cancel()
 			}
 			cs.cancel() // ends the pending GET

@@ -25,6 +25,18 @@
 // access to the arguments: each is a [Raw] that decodes into any Go value or
 // is re-emitted unchanged, binary included.
 //
+// # Client
+//
+// [Dial] and [NewSocket] return a [ClientSocket]; a [Manager] multiplexes
+// namespace sockets on one Engine.IO connection and reconnects with the
+// JavaScript client's backoff. Emits made while disconnected are buffered
+// and sent once, in order, on reconnection; [OnClient] and [OnClientAck]
+// register typed handlers, and a ClientSocket is an [AckEmitter] for
+// [Call]. The client interoperates with the reference socket.io server.
+//
+//	cs, err := sio.Dial(ctx, "http://127.0.0.1:3000/chat", &sio.ClientOptions{Auth: map[string]string{"token": t}})
+//	args, err := cs.EmitWithAck(ctx, "room:join", map[string]string{"room": "lobby"})
+//
 // # Values and binary
 //
 // Arguments are any values encoding/json accepts, with its rules (struct

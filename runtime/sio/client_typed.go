@@ -5,23 +5,12 @@ import "context"
 // Typed client handlers for generated code: the mirror of [Handle] and
 // [HandleAck] for events a server sends to a [ClientSocket].
 
-// decodeClient validates (see [WithValidator]) and decodes the event's
-// first argument into in. On failure it acknowledges the error when the
-// server asked for an acknowledgement, else logs it at debug level, and
-// returns false. [OnInvalid] does not apply to client handlers.
+// decodeClient decodes a client event's input (see decodeInput); on
+// failure it answers the error when the server asked for an
+// acknowledgement, else logs it at debug level, and returns false.
+// [OnInvalid] does not apply to client handlers.
 func decodeClient[In any](c *handlerConfig, e *ClientEvent, in *In) bool {
-	raw := e.At(0)
-	var err *Error
-	if c.validator != nil {
-		if v := c.validator.Validate(c.schemaID, raw.JSON()); len(v) > 0 {
-			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
-		}
-	}
-	if err == nil {
-		if derr := raw.Decode(in); derr != nil {
-			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: derr.Error()}}, Err: derr}
-		}
-	}
+	err := decodeInput(c, e, in)
 	if err == nil {
 		return true
 	}
@@ -60,21 +49,8 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 			return
 		}
 		out, err := fn(e.ctx, in)
-		if !e.WantsAck() {
-			return
-		}
-		if err != nil {
-			we := asWireError(err)
-			if we.Code == CodeInternal && we.Err != nil {
-				s.m.log.Error("client handler failed", "nsp", s.nsp, "event", e.Name, "err", we.Err)
-			}
-			_ = e.Ack(errorEnvelope{Error: we})
-			return
-		}
-		if c.style == AckPlain {
-			_ = e.Ack(out)
-			return
-		}
-		_ = e.Ack(okEnvelope[Out]{OK: true, Data: out})
+		reply(c, e, out, err, func(err error) {
+			s.m.log.Error("client handler failed", "nsp", s.nsp, "event", e.Name, "err", err)
+		})
 	})
 }

@@ -61,37 +61,84 @@ func newHandlerConfig(opts []HandlerOption) *handlerConfig {
 	return c
 }
 
-// decode validates and decodes the event's first argument into in. On
-// failure it answers or reports the error itself and returns false.
-func decode[In any](c *handlerConfig, s *Socket, e *Event, in *In) bool {
-	raw := e.At(0)
+// incoming is an event a typed handler receives: a server [*Event] or a
+// [*ClientEvent].
+type incoming interface {
+	arguments() Args
+	WantsAck() bool
+	Ack(args ...any) error
+}
+
+func (a Args) arguments() Args { return a }
+
+// decodeInput validates (see [WithValidator]) and decodes the event's
+// input into in: its first argument, or every argument when In is a tuple
+// ([TupleDecoder]).
+func decodeInput[In any](c *handlerConfig, e incoming, in *In) *Error {
+	args := e.arguments()
+	raw := args.At(0)
 	tuple, isTuple := any(in).(TupleDecoder)
 	if isTuple {
-		raw = NewRaw(e.arrayJSON())
+		raw = NewRaw(args.arrayJSON())
 	}
-	var err *Error
 	if c.validator != nil {
 		if v := c.validator.Validate(c.schemaID, raw.JSON()); len(v) > 0 {
-			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
+			return &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
 		}
 	}
-	if err == nil && isTuple {
-		if derr := tuple.DecodeArgs(e.Args); derr != nil {
-			err = &Error{Code: CodeInvalidArgument, Message: "invalid arguments", Details: []Violation{{Path: "", Message: derr.Error()}}, Err: derr}
-		}
-	} else if err == nil {
-		if derr := raw.Decode(in); derr != nil {
-			err = &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: derr.Error()}}, Err: derr}
-		}
-	}
-	if err == nil {
-		return true
-	}
-	if e.WantsAck() {
-		_ = e.Ack(errorEnvelope{Error: err})
-	} else if c.onInvalid != nil {
-		c.onInvalid(s, e, err)
+	var err error
+	if isTuple {
+		err = tuple.DecodeArgs(args)
 	} else {
+		err = raw.Decode(in)
+	}
+	if err != nil {
+		return &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: err.Error()}}, Err: err}
+	}
+	return nil
+}
+
+// reply acknowledges a typed handler's result or error in the configured
+// style; log reports errors whose text is withheld from the peer.
+func reply[Out any](c *handlerConfig, e incoming, out Out, err error, log func(error)) {
+	if !e.WantsAck() {
+		return
+	}
+	if err != nil {
+		we := asWireError(err)
+		if we.Code == CodeInternal && we.Err != nil {
+			log(we.Err)
+		}
+		_ = e.Ack(errorEnvelope{Error: we})
+		return
+	}
+	if c.style == AckPlain {
+		if tuple, ok := any(out).(TupleEncoder); ok {
+			_ = e.Ack(tuple.EncodeArgs()...)
+		} else {
+			_ = e.Ack(out)
+		}
+		return
+	}
+	if _, empty := any(out).(struct{}); empty {
+		_ = e.Ack(okOnly{OK: true}) // an acknowledgement without data: {"ok":true}
+		return
+	}
+	_ = e.Ack(okEnvelope[Out]{OK: true, Data: out})
+}
+
+// decode decodes a server event's input; on failure it answers the error
+// (or reports it to OnInvalid) and returns false.
+func decode[In any](c *handlerConfig, s *Socket, e *Event, in *In) bool {
+	err := decodeInput(c, e, in)
+	switch {
+	case err == nil:
+		return true
+	case e.WantsAck():
+		_ = e.Ack(errorEnvelope{Error: err})
+	case c.onInvalid != nil:
+		c.onInvalid(s, e, err)
+	default:
 		s.nsp.srv.log.Debug("invalid payload dropped", "nsp", s.nsp.name, "event", e.Name, "err", err)
 	}
 	return false
@@ -123,30 +170,9 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 			return
 		}
 		out, err := fn(s.ctx, s, in)
-		if !e.WantsAck() {
-			return
-		}
-		if err != nil {
-			we := asWireError(err)
-			if we.Code == CodeInternal && we.Err != nil {
-				s.nsp.srv.log.Error("handler failed", "nsp", s.nsp.name, "event", e.Name, "err", we.Err)
-			}
-			_ = e.Ack(errorEnvelope{Error: we})
-			return
-		}
-		if c.style == AckPlain {
-			if tuple, ok := any(out).(TupleEncoder); ok {
-				_ = e.Ack(tuple.EncodeArgs()...)
-			} else {
-				_ = e.Ack(out)
-			}
-			return
-		}
-		if _, empty := any(out).(struct{}); empty {
-			_ = e.Ack(okOnly{OK: true}) // an acknowledgement without data: {"ok":true}
-			return
-		}
-		_ = e.Ack(okEnvelope[Out]{OK: true, Data: out})
+		reply(c, e, out, err, func(err error) {
+			s.nsp.srv.log.Error("handler failed", "nsp", s.nsp.name, "event", e.Name, "err", err)
+		})
 	})
 }
 

@@ -184,7 +184,7 @@ type Manager struct {
 	opts  ClientOptions
 	eopts engineio.DialOptions
 	log   *slog.Logger
-	work  clientQueue
+	work  serial
 
 	ctx    context.Context // canceled by Close
 	cancel context.CancelFunc

@@ -3,11 +3,9 @@ package sio
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/siogen/siogen/runtime/engineio"
@@ -279,88 +277,5 @@ func (m *Manager) safely(fn func()) {
 	}()
 	fn()
 }
-
-// clientQueue runs functions one at a time, in order, on a goroutine that
-// exists only while there is work. push never blocks (for control
-// callbacks, which may be queued from handlers); pushWait waits while max
-// functions are queued (for received events: backpressure).
-type clientQueue struct {
-	max   int
-	log   *slog.Logger
-	space chan struct{} // capacity 1: the queue shrank
-
-	mu      sync.Mutex
-	queue   []func()
-	running bool
-	wg      sync.WaitGroup
-}
-
-func (q *clientQueue) init(max int, log *slog.Logger) {
-	q.max, q.log, q.space = max, log, make(chan struct{}, 1)
-}
-
-func (q *clientQueue) push(fn func()) {
-	q.mu.Lock()
-	q.addLocked(fn)
-	q.mu.Unlock()
-}
-
-func (q *clientQueue) addLocked(fn func()) {
-	q.queue = append(q.queue, fn)
-	if !q.running {
-		q.running = true
-		q.wg.Add(1)
-		go q.run()
-	}
-}
-
-// pushWait queues fn, waiting for room; false when stop is closed first.
-func (q *clientQueue) pushWait(stop <-chan struct{}, fn func()) bool {
-	for {
-		q.mu.Lock()
-		if len(q.queue) < q.max {
-			q.addLocked(fn)
-			q.mu.Unlock()
-			return true
-		}
-		q.mu.Unlock()
-		select {
-		case <-q.space:
-		case <-stop:
-			return false
-		}
-	}
-}
-
-func (q *clientQueue) run() {
-	defer q.wg.Done()
-	for {
-		q.mu.Lock()
-		if len(q.queue) == 0 {
-			q.running = false
-			q.mu.Unlock()
-			return
-		}
-		fn := q.queue[0]
-		q.queue[0] = nil
-		q.queue = q.queue[1:]
-		q.mu.Unlock()
-		select {
-		case q.space <- struct{}{}:
-		default:
-		}
-		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					q.log.Error("panic in client handler", "panic", r)
-				}
-			}()
-			fn()
-		}()
-	}
-}
-
-// wait returns once the queue is empty and its goroutine has ended.
-func (q *clientQueue) wait() { q.wg.Wait() }
 
 var errNoSID = errors.New("CONNECT reply without a sid (a Socket.IO v2 server?)")

@@ -189,17 +189,10 @@ func (e *ClientEvent) WantsAck() bool { return e.hasAck }
 // later calls, calls for events that asked for none, and calls after that
 // connection is lost return an error.
 func (e *ClientEvent) Ack(args ...any) error {
-	if !e.hasAck {
-		return NewError(CodeInvalidArgument, "event %q asked for no acknowledgement", e.Name)
-	}
-	if e.acked.Swap(true) {
-		return NewError(CodeInvalidArgument, "event %q is already acknowledged", e.Name)
-	}
-	data, att, err := encodeArgs("", args)
+	p, err := ackPacket(e.Name, e.hasAck, &e.acked, e.socket.nsp, e.id, args)
 	if err != nil {
 		return err
 	}
-	p := &Packet{Type: ackType(att), Namespace: e.socket.nsp, ID: e.id, HasID: true, Data: data, Attachments: att}
 	if err := e.conn.SendMessages(encodePacket(p)...); err != nil {
 		return &Error{Code: CodeDisconnected, Message: "failed to acknowledge: connection lost", Err: err}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -40,7 +39,7 @@ type conn struct {
 func (s *Server) serveConn(ec *engineio.Conn) {
 	c := &conn{srv: s, eio: ec, sockets: make(map[string]*Socket), joining: make(map[string]bool)}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.work.init(s.opts.MaxPendingEvents)
+	c.work.init(s.opts.MaxPendingEvents, s.log)
 	timer := time.AfterFunc(s.opts.ConnectTimeout, func() {
 		c.mu.Lock()
 		// Like the reference server, the timeout closes connections that
@@ -110,7 +109,7 @@ func (c *conn) route(p *parser.Packet) bool {
 		c.mu.Lock()
 		c.joining[p.Namespace] = true
 		c.mu.Unlock()
-		return c.work.push(c.eio.Closing(), func() { c.connect(p) })
+		return c.work.pushWait(c.eio.Closing(), func() { c.connect(p) })
 	case parser.Ack, parser.BinaryAck:
 		if sock == nil {
 			return joining // ignore acks racing a connect, else a violation
@@ -126,7 +125,7 @@ func (c *conn) route(p *parser.Packet) bool {
 			}
 		}
 		ns := p.Namespace
-		return c.work.push(c.eio.Closing(), func() {
+		return c.work.pushWait(c.eio.Closing(), func() {
 			c.mu.Lock()
 			s := c.sockets[ns]
 			c.mu.Unlock()
@@ -254,84 +253,6 @@ func (c *conn) closeAll(reason DisconnectReason) {
 		// handlers queued behind it from ever running.
 		s.failAcks()
 		// Disconnect handlers run on the dispatcher, after pending events.
-		if !c.work.push(nil, func() { s.onClose(reason, false) }) {
-			s.onClose(reason, false)
-		}
+		c.work.push(func() { s.onClose(reason, false) })
 	}
 }
-
-// serial runs functions one at a time, in order, on a goroutine that exists
-// only while there is work. At most max functions wait.
-type serial struct {
-	slots   chan struct{}
-	mu      sync.Mutex
-	queue   []func()
-	running bool
-	wg      sync.WaitGroup
-}
-
-func (q *serial) init(max int) { q.slots = make(chan struct{}, max) }
-
-// push queues fn, waiting for room; it returns false when stop is closed
-// first. A nil stop never stops the wait.
-func (q *serial) push(stop <-chan struct{}, fn func()) bool {
-	// Room in the queue wins over stop: packets received before the
-	// connection closed are still handled (a select would pick at random).
-	select {
-	case q.slots <- struct{}{}:
-	default:
-		select {
-		case q.slots <- struct{}{}:
-		case <-stop:
-			return false
-		}
-	}
-	q.mu.Lock()
-	q.queue = append(q.queue, fn)
-	start := !q.running
-	if start {
-		q.running = true
-		q.wg.Add(1)
-	}
-	q.mu.Unlock()
-	if start {
-		go q.run()
-	}
-	return true
-}
-
-func (q *serial) run() {
-	defer q.wg.Done()
-	for {
-		q.mu.Lock()
-		if len(q.queue) == 0 {
-			q.running = false
-			q.mu.Unlock()
-			return
-		}
-		fn := q.queue[0]
-		q.queue[0] = nil
-		q.queue = q.queue[1:]
-		q.mu.Unlock()
-		runSafely(fn)
-		<-q.slots
-	}
-}
-
-// wait returns when the queue is empty and its goroutine has ended.
-func (q *serial) wait() { q.wg.Wait() }
-
-// runSafely runs fn, turning a panic in user code into a logged error so
-// that one handler cannot take the process down.
-func runSafely(fn func()) {
-	defer func() {
-		if r := recover(); r != nil {
-			panicked(r)
-		}
-	}()
-	fn()
-}
-
-var panicLog = func(v any) {}
-
-func panicked(v any) { panicLog(fmt.Sprint(v)) }

@@ -46,6 +46,13 @@ type ServerOptions struct {
 	// Logger receives debug logs. Default: silent unless SIOGEN_DEBUG names
 	// "sio".
 	Logger *slog.Logger
+	// ClientDir, when set, is an installed socket.io-client/dist directory
+	// whose socket.io.js, socket.io.min.js, socket.io.esm.min.js and their
+	// .map files the server serves under Path, like the reference server's
+	// serveClient: with an ETag, Cache-Control "public, max-age=3600", gzip
+	// and 304 answers. Default "": not served. Files are read on first
+	// request and kept in memory.
+	ClientDir string
 }
 
 // RecoveryOptions configures connection state recovery.
@@ -105,6 +112,7 @@ type Server struct {
 	parents []*Namespace // dynamic namespace templates, in registration order
 	mws     []Middleware // server-wide, run before each namespace's own
 	closed  bool
+	client  *clientBundle // nil unless ServerOptions.ClientDir is set
 
 	// onSend, set by tests before serving, sees every packet queued on a
 	// connection, as encoded messages.
@@ -114,7 +122,7 @@ type Server struct {
 // NewServer returns a server with the main namespace "/" created.
 func NewServer(opts *ServerOptions) *Server {
 	o := opts.withDefaults()
-	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace)}
+	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientDir)}
 	var eo engineio.ServerOptions
 	if o.Engine != nil {
 		eo = *o.Engine
@@ -126,7 +134,12 @@ func NewServer(opts *ServerOptions) *Server {
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.eio.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveClient(w, r) {
+		return
+	}
+	s.eio.ServeHTTP(w, r)
+}
 
 // Engine returns the underlying Engine.IO server.
 func (s *Server) Engine() *engineio.Server { return s.eio }

@@ -452,15 +452,25 @@ func (e *Event) WantsAck() bool { return e.hasAck }
 // from any goroutine, at most once; later calls and calls for events that
 // asked for no acknowledgement return an error.
 func (e *Event) Ack(args ...any) error {
-	if !e.hasAck {
-		return NewError(CodeInvalidArgument, "event %q asked for no acknowledgement", e.Name)
-	}
-	if e.acked.Swap(true) {
-		return NewError(CodeInvalidArgument, "event %q is already acknowledged", e.Name)
-	}
-	data, att, err := encodeArgs("", args)
+	p, err := ackPacket(e.Name, e.hasAck, &e.acked, e.socket.nsp.name, e.id, args)
 	if err != nil {
 		return err
 	}
-	return e.socket.conn.send(&Packet{Type: ackType(att), Namespace: e.socket.nsp.name, ID: e.id, HasID: true, Data: data, Attachments: att}, false)
+	return e.socket.conn.send(p, false)
+}
+
+// ackPacket checks that event name asked for an acknowledgement not yet
+// sent, marks it sent, and encodes it.
+func ackPacket(name string, wanted bool, acked *atomic.Bool, nsp string, id int64, args []any) (*Packet, error) {
+	if !wanted {
+		return nil, NewError(CodeInvalidArgument, "event %q asked for no acknowledgement", name)
+	}
+	if acked.Swap(true) {
+		return nil, NewError(CodeInvalidArgument, "event %q is already acknowledged", name)
+	}
+	data, att, err := encodeArgs("", args)
+	if err != nil {
+		return nil, err
+	}
+	return &Packet{Type: ackType(att), Namespace: nsp, ID: id, HasID: true, Data: data, Attachments: att}, nil
 }

@@ -170,6 +170,9 @@ func copyRenumbered(enc *jsontext.Encoder, dec *jsontext.Decoder, renumber func(
 // JSON array and returns it with the attachments it refers to. The returned
 // slices are freshly allocated.
 func encodeArgs(name string, args []any) ([]byte, [][]byte, error) {
+	if data, ok := appendRawArgs(name, args); ok {
+		return data, nil, nil
+	}
 	st := encodePool.Get().(*encodeState)
 	defer func() {
 		st.buf.Reset()
@@ -200,6 +203,40 @@ func encodeArgs(name string, args []any) ([]byte, [][]byte, error) {
 		att = append([][]byte(nil), st.att...)
 	}
 	return data, att, nil
+}
+
+// appendRawArgs is the fast path of encodeArgs for relays and echoes:
+// when the name needs no escaping and every argument is a [Raw] without
+// attachments, the array is the arguments' JSON side by side, copied as
+// received without being parsed again. It reports false otherwise.
+func appendRawArgs(name string, args []any) ([]byte, bool) {
+	n := len(name) + 4
+	for _, a := range args {
+		r, ok := a.(Raw)
+		if !ok || len(r.att) > 0 {
+			return nil, false
+		}
+		n += len(r.JSON()) + 1
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	data := make([]byte, 0, n)
+	data = append(data, '[')
+	if name != "" {
+		data = append(data, '"')
+		data = append(data, name...)
+		data = append(data, '"')
+	}
+	for i, a := range args {
+		if i > 0 || name != "" {
+			data = append(data, ',')
+		}
+		data = append(data, a.(Raw).JSON()...)
+	}
+	return append(data, ']'), true
 }
 
 // decodeState is a pooled decoder whose unmarshal functions read the

@@ -1,0 +1,14 @@
+// Package bench holds siogen's benchmark against the Node socket.io 4.8
+// server and raw gorilla/websocket; it has no Go API.
+//
+//   - examples/schemas/bench.siogen.yaml is the contract: echo (plain ack,
+//     the argument byte for byte) and bcast (to every socket of "/").
+//   - server/ is the generated, validating server; untyped/ the same on
+//     the untyped runtime API; node/server.js the reference; raw/ plain
+//     gorilla/websocket, the physical limit.
+//   - load/ is the load generator (scenarios echo, broadcast, ramp, conns,
+//     polling) and its report command.
+//   - run.sh runs everything pinned to two CPUs and prints the table;
+//     bench_test.go runs its -quick mode and checks correctness only.
+//   - gobench/ holds go test -bench benchmarks of the runtime's hot paths.
+package bench

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const maxSteps = 24
+
+// bcastRun is a broadcast set-up: receivers that check order and measure
+// latency, and one sender. The sender's "client" field carries the step
+// number so that receivers attribute each delivery to its step.
+type bcastRun struct {
+	recv   []*wsConn
+	sender *wsConn
+	hists  [maxSteps]hist
+	got    [maxSteps]atomic.Int64
+	order  atomic.Int64 // deliveries out of order
+	lost   atomic.Int64 // receivers whose connection failed
+	seq    int64        // the sender's last seq
+	wg     sync.WaitGroup
+}
+
+var bcastPrefix = []byte(`42["bcast",`)
+
+func startBroadcast(ctx context.Context, c config) (*bcastRun, error) {
+	conns, _, err := dialMany(ctx, c.addr, c.receivers+1, 64)
+	if err != nil {
+		return nil, err
+	}
+	b := &bcastRun{recv: conns[1:], sender: conns[0]}
+	for _, cn := range conns {
+		b.wg.Add(1)
+		go b.receive(cn, cn == b.sender)
+	}
+	return b, nil
+}
+
+func (b *bcastRun) receive(cn *wsConn, sender bool) {
+	defer b.wg.Done()
+	var last int64
+	for {
+		m, err := cn.read()
+		if err != nil {
+			return
+		}
+		if isPing(m) {
+			_ = cn.write([]byte("3"))
+			continue
+		}
+		if sender || !bytes.HasPrefix(m, bcastPrefix) {
+			continue
+		}
+		t := now()
+		seq, ts, step := intAfter(m, keySeq), intAfter(m, keyTs), intAfter(m, keyClient)
+		if seq != last+1 {
+			b.order.Add(1)
+		}
+		last = seq
+		if step >= 0 && step < maxSteps {
+			b.hists[step].add(time.Duration(t - ts))
+			b.got[step].Add(1)
+		}
+	}
+}
+
+func (b *bcastRun) close() {
+	for _, cn := range b.recv {
+		cn.close()
+	}
+	b.sender.close()
+	b.wg.Wait()
+}
+
+// step sends at rate for d, waits up to 5s for the deliveries and returns
+// the step's metrics.
+func (b *bcastRun) step(ctx context.Context, c config, step int, rate float64, d time.Duration) (map[string]float64, error) {
+	frame := make([]byte, 0, 160)
+	m := startMeter(c.pid)
+	start := time.Now()
+	var sent int64
+	for ctx.Err() == nil {
+		el := time.Since(start)
+		if el >= d {
+			break
+		}
+		due := int64(math.Ceil(el.Seconds() * rate))
+		for ; sent < due; sent++ {
+			b.seq++
+			frame = append(frame[:0], bcastPrefix...)
+			frame = appendSample(frame, step, b.seq, now())
+			frame = append(frame, ']')
+			if err := b.sender.write(frame); err != nil {
+				return nil, fmt.Errorf("failed to send: %w", err)
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	sendWall := time.Since(start)
+	want := sent * int64(len(b.recv))
+	drainEnd := time.Now().Add(5 * time.Second)
+	for b.got[step].Load() < want && time.Now().Before(drainEnd) && ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
+	wall, gen, srv, srvCPU := m.stop()
+	got := b.got[step].Load()
+	h := &b.hists[step]
+	per := 0.0
+	if got > 0 {
+		per = float64(srvCPU.Microseconds()) / float64(got)
+	}
+	return map[string]float64{
+		"rate":                rate,
+		"sent":                float64(sent),
+		"deliveries_per_s":    float64(got) / wall.Seconds(),
+		"p50_ms":              h.quantile(0.50),
+		"p99_ms":              h.quantile(0.99),
+		"drops":               float64(want - got),
+		"out_of_order":        float64(b.order.Load()),
+		"server_us_per_deliv": per,
+		"server_cores":        srv,
+		"gen_cores":           gen,
+		"send_seconds":        sendWall.Seconds(),
+	}, nil
+}
+
+// runBroadcast sends at a fixed rate to c.receivers connections.
+func runBroadcast(ctx context.Context, c config) (Result, error) {
+	b, err := startBroadcast(ctx, c)
+	if err != nil {
+		return Result{}, err
+	}
+	defer b.close()
+	mt, err := b.step(ctx, c, 0, c.rate, c.duration)
+	res := Result{Metrics: mt}
+	if err != nil {
+		return res, err
+	}
+	if mt["drops"] > 0 || mt["out_of_order"] > 0 {
+		res.Errors = append(res.Errors, fmt.Sprintf("%.0f drops, %.0f out of order", mt["drops"], mt["out_of_order"]))
+	}
+	return res, nil
+}
+
+// runRamp raises the rate by half at each step until the p99 latency
+// passes c.p99Limit, a delivery is lost, or c.maxRate; the result is the
+// highest rate that stayed within the limit.
+func runRamp(ctx context.Context, c config, log io.Writer) (Result, error) {
+	b, err := startBroadcast(ctx, c)
+	if err != nil {
+		return Result{}, err
+	}
+	defer b.close()
+	best := map[string]float64{"max_rate": 0}
+	rate := c.rate
+	for step := 0; step < maxSteps && rate <= c.maxRate && ctx.Err() == nil; step++ {
+		mt, err := b.step(ctx, c, step, rate, c.step)
+		if err != nil {
+			break
+		}
+		fmt.Fprintf(log, "ramp %s: rate %.0f/s deliveries %.0f/s p99 %.1f ms drops %.0f gen %.2f cores server %.2f cores\n",
+			c.server, rate, mt["deliveries_per_s"], mt["p99_ms"], mt["drops"], mt["gen_cores"], mt["server_cores"])
+		if mt["p99_ms"] > float64(c.p99Limit.Milliseconds()) || mt["drops"] > 0 {
+			best["gen_cores_at_fail"] = mt["gen_cores"]
+			break
+		}
+		best["max_rate"] = rate
+		best["deliveries_per_s_at_max"] = mt["deliveries_per_s"]
+		best["gen_cores_at_max"] = mt["gen_cores"]
+		best["server_cores_at_max"] = mt["server_cores"]
+		best["p99_ms_at_max"] = mt["p99_ms"]
+		rate = math.Round(rate * 1.5)
+	}
+	return Result{Metrics: best}, nil
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Runs the examples/bench scenarios against the generated (typed) server,
+# the untyped-API server, the Node socket.io 4.8 reference and raw
+# gorilla/websocket, the server pinned to CPU 0 and the load generator to
+# CPU 1, and prints a markdown table of medians and ratios to Node.
+#
+#   examples/bench/run.sh [-quick] [-n REPEATS] [-servers typed,untyped,node,raw]
+#                         [-scenarios echo,broadcast,ramp,conns,polling] [-out DIR]
+#
+# -quick runs every scenario briefly (about a minute in all) to check the
+# pipeline; its figures mean nothing. Results go to DIR/results.jsonl (one
+# JSON line per run) and DIR/table.md. BENCH_PORT (default 3100) is the
+# server port. Exits 1 when any run reported a correctness error.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+quick=0
+repeats=3
+servers=typed,untyped,node,raw
+scenarios=echo,broadcast,ramp,conns,polling
+out=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-quick) quick=1 ;;
+	-n) repeats=$2; shift ;;
+	-servers) servers=$2; shift ;;
+	-scenarios) scenarios=$2; shift ;;
+	-out) out=$2; shift ;;
+	*) echo "usage: $0 [-quick] [-n REPEATS] [-servers LIST] [-scenarios LIST] [-out DIR]" >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ "$quick" = 1 ] && [ "$repeats" = 3 ]; then repeats=1; fi
+out=${out:-$(mktemp -d /tmp/siogen-bench.XXXXXX)}
+mkdir -p "$out/bin"
+port=${BENCH_PORT:-3100}
+results=$out/results.jsonl
+: >"$results"
+
+# 10,000 connections need as many descriptors on each side.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 11000 ]; then
+	echo "warning: ulimit -n is $(ulimit -n); the conns scenario needs more than 10,000" >&2
+fi
+
+pin_server=() pin_load=() pinned=no
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+	pin_server=(taskset -c 0) pin_load=(taskset -c 1) pinned=yes
+fi
+
+echo "building into $out/bin" >&2
+(cd "$root" && go build -o "$out/bin/" ./examples/bench/server ./examples/bench/untyped ./examples/bench/raw ./examples/bench/load)
+
+srv_pid=""
+start_server() { # name
+	local cmd
+	case "$1" in
+	typed) cmd=("$out/bin/server") ;;
+	untyped) cmd=("$out/bin/untyped") ;;
+	raw) cmd=("$out/bin/raw") ;;
+	node) cmd=(node "$root/examples/bench/node/server.js") ;;
+	*) echo "unknown server $1" >&2; exit 2 ;;
+	esac
+	: >"$out/server.log"
+	(cd "$root" && PORT=$port exec "${pin_server[@]}" "${cmd[@]}") >"$out/server.log" 2>&1 &
+	srv_pid=$!
+	for _ in $(seq 100); do
+		grep -q '^listening' "$out/server.log" && return 0
+		kill -0 "$srv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "server $1 did not start:" >&2
+	cat "$out/server.log" >&2
+	exit 1
+}
+stop_server() {
+	if [ -n "$srv_pid" ]; then
+		kill "$srv_pid" 2>/dev/null || true
+		wait "$srv_pid" 2>/dev/null || true
+		srv_pid=""
+	fi
+}
+trap stop_server EXIT
+
+scenario_args() { # scenario
+	if [ "$quick" = 1 ]; then
+		case "$1" in
+		echo) echo "-scenario echo -clients 10 -warmup 200ms -duration 1s" ;;
+		broadcast) echo "-scenario broadcast -receivers 100 -rate 20 -duration 1s" ;;
+		ramp) echo "-scenario ramp -receivers 100 -rate 100 -step 500ms -max-rate 400" ;;
+		conns) echo "-scenario conns -conns 500 -settle 200ms" ;;
+		polling) echo "-scenario polling -clients 10 -warmup 200ms -duration 1s" ;;
+		esac
+	else
+		case "$1" in
+		echo) echo "-scenario echo -clients 50 -warmup 2s -duration 10s" ;;
+		broadcast) echo "-scenario broadcast -receivers 1000 -rate 50 -duration 10s" ;;
+		ramp) echo "-scenario ramp -receivers 1000 -rate 50 -step 3s" ;;
+		conns) echo "-scenario conns -conns 10000 -settle 3s" ;;
+		polling) echo "-scenario polling -clients 50 -warmup 2s -duration 10s" ;;
+		esac
+	fi
+}
+
+failed=0
+for rep in $(seq "$repeats"); do
+	for sc in ${scenarios//,/ }; do
+		for s in ${servers//,/ }; do
+			if [ "$s" = raw ] && [ "$sc" = polling ]; then continue; fi
+			start_server "$s"
+			echo "run $rep/$repeats: $sc on $s" >&2
+			# shellcheck disable=SC2046
+			if ! "${pin_load[@]}" "$out/bin/load" $(scenario_args "$sc") -server "$s" \
+				-addr "127.0.0.1:$port" -pid "$srv_pid" >>"$results" 2>>"$out/load.log"; then
+				failed=1
+				tail -n 1 "$results" >&2
+			fi
+			stop_server
+		done
+	done
+done
+
+{
+	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3), node $(node --version)."
+	echo "Server pinned to CPU 0, load generator to CPU 1: $pinned. Repeats: $repeats$([ "$quick" = 1 ] && echo ' (quick mode: figures are meaningless)'). Load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
+	echo
+	"$out/bin/load" report -servers "$servers" "$results"
+} | tee "$out/table.md"
+echo "results: $results" >&2
+exit $failed

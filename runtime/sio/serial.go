@@ -3,10 +3,14 @@ package sio
 import (
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // serial runs functions one at a time, in order, on a goroutine that
-// exists only while there is work. push never blocks (for control
+// exists only while there is work: it lingers for serialIdle after the
+// queue empties, so that a steady stream of events reuses one goroutine
+// instead of starting one per event, and then ends, so that idle
+// connections hold none. push never blocks (for control
 // callbacks, which may be queued from handlers); pushWait waits while max
 // functions are queued (for received events: backpressure).
 type serial struct {
@@ -17,11 +21,17 @@ type serial struct {
 	mu      sync.Mutex
 	queue   []func()
 	running bool
+	idle    bool          // the goroutine waits for work
+	stopped bool          // wait was called: no lingering
+	wake    chan struct{} // capacity 1: work arrived for an idle goroutine
 	wg      sync.WaitGroup
 }
 
+// serialIdle is how long a dispatcher goroutine waits for more work.
+const serialIdle = 200 * time.Millisecond
+
 func (q *serial) init(max int, log *slog.Logger) {
-	q.max, q.log, q.space = max, log, make(chan struct{}, 1)
+	q.max, q.log, q.space, q.wake = max, log, make(chan struct{}, 1), make(chan struct{}, 1)
 }
 
 func (q *serial) push(fn func()) {
@@ -32,10 +42,17 @@ func (q *serial) push(fn func()) {
 
 func (q *serial) addLocked(fn func()) {
 	q.queue = append(q.queue, fn)
-	if !q.running {
+	switch {
+	case !q.running:
 		q.running = true
 		q.wg.Add(1)
 		go q.run()
+	case q.idle:
+		q.idle = false
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -59,10 +76,35 @@ func (q *serial) pushWait(stop <-chan struct{}, fn func()) bool {
 
 func (q *serial) run() {
 	defer q.wg.Done()
+	timer := time.NewTimer(serialIdle)
+	defer timer.Stop()
 	for {
 		q.mu.Lock()
 		if len(q.queue) == 0 {
-			q.running = false
+			if q.stopped {
+				q.running = false
+				q.mu.Unlock()
+				return
+			}
+			q.idle = true
+			q.mu.Unlock()
+			timer.Reset(serialIdle)
+			select {
+			case <-q.wake:
+				continue
+			case <-timer.C:
+			}
+			q.mu.Lock()
+			if len(q.queue) > 0 {
+				q.idle = false
+				q.mu.Unlock()
+				select { // drop a wake-up that raced the timer
+				case <-q.wake:
+				default:
+				}
+				continue
+			}
+			q.idle, q.running = false, false
 			q.mu.Unlock()
 			return
 		}
@@ -85,5 +127,18 @@ func (q *serial) run() {
 	}
 }
 
-// wait returns once the queue is empty and its goroutine has ended.
-func (q *serial) wait() { q.wg.Wait() }
+// wait returns once the queue is empty and its goroutine has ended; from
+// then on the goroutine no longer lingers.
+func (q *serial) wait() {
+	q.mu.Lock()
+	q.stopped = true
+	if q.idle {
+		q.idle = false
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
+	}
+	q.mu.Unlock()
+	q.wg.Wait()
+}

@@ -12,7 +12,7 @@ FUZZ_TARGETS := \
 	./runtime/internal/parser:FuzzDecodeStream \
 	./schema:FuzzLoad
 
-.PHONY: test deps lint unit fuzz demo bench
+.PHONY: test deps lint unit fuzz demo bench bench-compare
 
 test: deps lint unit fuzz
 
@@ -44,5 +44,12 @@ fuzz:
 demo:
 	$(GO) run ./examples/conformance -addr 127.0.0.1:3000
 
+# bench runs the Go benchmarks of the hot paths.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/...
+	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./examples/bench/gobench/
+
+# bench-compare measures our typed and untyped servers against the Node
+# socket.io server and raw gorilla/websocket, pinned to one core each
+# (examples/bench/run.sh -h for its flags).
+bench-compare: deps
+	examples/bench/run.sh

@@ -150,10 +150,7 @@ func (c *conn) connect(p *parser.Packet) {
 		delete(c.joining, p.Namespace)
 		c.mu.Unlock()
 	}()
-	auth := Raw{json: p.Data}
-	if len(p.Data) == 0 {
-		auth = Raw{json: []byte("{}")}
-	}
+	auth := Raw{json: withoutRecovery(p.Data)}
 	ns := c.srv.lookup(p.Namespace, auth)
 	if ns == nil {
 		c.connectError(p.Namespace, &Error{Code: "invalid_namespace", Message: "Invalid namespace"})

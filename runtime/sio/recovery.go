@@ -1,7 +1,10 @@
 package sio
 
 import (
+	"bytes"
 	"encoding/json"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // restore rebuilds the session a reconnecting client asks for with the
@@ -39,4 +42,47 @@ func (ns *Namespace) restore(c *conn, p *Packet) (*Socket, bool) {
 	}
 	s.missed = missed
 	return s, true
+}
+
+// withoutRecovery returns a CONNECT payload as the application's auth: "{}"
+// when absent, and without the "pid" and "offset" members a client adds to
+// ask for connection state recovery (both strings), which belong to the
+// protocol, not to the auth a contract describes. A restarted server, or
+// one without recovery, would otherwise see them as unknown auth keys.
+func withoutRecovery(data []byte) []byte {
+	if len(data) == 0 {
+		return []byte("{}")
+	}
+	var members map[string]jsontext.Value
+	if json.Unmarshal(data, &members) != nil {
+		return data
+	}
+	pid, offset := members["pid"], members["offset"]
+	if pid.Kind() != '"' || offset.Kind() != '"' {
+		return data
+	}
+	// Copy the other members in their order.
+	dec := jsontext.NewDecoder(bytes.NewReader(data))
+	var buf bytes.Buffer
+	enc := jsontext.NewEncoder(&buf)
+	_, _ = dec.ReadToken()
+	_ = enc.WriteToken(jsontext.BeginObject)
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return data
+		}
+		name := tok.String() // the token is voided by the next read
+		v, err := dec.ReadValue()
+		if err != nil {
+			return data
+		}
+		if name == "pid" || name == "offset" {
+			continue
+		}
+		_ = enc.WriteToken(jsontext.String(name))
+		_ = enc.WriteValue(v)
+	}
+	_ = enc.WriteToken(jsontext.EndObject)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }

@@ -1,0 +1,34 @@
+// Chat is a small but real chat application built on siogen: its Go server
+// implements the [chat.ChatServer] interface generated from
+// examples/schemas/chat.siogen.yaml, and its web page (web/src/*.ts) talks
+// to it with the official socket.io-client, typed by the generated
+// TypeScript in examples/generated/ts.
+//
+// Build the page once, then run the server from the repository root:
+//
+//	npm ci && node examples/chat/web/build.mjs
+//	go run ./examples/chat            # http://127.0.0.1:8080
+//
+// Flags:
+//
+//	-addr        listen address (default 127.0.0.1:8080; port 0 picks one)
+//	-dir         the web directory holding index.html and dist/ (default: found
+//	             from the working directory)
+//	-client-dir  an installed socket.io-client/dist directory, served at
+//	             /socket.io/socket.io.js like the Node server's serveClient
+//	             (default node_modules/socket.io-client/dist when present)
+//	-public-url  the URL clients reach the server at, used in image links
+//	             (default http://<addr>)
+//
+// The server keeps everything in memory: a few predefined rooms (an unknown
+// room is a typed RoomNotFound error), the recent history of each, who is in
+// which room, uploaded images (served at /images/<id>). It limits each user to
+// 5 messages in 2 seconds (common.RateLimited, with retry_after_ms) and
+// enables connection state recovery, so a page whose connection drops gets the
+// messages it missed. A restarted server starts empty; pages reconnect and
+// join their room again.
+//
+// Clustering is a matter of the sio.ServerOptions.Adapter given to
+// newChatServer (a Redis adapter shares rooms and broadcasts between nodes);
+// room history and membership live in the [rooms] store of one process.
+package main

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/siogen/siogen/runtime/engineio"
+	"github.com/siogen/siogen/runtime/sio"
+)
+
+// options configure the chat server; see doc.go for the flags.
+type options struct {
+	dir       string // web directory: index.html, style.css, dist/
+	clientDir string // socket.io-client/dist, served at /socket.io/socket.io.js; "" to not serve it
+	publicURL string // base of image links
+	// adapter, when set, makes the sio adapter of each namespace (e.g. a
+	// Redis adapter to run several nodes); nil means in memory.
+	adapter func(ns *sio.Namespace) sio.Adapter
+}
+
+// app is a chat server: an http.Handler for the page, the images and
+// Socket.IO.
+type app struct {
+	sio     *sio.Server
+	chat    *chatServer
+	handler http.Handler
+	dir     string
+}
+
+func newApp(o options) *app {
+	srv := sio.NewServer(&sio.ServerOptions{
+		Recovery:  &sio.RecoveryOptions{},
+		Adapter:   o.adapter,
+		ClientDir: o.clientDir,
+		// Images travel as binary attachments; over HTTP long-polling they
+		// are base64 encoded, a third larger.
+		Engine: &engineio.ServerOptions{MaxPayload: 8 << 20},
+	})
+	images := newImageStore(o.publicURL)
+	svc := newChatService(images)
+	svc.register(srv)
+
+	a := &app{sio: srv, chat: svc, dir: o.dir}
+	mux := http.NewServeMux()
+	mux.Handle("/socket.io/", srv)
+	mux.Handle("GET /images/", images)
+	mux.HandleFunc("GET /{$}", a.serveIndex)
+	mux.HandleFunc("GET /style.css", a.serveFile("style.css", "text/css; charset=utf-8"))
+	mux.Handle("GET /dist/", http.StripPrefix("/dist/", noCache(http.FileServer(http.Dir(filepath.Join(o.dir, "dist"))))))
+	a.handler = mux
+	return a
+}
+
+// bundle is the page's script, built by web/build.mjs.
+func (a *app) bundle() string { return filepath.Join(a.dir, "dist", "app.js") }
+
+func (a *app) bundleMissing() bool {
+	_, err := os.Stat(a.bundle())
+	return err != nil
+}
+
+const buildHint = "the page's bundle is missing: build it with `npm ci && node examples/chat/web/build.mjs` at the repository root"
+
+func (a *app) serveIndex(w http.ResponseWriter, r *http.Request) {
+	if a.bundleMissing() {
+		http.Error(w, "chat: "+buildHint+", then reload.", http.StatusServiceUnavailable)
+		return
+	}
+	a.serveFile("index.html", "text/html; charset=utf-8")(w, r)
+}
+
+func (a *app) serveFile(name, contentType string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Cache-Control", "no-cache")
+		http.ServeFile(w, r, filepath.Join(a.dir, name))
+	}
+}
+
+func noCache(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// shutdown disconnects every client, then stops the HTTP server.
+func (a *app) shutdown(ctx context.Context, hs *http.Server) error {
+	err := a.sio.Shutdown(ctx)
+	return errors.Join(err, hs.Shutdown(ctx))
+}
+
+// run is the chat command: it serves until ctx is done, then shuts down
+// gracefully. It returns the exit code: 0 ok, 1 failure, 2 usage.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; port 0 picks a free one")
+	dir := fs.String("dir", "", "web `directory` with index.html and dist/ (default: examples/chat/web or ./web)")
+	clientDir := fs.String("client-dir", "", "installed socket.io-client/dist `directory` to serve at /socket.io/socket.io.js (default: node_modules/socket.io-client/dist when found)")
+	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for image links (default http://<addr>)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "chat: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	o := options{dir: *dir, clientDir: *clientDir, publicURL: *publicURL}
+	if o.dir == "" {
+		o.dir = filepath.Join("examples", "chat", "web")
+		if index := findUp(filepath.Join(o.dir, "index.html"), filepath.Join("web", "index.html")); index != "" {
+			o.dir = filepath.Dir(index)
+		}
+	}
+	if o.clientDir == "" {
+		o.clientDir = findUp(filepath.Join("node_modules", "socket.io-client", "dist"))
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "chat: failed to listen: %v\n", err)
+		return 1
+	}
+	if o.publicURL == "" {
+		o.publicURL = "http://" + displayAddr(ln.Addr())
+	}
+	a := newApp(o)
+	if a.bundleMissing() {
+		fmt.Fprintf(stderr, "chat: %s (looked for %s)\n", buildHint, a.bundle())
+	}
+	hs := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	fmt.Fprintf(stdout, "chat: serving %s/ (rooms: lobby, random, go; Ctrl-C stops)\n", o.publicURL)
+
+	select {
+	case err := <-errc:
+		fmt.Fprintf(stderr, "chat: failed to serve: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.shutdown(sctx, hs); err != nil {
+		fmt.Fprintf(stderr, "chat: failed to shut down cleanly: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, "chat: stopped")
+	return 0
+}
+
+// displayAddr is addr as a browser can reach it: an unspecified host (":8080",
+// "0.0.0.0:8080") becomes localhost.
+func displayAddr(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// findUp returns the first of the relative paths that exists in the working
+// directory or one of its parents, or "" when none does.
+func findUp(paths ...string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		for _, p := range paths {
+			if _, err := os.Stat(filepath.Join(d, p)); err == nil {
+				return filepath.Join(d, p)
+			}
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return ""
+}

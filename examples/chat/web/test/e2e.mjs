@@ -1,0 +1,231 @@
+// End-to-end test of the chat page in real headless Chromium, driven by
+// playwright-core. Run by browser_test.go, which starts the Go server and a
+// control server, and reads the JSON lines this script prints:
+//
+//	node e2e.mjs <chat url> <control url> <png path> <artifacts dir>
+//
+// Control endpoints (POST): /drop closes the websocket connections and
+// holds new handshakes until /unblock; /restart stops the chat server and
+// starts a fresh one on the same port.
+import { chromium } from "playwright-core";
+import { createHash } from "node:crypto";
+import { mkdtemp, mkdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+const [base, control, pngPath, artifacts] = process.argv.slice(2);
+const executablePath = process.env.SIOGEN_CHROMIUM || "/usr/bin/chromium";
+const T = 15_000; // per-step timeout: generous, the machine is shared
+
+const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+let failed = 0;
+const pages = {}; // name -> page, for the state dumped on failure
+async function pageState() {
+  const state = {};
+  for (const [name, page] of Object.entries(pages)) {
+    state[name] = await page
+      .evaluate(() => ({
+        status: document.body.dataset.status,
+        recovered: document.body.dataset.recovered,
+        joinError: document.getElementById("join-error")?.textContent,
+        notices: [...document.querySelectorAll("#messages .notice")].map((n) => n.textContent).slice(-6),
+      }))
+      .catch((e) => String(e));
+  }
+  return state;
+}
+async function check(name, fn) {
+  const start = Date.now();
+  try {
+    const detail = await fn();
+    out({ event: "check", name, ok: true, ms: Date.now() - start, ...(detail ? { detail } : {}) });
+  } catch (e) {
+    failed++;
+    out({ event: "check", name, ok: false, ms: Date.now() - start, detail: String(e?.stack || e), pages: await pageState() });
+  }
+}
+async function ctl(what) {
+  const res = await fetch(`${control}/${what}`, { method: "POST" });
+  if (!res.ok) throw new Error(`control ${what}: ${res.status} ${await res.text()}`);
+}
+
+const userDataDir = await mkdtemp(path.join(os.tmpdir(), "siogen-chat-chromium-"));
+const browser = await chromium.launchPersistentContext(userDataDir, {
+  executablePath,
+  headless: true,
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+  viewport: { width: 1000, height: 680 },
+});
+browser.setDefaultTimeout(T);
+
+try {
+  const alice = browser.pages()[0] ?? (await browser.newPage());
+  const bob = await browser.newPage();
+  Object.assign(pages, { alice, bob });
+  for (const [name, page] of [["alice", alice], ["bob", bob]]) {
+    page.on("pageerror", (e) => out({ event: "log", page: name, error: String(e) }));
+    page.on("console", (m) => m.type() === "error" && out({ event: "log", page: name, console: m.text() }));
+  }
+
+  // Clicks wait for the element to be stable across animation frames, which
+  // background tabs do not paint: bring the page to the front first.
+  const click = async (page, selector) => {
+    await page.bringToFront();
+    await page.click(selector);
+  };
+  const joinAs = async (page, nick, transport) => {
+    await page.goto(`${base}/?transport=${transport}`);
+    await page.fill("#nickname", nick);
+    await page.fill("#join-room", "lobby");
+    await click(page, "#join-form button[type=submit]");
+    await page.waitForSelector("#chat:not([hidden])");
+    await page.waitForSelector(`body[data-status="connected"]`);
+  };
+  const say = async (page, text) => {
+    await page.fill("#text", text);
+    await page.press("#text", "Enter");
+  };
+  const message = (page, text) => page.locator("#messages .msg .text", { hasText: text });
+  const errorNotice = (page, text) => page.locator("#messages .notice.error", { hasText: text });
+  const lastNotice = (page) => page.locator("#messages .notice").last();
+
+  await check("both pages join the lobby, one over websocket and one over polling", async () => {
+    await joinAs(alice, "alice", "websocket");
+    await joinAs(bob, "bob", "polling");
+    const ta = await alice.getAttribute("body", "data-transport");
+    const tb = await bob.getAttribute("body", "data-transport");
+    if (ta !== "websocket" || tb !== "polling") throw new Error(`transports: alice ${ta}, bob ${tb}`);
+    return { alice: ta, bob: tb };
+  });
+
+  await check("each sees who is online", async () => {
+    await alice.locator('#members li[data-user="bob"]').waitFor();
+    await bob.locator('#members li[data-user="alice"]').waitFor();
+  });
+
+  await check("messages go both ways", async () => {
+    await say(alice, "hello bob, this is alice on a websocket");
+    await message(bob, "hello bob, this is alice on a websocket").waitFor();
+    await say(bob, "hi alice! bob here, long-polling");
+    await message(alice, "hi alice! bob here, long-polling").waitFor();
+  });
+
+  await check("typing is shown to the other page", async () => {
+    await alice.fill("#text", "");
+    await alice.type("#text", "typing something", { delay: 10 });
+    await bob.locator("#typing", { hasText: "alice is typing" }).waitFor();
+    await alice.fill("#text", "");
+    await alice.dispatchEvent("#text", "input");
+    await bob.locator("#typing:empty").waitFor();
+  });
+
+  await check("an image arrives intact", async () => {
+    const png = await readFile(pngPath);
+    const want = createHash("sha256").update(png).digest("hex");
+    await alice.setInputFiles("#image", pngPath);
+    await alice.fill("#text", "a picture for you");
+    await click(alice, "#send");
+    const img = bob.locator(".msg", { hasText: "a picture for you" }).locator("img");
+    await img.waitFor();
+    const got = await img.evaluate(async (el) => {
+      await el.decode();
+      const buf = await (await fetch(el.src)).arrayBuffer();
+      const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
+      return { sha: Array.from(sum, (b) => b.toString(16).padStart(2, "0")).join(""), w: el.naturalWidth, h: el.naturalHeight, bytes: buf.byteLength };
+    });
+    if (got.sha !== want) throw new Error(`image differs: ${JSON.stringify(got)} want sha ${want} (${png.length} bytes)`);
+    if (!(got.w > 0 && got.h > 0)) throw new Error(`image did not render: ${JSON.stringify(got)}`);
+    await alice.locator(".msg.mine", { hasText: "a picture for you" }).locator("img").waitFor();
+    await mkdir(artifacts, { recursive: true });
+    await bob.bringToFront();
+    await bob.screenshot({ path: path.join(artifacts, "chat-image.png") });
+    out({ event: "screenshot", path: path.join(artifacts, "chat-image.png") });
+    return got;
+  });
+
+  await check("an invalid message shows the validation error", async () => {
+    await alice.fill("#text", "x".repeat(4001));
+    await click(alice, "#send");
+    await errorNotice(alice, "Your message is too long: 4,001 characters, the limit is 4,000.").waitFor();
+    if ((await alice.inputValue("#text")).length !== 4001) throw new Error("the composer lost the text");
+    await alice.fill("#text", "");
+  });
+
+  await check("an unknown room shows RoomNotFound", async () => {
+    await alice.fill("#other-room-name", "nowhere");
+    await click(alice, "#other-room button");
+    await errorNotice(alice, "There is no room called “nowhere”").waitFor();
+  });
+
+  await check("a dropped connection recovers the messages it missed", async () => {
+    await ctl("drop"); // closes alice's websocket; her reconnection waits
+    await alice.locator('body[data-status="reconnecting"]').waitFor();
+    // The server has seen her go once bob's page shows her gone.
+    await bob.locator('#members li[data-user="alice"]').waitFor({ state: "detached" });
+    await say(bob, "alice, you missed this while you were away");
+    await bob.locator(".msg.mine", { hasText: "you missed this" }).waitFor();
+    await ctl("unblock");
+    await alice.locator('body[data-status="connected"][data-recovered="true"]').waitFor();
+    await message(alice, "alice, you missed this while you were away").waitFor();
+    await lastNotice(alice).filter({ hasText: "up to date" }).waitFor();
+    await bob.locator('#members li[data-user="alice"]').waitFor();
+  });
+
+  await check("the server restarts mid-conversation and both pages carry on", async () => {
+    const reconnected = (page) => page.locator("#messages .notice", { hasText: /^Reconnected\.$/ });
+    const before = [await reconnected(alice).count(), await reconnected(bob).count()];
+    await ctl("restart");
+    for (const [i, page] of [alice, bob].entries()) {
+      await reconnected(page).nth(before[i]).waitFor(); // a new session, the room joined again
+      await page.locator(`body[data-status="connected"][data-recovered="false"]`).waitFor();
+    }
+    // What was on screen is still there, and the conversation goes on.
+    await message(bob, "hello bob, this is alice on a websocket").waitFor();
+    await say(alice, "still there after the restart?");
+    await message(bob, "still there after the restart?").waitFor();
+    await say(bob, "yes, loud and clear");
+    await message(alice, "yes, loud and clear").waitFor();
+    const ta = await alice.getAttribute("body", "data-transport");
+    const tb = await bob.getAttribute("body", "data-transport");
+    if (ta !== "websocket" || tb !== "polling") throw new Error(`transports after restart: alice ${ta}, bob ${tb}`);
+  });
+
+  await check("sending too fast shows RateLimited", async () => {
+    // At most 5 messages in 2 s: some of these are refused (how many depends
+    // on what bob sent just before).
+    for (let i = 1; i <= 6; i++) await say(bob, `flood ${i}`);
+    await errorNotice(bob, "You are sending messages too fast. Wait").first().waitFor();
+    const sent = bob.locator(".msg.mine .text", { hasText: /^flood \d$/ });
+    await sent.last().waitFor();
+    await bob.waitForTimeout(300); // let the acks settle
+    const accepted = await sent.allTextContents();
+    if (accepted.length === 0 || accepted.length > 5) throw new Error(`accepted: ${accepted}`);
+    for (const text of accepted) await message(alice, text).waitFor();
+    const seen = await alice.locator(".msg .text", { hasText: /^flood \d$/ }).allTextContents();
+    if (seen.join() !== accepted.join()) throw new Error(`alice saw ${seen}, bob had accepted ${accepted}`);
+    return { accepted: accepted.length };
+  });
+
+  await check("screenshot", async () => {
+    await mkdir(artifacts, { recursive: true });
+    await alice.fill("#text", "");
+    await bob.fill("#text", "");
+    await bob.type("#text", "I'll send the", { delay: 5 });
+    await alice.locator("#typing", { hasText: "bob is typing" }).waitFor();
+    const file = path.join(artifacts, "chat-alice.png");
+    await alice.bringToFront();
+    await alice.screenshot({ path: file });
+    const file2 = path.join(artifacts, "chat-bob.png");
+    await bob.bringToFront();
+    await bob.screenshot({ path: file2 });
+    out({ event: "screenshot", path: file });
+    out({ event: "screenshot", path: file2 });
+  });
+} finally {
+  await browser.close().catch(() => {});
+  await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+  out({ event: "done", failed });
+}

@@ -12,16 +12,23 @@ FUZZ_TARGETS := \
 	./runtime/internal/parser:FuzzDecodeStream \
 	./schema:FuzzLoad
 
-.PHONY: test deps lint unit fuzz demo bench bench-compare
+.PHONY: test deps npm lint unit fuzz demo bench bench-compare
 
 test: deps lint unit fuzz
 
-# deps installs the JavaScript peers pinned by package-lock.json (and, as the
-# project grows, redis-server and chromium from apt) when they are missing.
-deps:
-	@command -v node >/dev/null || { echo "node is required (https://nodejs.org)"; exit 1; }
-	@if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.siogen-lock; then \
-		npm ci --no-audit --no-fund && cp package-lock.json node_modules/.siogen-lock; \
+# APT_PACKAGES are the system programs the tests drive: redis-server for
+# the Redis adapter, nginx for the sticky-session test, chromium for the
+# chat page's browser test.
+APT_PACKAGES := redis-server nginx chromium
+
+# deps installs what the tests need when it is missing: the Debian packages
+# above and the JavaScript peers pinned by package-lock.json.
+deps: npm
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "installing$$missing"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 lint:
@@ -39,10 +46,19 @@ fuzz:
 		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	done
 
-# demo runs the main job: today the conformance server (Engine.IO echo);
-# the chat example takes its place once it lands.
-demo:
-	$(GO) run ./examples/conformance -addr 127.0.0.1:3000
+# demo runs the main job: generate from the example schemas, bundle the chat
+# page, and start the chat server on the in-memory adapter.
+demo: npm
+	$(GO) generate ./...
+	node examples/chat/web/build.mjs
+	$(GO) run ./examples/chat
+
+# npm installs only the JavaScript packages (what demo needs).
+npm:
+	@command -v node >/dev/null || { echo "node is required (https://nodejs.org)"; exit 1; }
+	@if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.siogen-lock; then \
+		npm ci --no-audit --no-fund && cp package-lock.json node_modules/.siogen-lock; \
+	fi
 
 # bench runs the Go benchmarks of the hot paths.
 bench:

@@ -105,3 +105,12 @@ func eventName(data []byte) (string, Args, error) {
 	}
 	return name, Args{raw: args.raw[1:]}, nil
 }
+
+// NewArgs returns Args holding one JSON text per argument, whose
+// placeholders refer to att. Adapters use it for the acknowledgements and
+// events that other nodes send.
+func NewArgs(elems [][]byte, att [][]byte) Args { return Args{raw: elems, att: att} }
+
+// Attachments returns the binary attachments the arguments' placeholders
+// refer to. The caller must not modify them.
+func (a Args) Attachments() [][]byte { return a.att }

@@ -1,0 +1,121 @@
+// Package redisadapter runs a Socket.IO application on several nodes: a
+// multi-node [sio.Adapter] over Redis Pub/Sub, and an [Emitter] for
+// processes that are not servers. It speaks the Redis wire format of the
+// Node packages @socket.io/redis-adapter 8.x and @socket.io/redis-emitter
+// 5.x, so Go and Node servers can serve one application side by side.
+//
+// # Use
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+//	node := redisadapter.NewNode(rdb, nil)
+//	srv := sio.NewServer(&sio.ServerOptions{Adapter: node.Adapter})
+//	...
+//	srv.Shutdown(ctx) // closes the namespaces' adapters
+//	node.Close()
+//	rdb.Close()
+//
+// Every room and broadcast operation of sio then spans the cluster:
+// broadcasts (To, Except, Local stays local, Volatile), EmitWithAck
+// (acknowledgements of every node's clients), FetchSockets, SocketsJoin,
+// SocketsLeave, DisconnectSockets, ServerSideEmit and ServerSideEmitWithAck
+// (answers come from [Adapter.OnServerSideEmitWithAck] on Go nodes).
+//
+// # Concurrency
+//
+// A [Node] owns three goroutines (subscription changes, receiving, publishing)
+// and one for server-side event handlers; Close stops them all and returns
+// when they have. Messages from Redis are applied one at a time, in order.
+// Publishing goes through one ordered queue: a broadcast never waits for
+// Redis, while requests (FetchSockets, SocketsJoin...) wait for their
+// message to be published or their context. Requests that expect answers
+// wait until every other node answered, the context ends, or
+// Options.RequestsTimeout; then they return what arrived with an [*Error]
+// whose Timeout method is true. A node that leaves stops counting at once:
+// the number of nodes is the number of subscribers Redis reports.
+//
+// # Redis down
+//
+// Nodes keep serving their own clients. The subscription connection is
+// redialled with exponential backoff (Options.ReconnectDelay to
+// ReconnectDelayMax) and every subscription is made again; a warning is
+// logged when the connection is lost and when it is back, and
+// [Node.Status] (and Options.OnStatus) reports the state, the outages and
+// the loss window: Pub/Sub does not keep messages, so what other nodes
+// published during it is lost. Meanwhile messages to other nodes are
+// dropped (counted in Status.Dropped), ServerCount is 1 and requests return
+// local results only.
+//
+// # Wire format
+//
+// Prefix is Options.Key ("socket.io"), nsp the namespace name ("/",
+// "/chat"). Values are JavaScript values: msgpack is written as notepack.io
+// does (smallest integer forms, float64, str, bin for Buffers, maps with
+// string keys); binary arguments travel as msgpack bin inside the event's
+// data, where a Socket.IO packet would have placeholders. A Node packet
+// object is {type: 2, data: [event, ...args], nsp, id?}; options are
+// {rooms: [...], except: [...], flags: {volatile?, timeout?}}.
+//
+// Classic Pub/Sub (createAdapter, and the emitters):
+//
+//	channel                          payload
+//	prefix#nsp#       (PSUBSCRIBE    msgpack [uid, packet, opts]: a broadcast
+//	prefix#nsp#room#   prefix#nsp#*)  (room channel when exactly one room)
+//	prefix-request#nsp#              {uid, type, requestId?, ...}: JSON, or
+//	                                 msgpack for type 7
+//	prefix-response#nsp#             answers: JSON, or msgpack for type 9
+//	prefix-response#nsp#uid#         answers sent to one node (option
+//	                                 PublishOnSpecificResponseChannel)
+//
+//	type  request                    fields              answer
+//	0     SOCKETS                    rooms               {requestId, sockets: [ids]}
+//	1     ALL_ROOMS                                      {requestId, rooms}
+//	2     REMOTE_JOIN                opts, rooms         none (older: sid, room)
+//	3     REMOTE_LEAVE               opts, rooms         none
+//	4     REMOTE_DISCONNECT          opts, close         none
+//	5     REMOTE_FETCH               opts                {requestId, sockets:
+//	                                                     [{id, handshake, rooms, data}]}
+//	6     SERVER_SIDE_EMIT           data: [event, ...]  {type: 6, requestId, data}
+//	7     BROADCAST (with acks)      packet, opts        {type: 8, requestId, clientCount}
+//	                                                     then one msgpack
+//	                                                     {type: 9, requestId, packet: ack}
+//	                                                     per client
+//
+// The number of nodes is PUBSUB NUMSUB prefix-request#nsp#. An emitter's
+// uid is "emitter"; its join/leave/disconnect requests have none.
+//
+// Sharded Pub/Sub (createShardedAdapter, Options.Sharded; Redis 7): the
+// messages of socket.io-adapter's ClusterAdapter, {type, data, uid, nsp},
+// as JSON, or msgpack when data holds binary, with SSUBSCRIBE/SPUBLISH:
+//
+//	prefix#nsp#         every message; PUBSUB SHARDNUMSUB counts the nodes
+//	prefix#nsp#room#    a broadcast without acks to one public room (not
+//	                    20 characters long like a socket id); each node
+//	                    subscribes to the rooms it has
+//	prefix#nsp#uid#     answers to node uid
+//
+//	type  message                    data
+//	3     BROADCAST                  {packet, opts, requestId?}
+//	4     SOCKETS_JOIN               {opts, rooms}
+//	5     SOCKETS_LEAVE              {opts, rooms}
+//	6     DISCONNECT_SOCKETS         {opts, close}
+//	7     FETCH_SOCKETS              {opts, requestId}
+//	8     FETCH_SOCKETS_RESPONSE     {requestId, sockets}
+//	9     SERVER_SIDE_EMIT           {packet: [event, ...], requestId?}
+//	10    SERVER_SIDE_EMIT_RESPONSE  {requestId, packet}
+//	11    BROADCAST_CLIENT_COUNT     {requestId, clientCount}
+//	12    BROADCAST_ACK              {requestId, packet}
+//	1, 2, 13  heartbeats and ADAPTER_CLOSE (streams only; ignored here)
+//
+// A handshake crosses nodes as the Node server's object: {headers (lower
+// case, repeated values joined with ", "), time (Date#toString), address,
+// xdomain, secure, issued (ms), url (empty from Go), query, auth}; socket
+// data as JSON. An acknowledgement or server-side answer from another node
+// is one value: the first argument, as upstream.
+//
+// # Differences with upstream
+//
+// A remote broadcast with acks gets an ack id from 2^45 up on the receiving
+// Go node, since sio does not expose its counter. sio has no way yet for a
+// server-side handler to answer, hence [Adapter.OnServerSideEmitWithAck].
+// Connection state recovery stays per node with Pub/Sub, as upstream.
+package redisadapter

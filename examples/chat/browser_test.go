@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -47,6 +49,7 @@ func TestBrowser(t *testing.T) {
 	buildBundle(t, root)
 
 	h := startHarness(t, root)
+	startBot(t, root, h.url)
 	pngPath := filepath.Join(t.TempDir(), "gopher.png")
 	writeTestPNG(t, pngPath)
 	artifacts := filepath.Join(root, "testdata-artifacts", "chat")
@@ -264,5 +267,50 @@ func (h *harness) unblock() {
 	if h.blocked != nil {
 		close(h.blocked)
 		h.blocked = nil
+	}
+}
+
+// startBot builds and runs the Go bot (examples/chat/bot) against url, and
+// waits until it has joined the lobby.
+func startBot(t *testing.T, root, url string) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bot")
+	build := exec.Command("go", "build", "-o", bin, "./examples/chat/bot")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("failed to build the bot: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "-url", url, "-room", "lobby", "-name", "gobot")
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel() // SIGINT: the bot disconnects and exits 0
+		_ = cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 0 {
+			t.Errorf("bot exited with %d", code)
+		}
+	})
+	joined := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		joined <- line
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case line := <-joined:
+		if !strings.Contains(line, "joined lobby") {
+			t.Fatalf("bot said %q", line)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the bot did not join within 30s")
 	}
 }

@@ -12,7 +12,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/siogen/siogen/runtime/engineio"
+	"github.com/siogen/siogen/runtime/redisadapter"
 	"github.com/siogen/siogen/runtime/sio"
 )
 
@@ -107,6 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("dir", "", "web `directory` with index.html and dist/ (default: examples/chat/web or ./web)")
 	clientDir := fs.String("client-dir", "", "installed socket.io-client/dist `directory` to serve at /socket.io/socket.io.js (default: node_modules/socket.io-client/dist when found)")
 	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for image links (default http://<addr>)")
+	redisAddr := fs.String("redis", "", "Redis `address` (host:port) to share rooms and broadcasts with other nodes; default: in memory")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -135,6 +139,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.publicURL == "" {
 		o.publicURL = "http://" + displayAddr(ln.Addr())
+	}
+	if *redisAddr != "" {
+		rdb := redis.NewClient(&redis.Options{Addr: *redisAddr})
+		node := redisadapter.NewNode(rdb, nil)
+		defer func() {
+			_ = node.Close()
+			_ = rdb.Close()
+		}()
+		o.adapter = node.Adapter
+		fmt.Fprintf(stdout, "chat: sharing rooms and broadcasts through Redis at %s (history and images stay on each node)\n", *redisAddr)
 	}
 	a := newApp(o)
 	if a.bundleMissing() {

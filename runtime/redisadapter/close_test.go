@@ -18,7 +18,7 @@ import (
 // goroutine of the node outlives Close.
 func TestCloseLeavesNoGoroutine(t *testing.T) {
 	r := startRedis(t, false)
-	admin := r.client(t)
+	admin := r.Client(t)
 	ghost := admin.Subscribe(context.Background(), "socket.io-request#/#")
 	defer ghost.Close()
 	waitNumSub(t, admin, "socket.io-request#/#", 1)
@@ -30,7 +30,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 		srv := sio.NewServer(&sio.ServerOptions{Adapter: node.Adapter})
 		waitNumSub(t, admin, "socket.io-request#/#", 2)
 		if down {
-			r.stop()
+			r.Stop()
 			deadline := time.Now().Add(20 * time.Second)
 			for node.Status().Connected && time.Now().Before(deadline) {
 				time.Sleep(20 * time.Millisecond)
@@ -59,7 +59,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 		}
 		goleak.VerifyNone(t, ignore)
 		if down {
-			r.start()
+			r.Start()
 		}
 	}
 }

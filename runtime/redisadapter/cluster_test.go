@@ -32,7 +32,7 @@ func testGoCluster(t *testing.T, mode string) {
 	A := startGoNode(t, r, "A", &redisadapter.Options{Sharded: sharded}, nil)
 	B := startGoNode(t, r, "B", &redisadapter.Options{Sharded: sharded, PublishOnSpecificResponseChannel: true}, nil)
 	C := startGoNode(t, r, "C", &redisadapter.Options{Sharded: sharded}, nil)
-	admin := r.client(t)
+	admin := r.Client(t)
 	waitNodes(t, admin, mode, "/", 3)
 
 	a1 := dial(t, A.url, "/", "a1", "websocket", rooms("r1"))
@@ -174,9 +174,9 @@ func testGoCluster(t *testing.T, mode string) {
 		// A subscriber that never answers counts as a node.
 		var ghost *redis.PubSub
 		if sharded {
-			ghost = r.client(t).SSubscribe(context.Background(), "socket.io#/#")
+			ghost = r.Client(t).SSubscribe(context.Background(), "socket.io#/#")
 		} else {
-			ghost = r.client(t).Subscribe(context.Background(), "socket.io-request#/#")
+			ghost = r.Client(t).Subscribe(context.Background(), "socket.io-request#/#")
 		}
 		defer ghost.Close()
 		waitNodes(t, admin, mode, "/", 4)

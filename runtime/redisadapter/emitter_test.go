@@ -89,8 +89,8 @@ func TestEmitters(t *testing.T) {
 	r := startRedis(t, false)
 	N := startNodeServer(t, r, "classic")
 	G := startGoNode(t, r, "G", nil, nil)
-	waitNumSub(t, r.client(t), "socket.io-request#/#", 2)
-	waitNumSub(t, r.client(t), "socket.io-request#/chat#", 2)
+	waitNumSub(t, r.Client(t), "socket.io-request#/#", 2)
+	waitNumSub(t, r.Client(t), "socket.io-request#/chat#", 2)
 
 	for _, which := range []string{"go", "node"} {
 		t.Run(which, func(t *testing.T) {
@@ -103,10 +103,10 @@ func TestEmitters(t *testing.T) {
 			all := []*tclient{g1, g2, g3, n1, n2, n3}
 
 			if which == "go" {
-				runGoEmitter(t, redisadapter.NewEmitter(r.client(t), nil), emitterScenario)
+				runGoEmitter(t, redisadapter.NewEmitter(r.Client(t), nil), emitterScenario)
 			} else {
 				b, _ := json.Marshal(emitterScenario)
-				p := nodetest.Start(t, "runtime/redisadapter/testdata/node-emitter.js", strconv.Itoa(r.port), string(b))
+				p := nodetest.Start(t, "runtime/redisadapter/testdata/node-emitter.js", strconv.Itoa(r.Port()), string(b))
 				p.Expect("done", 30*time.Second)
 			}
 

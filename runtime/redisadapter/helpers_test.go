@@ -34,7 +34,7 @@ type goNode struct {
 // data; server-side "ask" events are answered "<node name>:<first arg>".
 func startGoNode(t *testing.T, r *redisServer, name string, opts *redisadapter.Options, sopts *sio.ServerOptions) *goNode {
 	t.Helper()
-	rdb := r.client(t)
+	rdb := r.Client(t)
 	node := redisadapter.NewNode(rdb, opts)
 	if sopts == nil {
 		sopts = &sio.ServerOptions{}

@@ -25,7 +25,7 @@ type nodeServer struct {
 
 func startNodeServer(t *testing.T, r *redisServer, mode string) *nodeServer {
 	t.Helper()
-	p := nodetest.Start(t, "runtime/redisadapter/testdata/node-server.js", strconv.Itoa(r.port), mode)
+	p := nodetest.Start(t, "runtime/redisadapter/testdata/node-server.js", strconv.Itoa(r.Port()), mode)
 	line := p.Expect("listening", 30*time.Second)
 	return &nodeServer{t: t, proc: p, url: fmt.Sprintf("http://127.0.0.1:%v", line["port"])}
 }
@@ -68,7 +68,7 @@ func testMixedCluster(t *testing.T, mode string) {
 	r := startRedis(t, false)
 	N := startNodeServer(t, r, mode)
 	G := startGoNode(t, r, "G", &redisadapter.Options{Sharded: mode == "sharded"}, nil)
-	admin := r.client(t)
+	admin := r.Client(t)
 	waitNodes(t, admin, mode, "/", 2)
 
 	g1 := dial(t, G.url, "/", "g1", "websocket", rooms("r1"))

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/siogen/siogen/internal/redistest"
 )
 
 const nginxConf = `daemon off;
@@ -57,7 +59,7 @@ func startNginx(t *testing.T, a, b string) string {
 		}
 	}
 	dir := t.TempDir()
-	port := freePort(t)
+	port := redistest.FreePort(t)
 	conf := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(conf, fmt.Appendf(nil, nginxConf, dir, a, b, port), 0o644); err != nil {
 		t.Fatal(err)
@@ -113,7 +115,7 @@ func TestBehindNginx(t *testing.T) {
 	r := startRedis(t, false)
 	A := startGoNode(t, r, "A", nil, nil)
 	B := startGoNode(t, r, "B", nil, nil)
-	waitNumSub(t, r.client(t), "socket.io-request#/#", 2)
+	waitNumSub(t, r.Client(t), "socket.io-request#/#", 2)
 	proxy := startNginx(t, A.hs.Listener.Addr().String(), B.hs.Listener.Addr().String())
 
 	var clients []*tclient

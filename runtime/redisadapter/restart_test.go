@@ -53,7 +53,7 @@ func TestPubSubRedisRestart(t *testing.T) {
 	}
 	A := startGoNode(t, r, "A", opts(&logA), nil)
 	B := startGoNode(t, r, "B", opts(&statusLog{}), nil)
-	admin := r.client(t)
+	admin := r.Client(t)
 	waitNumSub(t, admin, "socket.io-request#/#", 2)
 	a1 := dial(t, A.url, "/", "a1", "websocket", nil)
 	b1 := dial(t, B.url, "/", "b1", "websocket", nil)
@@ -82,7 +82,7 @@ func TestPubSubRedisRestart(t *testing.T) {
 		}
 	}()
 
-	r.stop()
+	r.Stop()
 	down := waitStatus(t, A, false)
 	waitStatus(t, B, false)
 	// Local service goes on: broadcasts, fetchSockets, serverCount.
@@ -97,7 +97,7 @@ func TestPubSubRedisRestart(t *testing.T) {
 	}
 	time.Sleep(time.Second) // a few failed reconnections
 
-	r.start()
+	r.Start()
 	up := waitStatus(t, A, true)
 	waitStatus(t, B, true)
 	waitNumSub(t, admin, "socket.io-request#/#", 2)

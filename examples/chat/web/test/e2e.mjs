@@ -113,6 +113,12 @@ try {
     await message(alice, "hi alice! bob here, long-polling").waitFor();
   });
 
+  await check("the Go bot (generated Go client) answers a page", async () => {
+    await say(alice, "!ping");
+    await message(alice, "pong, alice").waitFor();
+    await message(bob, "pong, alice").waitFor();
+  });
+
   await check("typing is shown to the other page", async () => {
     await alice.fill("#text", "");
     await alice.type("#text", "typing something", { delay: 10 });

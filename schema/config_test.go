@@ -12,7 +12,7 @@ func TestLoadConfigExample(t *testing.T) {
 	t.Parallel()
 	// The CLI reads the config through the repository root.
 	fsys := fstest.MapFS{}
-	for _, name := range []string{"siogen.yaml", "chat.siogen.yaml", "common.siogen.yaml", "notifications.siogen.yaml", "dashboard.siogen.yaml"} {
+	for _, name := range []string{"siogen.yaml", "chat.siogen.yaml", "common.siogen.yaml", "notifications.siogen.yaml", "dashboard.siogen.yaml", "bench.siogen.yaml"} {
 		data, err := readExample(name)
 		if err != nil {
 			t.Fatal(err)
@@ -23,7 +23,7 @@ func TestLoadConfigExample(t *testing.T) {
 	if len(diags) > 0 {
 		t.Fatalf("diagnostics:\n%s", diags)
 	}
-	wantInputs := []string{"examples/schemas/chat.siogen.yaml", "examples/schemas/notifications.siogen.yaml", "examples/schemas/dashboard.siogen.yaml"}
+	wantInputs := []string{"examples/schemas/chat.siogen.yaml", "examples/schemas/notifications.siogen.yaml", "examples/schemas/dashboard.siogen.yaml", "examples/schemas/bench.siogen.yaml"}
 	if !slices.Equal(cfg.Inputs, wantInputs) {
 		t.Errorf("Inputs = %v", cfg.Inputs)
 	}
@@ -43,7 +43,7 @@ func TestLoadConfigExample(t *testing.T) {
 	if len(diags) > 0 {
 		t.Fatalf("loading inputs:\n%s", diags)
 	}
-	if len(set.Roots) != 3 || len(set.Files) != 4 {
+	if len(set.Roots) != 4 || len(set.Files) != 5 {
 		t.Errorf("roots %d files %d", len(set.Roots), len(set.Files))
 	}
 }

@@ -20,6 +20,17 @@
 // SocketsLeave, DisconnectSockets, ServerSideEmit and ServerSideEmitWithAck
 // (answers come from [Adapter.OnServerSideEmitWithAck] on Go nodes).
 //
+// Over Redis Streams ([NewStreamsNode], the format of
+// @socket.io/redis-streams-adapter), every message between nodes is an
+// entry of one stream: nothing is lost while a node's connection drops or
+// Redis restarts (with persistence), and connection state recovery works
+// across nodes, since the offset of a broadcast is its entry id and
+// sessions are kept in Redis:
+//
+//	node := redisadapter.NewStreamsNode(rdb, nil)
+//	srv := sio.NewServer(&sio.ServerOptions{Adapter: node.Adapter,
+//		Recovery: &sio.RecoveryOptions{}})
+//
 // # Concurrency
 //
 // A [Node] owns three goroutines (subscription changes, receiving, publishing)
@@ -106,6 +117,27 @@
 //	12    BROADCAST_ACK              {requestId, packet}
 //	1, 2, 13  heartbeats and ADAPTER_CLOSE (streams only; ignored here)
 //
+// Redis Streams (NewStreamsNode): the same ClusterAdapter messages as
+// entries of one stream, StreamsOptions.StreamName ("socket.io"), added
+// with XADD name MAXLEN ~ 10000 * uid <uid> nsp <nsp> type "<n>"
+// [data <d>], where d is the message's data as JSON, or base64 of its
+// msgpack when it holds binary (heartbeats and ADAPTER_CLOSE have none).
+// Every node reads the whole stream with XREAD BLOCK (from its end at
+// start, then after the last entry read, also after an outage) and answers
+// requests in the stream too. Nodes are counted as upstream's
+// ClusterAdapterWithHeartbeat: a node sends INITIAL_HEARTBEAT (1) when its
+// adapter starts, and a HEARTBEAT (2) when it published nothing for 5s;
+// others answer INITIAL_HEARTBEAT with a HEARTBEAT; ADAPTER_CLOSE (13) when
+// it stops; the count is 1 + the nodes heard from in the last 10s
+// (HeartbeatInterval, HeartbeatTimeout). With connection state recovery,
+// the offset appended to a broadcast's arguments is its entry id; a
+// session is kept as SET sio:session:<pid> <base64 msgpack {sid, pid,
+// rooms, data}> PX <MaxDisconnectionDuration ms>, and restored on any node
+// with GET and DEL in a MULTI, a check that the offset is still in the
+// stream (XRANGE offset offset), then XRANGE from the next id: the
+// BROADCAST entries of the namespace without requestId, not volatile,
+// that the session's rooms received, each with its own id as offset.
+//
 // A handshake crosses nodes as the Node server's object: {headers (lower
 // case, repeated values joined with ", "), time (Date#toString), address,
 // xdomain, secure, issued (ms), url (empty from Go), query, auth}; socket
@@ -118,4 +150,15 @@
 // Go node, since sio does not expose its counter. sio has no way yet for a
 // server-side handler to answer, hence [Adapter.OnServerSideEmitWithAck].
 // Connection state recovery stays per node with Pub/Sub, as upstream.
+//
+// Over Streams, a Go node queues its writes in order and retries each until
+// Redis takes it (upstream drops a broadcast whose XADD fails, even for
+// local clients); with recovery, its own broadcasts reach its clients once
+// in the stream, so while Redis is down they wait (PublishQueue bounds the
+// wait; past it they go to local clients only, without offset). A write
+// that Redis took but whose reply was lost is added again: a client may
+// then see a broadcast twice, never miss one. The first XREAD starts after
+// the stream's last entry rather than at "$", which would skip entries
+// added between two reads that time out. Missed packets carry their entry
+// id as offset (upstream replays them without one).
 package redisadapter

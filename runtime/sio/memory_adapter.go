@@ -260,11 +260,47 @@ func (a *MemoryAdapter) ServerSideEmitWithAck(context.Context, *Packet) ([]Args,
 // Close implements [Adapter].
 func (a *MemoryAdapter) Close() error { return nil }
 
+// RecoveryDuration returns how long connection state recovery keeps a
+// lost session (ServerOptions.Recovery.MaxDisconnectionDuration), zero when
+// recovery is off.
+func (a *MemoryAdapter) RecoveryDuration() time.Duration {
+	if rec := a.ns.srv.opts.Recovery; rec != nil {
+		return rec.MaxDisconnectionDuration
+	}
+	return 0
+}
+
+// Replayable reports whether a broadcast of p with opts gets a recovery
+// offset: recovery is on and p is an event without ack id, not volatile.
+func (a *MemoryAdapter) Replayable(p *Packet, opts *BroadcastOptions) bool {
+	return a.ns.srv.opts.Recovery != nil && !p.HasID && !opts.Volatile &&
+		(p.Type == parser.Event || p.Type == parser.BinaryEvent)
+}
+
+// BroadcastWithOffset delivers p to the local sockets opts selects, like
+// Broadcast, but with offset (from a log the caller keeps, such as a Redis
+// stream entry id) appended as its last argument when p is
+// [MemoryAdapter.Replayable]; p is not kept in this adapter's log, so the
+// caller's RestoreSession must replay it. An empty offset delivers p as is.
+func (a *MemoryAdapter) BroadcastWithOffset(p *Packet, opts *BroadcastOptions, offset string) error {
+	if offset != "" && a.Replayable(p, opts) {
+		q := *p
+		q.Data = AppendOffset(p.Data, offset)
+		p = &q
+	}
+	msgs := encodePacket(p)
+	a.apply(opts, func(s *Socket) {
+		s.notifyOutgoing(p)
+		_ = s.conn.sendEncoded(msgs, opts.Volatile)
+	})
+	return nil
+}
+
 // record appends an offset to a replayable event and logs it, when
 // connection state recovery is on; it returns the packet to send.
 func (a *MemoryAdapter) record(p *Packet, opts *BroadcastOptions) *Packet {
 	rec := a.ns.srv.opts.Recovery
-	if rec == nil || p.HasID || opts.Volatile || (p.Type != parser.Event && p.Type != parser.BinaryEvent) {
+	if !a.Replayable(p, opts) {
 		return p
 	}
 	offset := a.NextOffset()

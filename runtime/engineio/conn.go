@@ -41,7 +41,15 @@ type Conn struct {
 	maxPayload   int64
 	maxQueued    int
 
-	recv chan packet
+	// Received messages wait in in (at most inMax) until Receive takes
+	// them. A slice, not a buffered channel, so an idle connection does
+	// not hold a buffer of inMax packets; inBuf holds the first one.
+	inMu    sync.Mutex
+	in      []packet
+	inBuf   [1]packet
+	inMax   int
+	inWake  chan struct{} // capacity 1: a packet was queued
+	inSpace chan struct{} // capacity 1: a packet was taken
 
 	mu          sync.Mutex
 	queue       []*Message
@@ -55,9 +63,15 @@ type Conn struct {
 	hb          *time.Timer     // heartbeat timer
 	getPending  bool
 	postPending bool
-	err         *Error // why it closed, set once
-	byPeer      bool   // the peer closed it (a close packet or a closed transport)
-	linger      bool   // server polling: closed, waiting for a GET to collect the close packet
+	err         *Error          // why it closed, set once
+	byPeer      bool            // the peer closed it (a close packet or a closed transport)
+	linger      bool            // server polling: closed, waiting for a GET to collect the close packet
+	lazyWS      *websocket.Conn // server: the websocket wsDrain writes to, started on demand
+	wsTimeout   time.Duration   // server: write timeout for lazyWS
+	writing     bool            // server: a wsDrain is running (or has closed lazyWS)
+	drainWake   chan struct{}   // server: capacity 1: wakes a lingering wsDrain
+	drainEnded  time.Time       // server: when the last wsDrain ended
+	quickStarts uint8           // server: wsDrains started in a row soon after the previous one
 
 	wake       chan struct{} // capacity 1: the queue or the state changed
 	closing    chan struct{} // closed when Close begins
@@ -77,7 +91,10 @@ func newConn(id string, client bool, log *slog.Logger, queued, recv int) *Conn {
 		client:    client,
 		log:       log.With("sid", id),
 		maxQueued: queued,
-		recv:      make(chan packet, recv),
+		inMax:     max(recv, 1),
+		drainWake: make(chan struct{}, 1),
+		inWake:    make(chan struct{}, 1),
+		inSpace:   make(chan struct{}, 1),
 		wake:      make(chan struct{}, 1),
 		closing:   make(chan struct{}),
 		closeSent: make(chan struct{}),
@@ -134,8 +151,12 @@ func (c *Conn) SendMessages(ms ...*Message) error {
 		return c.Err()
 	}
 	c.queue = append(c.queue, ms...)
+	start := c.claimWriterLocked()
 	c.mu.Unlock()
 	c.signal()
+	if start {
+		go c.wsDrain()
+	}
 	return nil
 }
 
@@ -149,8 +170,12 @@ func (c *Conn) SendVolatile(ms ...*Message) bool {
 		return false
 	}
 	c.queue = append(c.queue, ms...)
+	start := c.claimWriterLocked()
 	c.mu.Unlock()
 	c.signal()
+	if start {
+		go c.wsDrain()
+	}
 	return true
 }
 
@@ -160,8 +185,12 @@ func (c *Conn) sendControl(m *Message) {
 	if c.err == nil {
 		c.queue = append(c.queue, m)
 	}
+	start := c.claimWriterLocked()
 	c.mu.Unlock()
 	c.signal()
+	if start {
+		go c.wsDrain()
+	}
 }
 
 // signal wakes the current writer without blocking.
@@ -184,23 +213,50 @@ func (c *Conn) takeQueue() []*Message {
 // still returned; after them Receive returns the close error, an *[Error].
 // It returns ctx.Err() when ctx ends first.
 func (c *Conn) Receive(ctx context.Context) (MessageType, []byte, error) {
-	select {
-	case p := <-c.recv:
-		return p.messageType(), p.data, nil
-	default:
-	}
-	select {
-	case p := <-c.recv:
-		return p.messageType(), p.data, nil
-	case <-c.closing:
-		select {
-		case p := <-c.recv:
+	for {
+		if p, ok := c.takeIn(); ok {
 			return p.messageType(), p.data, nil
-		default:
-			return 0, nil, c.Err()
 		}
-	case <-ctx.Done():
-		return 0, nil, ctx.Err()
+		select {
+		case <-c.inWake:
+		case <-c.closing:
+			if p, ok := c.takeIn(); ok {
+				return p.messageType(), p.data, nil
+			}
+			return 0, nil, c.Err()
+		case <-ctx.Done():
+			return 0, nil, ctx.Err()
+		}
+	}
+}
+
+// takeIn removes the oldest received packet, if any.
+func (c *Conn) takeIn() (packet, bool) {
+	c.inMu.Lock()
+	if len(c.in) == 0 {
+		c.inMu.Unlock()
+		return packet{}, false
+	}
+	p := c.in[0]
+	c.in[0] = packet{}
+	c.in = c.in[1:]
+	if len(c.in) == 0 {
+		c.in = c.inBuf[:0]
+	}
+	more := len(c.in) > 0
+	c.inMu.Unlock()
+	notify(c.inSpace)
+	if more {
+		notify(c.inWake) // for another Receive
+	}
+	return p, true
+}
+
+// notify sends on a capacity-1 channel without blocking.
+func notify(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
 	}
 }
 
@@ -214,11 +270,27 @@ func (p packet) messageType() MessageType {
 // deliver hands an incoming message to Receive, waiting while the receive
 // queue is full. It returns false when the connection closed first.
 func (c *Conn) deliver(p packet) bool {
-	select {
-	case c.recv <- p:
-		return true
-	case <-c.closing:
-		return false
+	for {
+		c.inMu.Lock()
+		if c.in == nil {
+			c.in = c.inBuf[:0]
+		}
+		if len(c.in) < c.inMax {
+			c.in = append(c.in, p)
+			room := len(c.in) < c.inMax
+			c.inMu.Unlock()
+			notify(c.inWake)
+			if room {
+				notify(c.inSpace) // for another waiting deliver
+			}
+			return true
+		}
+		c.inMu.Unlock()
+		select {
+		case <-c.inSpace:
+		case <-c.closing:
+			return false
+		}
 	}
 }
 
@@ -266,7 +338,13 @@ func (c *Conn) closeWith(err *Error, byPeer bool) {
 			(err.Reason == ReasonForcedClose || err.Reason == ReasonSendQueueFull)
 		c.linger = linger
 		probe := c.probe
+		// The websocket writer must run once more to close; counted in
+		// c.wg here, before the wg.Wait below.
+		startWriter := c.claimWriterLocked()
 		c.mu.Unlock()
+		if startWriter {
+			go c.wsDrain()
+		}
 		if probe != nil {
 			_ = probe.Close() // its reader gives up the upgrade
 		}

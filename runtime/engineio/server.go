@@ -141,7 +141,10 @@ func NewServer(h Handler, opts *ServerOptions) *Server {
 		sessions: make(map[string]*Conn),
 		stopped:  make(chan struct{}),
 		upgrader: websocket.Upgrader{
-			ReadBufferSize:    4096,
+			// Each session holds its read buffer for life: 1 KiB keeps
+			// idle sessions small; bigger frames are read straight into
+			// the message (bufio passes large reads through).
+			ReadBufferSize:    1024,
 			WriteBufferPool:   &sync.Pool{},
 			EnableCompression: o.PerMessageDeflate,
 			CheckOrigin:       func(*http.Request) bool { return true },

@@ -9,12 +9,142 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// startWebsocket runs the reader and writer goroutines of a session whose
-// transport is ws.
+// startWebsocket runs the reader goroutine of a session whose transport is
+// ws, and makes ws its writer's (see startWSWriter).
 func (s *Server) startWebsocket(c *Conn, ws *websocket.Conn) {
 	ws.SetReadLimit(s.opts.MaxPayload)
-	c.goFunc(func() { c.wsWriter(ws, s.opts.WriteTimeout) })
+	c.startWSWriter(ws, s.opts.WriteTimeout)
 	c.goFunc(func() { c.wsReader(ws, c.serverPacket) })
+}
+
+// startWSWriter makes ws the transport of a server session's writes. The
+// server starts no goroutine per session for writing: a writer goroutine
+// (wsDrain) is started when something is queued and ends when the queue is
+// empty, so an idle session costs one goroutine (its reader) instead of
+// two. At most one runs at a time (c.writing); the one that finds the
+// session closed sends the close frame and closes ws, as the client's
+// long-lived wsWriter does.
+func (c *Conn) startWSWriter(ws *websocket.Conn, timeout time.Duration) {
+	c.mu.Lock()
+	if c.err != nil {
+		c.mu.Unlock()
+		return
+	}
+	c.lazyWS, c.wsTimeout = ws, timeout
+	start := c.claimWriterLocked()
+	c.mu.Unlock()
+	if start {
+		go c.wsDrain()
+	}
+}
+
+// writerIdle is how long wsDrain waits for more to write before it ends.
+const writerIdle = 200 * time.Millisecond
+
+// quickStartsToLinger is how many writers in a row must start within
+// writerIdle of the previous one's end before wsDrain lingers.
+const quickStartsToLinger = 3
+
+// claimWriterLocked reports whether the caller must start wsDrain: the
+// session writes to a websocket on demand, no writer is running, and there
+// is something to write or a close to carry out. It marks the writer as
+// running and counts it in c.wg. c.mu must be held; the caller starts
+// wsDrain after unlocking.
+func (c *Conn) claimWriterLocked() bool {
+	if c.lazyWS == nil || (len(c.queue) == 0 && c.err == nil) {
+		return false
+	}
+	if c.writing {
+		notify(c.drainWake) // it may be lingering
+		return false
+	}
+	// A writer started soon after the last one ended means a steady stream
+	// of sends: after a few of those, wsDrain lingers (see wsDrain).
+	if !c.drainEnded.IsZero() && time.Since(c.drainEnded) < writerIdle {
+		c.quickStarts = min(c.quickStarts+1, 255)
+	} else {
+		c.quickStarts = 0
+	}
+	c.writing = true
+	c.wg.Add(1) // under c.mu: before closeWith's wg.Wait (see closeWith)
+	return true
+}
+
+// wsDrain writes what is queued to the session's websocket, one packet per
+// frame, and ends when the queue is empty. Once the session is closed it
+// writes what is left, sends a close frame (unless the peer closed) and
+// closes the websocket; c.writing then stays set, so no other writer
+// starts.
+func (c *Conn) wsDrain() {
+	defer c.wg.Done()
+	ws, timeout := c.lazyWS, c.wsTimeout
+	var spare []*Message // the last batch, emptied: senders append to it
+	var linger *time.Timer
+	defer func() {
+		if linger != nil {
+			linger.Stop()
+		}
+	}()
+	for {
+		c.mu.Lock()
+		batch := c.queue
+		closed := c.err != nil
+		if len(batch) == 0 && !closed && c.quickStarts < quickStartsToLinger {
+			c.writing = false // c.queue keeps its capacity for the next sends
+			c.drainEnded = time.Now()
+			c.mu.Unlock()
+			return
+		}
+		if len(batch) == 0 && !closed {
+			// Linger a little, so a steady stream of sends (broadcasts)
+			// wakes this goroutine instead of starting one per message.
+			// Sessions that write now and then (the handshake, then
+			// nothing) do not linger: idle sessions hold no writer.
+			c.mu.Unlock()
+			if linger == nil {
+				linger = time.NewTimer(writerIdle)
+			} else {
+				linger.Reset(writerIdle)
+			}
+			select {
+			case <-c.drainWake:
+				continue
+			case <-c.closing:
+				continue
+			case <-linger.C:
+			}
+			c.mu.Lock()
+			if len(c.queue) > 0 || c.err != nil {
+				c.mu.Unlock()
+				continue
+			}
+			c.writing = false // c.queue keeps its capacity for the next sends
+			c.drainEnded, c.quickStarts = time.Now(), 0
+			c.mu.Unlock()
+			return
+		}
+		c.queue = spare
+		c.mu.Unlock()
+		for _, m := range batch {
+			if err := writeWS(ws, m, timeout); err != nil {
+				c.closeWith(closeError(ReasonTransportError, err), false)
+				_ = ws.Close()
+				return
+			}
+		}
+		clear(batch) // do not keep written messages alive
+		if spare = batch[:0]; cap(spare) > 64 {
+			spare = nil
+		}
+		if closed {
+			if !c.byPeerClosed() {
+				_ = ws.WriteControl(websocket.CloseMessage,
+					websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(timeout))
+			}
+			_ = ws.Close()
+			return
+		}
+	}
 }
 
 // wsReader reads packets from ws until it fails or the connection closes,
@@ -63,9 +193,10 @@ func isPeerClose(err error) bool {
 	return errors.As(err, &ce)
 }
 
-// wsWriter writes queued packets to ws, one per frame, until the connection
-// closes; then it flushes what is left, sends a close frame and closes ws. It
-// owns ws's writes.
+// wsWriter is the client's websocket writer: it writes queued packets to
+// ws, one per frame, until the connection closes; then it flushes what is
+// left, sends a close frame and closes ws. It owns ws's writes. (Server
+// sessions use wsDrain.)
 func (c *Conn) wsWriter(ws *websocket.Conn, timeout time.Duration) {
 	defer ws.Close()
 	for {
@@ -189,12 +320,13 @@ func (s *Server) probe(c *Conn, ws *websocket.Conn) {
 	c.upgraded = true
 	c.transport = TransportWebsocket
 	c.ws = ws
+	c.lazyWS, c.wsTimeout = ws, s.opts.WriteTimeout
+	start := c.claimWriterLocked()
 	c.mu.Unlock()
 	c.log.Debug("upgraded")
 	c.signal()
-	if !c.goFunc(func() { c.wsWriter(ws, s.opts.WriteTimeout) }) {
-		_ = ws.Close()
-		return
+	if start {
+		go c.wsDrain()
 	}
 	c.wsReader(ws, c.serverPacket)
 }

@@ -20,6 +20,9 @@ import (
 // use by any number of goroutines.
 type Validator struct {
 	schemas map[string]*jsonschema.Schema
+	// fast holds the fast-path mirror of each document within the subset
+	// fast.go handles; documents outside it are absent.
+	fast map[string]*fschema
 }
 
 var _ sio.Validator = (*Validator)(nil)
@@ -69,13 +72,21 @@ func New(docs ...[]byte) (*Validator, error) {
 		}
 		ids = append(ids, id)
 	}
-	val := &Validator{schemas: make(map[string]*jsonschema.Schema, len(ids))}
+	val := &Validator{
+		schemas: make(map[string]*jsonschema.Schema, len(ids)),
+		fast:    make(map[string]*fschema, len(ids)),
+	}
 	for _, id := range ids {
 		s, err := c.Compile(id)
 		if err != nil {
 			return nil, &Error{ID: id, Err: fmt.Errorf("failed to compile: %w", err)}
 		}
 		val.schemas[id] = s
+		// One memo per document: a document outside the subset must not
+		// leave half-built mirrors behind for the next one.
+		if f, err := fastCompile(s, map[*jsonschema.Schema]*fschema{}); err == nil {
+			val.fast[id] = f
+		}
 	}
 	return val, nil
 }
@@ -129,6 +140,15 @@ func (v *Validator) Has(id string) bool {
 // to float64). An unknown id or data that is not one JSON value gives a
 // single violation at path "" saying so.
 func (v *Validator) Validate(id string, data []byte) []sio.Violation {
+	if f := v.fast[id]; f != nil && fastValid(f, data) {
+		return nil
+	}
+	return v.validateSlow(id, data)
+}
+
+// validateSlow validates with the library alone: every invalid payload,
+// and the valid ones the fast path could not vouch for.
+func (v *Validator) validateSlow(id string, data []byte) []sio.Violation {
 	s, ok := v.schemas[id]
 	if !ok {
 		return []sio.Violation{{Path: "", Message: fmt.Sprintf("no schema has $id %q", id)}}

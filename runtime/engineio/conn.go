@@ -62,6 +62,7 @@ type Conn struct {
 	pinged      bool            // server: the ping is sent, its pong awaited
 	hb          *time.Timer     // heartbeat timer
 	getPending  bool
+	getEnded    chan struct{} // closed when the pending GET ends
 	postPending bool
 	err         *Error          // why it closed, set once
 	byPeer      bool            // the peer closed it (a close packet or a closed transport)

@@ -28,12 +28,28 @@ func (s *Server) servePolling(w http.ResponseWriter, r *http.Request, c *Conn) {
 func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 	c.mu.Lock()
 	if c.getPending {
+		// A client whose connection dropped under a held GET makes the GET
+		// again at once, sometimes before this server has noticed the drop:
+		// give the pending one a moment to end before calling it a protocol
+		// violation.
+		ended := c.getEnded
 		c.mu.Unlock()
-		c.closeWith(closeError(ReasonTransportError, errors.New("overlapping polling GET")), false)
-		s.fail(w, false, CodeBadRequest, "")
-		return
+		t := time.NewTimer(overlapGrace)
+		select {
+		case <-ended:
+		case <-t.C:
+		}
+		t.Stop()
+		c.mu.Lock()
+		if c.getPending {
+			c.mu.Unlock()
+			c.closeWith(closeError(ReasonTransportError, errors.New("overlapping polling GET")), false)
+			s.fail(w, false, CodeBadRequest, "")
+			return
+		}
 	}
 	c.getPending = true
+	c.getEnded = make(chan struct{})
 	c.mu.Unlock()
 
 	ctx := r.Context()
@@ -70,7 +86,7 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 			// No longer pending before the response is flushed: the client
 			// may send its next GET, on another connection, as soon as it
 			// has the response, and that one is not overlapping.
-			c.getPending = false
+			c.endGET()
 		}
 		c.mu.Unlock()
 		if batch != nil {
@@ -88,11 +104,23 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 		case <-ctx.Done():
 			// The client went away; whatever is queued waits for the next GET.
 			c.mu.Lock()
-			c.getPending = false
+			c.endGET()
 			c.mu.Unlock()
 			c.signal()
 			return
 		}
+	}
+}
+
+// overlapGrace is how long a second polling GET waits for the pending one
+// to end before the session is closed for overlapping requests.
+const overlapGrace = time.Second
+
+// endGET marks the pending GET as ended. c.mu must be held.
+func (c *Conn) endGET() {
+	if c.getPending {
+		c.getPending = false
+		close(c.getEnded)
 	}
 }
 

@@ -34,7 +34,7 @@ type Node struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	pubq   chan outgoing
-	work   chan func()
+	handlers
 
 	mu       sync.Mutex
 	ps       *redis.PubSub
@@ -70,14 +70,15 @@ func NewNode(rdb redis.UniversalClient, opts *Options) *Node {
 		ctx:      ctx,
 		cancel:   cancel,
 		pubq:     make(chan outgoing, o.PublishQueue),
-		work:     make(chan func(), o.HandlerQueue),
+		handlers: handlers{work: make(chan func(), o.HandlerQueue)},
 		routes:   make(map[string]route),
 		adapters: make(map[string]*Adapter),
 		status:   Status{Since: time.Now()},
 	}
 	n.wg.Add(2)
 	go n.publishLoop()
-	go n.workLoop()
+	n.handlers.log = n.log
+	go n.handlers.loop(n.ctx, &n.wg)
 	return n
 }
 
@@ -383,35 +384,6 @@ func (n *Node) publishLoop() {
 			if m.done != nil {
 				m.done <- err
 			}
-		}
-	}
-}
-
-// run queues fn on the handler goroutine; it is dropped when the queue is
-// full.
-func (n *Node) run(fn func()) {
-	select {
-	case n.work <- fn:
-	default:
-		n.log.Warn("server-side handler queue is full; event dropped")
-	}
-}
-
-func (n *Node) workLoop() {
-	defer n.wg.Done()
-	for {
-		select {
-		case <-n.ctx.Done():
-			return
-		case fn := <-n.work:
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						n.log.Error("panic in server-side handler", "panic", r)
-					}
-				}()
-				fn()
-			}()
 		}
 	}
 }

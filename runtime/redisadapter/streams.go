@@ -100,8 +100,8 @@ type StreamsNode struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	writes chan *streamWrite
-	work   chan func()
-	start  sync.Once
+	handlers
+	start sync.Once
 
 	mu       sync.Mutex
 	adapters map[string]*StreamsAdapter
@@ -132,13 +132,14 @@ func NewStreamsNode(rdb redis.UniversalClient, opts *StreamsOptions) *StreamsNod
 		ctx:      ctx,
 		cancel:   cancel,
 		writes:   make(chan *streamWrite, o.PublishQueue),
-		work:     make(chan func(), o.HandlerQueue),
+		handlers: handlers{work: make(chan func(), o.HandlerQueue)},
 		adapters: make(map[string]*StreamsAdapter),
 		status:   Status{Since: time.Now()},
 	}
 	n.wg.Add(3)
 	go n.writeLoop()
-	go n.workLoop()
+	n.handlers.log = n.log
+	go n.handlers.loop(n.ctx, &n.wg)
 	go n.heartbeatLoop()
 	return n
 }
@@ -277,35 +278,6 @@ func (n *StreamsNode) write(w *streamWrite) {
 		case <-n.ctx.Done():
 		}
 		delay = min(2*delay, n.opts.ReconnectDelayMax)
-	}
-}
-
-// run queues fn on the handler goroutine; it is dropped when the queue is
-// full.
-func (n *StreamsNode) run(fn func()) {
-	select {
-	case n.work <- fn:
-	default:
-		n.log.Warn("server-side handler queue is full; event dropped")
-	}
-}
-
-func (n *StreamsNode) workLoop() {
-	defer n.wg.Done()
-	for {
-		select {
-		case <-n.ctx.Done():
-			return
-		case fn := <-n.work:
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						n.log.Error("panic in server-side handler", "panic", r)
-					}
-				}()
-				fn()
-			}()
-		}
 	}
 }
 

@@ -23,11 +23,15 @@ const (
 // Concurrency: Send, SendMessage, Close and the accessors are safe for
 // concurrent use; Receive is meant for one goroutine (the connection's
 // reader) but is safe to call from several. Outgoing messages go through a
-// bounded queue drained by exactly one writer at a time (the websocket writer
-// goroutine, or the pending polling request), so Send never blocks on the
-// network. Incoming messages wait in a small bounded queue until Receive
-// takes them; when it is full the transport stops reading (backpressure), so
-// a connection whose messages are not received eventually times out.
+// bounded queue drained by exactly one writer at a time (the websocket
+// writer goroutine, or the pending polling request), so Send never blocks
+// on the network; on a server websocket with nothing queued, Send writes
+// the message itself with a write that does not block, and queues what the
+// socket does not take. Incoming messages wait in a small bounded queue
+// until Receive takes them; when it is full the transport stops reading
+// (backpressure), so a connection whose messages are not received
+// eventually times out. A server session whose handler is a
+// [ReceiverHandler] hands them to its [Receiver] instead, as they arrive.
 //
 // Every goroutine a Conn starts ends once it is closed and its transport has
 // shut down; [Conn.Done] is closed when that happens.
@@ -51,6 +55,12 @@ type Conn struct {
 	inWake  chan struct{} // capacity 1: a packet was queued
 	inSpace chan struct{} // capacity 1: a packet was taken
 
+	// recv, when set, takes the messages instead of in (see
+	// ReceiverHandler); recvMu serializes its calls.
+	recv       Receiver
+	recvMu     sync.Mutex
+	recvClosed bool // OnClose was called: no more OnMessage
+
 	mu          sync.Mutex
 	queue       []*Message
 	transport   string
@@ -68,8 +78,10 @@ type Conn struct {
 	byPeer      bool            // the peer closed it (a close packet or a closed transport)
 	linger      bool            // server polling: closed, waiting for a GET to collect the close packet
 	lazyWS      *websocket.Conn // server: the websocket wsDrain writes to, started on demand
+	wire        *wsWire         // server: lazyWS's connection, when the server writes its frames
+	direct      bool            // server: wire can write without blocking (see writeDirect)
 	wsTimeout   time.Duration   // server: write timeout for lazyWS
-	writing     bool            // server: a wsDrain is running (or has closed lazyWS)
+	writing     bool            // server: a writer (wsDrain, writeDirect) is running, or has closed lazyWS
 	drainWake   chan struct{}   // server: capacity 1: wakes a lingering wsDrain
 	drainEnded  time.Time       // server: when the last wsDrain ended
 	quickStarts uint8           // server: wsDrains started in a row soon after the previous one
@@ -151,13 +163,7 @@ func (c *Conn) SendMessages(ms ...*Message) error {
 		c.closeWith(closeError(ReasonSendQueueFull, nil), false)
 		return c.Err()
 	}
-	c.queue = append(c.queue, ms...)
-	start := c.claimWriterLocked()
-	c.mu.Unlock()
-	c.signal()
-	if start {
-		go c.wsDrain()
-	}
+	c.pushLocked(ms)
 	return nil
 }
 
@@ -170,22 +176,34 @@ func (c *Conn) SendVolatile(ms ...*Message) bool {
 		c.mu.Unlock()
 		return false
 	}
-	c.queue = append(c.queue, ms...)
-	start := c.claimWriterLocked()
-	c.mu.Unlock()
-	c.signal()
-	if start {
-		go c.wsDrain()
-	}
+	c.pushLocked(ms)
 	return true
 }
 
 // sendControl queues a control packet, which the queue limit does not count.
 func (c *Conn) sendControl(m *Message) {
 	c.mu.Lock()
-	if c.err == nil {
-		c.queue = append(c.queue, m)
+	if c.err != nil {
+		c.mu.Unlock()
+		return
 	}
+	c.pushLocked([]*Message{m})
+}
+
+// pushLocked queues ms for the writer and wakes or starts it. A websocket
+// session with nothing waiting and no writer running writes them at once
+// instead, from the calling goroutine and without blocking (see
+// writeDirect). c.mu must be held, and the session open; pushLocked
+// unlocks c.mu.
+func (c *Conn) pushLocked(ms []*Message) {
+	if c.direct && !c.writing && len(c.queue) == 0 {
+		c.writing = true
+		c.wg.Add(1) // under c.mu: before closeWith's wg.Wait (see closeWith)
+		c.mu.Unlock()
+		c.writeDirect(ms)
+		return
+	}
+	c.queue = append(c.queue, ms...)
 	start := c.claimWriterLocked()
 	c.mu.Unlock()
 	c.signal()
@@ -268,9 +286,19 @@ func (p packet) messageType() MessageType {
 	return MessageText
 }
 
-// deliver hands an incoming message to Receive, waiting while the receive
-// queue is full. It returns false when the connection closed first.
+// deliver hands an incoming message to the receiver, or to Receive, waiting
+// while the receive queue is full. It returns false when the connection
+// closed first.
 func (c *Conn) deliver(p packet) bool {
+	if c.recv != nil {
+		c.recvMu.Lock()
+		defer c.recvMu.Unlock()
+		if c.recvClosed {
+			return false
+		}
+		c.recv.OnMessage(p.messageType(), p.data)
+		return true
+	}
 	for {
 		c.inMu.Lock()
 		if c.in == nil {
@@ -352,6 +380,16 @@ func (c *Conn) closeWith(err *Error, byPeer bool) {
 		c.log.Debug("closing", "reason", err.Reason, "err", err.Err)
 		close(c.closing)
 		c.signal()
+		if c.recv != nil {
+			c.wg.Add(1)
+			go func() {
+				defer c.wg.Done()
+				c.recvMu.Lock() // after the OnMessage under way, if any
+				c.recvClosed = true
+				c.recvMu.Unlock()
+				c.recv.OnClose(err)
+			}()
+		}
 		if linger {
 			c.wg.Add(1)
 			go func() {

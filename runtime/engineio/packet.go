@@ -3,6 +3,7 @@ package engineio
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -61,6 +62,13 @@ type Message struct {
 	// the same bytes in polling payloads.
 	wire []byte
 
+	// frame is wire as one unmasked websocket frame (header, then wire),
+	// as the server writes it: built with the message for text packets
+	// (wire follows the header in the same array), on first use for
+	// binary ones, whose data NewMessage does not copy.
+	frame     []byte
+	frameOnce sync.Once // binary packets
+
 	b64Once sync.Once
 	b64     []byte // "b" + base64(wire), the polling form of a binary packet
 }
@@ -76,10 +84,62 @@ func NewMessage(typ MessageType, data []byte) *Message {
 
 // controlPacket returns a text packet of kind k with payload data.
 func controlPacket(k packetType, data []byte) *Message {
-	wire := make([]byte, 1+len(data))
-	wire[0] = byte(k)
-	copy(wire[1:], data)
-	return &Message{kind: k, wire: wire}
+	n := 1 + len(data)
+	h := frameHeaderLen(n)
+	buf := make([]byte, h+n)
+	putFrameHeader(buf[:h], wsOpText, n)
+	buf[h] = byte(k)
+	copy(buf[h+1:], data)
+	return &Message{kind: k, wire: buf[h:], frame: buf}
+}
+
+// wsFrame returns the message as one unmasked websocket frame.
+func (m *Message) wsFrame() []byte {
+	if !m.binary {
+		return m.frame // set by controlPacket
+	}
+	m.frameOnce.Do(func() {
+		h := frameHeaderLen(len(m.wire))
+		f := make([]byte, h+len(m.wire))
+		putFrameHeader(f[:h], wsOpBinary, len(m.wire))
+		copy(f[h:], m.wire)
+		m.frame = f
+	})
+	return m.frame
+}
+
+// Websocket opcodes (RFC 6455, section 5.2).
+const (
+	wsOpText   = 1
+	wsOpBinary = 2
+)
+
+// frameHeaderLen returns the length of the header of an unmasked frame
+// carrying n bytes.
+func frameHeaderLen(n int) int {
+	switch {
+	case n < 126:
+		return 2
+	case n <= 0xffff:
+		return 4
+	}
+	return 10
+}
+
+// putFrameHeader writes into h (of frameHeaderLen(n) bytes) the header of
+// a final, unmasked frame with the given opcode carrying n bytes.
+func putFrameHeader(h []byte, op byte, n int) {
+	h[0] = 0x80 | op
+	switch len(h) {
+	case 2:
+		h[1] = byte(n)
+	case 4:
+		h[1] = 126
+		binary.BigEndian.PutUint16(h[2:], uint16(n))
+	default:
+		h[1] = 127
+		binary.BigEndian.PutUint64(h[2:], uint64(n))
+	}
 }
 
 // Type returns the message's type.

@@ -25,6 +25,33 @@ type Handler interface {
 	ServeEngineIO(c *Conn)
 }
 
+// A ReceiverHandler is a [Handler] that takes each session's messages as
+// they arrive, on the goroutine reading the transport, instead of running a
+// goroutine per session that calls [Conn.Receive]: an idle session then
+// costs no goroutine of its own, and a message reaches the application
+// without a hand-off. A Server whose handler implements ReceiverHandler
+// calls OpenEngineIO, never ServeEngineIO.
+type ReceiverHandler interface {
+	// OpenEngineIO is called once for every new session, before its first
+	// message, and returns the session's receiver. It must not block; the
+	// session's open packet is not written yet, so it must not send.
+	OpenEngineIO(c *Conn) Receiver
+}
+
+// A Receiver takes the messages of one session; see [ReceiverHandler].
+type Receiver interface {
+	// OnMessage handles one incoming message, whose data the receiver
+	// owns. Calls come one at a time, in order, from the goroutine reading
+	// the transport: while one runs the session reads nothing more, so a
+	// receiver that blocks slows its peer down instead of letting
+	// messages pile up. It must return once the session closes
+	// ([Conn.Closing]).
+	OnMessage(typ MessageType, data []byte)
+	// OnClose is called once, after the last OnMessage has returned, with
+	// the close error (an *[Error]). [Conn.Done] waits for it to return.
+	OnClose(err error)
+}
+
 // HandlerFunc adapts a function to a [Handler].
 type HandlerFunc func(c *Conn)
 
@@ -314,18 +341,26 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 	c.pingInterval, c.pingTimeout, c.maxPayload = s.opts.PingInterval, s.opts.PingTimeout, s.opts.MaxPayload
 	c.onDone = func() { s.forget(c) }
 	c.stopLinger = s.stopped
+	rh, _ := s.handler.(ReceiverHandler)
 
 	var ws *websocket.Conn
+	var wire *wsWire
 	if transport == TransportWebsocket {
 		var err error
-		if ws, err = s.upgrader.Upgrade(w, r, nil); err != nil {
+		if ws, wire, err = s.upgrade(w, r); err != nil {
 			return // the upgrader answered the request
 		}
 		c.ws, c.upgraded = ws, true
 	}
+	if rh != nil {
+		c.recv = rh.OpenEngineIO(c) // before the session is visible: no message yet
+	}
 	s.mu.Lock()
 	if s.shutdown {
 		s.mu.Unlock()
+		if c.recv != nil {
+			c.closeWith(closeError(ReasonServerShutdown, nil), false)
+		}
 		if ws != nil {
 			_ = ws.Close()
 		} else {
@@ -342,14 +377,16 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 	open := s.openPacket(c.id, transport)
 	if ws != nil {
 		c.queue = append(c.queue, open)
-		s.startWebsocket(c, ws)
+		s.startWebsocket(c, ws, wire)
 	} else if !s.writePolling(w, r, c, []*Message{open}) {
 		c.closeWith(closeError(ReasonTransportError, fmt.Errorf("failed to write the handshake")), false)
 	}
-	c.goFunc(func() {
-		defer c.Close()
-		s.handler.ServeEngineIO(c)
-	})
+	if c.recv == nil {
+		c.goFunc(func() {
+			defer c.Close()
+			s.handler.ServeEngineIO(c)
+		})
+	}
 }
 
 // handshakeRequest keeps what the application may want of the handshake

@@ -11,31 +11,58 @@ import (
 
 // startWebsocket runs the reader goroutine of a session whose transport is
 // ws, and makes ws its writer's (see startWSWriter).
-func (s *Server) startWebsocket(c *Conn, ws *websocket.Conn) {
+func (s *Server) startWebsocket(c *Conn, ws *websocket.Conn, wire *wsWire) {
 	ws.SetReadLimit(s.opts.MaxPayload)
-	c.startWSWriter(ws, s.opts.WriteTimeout)
-	c.goFunc(func() { c.wsReader(ws, c.serverPacket) })
-}
-
-// startWSWriter makes ws the transport of a server session's writes. The
-// server starts no goroutine per session for writing: a writer goroutine
-// (wsDrain) is started when something is queued and ends when the queue is
-// empty, so an idle session costs one goroutine (its reader) instead of
-// two. At most one runs at a time (c.writing); the one that finds the
-// session closed sends the close frame and closes ws, as the client's
-// long-lived wsWriter does.
-func (c *Conn) startWSWriter(ws *websocket.Conn, timeout time.Duration) {
 	c.mu.Lock()
 	if c.err != nil {
 		c.mu.Unlock()
 		return
 	}
-	c.lazyWS, c.wsTimeout = ws, timeout
-	start := c.claimWriterLocked()
-	c.mu.Unlock()
-	if start {
-		go c.wsDrain()
+	c.setWriterLocked(ws, wire, s.opts.WriteTimeout)
+	c.goFunc(func() { c.wsReader(ws, c.serverPacket) })
+}
+
+// setWriterLocked makes ws the transport of a server session's writes and
+// writes what is queued. The server starts no goroutine per session for
+// writing: a message is written straight from the goroutine that sends it
+// when nothing else is waiting (writeDirect), and a writer goroutine
+// (wsDrain) is started when a backlog builds up and ends when it is
+// written, so that an idle session costs one goroutine, its reader. At most
+// one writer runs at a time (c.writing); the one that finds the session
+// closed sends the close frame and closes ws, as the client's long-lived
+// wsWriter does. c.mu must be held, and the session open; setWriterLocked
+// unlocks it.
+func (c *Conn) setWriterLocked(ws *websocket.Conn, wire *wsWire, timeout time.Duration) {
+	c.lazyWS, c.wire, c.wsTimeout = ws, wire, timeout
+	c.direct = wire != nil && wire.raw != nil
+	if len(c.queue) == 0 {
+		c.mu.Unlock()
+		return
 	}
+	c.pushLocked(c.takeQueue())
+}
+
+// writeDirect writes ms on the sending goroutine, as far as the socket
+// takes them without blocking. What is left, and whatever was queued
+// meanwhile, goes to a wsDrain, which inherits the writer's claim (c.writing
+// and its count in c.wg); so does a close that came meanwhile.
+func (c *Conn) writeDirect(ms []*Message) {
+	rest, tail, err := c.wire.tryWrite(ms)
+	if err != nil {
+		c.closeWith(closeError(ReasonTransportError, err), false)
+	}
+	c.mu.Lock()
+	if len(rest) > 0 {
+		c.queue = append(rest[:len(rest):len(rest)], c.queue...)
+	}
+	if len(c.queue) > 0 || tail || c.err != nil {
+		c.mu.Unlock()
+		go c.wsDrain()
+		return
+	}
+	c.writing = false
+	c.mu.Unlock()
+	c.wg.Done()
 }
 
 // writerIdle is how long wsDrain waits for more to write before it ends.
@@ -77,8 +104,9 @@ func (c *Conn) claimWriterLocked() bool {
 // starts.
 func (c *Conn) wsDrain() {
 	defer c.wg.Done()
-	ws, timeout := c.lazyWS, c.wsTimeout
+	ws, wire, timeout := c.lazyWS, c.wire, c.wsTimeout
 	var spare []*Message // the last batch, emptied: senders append to it
+	var scratch []byte   // frames gathered for one write
 	var linger *time.Timer
 	defer func() {
 		if linger != nil {
@@ -125,12 +153,10 @@ func (c *Conn) wsDrain() {
 		}
 		c.queue = spare
 		c.mu.Unlock()
-		for _, m := range batch {
-			if err := writeWS(ws, m, timeout); err != nil {
-				c.closeWith(closeError(ReasonTransportError, err), false)
-				_ = ws.Close()
-				return
-			}
+		if err := c.writeBatch(ws, wire, batch, timeout, &scratch); err != nil {
+			c.closeWith(closeError(ReasonTransportError, err), false)
+			_ = ws.Close()
+			return
 		}
 		clear(batch) // do not keep written messages alive
 		if spare = batch[:0]; cap(spare) > 64 {
@@ -145,6 +171,20 @@ func (c *Conn) wsDrain() {
 			return
 		}
 	}
+}
+
+// writeBatch writes ms to the session's websocket: through wire, in as few
+// writes as it can, or message by message through gorilla (compression).
+func (c *Conn) writeBatch(ws *websocket.Conn, wire *wsWire, ms []*Message, timeout time.Duration, scratch *[]byte) error {
+	if wire != nil {
+		return wire.writeFrames(ms, timeout, scratch)
+	}
+	for _, m := range ms {
+		if err := writeWS(ws, m, timeout); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // wsReader reads packets from ws until it fails or the connection closes,
@@ -244,7 +284,7 @@ func writeWS(ws *websocket.Conn, m *Message, timeout time.Duration) error {
 // serveUpgrade handles a websocket request for an existing session: the
 // upgrade of a polling session, or a refused second websocket.
 func (s *Server) serveUpgrade(w http.ResponseWriter, r *http.Request, c *Conn) {
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	ws, wire, err := s.upgrade(w, r)
 	if err != nil {
 		return
 	}
@@ -269,7 +309,7 @@ func (s *Server) serveUpgrade(w http.ResponseWriter, r *http.Request, c *Conn) {
 	})
 	if !c.goFunc(func() {
 		defer timer.Stop()
-		s.probe(c, ws)
+		s.probe(c, ws, wire)
 	}) {
 		_ = ws.Close()
 	}
@@ -279,7 +319,7 @@ func (s *Server) serveUpgrade(w http.ResponseWriter, r *http.Request, c *Conn) {
 // "3probe", then pending polling GETs are released with noops until "5"
 // arrives; then ws becomes the session's transport and this goroutine its
 // reader.
-func (s *Server) probe(c *Conn, ws *websocket.Conn) {
+func (s *Server) probe(c *Conn, ws *websocket.Conn, wire *wsWire) {
 	abandon := func(why string) {
 		c.log.Debug("upgrade abandoned", "why", why)
 		c.mu.Lock()
@@ -320,13 +360,8 @@ func (s *Server) probe(c *Conn, ws *websocket.Conn) {
 	c.upgraded = true
 	c.transport = TransportWebsocket
 	c.ws = ws
-	c.lazyWS, c.wsTimeout = ws, s.opts.WriteTimeout
-	start := c.claimWriterLocked()
-	c.mu.Unlock()
+	c.setWriterLocked(ws, wire, s.opts.WriteTimeout)
 	c.log.Debug("upgraded")
 	c.signal()
-	if start {
-		go c.wsDrain()
-	}
 	c.wsReader(ws, c.serverPacket)
 }

@@ -12,11 +12,12 @@ import (
 )
 
 // conn is the server side of one Engine.IO connection: it decodes packets
-// and routes them to the namespace sockets multiplexed on it.
-//
-// Its reader goroutine (the Engine.IO handler) resolves acknowledgements
-// itself and hands everything else to a serial dispatcher, so that a handler
-// waiting for an acknowledgement never blocks the packet that resolves it.
+// and routes them to the namespace sockets multiplexed on it. It is the
+// connection's [engineio.Receiver]: packets arrive on the goroutine reading
+// the transport, which resolves acknowledgements itself and hands
+// everything else to a serial dispatcher, so that a handler waiting for an
+// acknowledgement never blocks the packet that resolves it, and an idle
+// connection holds no goroutine of its own.
 type conn struct {
 	srv *Server
 	eio *engineio.Conn
@@ -33,14 +34,24 @@ type conn struct {
 	cancel context.CancelFunc
 
 	work serial
+
+	// Owned by the receiving goroutine (OnMessage, then OnClose).
+	dec       parser.Decoder
+	violation bool // a protocol violation closed the connection
+	timer     *time.Timer
 }
 
-// serveConn runs for each Engine.IO connection.
-func (s *Server) serveConn(ec *engineio.Conn) {
+// engineHandler connects the Engine.IO server to s.
+type engineHandler struct{ s *Server }
+
+// OpenEngineIO starts serving a new Engine.IO connection.
+func (h engineHandler) OpenEngineIO(ec *engineio.Conn) engineio.Receiver {
+	s := h.s
 	c := &conn{srv: s, eio: ec, sockets: make(map[string]*Socket), joining: make(map[string]bool)}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.work.init(s.opts.MaxPendingEvents, s.log)
-	timer := time.AfterFunc(s.opts.ConnectTimeout, func() {
+	c.dec.Limits = parser.Limits{MaxAttachments: s.opts.MaxAttachments}
+	c.timer = time.AfterFunc(s.opts.ConnectTimeout, func() {
 		c.mu.Lock()
 		// Like the reference server, the timeout closes connections that
 		// have not joined a namespace yet, even with middlewares running;
@@ -52,49 +63,69 @@ func (s *Server) serveConn(ec *engineio.Conn) {
 			_ = ec.Close()
 		}
 	})
-	defer timer.Stop()
+	return c
+}
 
-	dec := parser.Decoder{Limits: parser.Limits{MaxAttachments: s.opts.MaxAttachments}}
-	ctx := context.Background()
-	var reason DisconnectReason
+// ServeEngineIO serves ec through its receiver, for completeness: the
+// Engine.IO server calls OpenEngineIO instead.
+func (h engineHandler) ServeEngineIO(ec *engineio.Conn) {
+	r := h.OpenEngineIO(ec)
 	for {
-		typ, data, err := ec.Receive(ctx)
+		typ, data, err := ec.Receive(context.Background())
 		if err != nil {
-			reason = fromEngine(engineio.ReasonOf(err))
-			break
+			r.OnClose(err)
+			return
 		}
-		var p *parser.Packet
-		var complete bool
-		if typ == engineio.MessageBinary {
-			p, complete, err = dec.DecodeBinary(data)
-		} else {
-			p, complete, err = dec.DecodeText(data)
-		}
-		if err != nil {
-			s.log.Debug("bad packet", "eio", ec.ID(), "err", err)
-			reason = ReasonParseError
-			break
-		}
-		if !complete {
-			continue
-		}
-		if !c.route(p) {
-			reason = ReasonParseError
-			if err := ec.Err(); err != nil {
-				// Not a violation: the connection closed while the
-				// packet waited for room in the queue.
-				reason = fromEngine(engineio.ReasonOf(err))
-			}
-			break
-		}
+		r.OnMessage(typ, data)
 	}
-	_ = ec.Close()
+}
+
+// OnMessage decodes one Engine.IO message and routes the packet once it is
+// complete (with its attachments); a malformed packet or a protocol
+// violation closes the connection.
+func (c *conn) OnMessage(typ engineio.MessageType, data []byte) {
+	if c.violation {
+		return
+	}
+	var p *parser.Packet
+	var complete bool
+	var err error
+	if typ == engineio.MessageBinary {
+		p, complete, err = c.dec.DecodeBinary(data)
+	} else {
+		p, complete, err = c.dec.DecodeText(data)
+	}
+	if err != nil {
+		c.srv.log.Debug("bad packet", "eio", c.eio.ID(), "err", err)
+		c.violate()
+		return
+	}
+	if complete && !c.route(p) && c.eio.Err() == nil {
+		// Not when the connection closed while the packet waited for room
+		// in the dispatcher's queue: that is no violation.
+		c.violate()
+	}
+}
+
+// violate closes the connection for a protocol violation.
+func (c *conn) violate() {
+	c.violation = true
+	_ = c.eio.Close()
+}
+
+// OnClose disconnects every socket once the connection is closed.
+func (c *conn) OnClose(err error) {
+	c.timer.Stop()
+	reason := fromEngine(engineio.ReasonOf(err))
+	if c.violation {
+		reason = ReasonParseError
+	}
 	c.cancel()
 	c.closeAll(reason)
 	c.work.wait()
 }
 
-// route handles one packet on the reader goroutine; false closes the
+// route handles one packet on the receiving goroutine; false closes the
 // connection for a protocol violation.
 func (c *conn) route(p *parser.Packet) bool {
 	c.mu.Lock()

@@ -128,7 +128,7 @@ func NewServer(opts *ServerOptions) *Server {
 		eo = *o.Engine
 	}
 	eo.Path = o.Path
-	s.eio = engineio.NewServer(engineio.HandlerFunc(s.serveConn), &eo)
+	s.eio = engineio.NewServer(engineHandler{s}, &eo)
 	s.Of("/")
 	return s
 }

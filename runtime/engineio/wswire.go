@@ -1,0 +1,195 @@
+package engineio
+
+import (
+	"bufio"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// wsWire is the network connection under a server websocket, as
+// gorilla/websocket sees it. The server writes its frames itself (see
+// Message.wsFrame): whole batches in one write from wsDrain, and, when no
+// writer is running, straight from the sending goroutine with a write that
+// does not block (tryWrite), so that an ack or a broadcast reaches the
+// socket without waking a goroutine. gorilla still reads, and writes its own
+// control frames (a pong, a close after a protocol error); every write goes
+// through mu, so that frames never interleave.
+//
+// Concurrency: safe for concurrent use; writes are serialized by mu.
+type wsWire struct {
+	net.Conn
+	mu sync.Mutex
+	// tail is the unwritten end of a frame a non-blocking write began; it
+	// is written before anything else.
+	tail []byte
+	// raw writes without blocking; nil when the connection has no file
+	// descriptor to do so (TLS), and then every write goes through wsDrain.
+	raw syscall.RawConn
+}
+
+func newWSWire(c net.Conn) *wsWire {
+	w := &wsWire{Conn: c}
+	if nonBlockingWrites {
+		if sc, ok := c.(syscall.Conn); ok {
+			if raw, err := sc.SyscallConn(); err == nil {
+				w.raw = raw
+			}
+		}
+	}
+	return w
+}
+
+// Write writes p after any unwritten tail; gorilla's writes come here.
+func (w *wsWire) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.flushTailLocked(); err != nil {
+		return 0, err
+	}
+	return w.Conn.Write(p)
+}
+
+func (w *wsWire) flushTailLocked() error {
+	if len(w.tail) == 0 {
+		return nil
+	}
+	_, err := w.Conn.Write(w.tail)
+	w.tail = nil
+	return err
+}
+
+// tryWrite writes the frames of ms without blocking, as far as the socket
+// takes them. It returns the messages it did not begin, and whether it left
+// a tail: the end of a frame it began but could not finish. It writes
+// nothing (and returns ms) when the connection cannot write without
+// blocking, another write is under way or a tail is pending. The caller
+// hands what is left to wsDrain.
+func (w *wsWire) tryWrite(ms []*Message) (rest []*Message, tail bool, err error) {
+	if w.raw == nil || !w.mu.TryLock() {
+		return ms, false, nil
+	}
+	defer w.mu.Unlock()
+	if len(w.tail) > 0 {
+		return ms, true, nil
+	}
+	for i, m := range ms {
+		f := m.wsFrame()
+		n, err := w.writeNow(f)
+		switch {
+		case err != nil:
+			return ms[i:], false, err
+		case n == 0:
+			return ms[i:], false, nil
+		case n < len(f):
+			w.tail = append([]byte(nil), f[n:]...)
+			return ms[i+1:], true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// errWouldBlock reports a write the socket could not take at once.
+var errWouldBlock = errors.New("write would block")
+
+// writeNow makes one non-blocking write of b and returns how much was
+// written: less than len(b), possibly 0, when the socket buffer is full.
+func (w *wsWire) writeNow(b []byte) (int, error) {
+	var n int
+	var werr error
+	write := func(fd uintptr) bool {
+		n, werr = writeFD(fd, b)
+		return true // never wait for the socket: wsDrain does
+	}
+	err := w.raw.Write(write)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// A deadline of an earlier blocking write has passed; clear it
+		// (mu is held: no write is under way) and try again.
+		_ = w.Conn.SetWriteDeadline(time.Time{})
+		err = w.raw.Write(write)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if errors.Is(werr, errWouldBlock) {
+		return max(n, 0), nil
+	}
+	return max(n, 0), werr
+}
+
+// writeFrames writes the frames of ms, blocking up to timeout, after any
+// tail; small frames are gathered in scratch and written together.
+func (w *wsWire) writeFrames(ms []*Message, timeout time.Duration, scratch *[]byte) error {
+	const gather = 32 << 10 // frames larger than this are written on their own
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_ = w.Conn.SetWriteDeadline(time.Now().Add(timeout))
+	if err := w.flushTailLocked(); err != nil {
+		return err
+	}
+	buf := (*scratch)[:0]
+	defer func() {
+		if cap(buf) <= 2*gather {
+			*scratch = buf[:0]
+		}
+	}()
+	for _, m := range ms {
+		f := m.wsFrame()
+		if len(buf) > 0 && len(buf)+len(f) > 2*gather {
+			if _, err := w.Conn.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+		if len(f) > gather {
+			if _, err := w.Conn.Write(f); err != nil {
+				return err
+			}
+			continue
+		}
+		buf = append(buf, f...)
+	}
+	if len(buf) > 0 {
+		if _, err := w.Conn.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hijacker hands gorilla/websocket a wsWire instead of the hijacked
+// connection.
+type hijacker struct {
+	http.ResponseWriter
+	wire *wsWire
+}
+
+func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	h.wire = newWSWire(c)
+	return h.wire, brw, nil
+}
+
+// upgrade answers a websocket request. The wire is nil when the server
+// lets gorilla write frames (compression).
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) (*websocket.Conn, *wsWire, error) {
+	if s.opts.PerMessageDeflate {
+		ws, err := s.upgrader.Upgrade(w, r, nil)
+		return ws, nil, err
+	}
+	h := &hijacker{ResponseWriter: w}
+	ws, err := s.upgrader.Upgrade(h, r, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ws, h.wire, nil
+}

@@ -147,7 +147,7 @@ func (b blocker) OpenEngineIO(c *engineio.Conn) engineio.Receiver {
 type blockingReceiver struct{ c *engineio.Conn }
 
 func (r blockingReceiver) OnMessage(engineio.MessageType, []byte) { <-r.c.Closing() }
-func (r blockingReceiver) OnClose(error)                           {}
+func (r blockingReceiver) OnClose(error)                          {}
 
 // TestReceiverBlockedUntilClose checks that a receiver blocked in OnMessage
 // does not keep a closed session's goroutines alive.

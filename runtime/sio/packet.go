@@ -1,6 +1,7 @@
 package sio
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/siogen/siogen/runtime/internal/parser"
@@ -51,10 +52,49 @@ func argsOf(data []byte, att [][]byte, skip int) (Args, error) {
 	if err != nil {
 		return Args{}, err
 	}
+	return argsFrom(elems, att, skip), nil
+}
+
+// packetArgs returns the Args of p, an ACK or EVENT packet, skipping the
+// first skip elements (the event name). A decoded packet is not scanned
+// again: its elements are already split.
+func packetArgs(p *Packet, skip int) (Args, error) {
+	elems, err := elementsOf(p)
+	if err != nil {
+		return Args{}, err
+	}
+	return argsFrom(elems, p.Attachments, skip), nil
+}
+
+// packetEvent returns the name and the Args of p, an EVENT packet. A name
+// equal to prev is returned as prev, with no allocation; see
+// [eventNameOf].
+func packetEvent(p *Packet, prev string) (string, Args, error) {
+	elems, err := elementsOf(p)
+	if err != nil || len(elems) == 0 {
+		return "", Args{}, err
+	}
+	name, err := eventNameOf(elems[0], prev)
+	if err != nil {
+		return "", Args{}, err
+	}
+	return name, Args{raw: elems[1:], att: p.Attachments}, nil
+}
+
+// elementsOf returns the elements of p's array payload: those the decoder
+// recorded, else (packets built here or by adapters) split from p.Data.
+func elementsOf(p *Packet) ([][]byte, error) {
+	if p.Elements != nil {
+		return p.Elements, nil
+	}
+	return parser.SplitArray(p.Data)
+}
+
+func argsFrom(elems [][]byte, att [][]byte, skip int) Args {
 	if len(elems) < skip {
 		skip = len(elems)
 	}
-	return Args{raw: elems[skip:], att: att}, nil
+	return Args{raw: elems[skip:], att: att}
 }
 
 // Len returns the number of arguments.
@@ -92,18 +132,37 @@ func (a Args) Values() []any {
 // eventName reads the name of an event payload: a string, or a number as
 // the reference implementation allows.
 func eventName(data []byte) (string, Args, error) {
-	args, err := argsOf(data, nil, 0)
-	if err != nil || len(args.raw) == 0 {
+	elems, err := parser.SplitArray(data)
+	if err != nil || len(elems) == 0 {
 		return "", Args{}, err
 	}
-	first := args.raw[0]
-	name := string(first)
-	if len(first) > 0 && first[0] == '"' {
-		if name, err = parser.UnquoteString(first); err != nil {
-			return "", Args{}, err
+	name, err := eventNameOf(elems[0], "")
+	if err != nil {
+		return "", Args{}, err
+	}
+	return name, Args{raw: elems[1:]}, nil
+}
+
+// eventNameOf returns the event name that elem, the first element of an
+// event payload, holds: a string, or a number as the reference
+// implementation allows. A name equal to prev is returned as prev, so that
+// a caller who passes the last name it saw allocates nothing for a repeated
+// one. elem must be one valid JSON value, as [parser.SplitArray] and the
+// decoder produce.
+func eventNameOf(elem []byte, prev string) (string, error) {
+	raw := elem
+	if len(elem) >= 2 && elem[0] == '"' {
+		raw = elem[1 : len(elem)-1]
+		if bytes.IndexByte(raw, '\\') >= 0 {
+			return parser.UnquoteString(elem)
 		}
 	}
-	return name, Args{raw: args.raw[1:]}, nil
+	// A valid string without escapes is its content (the scanner checked
+	// the UTF-8); a number is its text.
+	if string(raw) == prev {
+		return prev, nil
+	}
+	return string(raw), nil
 }
 
 // NewArgs returns Args holding one JSON text per argument, whose

@@ -32,7 +32,9 @@ type Handshake struct {
 //
 // Concurrency: every method is safe for concurrent use. Event handlers of
 // one connection run one at a time, in order, on its dispatcher; emits from
-// any goroutine are queued without waiting for the network.
+// any goroutine are queued without waiting for the network. A handler
+// added to the socket while an event is being dispatched takes effect from
+// the next event.
 type Socket struct {
 	id        string
 	nsp       *Namespace
@@ -46,10 +48,17 @@ type Socket struct {
 	hasOutgoing atomic.Bool
 	closeOnce   sync.Once
 
-	mu            sync.Mutex
-	connected     bool
-	gone          bool // disconnected: joins are ignored
-	data          any
+	// lastEvent is the name of the last event dispatched, reused for the
+	// next one when equal; only the dispatcher touches it.
+	lastEvent string
+
+	mu        sync.Mutex
+	connected bool
+	gone      bool // disconnected: joins are ignored
+	data      any
+	// The handler lists are copy-on-write: adding a handler replaces the
+	// slice under mu, never writing to an array already handed out, so a
+	// reader takes the slice under mu and calls it unlocked, uncopied.
 	handlers      map[string][]func(*Event)
 	anyIn         []func(*Event)
 	anyOut        []func(event string, args Args)
@@ -124,7 +133,7 @@ func (s *Socket) On(event string, fn func(e *Event)) {
 	if s.handlers == nil {
 		s.handlers = make(map[string][]func(*Event))
 	}
-	s.handlers[event] = append(s.handlers[event], fn)
+	s.handlers[event] = appendCOW(s.handlers[event], fn)
 	s.mu.Unlock()
 }
 
@@ -132,7 +141,7 @@ func (s *Socket) On(event string, fn func(e *Event)) {
 // the event's own handlers.
 func (s *Socket) OnAny(fn func(e *Event)) {
 	s.mu.Lock()
-	s.anyIn = append(s.anyIn, fn)
+	s.anyIn = appendCOW(s.anyIn, fn)
 	s.mu.Unlock()
 }
 
@@ -140,7 +149,7 @@ func (s *Socket) OnAny(fn func(e *Event)) {
 // broadcasts included.
 func (s *Socket) OnAnyOutgoing(fn func(event string, args Args)) {
 	s.mu.Lock()
-	s.anyOut = append(s.anyOut, fn)
+	s.anyOut = appendCOW(s.anyOut, fn)
 	s.mu.Unlock()
 	s.hasOutgoing.Store(true)
 }
@@ -149,14 +158,14 @@ func (s *Socket) OnAnyOutgoing(fn func(event string, args Args)) {
 // disconnect, while its rooms are still visible.
 func (s *Socket) OnDisconnecting(fn func(reason DisconnectReason)) {
 	s.mu.Lock()
-	s.disconnecting = append(s.disconnecting, fn)
+	s.disconnecting = appendCOW(s.disconnecting, fn)
 	s.mu.Unlock()
 }
 
 // OnDisconnect adds a function called once the socket has disconnected.
 func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 	s.mu.Lock()
-	s.disconnected = append(s.disconnected, fn)
+	s.disconnected = appendCOW(s.disconnected, fn)
 	s.mu.Unlock()
 }
 
@@ -320,7 +329,7 @@ func (s *Socket) resolveAck(p *Packet) {
 	if fn == nil {
 		return
 	}
-	args, err := argsOf(p.Data, p.Attachments, 0)
+	args, err := packetArgs(p, 0)
 	fn(args, err)
 }
 
@@ -329,13 +338,19 @@ func (s *Socket) notifyOutgoing(p *Packet) {
 	if !s.hasOutgoing.Load() {
 		return
 	}
-	name, _, err := eventName(p.Data)
+	// From Data, not p.Elements: adapters may hand over copies of
+	// packets with Data changed.
+	elems, err := parser.SplitArray(p.Data)
+	if err != nil || len(elems) == 0 {
+		return
+	}
+	name, err := eventNameOf(elems[0], "")
 	if err != nil {
 		return
 	}
-	args, _ := argsOf(p.Data, p.Attachments, 1)
+	args := Args{raw: elems[1:], att: p.Attachments}
 	s.mu.Lock()
-	fns := slices.Clone(s.anyOut)
+	fns := s.anyOut
 	s.mu.Unlock()
 	for _, fn := range fns {
 		fn(name, args)
@@ -344,15 +359,15 @@ func (s *Socket) notifyOutgoing(p *Packet) {
 
 // dispatch runs the handlers of an EVENT packet, on the dispatcher.
 func (s *Socket) dispatch(p *Packet) {
-	name, _, err := eventName(p.Data)
+	name, args, err := packetEvent(p, s.lastEvent)
 	if err != nil {
 		return
 	}
-	args, _ := argsOf(p.Data, p.Attachments, 1)
+	s.lastEvent = name
 	e := &Event{Args: args, Name: name, socket: s, id: p.ID, hasAck: p.HasID}
 	s.mu.Lock()
-	anyIn := slices.Clone(s.anyIn)
-	own := slices.Clone(s.handlers[name])
+	anyIn := s.anyIn
+	own := s.handlers[name]
 	s.mu.Unlock()
 	for _, fn := range anyIn {
 		fn(e)
@@ -398,8 +413,8 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 		wasConnected := s.connected
 		s.connected = false
 		s.gone = true
-		before := slices.Clone(s.disconnecting)
-		after := slices.Clone(s.disconnected)
+		before := s.disconnecting
+		after := s.disconnected
 		acks := s.acks
 		s.acks = nil
 		s.mu.Unlock()
@@ -429,6 +444,12 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 			fn(reason)
 		}
 	})
+}
+
+// appendCOW returns list with v appended, in a new array: list itself, which
+// readers may hold, is left untouched.
+func appendCOW[T any](list []T, v T) []T {
+	return append(list[:len(list):len(list)], v)
 }
 
 // Event is an event received by a socket.

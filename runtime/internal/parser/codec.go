@@ -47,13 +47,16 @@ func (t Type) String() string {
 // binary reports whether packets of type t carry attachments.
 func (t Type) binary() bool { return t == BinaryEvent || t == BinaryAck }
 
+// array reports whether the payload of packets of type t is an array.
+func (t Type) array() bool { return t == Event || t == Ack || t.binary() }
+
 // Packet is one Socket.IO packet. The payload stays raw JSON: this package
 // never converts it to or from Go values.
 //
-// A Packet returned by a [Decoder] aliases the decoder's input: Data is a
-// subslice of the text message and each attachment is the binary message
-// itself, so the caller must not modify those buffers while the Packet is
-// in use.
+// A Packet returned by a [Decoder] aliases the decoder's input: Data and
+// each of the Elements are subslices of the text message and each
+// attachment is the binary message itself, so the caller must not modify
+// those buffers while the Packet is in use.
 type Packet struct {
 	// Type is the packet type.
 	Type Type
@@ -76,6 +79,14 @@ type Packet struct {
 	// i. Its length is the attachment count written on the wire; it is nil
 	// for the other types and for a binary packet with no attachment.
 	Attachments [][]byte
+	// Elements are the elements of the array in Data, as [SplitArray]
+	// returns them (subslices of Data, white space removed), so that the
+	// receiver need not scan the payload again. A [Decoder] sets them for
+	// Event, BinaryEvent, Ack and BinaryAck packets, non-nil even for an
+	// empty array; they are nil otherwise. Encoding ignores them: code that
+	// builds a Packet, or changes the Data of a decoded one, leaves them nil
+	// and readers fall back on SplitArray.
+	Elements [][]byte
 }
 
 // AppendEncode appends the text form of p to dst and returns the extended

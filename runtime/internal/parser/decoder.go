@@ -146,7 +146,7 @@ func (d *Decoder) parse(b []byte) (*Packet, int, error) {
 	if b[0] < '0' || b[0] > '6' {
 		return nil, 0, errAt(CodeType, 0, "invalid packet type "+strconv.QuoteRune(rune(b[0])))
 	}
-	p := &Packet{Type: Type(b[0] - '0'), Namespace: "/"}
+	p := newPacket(Type(b[0] - '0'))
 	i := 1
 
 	// Attachment count.
@@ -193,17 +193,41 @@ func (d *Decoder) parse(b []byte) (*Packet, int, error) {
 		return p, n, nil
 	}
 	data := b[i:len(b):len(b)]
-	if err := d.checkPayload(p.Type, data, i, n); err != nil {
+	elems, err := d.checkPayload(p.Type, data, i, n, p.Elements)
+	if err != nil {
 		return nil, 0, err
 	}
-	p.Data = data
+	p.Data, p.Elements = data, elems
 	return p, n, nil
+}
+
+// inlineElements is how many array elements a decoded packet holds without
+// an allocation of their own: an event name and three arguments.
+const inlineElements = 4
+
+// arrayPacket is a Packet with room for its Elements, so that a typical
+// event costs one allocation.
+type arrayPacket struct {
+	Packet
+	inline [inlineElements][]byte
+}
+
+// newPacket allocates a packet of type t in namespace "/"; the Elements of
+// an array type are empty, with room for inlineElements.
+func newPacket(t Type) *Packet {
+	if !t.array() {
+		return &Packet{Type: t, Namespace: "/"}
+	}
+	ap := &arrayPacket{Packet: Packet{Type: t, Namespace: "/"}}
+	ap.Elements = ap.inline[:0]
+	return &ap.Packet
 }
 
 // checkPayload validates data, the payload of a packet of type t found at
 // offset base, against the JSON grammar, the limits and the shape t
-// requires; n is the attachment count.
-func (d *Decoder) checkPayload(t Type, data []byte, base, n int) error {
+// requires; n is the attachment count. For an array type, it returns elems
+// extended with the array's elements, capacity clipped.
+func (d *Decoder) checkPayload(t Type, data []byte, base, n int, elems [][]byte) ([][]byte, error) {
 	// Reject by the first byte before scanning: it tells the kind of any
 	// valid value.
 	j := skipSpace(data, 0)
@@ -215,9 +239,9 @@ func (d *Decoder) checkPayload(t Type, data []byte, base, n int) error {
 	case '{', '[', '"', 't', 'f', 'n', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 	default:
 		if j == 0 {
-			return errAt(CodeAckID, base, "invalid character "+strconv.QuoteRune(rune(c))+" where an ack id or a JSON payload must start")
+			return nil, errAt(CodeAckID, base, "invalid character "+strconv.QuoteRune(rune(c))+" where an ack id or a JSON payload must start")
 		}
-		return errAt(CodeJSON, base+j, "payload is not a JSON value")
+		return nil, errAt(CodeJSON, base+j, "payload is not a JSON value")
 	}
 	var ok bool
 	switch t {
@@ -231,17 +255,20 @@ func (d *Decoder) checkPayload(t Type, data []byte, base, n int) error {
 		ok = c == '{' || c == '"'
 	}
 	if !ok {
-		return errAt(CodePayload, base+j, "invalid payload for a "+t.String()+" packet")
+		return nil, errAt(CodePayload, base+j, "invalid payload for a "+t.String()+" packet")
 	}
 
-	s := scanner{base: base, maxDepth: d.Limits.maxDepth(), track: t.binary(), limit: n}
-	if _, _, err := s.scan(data, nil); err != nil {
-		return err
+	s := scanner{base: base, maxDepth: d.Limits.maxDepth(), track: t.binary(), limit: n, collect: t.array()}
+	_, elems, err := s.scan(data, elems)
+	if err != nil {
+		return nil, err
 	}
 	if t == Event || t == BinaryEvent {
-		return checkEventName(data, base)
+		if err := checkEventName(data, base); err != nil {
+			return nil, err
+		}
 	}
-	return nil
+	return elems[:len(elems):len(elems)], nil
 }
 
 // checkEventName checks the first element of data, a valid JSON array,

@@ -17,7 +17,9 @@
 //     every validity rule of the protocol and the [Limits].
 //   - [SplitArray], [UnquoteString], [IsReserved], [CheckPlaceholders],
 //     [AppendPlaceholder] and [ParsePlaceholder] help the runtime read event
-//     names and arguments and handle placeholders.
+//     names and arguments and handle placeholders. A decoded EVENT or ACK
+//     already holds its array split, in [Packet.Elements]: the payload is
+//     scanned once.
 //
 // Every decode error is an [*Error] carrying a [Code] and matches
 // [ErrInvalidPacket]. Nothing in this package panics on any input.

@@ -30,7 +30,8 @@ func IsReserved(name string) bool {
 // data is not valid JSON or not an array.
 //
 // For an EVENT, element 0 is the event name and the rest are the arguments;
-// for an ACK, all elements are arguments.
+// for an ACK, all elements are arguments. A [Decoder] records the same
+// elements in [Packet.Elements].
 func SplitArray(data []byte) ([][]byte, error) {
 	var inline [8][]byte
 	s := scanner{collect: true}

@@ -1,0 +1,48 @@
+package parser
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestPlain8 compares plain8 with strPlain, byte by byte: every byte value
+// at every position among plain bytes, then random words.
+func TestPlain8(t *testing.T) {
+	t.Parallel()
+	check := func(w [8]byte) {
+		want := true
+		for _, c := range w {
+			want = want && strPlain[c]
+		}
+		if got := plain8(binary.LittleEndian.Uint64(w[:])); got != want {
+			t.Fatalf("plain8(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for pos := range 8 {
+		for c := range 256 {
+			for _, fill := range []byte{' ', '!', '#', '[', ']', 'a', '~', 0x7f} {
+				var w [8]byte
+				for i := range w {
+					w[i] = fill
+				}
+				w[pos] = byte(c)
+				check(w)
+			}
+		}
+	}
+	// Random words biased to the edges of the plain ranges.
+	edges := []byte{0, 0x1f, 0x20, 0x21, '"', 0x23, 0x5b, '\\', 0x5d, 0x7e, 0x7f, 0x80, 0x81, 0xff, 'a'}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var w [8]byte
+		for i := range w {
+			if r.IntN(2) == 0 {
+				w[i] = edges[r.IntN(len(edges))]
+			} else {
+				w[i] = byte(r.IntN(256))
+			}
+		}
+		check(w)
+	}
+}

@@ -85,6 +85,11 @@ type Conn struct {
 	drainWake   chan struct{}   // server: capacity 1: wakes a lingering wsDrain
 	drainEnded  time.Time       // server: when the last wsDrain ended
 	quickStarts uint8           // server: wsDrains started in a row soon after the previous one
+	readWS      *websocket.Conn // server: the websocket a parked reader resumes
+	readWire    *wsWire         // server: readWS's connection
+	parkAfter   time.Duration   // server: idle time before the reader parks; 0: never
+	parkKey     uint64          // server: key in sessionParker, 0 if not registered (guarded by sessionParker.mu)
+	parked      bool            // server: no reader goroutine, the socket is watched (guarded by sessionParker.mu)
 
 	wake       chan struct{} // capacity 1: the queue or the state changed
 	closing    chan struct{} // closed when Close begins

@@ -89,6 +89,12 @@ type ServerOptions struct {
 	// ReceiveQueue is how many received messages may wait for
 	// [Conn.Receive] before the session stops reading. Default 64.
 	ReceiveQueue int
+	// ParkIdleAfter is how long the reader goroutine of a websocket session
+	// waits for data before it hands the socket to a poller shared by the
+	// process and ends, so that idle sessions hold no goroutine (Linux, no
+	// TLS; elsewhere every session keeps its reader). Default 1s; negative
+	// keeps the readers.
+	ParkIdleAfter time.Duration
 	// WriteTimeout bounds each network write (a websocket frame, a polling
 	// response). Default 10s.
 	WriteTimeout time.Duration
@@ -126,6 +132,7 @@ func (o *ServerOptions) withDefaults() ServerOptions {
 	setDefault(&r.PingTimeout, 20*time.Second)
 	setDefault(&r.UpgradeTimeout, 10*time.Second)
 	setDefault(&r.WriteTimeout, 10*time.Second)
+	setDefault(&r.ParkIdleAfter, time.Second)
 	setDefault(&r.MaxPayload, 1_000_000)
 	setDefault(&r.MaxQueuedMessages, 4096)
 	setDefault(&r.ReceiveQueue, 64)
@@ -135,6 +142,13 @@ func (o *ServerOptions) withDefaults() ServerOptions {
 	}
 	r.Logger = logging.For(r.Logger, "engineio")
 	return r
+}
+
+func readBufferSize(compress bool) int {
+	if compress {
+		return wsReadBuffer // gorilla's own, see Server.upgrade
+	}
+	return 0
 }
 
 func setDefault[T comparable](v *T, def T) {
@@ -170,8 +184,9 @@ func NewServer(h Handler, opts *ServerOptions) *Server {
 		upgrader: websocket.Upgrader{
 			// Each session holds its read buffer for life: 1 KiB keeps
 			// idle sessions small; bigger frames are read straight into
-			// the message (bufio passes large reads through).
-			ReadBufferSize:    1024,
+			// the message (bufio passes large reads through). 0 makes
+			// gorilla use the one upgrade's hijacker gives it (wsWire.br).
+			ReadBufferSize:    readBufferSize(o.PerMessageDeflate),
 			WriteBufferPool:   &sync.Pool{},
 			EnableCompression: o.PerMessageDeflate,
 			CheckOrigin:       func(*http.Request) bool { return true },
@@ -339,7 +354,11 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 	c.req = handshakeRequest(r)
 	c.transport = transport
 	c.pingInterval, c.pingTimeout, c.maxPayload = s.opts.PingInterval, s.opts.PingTimeout, s.opts.MaxPayload
-	c.onDone = func() { s.forget(c) }
+	c.parkAfter = max(s.opts.ParkIdleAfter, 0)
+	c.onDone = func() {
+		sessionParker.forget(c)
+		s.forget(c)
+	}
 	c.stopLinger = s.stopped
 	rh, _ := s.handler.(ReceiverHandler)
 

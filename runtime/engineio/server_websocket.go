@@ -3,6 +3,7 @@ package engineio
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -19,7 +20,7 @@ func (s *Server) startWebsocket(c *Conn, ws *websocket.Conn, wire *wsWire) {
 		return
 	}
 	c.setWriterLocked(ws, wire, s.opts.WriteTimeout)
-	c.goFunc(func() { c.wsReader(ws, c.serverPacket) })
+	c.goFunc(func() { c.serverWSReader(ws, wire) })
 }
 
 // setWriterLocked makes ws the transport of a server session's writes and
@@ -203,6 +204,49 @@ func (c *Conn) wsReader(ws *websocket.Conn, handle func(packet, bool) error) {
 	}
 }
 
+// serverWSReader is a server session's websocket reader. Once it has
+// waited c.parkAfter for data, it parks the session (see parker) and ends;
+// the parker starts it again when data arrives.
+func (c *Conn) serverWSReader(ws *websocket.Conn, wire *wsWire) {
+	if c.parkAfter <= 0 || wire == nil || wire.raw == nil || wire.br == nil || !canPark {
+		c.wsReader(ws, c.serverPacket)
+		return
+	}
+	c.readWS, c.readWire = ws, wire
+	for {
+		if wire.br.Buffered() == 0 {
+			// Wait for the next frame here rather than in gorilla, which
+			// gives up on a connection after a timeout; bufio does not.
+			_ = wire.Conn.SetReadDeadline(time.Now().Add(c.parkAfter))
+			_, err := wire.br.Peek(1)
+			if isTimeout(err) && wire.br.Buffered() == 0 && sessionParker.park(c, wire) {
+				return
+			}
+			// Data, or an error that gorilla's read meets again.
+		}
+		_ = ws.SetReadDeadline(time.Now().Add(c.pingInterval + c.pingTimeout + 5*time.Second))
+		p, err := readWSPacket(ws)
+		if err != nil {
+			c.closeWith(wsCloseError(err), isPeerClose(err))
+			return
+		}
+		if err := c.serverPacket(p, true); err != nil {
+			return
+		}
+	}
+}
+
+// resumeReader starts the reader of a parked session again, unless the
+// session is closing.
+func (c *Conn) resumeReader() {
+	c.goFunc(func() { c.serverWSReader(c.readWS, c.readWire) })
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
 // readWSPacket reads one frame as a packet.
 func readWSPacket(ws *websocket.Conn) (packet, error) {
 	typ, data, err := ws.ReadMessage()
@@ -363,5 +407,5 @@ func (s *Server) probe(c *Conn, ws *websocket.Conn, wire *wsWire) {
 	c.setWriterLocked(ws, wire, s.opts.WriteTimeout)
 	c.log.Debug("upgraded")
 	c.signal()
-	c.wsReader(ws, c.serverPacket)
+	c.serverWSReader(ws, wire)
 }

@@ -32,7 +32,13 @@ type wsWire struct {
 	// raw writes without blocking; nil when the connection has no file
 	// descriptor to do so (TLS), and then every write goes through wsDrain.
 	raw syscall.RawConn
+	// br is the buffered reader gorilla reads from, so that the session's
+	// reader can tell when nothing is left to read (see serverWSReader).
+	br *bufio.Reader
 }
+
+// wsReadBuffer is the size of a server websocket's read buffer.
+const wsReadBuffer = 1024
 
 func newWSWire(c net.Conn) *wsWire {
 	w := &wsWire{Conn: c}
@@ -176,6 +182,11 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	h.wire = newWSWire(c)
+	if brw.Reader.Buffered() == 0 { // else gorilla refuses the upgrade
+		// gorilla reads from this reader (Upgrader.ReadBufferSize is 0).
+		h.wire.br = bufio.NewReaderSize(h.wire, wsReadBuffer)
+		brw = bufio.NewReadWriter(h.wire.br, brw.Writer)
+	}
 	return h.wire, brw, nil
 }
 

@@ -20,9 +20,14 @@ type Adapter struct {
 	ns    *sio.Namespace
 	proto protocol
 	// dyn, in sharded mode, subscribes to the channel of each public room
-	// with local sockets; roomMu orders those changes.
-	dyn    *sharded
-	roomMu sync.Mutex
+	// with local sockets; roomMu orders those changes. inbound counts the
+	// requests of other nodes (join, leave, disconnect) being applied on
+	// the receive goroutine, whose joins must not wait for the
+	// subscription to a new room's channel: it reads the confirmation. A
+	// local join that runs meanwhile does not wait either, as before.
+	dyn     *sharded
+	roomMu  sync.Mutex
+	inbound atomic.Int32
 	// ackIDs numbers the broadcasts with acks that other nodes ask for.
 	ackIDs atomic.Int64
 
@@ -72,10 +77,14 @@ func newAdapter(n *Node, ns *sio.Namespace) *Adapter {
 	return a
 }
 
+// start subscribes to the namespace's channels and waits until Redis has
+// applied the subscriptions.
 func (a *Adapter) start() {
+	var batch uint64
 	for _, s := range a.proto.subscriptions() {
-		a.node.subscribe(s.kind, a.onRaw, s.names...)
+		batch = a.node.subscribe(s.kind, a.onRaw, s.names...)
 	}
+	a.node.awaitSubscribed(batch)
 }
 
 func (a *Adapter) onRaw(channel string, payload []byte) {
@@ -337,14 +346,16 @@ func (a *Adapter) hasRoom(room string) bool {
 }
 
 // AddAll implements [sio.Adapter]; in sharded mode it subscribes to the
-// channels of the public rooms it creates.
+// channels of the public rooms it creates and, unless the join comes from
+// another node, returns once Redis has confirmed it (see
+// [Node.Adapter]), so that the broadcasts other nodes send to the room
+// afterwards arrive.
 func (a *Adapter) AddAll(id string, rooms []string) {
 	if a.dyn == nil {
 		a.MemoryAdapter.AddAll(id, rooms)
 		return
 	}
 	a.roomMu.Lock()
-	defer a.roomMu.Unlock()
 	var created []string
 	for _, r := range rooms {
 		if a.public(r, id) && !a.hasRoom(r) {
@@ -352,8 +363,13 @@ func (a *Adapter) AddAll(id string, rooms []string) {
 		}
 	}
 	a.MemoryAdapter.AddAll(id, rooms)
+	var batch uint64
 	if len(created) > 0 && !a.isClosed() {
-		a.node.subscribe("shard", a.onRaw, created...)
+		batch = a.node.subscribe("shard", a.onRaw, created...)
+	}
+	a.roomMu.Unlock()
+	if batch != 0 && a.inbound.Load() == 0 {
+		a.node.awaitSubscribed(batch)
 	}
 }
 

@@ -36,6 +36,13 @@
 // A [Node] owns three goroutines (subscription changes, receiving, publishing)
 // and one for server-side event handlers; Close stops them all and returns
 // when they have. Messages from Redis are applied one at a time, in order.
+// [Node.Adapter] returns once Redis has confirmed the namespace's
+// subscriptions (a round trip; at most Options.RequestsTimeout, at once
+// while Redis is unreachable), and in sharded mode a socket's Join returns
+// once the channel of a room new to the node is subscribed: what another
+// node publishes afterwards is not missed. [NewStreamsNode]'s first
+// adapter likewise reads the stream after the entry that was last when it
+// was made.
 // Publishing goes through one ordered queue: a broadcast never waits for
 // Redis, while requests (FetchSockets, SocketsJoin...) wait for their
 // message to be published or their context. Requests that expect answers
@@ -145,6 +152,10 @@
 // is one value: the first argument, as upstream.
 //
 // # Differences with upstream
+//
+// Upstream subscribes without waiting for Redis, so what other nodes
+// publish just after an adapter is made, or after a sharded node's socket
+// joins a new room, may be lost; here the adapter and the join wait.
 //
 // A remote broadcast with acks gets an ack id from 2^45 up on the receiving
 // Go node, since sio does not expose its counter. sio has no way yet for a

@@ -81,6 +81,10 @@ func (a *Adapter) handle(m *message) {
 	case kBroadcast:
 		a.onBroadcast(m)
 	case kJoin, kLeave, kDisconnect:
+		// Joins made here (and by the disconnection handlers) must not
+		// wait for Redis: this goroutine reads its answers.
+		a.inbound.Add(1)
+		defer a.inbound.Add(-1)
 		if m.opts == nil {
 			a.onLegacy(m)
 			return

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +48,17 @@ type Node struct {
 	status   Status
 	down     bool
 	lastGood time.Time
+
+	// Subscription changes are applied in batches, each followed by a
+	// PING on the subscription connection: its PONG tells that Redis has
+	// applied the batch. Under mu, subSeq numbers the last batch taken,
+	// subPinged the last one whose PING was sent, subDone the last one
+	// confirmed (or given up on); subCond is closed and replaced when
+	// subDone or down changes.
+	subSeq    uint64
+	subPinged uint64
+	subDone   uint64
+	subCond   chan struct{}
 }
 
 type route func(channel string, payload []byte)
@@ -74,6 +87,7 @@ func NewNode(rdb redis.UniversalClient, opts *Options) *Node {
 		routes:   make(map[string]route),
 		adapters: make(map[string]*Adapter),
 		status:   Status{Since: time.Now()},
+		subCond:  make(chan struct{}),
 	}
 	n.wg.Add(2)
 	go n.publishLoop()
@@ -128,21 +142,75 @@ func (n *Node) Close() error {
 
 // subscribe adds a route and queues the subscription to its channels
 // (patterns when kind is "pattern", shard channels when "shard"). The
-// subscription is made on the node's subscription goroutine, so that
-// callers never wait for Redis; go-redis records it even when Redis is
-// down and makes it again on reconnection.
-func (n *Node) subscribe(kind string, r route, channels ...string) {
+// subscription is made on the node's subscription goroutine; go-redis
+// records it even when Redis is down and makes it again on reconnection.
+// It returns the batch to pass to [Node.awaitSubscribed] to wait until
+// Redis has applied it (0 when the node is closed).
+func (n *Node) subscribe(kind string, r route, channels ...string) uint64 {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.closed {
-		return
+		return 0
 	}
 	for _, c := range channels {
 		n.routes[c] = r
 	}
 	n.subOps = append(n.subOps, subOp{kind: kind, add: true, names: channels})
 	n.wakeSubs()
+	return n.subSeq + 1
 }
+
+// awaitSubscribed waits until Redis has applied the subscription changes
+// of batch b: from then on, whatever another node publishes on those
+// channels reaches this node. It waits at most Options.RequestsTimeout,
+// and not at all while Redis is unreachable (the outage is a loss window
+// anyway) or once the node is closed. It must not run on the receive
+// goroutine, which reads the confirmation.
+func (n *Node) awaitSubscribed(b uint64) {
+	var timeout <-chan time.Time
+	for {
+		n.mu.Lock()
+		done := n.subDone >= b || n.closed || n.down
+		wake := n.subCond
+		n.mu.Unlock()
+		if done {
+			return
+		}
+		if timeout == nil {
+			t := time.NewTimer(n.opts.RequestsTimeout)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-wake:
+		case <-timeout:
+			n.log.Debug("subscriptions not confirmed in time", "timeout", n.opts.RequestsTimeout)
+			return
+		case <-n.ctx.Done():
+			return
+		}
+	}
+}
+
+// subscribed records that the subscription changes up to batch b are
+// applied, or given up on; n.mu is held.
+func (n *Node) subscribed(b uint64) {
+	if b > n.subDone {
+		n.subDone = b
+		n.wakeSubWaiters()
+	}
+}
+
+// wakeSubWaiters makes the callers of awaitSubscribed look again; n.mu is
+// held.
+func (n *Node) wakeSubWaiters() {
+	close(n.subCond)
+	n.subCond = make(chan struct{})
+}
+
+// subPing is the payload prefix of the PING that follows a batch of
+// subscription changes; the batch number follows it.
+const subPing = "siogen-subscribed:"
 
 func (n *Node) unsubscribe(kind string, channels ...string) {
 	n.mu.Lock()
@@ -194,7 +262,14 @@ func (n *Node) subLoop(ps *redis.PubSub) {
 		n.mu.Lock()
 		ops := n.subOps
 		n.subOps = nil
+		if len(ops) > 0 {
+			n.subSeq++
+		}
+		batch := n.subSeq
 		n.mu.Unlock()
+		if len(ops) == 0 {
+			continue
+		}
 		for _, op := range ops {
 			ctx, cancel := context.WithTimeout(n.ctx, n.opts.RequestsTimeout)
 			var err error
@@ -217,6 +292,19 @@ func (n *Node) subLoop(ps *redis.PubSub) {
 				n.log.Debug("subscription change failed; redone on reconnection", "channels", op.names, "err", err)
 			}
 		}
+		// go-redis returns once a command is written: Redis has applied
+		// it when the PING written after it is answered, on the same
+		// connection (a new connection is subscribed again first).
+		ctx, cancel := context.WithTimeout(n.ctx, n.opts.RequestsTimeout)
+		err := ps.Ping(ctx, subPing+strconv.FormatUint(batch, 10))
+		cancel()
+		n.mu.Lock()
+		if err != nil {
+			n.subscribed(batch) // no answer will come: do not keep anyone waiting
+		} else {
+			n.subPinged = batch
+		}
+		n.mu.Unlock()
 	}
 }
 
@@ -248,8 +336,17 @@ func (n *Node) receiveLoop(ps *redis.PubSub) {
 		}
 		delay = n.opts.ReconnectDelay
 		n.setUp()
-		if m, ok := msg.(*redis.Message); ok {
+		switch m := msg.(type) {
+		case *redis.Message:
 			n.dispatch(m)
+		case *redis.Pong:
+			if b, ok := strings.CutPrefix(m.Payload, subPing); ok {
+				if b, err := strconv.ParseUint(b, 10, 64); err == nil {
+					n.mu.Lock()
+					n.subscribed(b)
+					n.mu.Unlock()
+				}
+			}
 		}
 	}
 }
@@ -283,6 +380,9 @@ func (n *Node) setDown(err error) {
 		}
 		n.status.LastOutage = Outage{Start: start}
 		st = n.status
+		// The answers to the PINGs sent are lost with the connection.
+		n.subscribed(n.subPinged)
+		n.wakeSubWaiters()
 	}
 	n.mu.Unlock()
 	if first {
@@ -410,7 +510,10 @@ func (n *Node) numSub(ctx context.Context, channel string) (int, error) {
 }
 
 // Adapter makes the adapter of a namespace; pass it as
-// sio.ServerOptions.Adapter.
+// sio.ServerOptions.Adapter. It returns once Redis has confirmed the
+// namespace's subscriptions, so that nothing the other nodes publish
+// afterwards is missed: within a round trip to Redis, at most
+// Options.RequestsTimeout, and at once while Redis is unreachable.
 func (n *Node) Adapter(ns *sio.Namespace) sio.Adapter {
 	a := newAdapter(n, ns)
 	n.mu.Lock()

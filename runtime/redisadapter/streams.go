@@ -155,7 +155,10 @@ func (n *StreamsNode) Status() Status {
 }
 
 // Adapter makes the adapter of a namespace; pass it as
-// sio.ServerOptions.Adapter. The first one starts the reader.
+// sio.ServerOptions.Adapter. The first one starts the reader after the
+// stream's last entry, which it asks Redis for first (within
+// StreamsOptions.RequestsTimeout; the reader asks again later when Redis is
+// unreachable), so that no entry added afterwards is missed.
 func (n *StreamsNode) Adapter(ns *sio.Namespace) sio.Adapter {
 	a := newStreamsAdapter(n, ns)
 	n.mu.Lock()
@@ -169,8 +172,9 @@ func (n *StreamsNode) Adapter(ns *sio.Namespace) sio.Adapter {
 		return a
 	}
 	n.start.Do(func() {
+		last, _ := n.streamEnd()
 		n.wg.Add(1)
-		go n.readLoop()
+		go n.readLoop(last)
 	})
 	a.publish(nil, &message{kind: kInitialHbt}, nil)
 	return a

@@ -15,13 +15,28 @@ import (
 	"github.com/siogen/siogen/runtime/sio"
 )
 
-// readLoop reads the stream from its end at start, then from the last entry
-// read, applying each entry in order; while Redis is unreachable it retries
-// with backoff and resumes after the last entry, so no entry is missed
-// while the stream keeps it.
-func (n *StreamsNode) readLoop() {
+// streamEnd returns the id of the stream's last entry, "0-0" when it is
+// empty. "$" would skip what is added between two XREADs that time out:
+// reading starts after this id instead.
+func (n *StreamsNode) streamEnd() (string, error) {
+	ctx, cancel := context.WithTimeout(n.ctx, n.opts.RequestsTimeout)
+	defer cancel()
+	msgs, err := n.rdb.XRevRangeN(ctx, n.opts.StreamName, "+", "-", 1).Result()
+	if err != nil {
+		return "", err
+	}
+	if len(msgs) == 0 {
+		return "0-0", nil
+	}
+	return msgs[0].ID, nil
+}
+
+// readLoop reads the stream after entry last (from its end when last is
+// empty), then from the last entry read, applying each entry in order;
+// while Redis is unreachable it retries with backoff and resumes after the
+// last entry, so no entry is missed while the stream keeps it.
+func (n *StreamsNode) readLoop(last string) {
 	defer n.wg.Done()
-	last := ""
 	delay := n.opts.ReconnectDelay
 	fail := func(err error) bool {
 		if n.ctx.Err() != nil {
@@ -38,21 +53,14 @@ func (n *StreamsNode) readLoop() {
 	}
 	for n.ctx.Err() == nil {
 		if last == "" {
-			// "$" would skip what is added between two XREADs that time
-			// out: start after the current last entry instead.
-			ctx, cancel := context.WithTimeout(n.ctx, n.opts.RequestsTimeout)
-			msgs, err := n.rdb.XRevRangeN(ctx, n.opts.StreamName, "+", "-", 1).Result()
-			cancel()
+			end, err := n.streamEnd()
 			if err != nil {
 				if !fail(err) {
 					return
 				}
 				continue
 			}
-			last = "0-0"
-			if len(msgs) > 0 {
-				last = msgs[0].ID
-			}
+			last = end
 		}
 		res, err := n.rdb.XRead(n.ctx, &redis.XReadArgs{
 			Streams: []string{n.opts.StreamName, last}, Count: n.opts.ReadCount, Block: n.opts.Block,

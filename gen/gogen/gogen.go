@@ -58,6 +58,8 @@ type generator struct {
 	file *schema.File
 	opts Options
 	jf   *jen.File
+	// codecs memoizes hasCodec by object declaration.
+	codecs map[*schema.Type]int
 }
 
 func (g *generator) generate() ([]byte, error) {

@@ -89,6 +89,7 @@ func (g *generator) typeDecl(t *schema.Type) {
 	switch t.Kind {
 	case schema.KindObject:
 		g.jf.Type().Id(t.GoName).Struct(g.structFields(t.Fields)...)
+		g.codecDecl(t)
 	case schema.KindEnum:
 		g.enumDecl(t)
 	case schema.KindUnion:

@@ -173,6 +173,14 @@ func encodeArgs(name string, args []any) ([]byte, [][]byte, error) {
 	if data, ok := appendRawArgs(name, args); ok {
 		return data, nil, nil
 	}
+	if data, ok := appendFastArgs(name, args); ok {
+		return data, nil, nil
+	}
+	return encodeArgsReflect(name, args)
+}
+
+// encodeArgsReflect is encodeArgs with the reflective encoder.
+func encodeArgsReflect(name string, args []any) ([]byte, [][]byte, error) {
 	st := encodePool.Get().(*encodeState)
 	defer func() {
 		st.buf.Reset()
@@ -218,10 +226,8 @@ func appendRawArgs(name string, args []any) ([]byte, bool) {
 		}
 		n += len(r.JSON()) + 1
 	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			return nil, false
-		}
+	if !plainName(name) {
+		return nil, false
 	}
 	data := make([]byte, 0, n)
 	data = append(data, '[')
@@ -237,6 +243,84 @@ func appendRawArgs(name string, args []any) ([]byte, bool) {
 		data = append(data, a.(Raw).JSON()...)
 	}
 	return append(data, ']'), true
+}
+
+// plainName reports whether an event name is its own JSON string content.
+func plainName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// JSONAppender is implemented by the payload types gogen generates, on
+// their pointers: AppendJSON appends the value's JSON to b, byte for byte
+// what the reflective encoder of this package writes (field order,
+// omitempty, nil slices and maps as [] and {}, escaping, number format),
+// without reflection. A nil receiver appends null. On error (a NaN or
+// infinite number) the runtime encodes the value reflectively instead,
+// which reports the error its own way.
+//
+// Emitting and acknowledging check for it first: arguments that are all
+// JSONAppenders (or [Raw] values without attachments) are encoded without
+// reflection.
+type JSONAppender interface {
+	AppendJSON(b []byte) ([]byte, error)
+}
+
+var fastPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendFastArgs is the reflection-free path of encodeArgs, for arguments
+// that are [JSONAppender]s or [Raw] values without attachments. It
+// reports false when it cannot encode them.
+func appendFastArgs(name string, args []any) ([]byte, bool) {
+	for _, a := range args {
+		switch a := a.(type) {
+		case Raw:
+			if len(a.att) > 0 {
+				return nil, false
+			}
+		case JSONAppender:
+		default:
+			return nil, false
+		}
+	}
+	if !plainName(name) {
+		return nil, false
+	}
+	bp := fastPool.Get().(*[]byte)
+	b := append((*bp)[:0], '[')
+	if name != "" {
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, '"')
+	}
+	ok := true
+	for i, a := range args {
+		if i > 0 || name != "" {
+			b = append(b, ',')
+		}
+		if r, isRaw := a.(Raw); isRaw {
+			b = append(b, r.JSON()...)
+			continue
+		}
+		var err error
+		if b, err = a.(JSONAppender).AppendJSON(b); err != nil {
+			ok = false
+			break
+		}
+	}
+	var data []byte
+	if ok {
+		data = bytes.Clone(append(b, ']'))
+	}
+	if cap(b) <= 64<<10 {
+		*bp = b[:0]
+		fastPool.Put(bp)
+	}
+	return data, ok
 }
 
 // decodeState is a pooled decoder whose unmarshal functions read the

@@ -2,6 +2,8 @@ package sio
 
 import (
 	"context"
+	"errors"
+	"strconv"
 )
 
 // AckStyle is how a typed handler's result travels in the acknowledgement.
@@ -87,15 +89,38 @@ func decodeInput[In any](c *handlerConfig, e incoming, in *In) *Error {
 		}
 	}
 	var err error
-	if isTuple {
+	switch {
+	case isTuple:
 		err = tuple.DecodeArgs(args)
-	} else {
+	case decodeFast(raw.JSON(), in):
+	default:
 		err = raw.Decode(in)
 	}
 	if err != nil {
 		return &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: err.Error()}}, Err: err}
 	}
 	return nil
+}
+
+// decodeFast decodes data into *in, a zero value, with the generated
+// decoder of In (see [JSONDecoder]) and reports whether it did; on false
+// *in is unchanged and the caller decodes reflectively.
+func decodeFast[In any](data []byte, in *In) bool {
+	if d, ok := any(in).(JSONDecoder[*In]); ok { // In is a generated struct
+		v, ok := d.DecodeJSON(data)
+		if ok {
+			*in = *v
+		}
+		return ok
+	}
+	if d, ok := any(*in).(JSONDecoder[In]); ok { // In is a pointer to one
+		v, ok := d.DecodeJSON(data)
+		if ok {
+			*in = v
+		}
+		return ok
+	}
+	return false
 }
 
 // reply acknowledges a typed handler's result or error in the configured
@@ -181,8 +206,31 @@ type okEnvelope[T any] struct {
 	Data T    `json:"data"`
 }
 
+// AppendJSON encodes the envelope without reflection when its data is a
+// [JSONAppender].
+func (e okEnvelope[T]) AppendJSON(b []byte) ([]byte, error) {
+	data, ok := any(e.Data).(JSONAppender)
+	if !ok {
+		return b, errors.ErrUnsupported
+	}
+	b = append(b, `{"ok":`...)
+	b = strconv.AppendBool(b, e.OK)
+	b = append(b, `,"data":`...)
+	b, err := data.AppendJSON(b)
+	if err != nil {
+		return b, err
+	}
+	return append(b, '}'), nil
+}
+
 type okOnly struct {
 	OK bool `json:"ok"`
+}
+
+// AppendJSON implements [JSONAppender].
+func (e okOnly) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"ok":`...)
+	return append(strconv.AppendBool(b, e.OK), '}'), nil
 }
 
 type errorEnvelope struct {
@@ -218,6 +266,9 @@ func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
 			}
 			return out, nil
 		}
+		if decodeFast(raw.JSON(), &out) {
+			return out, nil
+		}
 		if err := raw.Decode(&out); err != nil {
 			return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
 		}
@@ -225,6 +276,9 @@ func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
 	}
 	if !isEnvelope {
 		return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
+	}
+	if decodeFast(env.Data.JSON(), &out) {
+		return out, nil
 	}
 	if err := env.Data.Decode(&out); err != nil {
 		return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement data: " + err.Error(), Err: err}

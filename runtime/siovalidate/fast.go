@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/big"
 	"regexp"
+	"slices"
+	"sort"
 	"sync"
 	"unicode/utf8"
 
@@ -73,8 +75,13 @@ type fschema struct {
 	minProps, maxProps int // -1: none
 	required           []string
 	props              map[string]*fschema
-	addl               *fschema // nil: any additional property allowed
-	propertyNames      *fschema
+	// members are the names in properties or required, for one lookup
+	// per member; reqAll has the bits of every required entry. Used when
+	// required has at most 64 names (members != nil).
+	members       []member
+	reqAll        uint64
+	addl          *fschema // nil: any additional property allowed
+	propertyNames *fschema
 
 	minItems, maxItems int // -1: none
 	prefix             []*fschema
@@ -84,6 +91,40 @@ type fschema struct {
 	pattern        *regexp.Regexp
 
 	min, max, exMin, exMax bound
+}
+
+// member is a property name an object schema knows: its schema when it is
+// in properties, and its bits in required.
+type member struct {
+	name    string
+	s       *fschema // nil: not in properties
+	inProps bool
+	req     uint64
+}
+
+// compileMembers fills f.members from f.props and f.required.
+func (f *fschema) compileMembers() {
+	if len(f.required) > 64 || len(f.props)+len(f.required) > 64 || (len(f.props) == 0 && len(f.required) == 0) {
+		return
+	}
+	names := make([]string, 0, len(f.props))
+	for k := range f.props {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	f.members = make([]member, 0, len(names)+len(f.required))
+	for _, k := range names {
+		f.members = append(f.members, member{name: k, s: f.props[k], inProps: true})
+	}
+	for i, r := range f.required {
+		j := slices.IndexFunc(f.members, func(m member) bool { return m.name == r })
+		if j < 0 {
+			j = len(f.members)
+			f.members = append(f.members, member{name: r})
+		}
+		f.members[j].req |= 1 << i
+		f.reqAll |= 1 << i
+	}
 }
 
 // stringFormats are the library's formats; every one of them accepts any
@@ -218,6 +259,7 @@ func fastCompile(s *jsonschema.Schema, memo map[*jsonschema.Schema]*fschema) (*f
 		return nil, err
 	}
 	f.required = s.Required
+	f.compileMembers()
 	f.minProps, f.maxProps = intOr(s.MinProperties), intOr(s.MaxProperties)
 	f.minItems, f.maxItems = intOr(s.MinItems), intOr(s.MaxItems)
 	f.minLen, f.maxLen = intOr(s.MinLength), intOr(s.MaxLength)
@@ -442,26 +484,34 @@ func (e *evaluator) parseObject(idx int) bool {
 	}
 	e.depth--
 	e.nodes[idx].kind, e.nodes[idx].n = jObject, n
-	// Duplicate keys: the library keeps the last; fall back.
-	if n > 1 {
-		if n > maxDedupKeys {
-			e.unknown = true
-			return true
-		}
-		for a := e.firstChild(idx); a < int32(len(e.nodes)); a = e.nodes[a+1].next {
-			ka := e.str(a)
-			for b := e.nodes[a+1].next; b < int32(len(e.nodes)); b = e.nodes[b+1].next {
-				if string(ka) == string(e.str(b)) {
-					e.unknown = true
-					return true
-				}
-			}
-		}
-	}
+	// Duplicate keys (the library keeps the last) are looked for by
+	// objectOK, the only check they can change.
 	return true
 }
 
-func (e *evaluator) firstChild(idx int) int32 { return int32(idx) + 1 }
+// dupKeys reports whether the object at idx has a name twice; when it is
+// too big to tell cheaply, it sets e.unknown. With only, it compares only
+// the names only returns true for.
+func (e *evaluator) dupKeys(idx int32, only func(k int32) bool) bool {
+	n := int(e.nodes[idx].n)
+	if n > maxDedupKeys {
+		e.unknown = true
+		return true
+	}
+	for a, i := idx+1, 0; i < n; a, i = e.nodes[a+1].next, i+1 {
+		if only != nil && !only(a) {
+			continue
+		}
+		ka := e.str(a)
+		for b, j := e.nodes[a+1].next, i+1; j < n; b, j = e.nodes[b+1].next, j+1 {
+			if (only == nil || only(b)) && string(ka) == string(e.str(b)) {
+				e.unknown = true
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (e *evaluator) parseArray(idx int) bool {
 	e.depth++
@@ -639,11 +689,16 @@ func (e *evaluator) valid(f *fschema, idx int32) bool {
 		return *f.boolSchema
 	}
 	e.depth++
-	defer func() { e.depth-- }()
+	ok := e.depth <= maxDepth && e.validAt(f, idx)
 	if e.depth > maxDepth { // a $ref cycle that does not descend
 		e.unknown = true
-		return false
 	}
+	e.depth--
+	return ok
+}
+
+// validAt is valid without the depth bookkeeping.
+func (e *evaluator) validAt(f *fschema, idx int32) bool {
 	n := &e.nodes[idx]
 	if f.types != 0 && !e.typeOK(f.types, n) {
 		return false
@@ -829,6 +884,16 @@ func (e *evaluator) arrayOK(f *fschema, idx int32) bool {
 
 func (e *evaluator) objectOK(f *fschema, idx int32) bool {
 	n := int(e.nodes[idx].n)
+	if f.members != nil {
+		// Duplicates first: the counts assume none.
+		if !e.membersOK(f, idx, n) {
+			return false
+		}
+		return !(f.minProps >= 0 && n < f.minProps || f.maxProps >= 0 && n > f.maxProps)
+	}
+	if n > 1 && e.dupKeys(idx, nil) {
+		return false
+	}
 	if f.minProps >= 0 && n < f.minProps || f.maxProps >= 0 && n > f.maxProps {
 		return false
 	}
@@ -860,4 +925,63 @@ func (e *evaluator) objectOK(f *fschema, idx int32) bool {
 		}
 	}
 	return !e.unknown
+}
+
+// membersOK is objectOK after the counts, for schemas with members: one
+// pass over the object, looking each name up once.
+func (e *evaluator) membersOK(f *fschema, idx int32, n int) bool {
+	var found, seen uint64
+	others := 0 // members with names not in f.members
+	for k, i := idx+1, 0; i < n; k, i = e.nodes[k+1].next, i+1 {
+		if f.propertyNames != nil && !e.valid(f.propertyNames, k) {
+			return false
+		}
+		name := e.str(k)
+		if e.unknown {
+			return false
+		}
+		var m *member
+		for j := range f.members {
+			if f.members[j].name == string(name) {
+				if seen&(1<<j) != 0 {
+					e.unknown = true // a duplicate: the library keeps the last
+					return false
+				}
+				seen |= 1 << j
+				m = &f.members[j]
+				break
+			}
+		}
+		if m == nil {
+			others++
+		}
+		switch {
+		case m != nil && m.inProps:
+			found |= m.req
+			if !e.valid(m.s, k+1) {
+				return false
+			}
+		case m != nil:
+			found |= m.req
+			fallthrough
+		default:
+			if f.addl != nil && !e.valid(f.addl, k+1) {
+				return false
+			}
+		}
+	}
+	if others > 1 && e.dupKeys(idx, func(k int32) bool { return f.member(e.str(k)) < 0 }) {
+		return false
+	}
+	return found == f.reqAll && !e.unknown
+}
+
+// member returns the index of name in f.members, or -1.
+func (f *fschema) member(name []byte) int {
+	for j := range f.members {
+		if f.members[j].name == string(name) {
+			return j
+		}
+	}
+	return -1
 }

@@ -38,15 +38,44 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-// BenchmarkDecode decodes the payload into the generated type.
+// BenchmarkDecode decodes the payload into the generated type, with the
+// reflective decoder (Raw.Decode) and with the generated one, which typed
+// handlers use.
 func BenchmarkDecode(b *testing.B) {
-	r := sio.NewRaw(sample)
+	b.Run("reflect", func(b *testing.B) {
+		r := sio.NewRaw(sample)
+		b.ReportAllocs()
+		for b.Loop() {
+			var s bench.Sample
+			if err := r.Decode(&s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("generated", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := (*bench.Sample)(nil).DecodeJSON(sample); !ok {
+				b.Fatal("refused")
+			}
+		}
+	})
+}
+
+// BenchmarkEncode appends the payload's JSON with the generated encoder,
+// which emits and acknowledgements use.
+func BenchmarkEncode(b *testing.B) {
+	s, ok := (*bench.Sample)(nil).DecodeJSON(sample)
+	if !ok {
+		b.Fatal("refused")
+	}
+	buf := make([]byte, 0, 256)
+	if got, _ := s.AppendJSON(buf); !bytes.Equal(got, sample) {
+		b.Fatalf("AppendJSON = %s", got)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		var s bench.Sample
-		if err := r.Decode(&s); err != nil {
-			b.Fatal(err)
-		}
+		buf, _ = s.AppendJSON(buf[:0])
 	}
 }
 

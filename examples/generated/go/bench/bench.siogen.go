@@ -8,6 +8,7 @@ import (
 	"context"
 	"github.com/siogen/siogen/runtime/sio"
 	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"strconv"
 	"sync"
 )
 
@@ -24,6 +25,86 @@ type Sample struct {
 	Seq int64 `json:"seq"`
 	// Ts: Send time in nanoseconds on the generator's clock.
 	Ts int64 `json:"ts"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"client":`...)
+	b = strconv.AppendInt(b, int64(v.Client), 10)
+	b = append(b, `,"pad":`...)
+	b = sio.AppendJSONString(b, v.Pad)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendInt(b, v.Seq, 10)
+	b = append(b, `,"ts":`...)
+	b = strconv.AppendInt(b, v.Ts, 10)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *Sample) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [4]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "client":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int32(&v.Client) {
+				return false
+			}
+		case "pad":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Pad) {
+				return false
+			}
+		case "seq":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int64(&v.Seq) {
+				return false
+			}
+		case "ts":
+			if seen[3] {
+				return false
+			}
+			seen[3] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int64(&v.Ts) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new Sample decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*Sample) DecodeJSON(data []byte) (*Sample, bool) {
+	return sio.DecodeJSON[Sample](data)
 }
 
 // schemas are the JSON Schema documents payloads are validated against.

@@ -16,6 +16,7 @@ import (
 	common "github.com/siogen/siogen/examples/generated/go/common"
 	"github.com/siogen/siogen/runtime/sio"
 	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -61,6 +62,89 @@ type ImageRef struct {
 	Alt *string `json:"alt,omitempty"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *ImageRef) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"url":`...)
+	b = sio.AppendJSONString(b, v.URL)
+	b = append(b, `,"width":`...)
+	b = strconv.AppendInt(b, int64(v.Width), 10)
+	b = append(b, `,"height":`...)
+	b = strconv.AppendInt(b, int64(v.Height), 10)
+	if v.Alt != nil {
+		b = append(b, `,"alt":`...)
+		b = sio.AppendJSONString(b, *v.Alt)
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *ImageRef) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [4]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "url":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.URL) {
+				return false
+			}
+		case "width":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int32(&v.Width) {
+				return false
+			}
+		case "height":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int32(&v.Height) {
+				return false
+			}
+		case "alt":
+			if seen[3] {
+				return false
+			}
+			seen[3] = true
+			if r.Null() {
+				continue
+			}
+			v.Alt = new(string)
+			if !r.String(v.Alt) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new ImageRef decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*ImageRef) DecodeJSON(data []byte) (*ImageRef, bool) {
+	return sio.DecodeJSON[ImageRef](data)
+}
+
 // FileRef: A file stored by the server.
 type FileRef struct {
 	// URL
@@ -71,6 +155,89 @@ type FileRef struct {
 	SizeBytes int64 `json:"size_bytes"`
 	// MimeType: Optional.
 	MimeType *string `json:"mime_type,omitempty"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *FileRef) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"url":`...)
+	b = sio.AppendJSONString(b, v.URL)
+	b = append(b, `,"name":`...)
+	b = sio.AppendJSONString(b, v.Name)
+	b = append(b, `,"size_bytes":`...)
+	b = strconv.AppendInt(b, v.SizeBytes, 10)
+	if v.MimeType != nil {
+		b = append(b, `,"mime_type":`...)
+		b = sio.AppendJSONString(b, *v.MimeType)
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *FileRef) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [4]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "url":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.URL) {
+				return false
+			}
+		case "name":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Name) {
+				return false
+			}
+		case "size_bytes":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int64(&v.SizeBytes) {
+				return false
+			}
+		case "mime_type":
+			if seen[3] {
+				return false
+			}
+			seen[3] = true
+			if r.Null() {
+				continue
+			}
+			v.MimeType = new(string)
+			if !r.String(v.MimeType) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new FileRef decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*FileRef) DecodeJSON(data []byte) (*FileRef, bool) {
+	return sio.DecodeJSON[FileRef](data)
 }
 
 // Attachment: Something attached to a message, told apart by kind.
@@ -125,6 +292,63 @@ type AttachmentLink struct {
 	URL string `json:"url"`
 	// Title: Optional.
 	Title *string `json:"title,omitempty"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *AttachmentLink) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"url":`...)
+	b = sio.AppendJSONString(b, v.URL)
+	if v.Title != nil {
+		b = append(b, `,"title":`...)
+		b = sio.AppendJSONString(b, *v.Title)
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *AttachmentLink) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [2]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "url":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.URL) {
+				return false
+			}
+		case "title":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			v.Title = new(string)
+			if !r.String(v.Title) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new AttachmentLink decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*AttachmentLink) DecodeJSON(data []byte) (*AttachmentLink, bool) {
+	return sio.DecodeJSON[AttachmentLink](data)
 }
 
 // Message: A chat message.
@@ -216,16 +440,183 @@ type Question struct {
 	Choices []string `json:"choices"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *Question) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"id":`...)
+	b = sio.AppendJSONString(b, v.ID)
+	b = append(b, `,"text":`...)
+	b = sio.AppendJSONString(b, v.Text)
+	b = append(b, `,"choices":`...)
+	b = append(b, '[')
+	for i0 := range v.Choices {
+		if i0 > 0 {
+			b = append(b, ',')
+		}
+		b = sio.AppendJSONString(b, v.Choices[i0])
+	}
+	b = append(b, ']')
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *Question) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [3]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "id":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.ID) {
+				return false
+			}
+		case "text":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Text) {
+				return false
+			}
+		case "choices":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			if r.Null() {
+				continue
+			}
+			if !r.BeginArray() {
+				return false
+			}
+			v.Choices = []string{}
+			for r.More() {
+				var e0 string
+				if !r.String(&e0) {
+					return false
+				}
+				v.Choices = append(v.Choices, e0)
+			}
+			if !r.EndArray() {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new Question decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*Question) DecodeJSON(data []byte) (*Question, bool) {
+	return sio.DecodeJSON[Question](data)
+}
+
 // Answer
 type Answer struct {
 	// Choice
 	Choice int32 `json:"choice"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *Answer) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"choice":`...)
+	b = strconv.AppendInt(b, int64(v.Choice), 10)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *Answer) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [1]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "choice":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int32(&v.Choice) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new Answer decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*Answer) DecodeJSON(data []byte) (*Answer, bool) {
+	return sio.DecodeJSON[Answer](data)
+}
+
 // RoomNotFoundDetails
 type RoomNotFoundDetails struct {
 	// Room
 	Room RoomID `json:"room"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *RoomNotFoundDetails) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"room":`...)
+	b = sio.AppendJSONString(b, v.Room)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *RoomNotFoundDetails) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [1]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "room":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Room) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new RoomNotFoundDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*RoomNotFoundDetails) DecodeJSON(data []byte) (*RoomNotFoundDetails, bool) {
+	return sio.DecodeJSON[RoomNotFoundDetails](data)
 }
 
 // ChatAuth: Sent in the CONNECT packet.
@@ -236,6 +627,60 @@ type ChatAuth struct {
 	Nickname string `json:"nickname"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *ChatAuth) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"token":`...)
+	b = sio.AppendJSONString(b, v.Token)
+	b = append(b, `,"nickname":`...)
+	b = sio.AppendJSONString(b, v.Nickname)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *ChatAuth) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [2]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "token":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Token) {
+				return false
+			}
+		case "nickname":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Nickname) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new ChatAuth decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*ChatAuth) DecodeJSON(data []byte) (*ChatAuth, bool) {
+	return sio.DecodeJSON[ChatAuth](data)
+}
+
 // ChatRoomJoinPayload
 type ChatRoomJoinPayload struct {
 	// Room
@@ -244,10 +689,108 @@ type ChatRoomJoinPayload struct {
 	History *int32 `json:"history,omitempty"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *ChatRoomJoinPayload) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"room":`...)
+	b = sio.AppendJSONString(b, v.Room)
+	if v.History != nil {
+		b = append(b, `,"history":`...)
+		b = strconv.AppendInt(b, int64(*v.History), 10)
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *ChatRoomJoinPayload) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [2]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "room":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Room) {
+				return false
+			}
+		case "history":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			v.History = new(int32)
+			if !r.Int32(v.History) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new ChatRoomJoinPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*ChatRoomJoinPayload) DecodeJSON(data []byte) (*ChatRoomJoinPayload, bool) {
+	return sio.DecodeJSON[ChatRoomJoinPayload](data)
+}
+
 // ChatRoomLeavePayload
 type ChatRoomLeavePayload struct {
 	// Room
 	Room RoomID `json:"room"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *ChatRoomLeavePayload) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"room":`...)
+	b = sio.AppendJSONString(b, v.Room)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *ChatRoomLeavePayload) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [1]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "room":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Room) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new ChatRoomLeavePayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*ChatRoomLeavePayload) DecodeJSON(data []byte) (*ChatRoomLeavePayload, bool) {
+	return sio.DecodeJSON[ChatRoomLeavePayload](data)
 }
 
 // ChatTypingPayload
@@ -260,12 +803,136 @@ type ChatTypingPayload struct {
 	Typing bool `json:"typing"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *ChatTypingPayload) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"room":`...)
+	b = sio.AppendJSONString(b, v.Room)
+	if v.User != nil {
+		b = append(b, `,"user":`...)
+		b = sio.AppendJSONString(b, *v.User)
+	}
+	b = append(b, `,"typing":`...)
+	b = strconv.AppendBool(b, v.Typing)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *ChatTypingPayload) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [3]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "room":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Room) {
+				return false
+			}
+		case "user":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			v.User = new(common.UserID)
+			if !r.String(v.User) {
+				return false
+			}
+		case "typing":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Bool(&v.Typing) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new ChatTypingPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*ChatTypingPayload) DecodeJSON(data []byte) (*ChatTypingPayload, bool) {
+	return sio.DecodeJSON[ChatTypingPayload](data)
+}
+
 // ChatPresencePayload
 type ChatPresencePayload struct {
 	// User
 	User common.UserID `json:"user"`
 	// Presence
 	Presence Presence `json:"presence"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *ChatPresencePayload) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"user":`...)
+	b = sio.AppendJSONString(b, v.User)
+	b = append(b, `,"presence":`...)
+	b = sio.AppendJSONString(b, string(v.Presence))
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *ChatPresencePayload) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [2]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "user":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.User) {
+				return false
+			}
+		case "presence":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String((*string)(&v.Presence)) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new ChatPresencePayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*ChatPresencePayload) DecodeJSON(data []byte) (*ChatPresencePayload, bool) {
+	return sio.DecodeJSON[ChatPresencePayload](data)
 }
 
 // ChatUserJoinedPayload
@@ -276,12 +943,126 @@ type ChatUserJoinedPayload struct {
 	User common.User `json:"user"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *ChatUserJoinedPayload) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	var err error
+	b = append(b, `{"room":`...)
+	b = sio.AppendJSONString(b, v.Room)
+	b = append(b, `,"user":`...)
+	if b, err = v.User.AppendJSON(b); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *ChatUserJoinedPayload) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [2]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "room":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Room) {
+				return false
+			}
+		case "user":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !v.User.ReadJSON(r) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new ChatUserJoinedPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*ChatUserJoinedPayload) DecodeJSON(data []byte) (*ChatUserJoinedPayload, bool) {
+	return sio.DecodeJSON[ChatUserJoinedPayload](data)
+}
+
 // ChatUserLeftPayload
 type ChatUserLeftPayload struct {
 	// Room
 	Room RoomID `json:"room"`
 	// User
 	User common.User `json:"user"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *ChatUserLeftPayload) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	var err error
+	b = append(b, `{"room":`...)
+	b = sio.AppendJSONString(b, v.Room)
+	b = append(b, `,"user":`...)
+	if b, err = v.User.AppendJSON(b); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *ChatUserLeftPayload) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [2]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "room":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Room) {
+				return false
+			}
+		case "user":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !v.User.ReadJSON(r) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new ChatUserLeftPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*ChatUserLeftPayload) DecodeJSON(data []byte) (*ChatUserLeftPayload, bool) {
+	return sio.DecodeJSON[ChatUserLeftPayload](data)
 }
 
 // RoomNotFoundName is the name of the RoomNotFound error on the wire; its code is "not_found".

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
 	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"strconv"
 	"sync"
 )
 
@@ -31,6 +32,76 @@ type User struct {
 	AvatarURL *string `json:"avatar_url,omitempty"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *User) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"id":`...)
+	b = sio.AppendJSONString(b, v.ID)
+	b = append(b, `,"nickname":`...)
+	b = sio.AppendJSONString(b, v.Nickname)
+	if v.AvatarURL != nil {
+		b = append(b, `,"avatar_url":`...)
+		b = sio.AppendJSONString(b, *v.AvatarURL)
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *User) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [3]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "id":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.ID) {
+				return false
+			}
+		case "nickname":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Nickname) {
+				return false
+			}
+		case "avatar_url":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			if r.Null() {
+				continue
+			}
+			v.AvatarURL = new(string)
+			if !r.String(v.AvatarURL) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new User decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*User) DecodeJSON(data []byte) (*User, bool) {
+	return sio.DecodeJSON[User](data)
+}
+
 // Page: Cursor-based pagination request.
 type Page struct {
 	// Cursor: Opaque cursor from a previous page. Optional.
@@ -39,10 +110,116 @@ type Page struct {
 	Limit *int32 `json:"limit,omitempty"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *Page) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	start := len(b)
+	if v.Cursor != nil {
+		b = append(b, `,"cursor":`...)
+		b = sio.AppendJSONString(b, *v.Cursor)
+	}
+	if v.Limit != nil {
+		b = append(b, `,"limit":`...)
+		b = strconv.AppendInt(b, int64(*v.Limit), 10)
+	}
+	if len(b) == start {
+		return append(b, `{}`...), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *Page) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [2]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "cursor":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			v.Cursor = new(string)
+			if !r.String(v.Cursor) {
+				return false
+			}
+		case "limit":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			v.Limit = new(int32)
+			if !r.Int32(v.Limit) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new Page decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*Page) DecodeJSON(data []byte) (*Page, bool) {
+	return sio.DecodeJSON[Page](data)
+}
+
 // RateLimitedDetails
 type RateLimitedDetails struct {
 	// RetryAfterMs
 	RetryAfterMs int32 `json:"retry_after_ms"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *RateLimitedDetails) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"retry_after_ms":`...)
+	b = strconv.AppendInt(b, int64(v.RetryAfterMs), 10)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *RateLimitedDetails) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [1]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "retry_after_ms":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int32(&v.RetryAfterMs) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new RateLimitedDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*RateLimitedDetails) DecodeJSON(data []byte) (*RateLimitedDetails, bool) {
+	return sio.DecodeJSON[RateLimitedDetails](data)
 }
 
 // RateLimitedName is the name of the RateLimited error on the wire; its code is "resource_exhausted".

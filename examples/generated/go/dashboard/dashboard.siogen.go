@@ -9,6 +9,9 @@ import (
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
 	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"maps"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -29,6 +32,121 @@ type Sample struct {
 	Value float64 `json:"value"`
 	// Labels: Optional.
 	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	var err error
+	b = append(b, `{"metric":`...)
+	b = sio.AppendJSONString(b, v.Metric)
+	b = append(b, `,"at":`...)
+	if b, err = sio.AppendJSONTime(b, v.At); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"value":`...)
+	if b, err = sio.AppendJSONFloat(b, v.Value); err != nil {
+		return nil, err
+	}
+	if len(v.Labels) != 0 {
+		b = append(b, `,"labels":`...)
+		b = append(b, '{')
+		for i0, k0 := range slices.Sorted(maps.Keys(v.Labels)) {
+			if i0 > 0 {
+				b = append(b, ',')
+			}
+			b = sio.AppendJSONString(b, k0)
+			b = append(b, ':')
+			e0 := v.Labels[k0]
+			b = sio.AppendJSONString(b, e0)
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *Sample) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [4]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "metric":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Metric) {
+				return false
+			}
+		case "at":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Time(&v.At) {
+				return false
+			}
+		case "value":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Float64(&v.Value) {
+				return false
+			}
+		case "labels":
+			if seen[3] {
+				return false
+			}
+			seen[3] = true
+			if r.Null() {
+				continue
+			}
+			if !r.BeginObject() {
+				return false
+			}
+			v.Labels = map[string]string{}
+			for r.More() {
+				var k0 string
+				if !r.MapKey(&k0) {
+					return false
+				}
+				if _, dup := v.Labels[k0]; dup {
+					return false
+				}
+				var e0 string
+				if !r.String(&e0) {
+					return false
+				}
+				v.Labels[k0] = e0
+			}
+			if !r.EndObject() {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new Sample decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*Sample) DecodeJSON(data []byte) (*Sample, bool) {
+	return sio.DecodeJSON[Sample](data)
 }
 
 // Window
@@ -62,10 +180,139 @@ type Snapshot struct {
 	Sequence int64 `json:"sequence"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *Snapshot) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	var err error
+	b = append(b, `{"window":`...)
+	b = sio.AppendJSONString(b, string(v.Window))
+	b = append(b, `,"samples":`...)
+	b = append(b, '[')
+	for i0 := range v.Samples {
+		if i0 > 0 {
+			b = append(b, ',')
+		}
+		if b, err = v.Samples[i0].AppendJSON(b); err != nil {
+			return nil, err
+		}
+	}
+	b = append(b, ']')
+	b = append(b, `,"sequence":`...)
+	b = strconv.AppendInt(b, v.Sequence, 10)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *Snapshot) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [3]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "window":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String((*string)(&v.Window)) {
+				return false
+			}
+		case "samples":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.BeginArray() {
+				return false
+			}
+			v.Samples = []Sample{}
+			for r.More() {
+				var e0 Sample
+				if !e0.ReadJSON(r) {
+					return false
+				}
+				v.Samples = append(v.Samples, e0)
+			}
+			if !r.EndArray() {
+				return false
+			}
+		case "sequence":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int64(&v.Sequence) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new Snapshot decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*Snapshot) DecodeJSON(data []byte) (*Snapshot, bool) {
+	return sio.DecodeJSON[Snapshot](data)
+}
+
 // UnknownMetricDetails
 type UnknownMetricDetails struct {
 	// Metric
 	Metric MetricName `json:"metric"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *UnknownMetricDetails) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"metric":`...)
+	b = sio.AppendJSONString(b, v.Metric)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *UnknownMetricDetails) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [1]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "metric":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Metric) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new UnknownMetricDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*UnknownMetricDetails) DecodeJSON(data []byte) (*UnknownMetricDetails, bool) {
+	return sio.DecodeJSON[UnknownMetricDetails](data)
 }
 
 // DashboardChartPngPayload

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
 	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -57,6 +58,142 @@ type Notification struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *Notification) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	var err error
+	b = append(b, `{"id":`...)
+	b = sio.AppendJSONString(b, v.ID)
+	b = append(b, `,"title":`...)
+	b = sio.AppendJSONString(b, v.Title)
+	if v.Body != nil {
+		b = append(b, `,"body":`...)
+		b = sio.AppendJSONString(b, *v.Body)
+	}
+	if v.Priority != nil {
+		b = append(b, `,"priority":`...)
+		b = sio.AppendJSONString(b, string(*v.Priority))
+	}
+	if v.Link != nil {
+		b = append(b, `,"link":`...)
+		b = sio.AppendJSONString(b, *v.Link)
+	}
+	b = append(b, `,"created_at":`...)
+	if b, err = sio.AppendJSONTime(b, v.CreatedAt); err != nil {
+		return nil, err
+	}
+	if v.ExpiresAt != nil {
+		b = append(b, `,"expires_at":`...)
+		if b, err = sio.AppendJSONTime(b, *v.ExpiresAt); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *Notification) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [7]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "id":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.ID) {
+				return false
+			}
+		case "title":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Title) {
+				return false
+			}
+		case "body":
+			if seen[2] {
+				return false
+			}
+			seen[2] = true
+			if r.Null() {
+				continue
+			}
+			v.Body = new(string)
+			if !r.String(v.Body) {
+				return false
+			}
+		case "priority":
+			if seen[3] {
+				return false
+			}
+			seen[3] = true
+			if r.Null() {
+				continue
+			}
+			v.Priority = new(Priority)
+			if !r.String((*string)(v.Priority)) {
+				return false
+			}
+		case "link":
+			if seen[4] {
+				return false
+			}
+			seen[4] = true
+			if r.Null() {
+				continue
+			}
+			v.Link = new(string)
+			if !r.String(v.Link) {
+				return false
+			}
+		case "created_at":
+			if seen[5] {
+				return false
+			}
+			seen[5] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Time(&v.CreatedAt) {
+				return false
+			}
+		case "expires_at":
+			if seen[6] {
+				return false
+			}
+			seen[6] = true
+			if r.Null() {
+				continue
+			}
+			v.ExpiresAt = new(time.Time)
+			if !r.Time(v.ExpiresAt) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new Notification decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*Notification) DecodeJSON(data []byte) (*Notification, bool) {
+	return sio.DecodeJSON[Notification](data)
+}
+
 // Receipt
 type Receipt struct {
 	// Shown
@@ -65,10 +202,113 @@ type Receipt struct {
 	SeenAt *time.Time `json:"seen_at"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *Receipt) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	var err error
+	b = append(b, `{"shown":`...)
+	b = strconv.AppendBool(b, v.Shown)
+	b = append(b, `,"seen_at":`...)
+	if v.SeenAt == nil {
+		b = append(b, `null`...)
+	} else {
+		if b, err = sio.AppendJSONTime(b, *v.SeenAt); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *Receipt) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [2]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "shown":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Bool(&v.Shown) {
+				return false
+			}
+		case "seen_at":
+			if seen[1] {
+				return false
+			}
+			seen[1] = true
+			if r.Null() {
+				continue
+			}
+			v.SeenAt = new(time.Time)
+			if !r.Time(v.SeenAt) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new Receipt decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*Receipt) DecodeJSON(data []byte) (*Receipt, bool) {
+	return sio.DecodeJSON[Receipt](data)
+}
+
 // UnknownNotificationDetails
 type UnknownNotificationDetails struct {
 	// ID
 	ID string `json:"id"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *UnknownNotificationDetails) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"id":`...)
+	b = sio.AppendJSONString(b, v.ID)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *UnknownNotificationDetails) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [1]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "id":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.ID) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new UnknownNotificationDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*UnknownNotificationDetails) DecodeJSON(data []byte) (*UnknownNotificationDetails, bool) {
+	return sio.DecodeJSON[UnknownNotificationDetails](data)
 }
 
 // NotificationsAuth
@@ -77,16 +317,139 @@ type NotificationsAuth struct {
 	Token string `json:"token"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *NotificationsAuth) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"token":`...)
+	b = sio.AppendJSONString(b, v.Token)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *NotificationsAuth) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [1]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "token":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.Token) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new NotificationsAuth decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*NotificationsAuth) DecodeJSON(data []byte) (*NotificationsAuth, bool) {
+	return sio.DecodeJSON[NotificationsAuth](data)
+}
+
 // NotificationsDismissPayload
 type NotificationsDismissPayload struct {
 	// ID
 	ID string `json:"id"`
 }
 
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *NotificationsDismissPayload) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"id":`...)
+	b = sio.AppendJSONString(b, v.ID)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *NotificationsDismissPayload) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [1]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "id":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.String(&v.ID) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new NotificationsDismissPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*NotificationsDismissPayload) DecodeJSON(data []byte) (*NotificationsDismissPayload, bool) {
+	return sio.DecodeJSON[NotificationsDismissPayload](data)
+}
+
 // NotificationsUnreadPayload
 type NotificationsUnreadPayload struct {
 	// Count
 	Count int32 `json:"count"`
+}
+
+// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *NotificationsUnreadPayload) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"count":`...)
+	b = strconv.AppendInt(b, int64(v.Count), 10)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
+func (v *NotificationsUnreadPayload) ReadJSON(r *sio.JSONReader) bool {
+	if !r.BeginObject() {
+		return false
+	}
+	var seen [1]bool
+	for r.More() {
+		switch string(r.Name()) {
+		case "count":
+			if seen[0] {
+				return false
+			}
+			seen[0] = true
+			if r.Null() {
+				continue
+			}
+			if !r.Int32(&v.Count) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return r.EndObject()
+}
+
+// DecodeJSON implements sio.JSONDecoder: it returns a new NotificationsUnreadPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
+func (*NotificationsUnreadPayload) DecodeJSON(data []byte) (*NotificationsUnreadPayload, bool) {
+	return sio.DecodeJSON[NotificationsUnreadPayload](data)
 }
 
 // UnknownNotificationName is the name of the UnknownNotification error on the wire; its code is "not_found".

@@ -208,11 +208,7 @@ func (s *ClientSocket) onServerDisconnect(conn *engineio.Conn) {
 // eventLocked turns an EVENT packet into a ClientEvent, taking the
 // recovery offset off its arguments.
 func (s *ClientSocket) eventLocked(conn *engineio.Conn, p *parser.Packet) *ClientEvent {
-	name, _, err := eventName(p.Data)
-	if err != nil {
-		return nil
-	}
-	args, err := argsOf(p.Data, p.Attachments, 1)
+	name, args, err := packetEvent(p, "")
 	if err != nil {
 		return nil
 	}
@@ -281,6 +277,6 @@ func (s *ClientSocket) onAck(p *parser.Packet) {
 	if a == nil {
 		return
 	}
-	args, err := argsOf(p.Data, p.Attachments, 0)
+	args, err := packetArgs(p, 0)
 	a.fn(args, err)
 }

@@ -45,16 +45,6 @@ type Args struct {
 	att [][]byte
 }
 
-// argsOf splits a JSON array payload into Args, skipping the first skip
-// elements (the event name).
-func argsOf(data []byte, att [][]byte, skip int) (Args, error) {
-	elems, err := parser.SplitArray(data)
-	if err != nil {
-		return Args{}, err
-	}
-	return argsFrom(elems, att, skip), nil
-}
-
 // packetArgs returns the Args of p, an ACK or EVENT packet, skipping the
 // first skip elements (the event name). A decoded packet is not scanned
 // again: its elements are already split.
@@ -127,20 +117,6 @@ func (a Args) Values() []any {
 		out[i] = a.At(i)
 	}
 	return out
-}
-
-// eventName reads the name of an event payload: a string, or a number as
-// the reference implementation allows.
-func eventName(data []byte) (string, Args, error) {
-	elems, err := parser.SplitArray(data)
-	if err != nil || len(elems) == 0 {
-		return "", Args{}, err
-	}
-	name, err := eventNameOf(elems[0], "")
-	if err != nil {
-		return "", Args{}, err
-	}
-	return name, Args{raw: elems[1:]}, nil
 }
 
 // eventNameOf returns the event name that elem, the first element of an

@@ -173,3 +173,30 @@ func TestDispatchAddHandler(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// The reference the packet-based helpers are checked against: split the
+// payload again.
+
+// argsOf splits a JSON array payload into Args, skipping the first skip
+// elements (the event name).
+func argsOf(data []byte, att [][]byte, skip int) (Args, error) {
+	elems, err := parser.SplitArray(data)
+	if err != nil {
+		return Args{}, err
+	}
+	return argsFrom(elems, att, skip), nil
+}
+
+// eventName reads the name of an event payload: a string, or a number as
+// the reference implementation allows.
+func eventName(data []byte) (string, Args, error) {
+	elems, err := parser.SplitArray(data)
+	if err != nil || len(elems) == 0 {
+		return "", Args{}, err
+	}
+	name, err := eventNameOf(elems[0], "")
+	if err != nil {
+		return "", Args{}, err
+	}
+	return name, Args{raw: elems[1:]}, nil
+}

@@ -110,7 +110,13 @@ func (q *serial) run() {
 		}
 		fn := q.queue[0]
 		q.queue[0] = nil
-		q.queue = q.queue[1:]
+		if len(q.queue) == 1 {
+			// Drained: keep the array, so that a steady stream of events
+			// appends without allocating.
+			q.queue = q.queue[:0]
+		} else {
+			q.queue = q.queue[1:]
+		}
 		q.mu.Unlock()
 		select {
 		case q.space <- struct{}{}:

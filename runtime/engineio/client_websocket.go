@@ -62,7 +62,7 @@ func (c *Conn) upgrade() {
 	defer cancel()
 	ws, err := cs.dialWS(ctx, c.id)
 	if err != nil {
-		c.log.Debug("upgrade failed", "err", err)
+		c.debug("upgrade failed", "err", err)
 		return
 	}
 	stop := context.AfterFunc(ctx, func() { _ = ws.Close() })
@@ -73,7 +73,7 @@ func (c *Conn) upgrade() {
 		ok = err == nil && p.kind == packetPong && string(p.data) == "probe"
 	}
 	if !ok || !stop() {
-		c.log.Debug("probe failed")
+		c.debug("probe failed")
 		_ = ws.Close()
 		return
 	}
@@ -91,7 +91,7 @@ func (c *Conn) upgrade() {
 	// "5" goes first, ahead of the packets that queued up meanwhile.
 	c.queue = append([]*Message{upgradePacket}, c.queue...)
 	c.mu.Unlock()
-	c.log.Debug("upgraded")
+	c.debug("upgraded")
 	if !c.goFunc(func() { c.wsWriter(ws, cs.opts.WriteTimeout) }) {
 		_ = ws.Close()
 		return

@@ -38,7 +38,7 @@ const (
 type Conn struct {
 	id           string
 	client       bool
-	log          *slog.Logger
+	baseLog      *slog.Logger  // see debug
 	req          *http.Request // server role: the handshake request
 	pingInterval time.Duration
 	pingTimeout  time.Duration
@@ -82,7 +82,7 @@ type Conn struct {
 	direct      bool            // server: wire can write without blocking (see writeDirect)
 	wsTimeout   time.Duration   // server: write timeout for lazyWS
 	writing     bool            // server: a writer (wsDrain, writeDirect) is running, or has closed lazyWS
-	drainWake   chan struct{}   // server: capacity 1: wakes a lingering wsDrain
+	drainWake   chan struct{}   // server: capacity 1: wakes a lingering wsDrain; made when one lingers
 	drainEnded  time.Time       // server: when the last wsDrain ended
 	quickStarts uint8           // server: wsDrains started in a row soon after the previous one
 	readWS      *websocket.Conn // server: the websocket a parked reader resumes
@@ -94,7 +94,7 @@ type Conn struct {
 	wake       chan struct{} // capacity 1: the queue or the state changed
 	closing    chan struct{} // closed when Close begins
 	closeOnce  sync.Once
-	closeSent  chan struct{}   // server polling: a GET delivered the close packet
+	closeSent  chan struct{}   // server polling: a GET delivered the close packet; nil for websocket sessions
 	stopLinger <-chan struct{} // server: closed at shutdown
 	sentOnce   sync.Once
 	done       chan struct{} // closed when every goroutine has ended
@@ -103,20 +103,32 @@ type Conn struct {
 	cl         *clientState // client role only
 }
 
+// newConn returns a connection whose Receive queue holds recv messages;
+// 0 means no queue, for a server session with a Receiver.
 func newConn(id string, client bool, log *slog.Logger, queued, recv int) *Conn {
-	return &Conn{
+	c := &Conn{
 		id:        id,
 		client:    client,
-		log:       log.With("sid", id),
+		baseLog:   log,
 		maxQueued: queued,
 		inMax:     max(recv, 1),
-		drainWake: make(chan struct{}, 1),
-		inWake:    make(chan struct{}, 1),
-		inSpace:   make(chan struct{}, 1),
-		wake:      make(chan struct{}, 1),
 		closing:   make(chan struct{}),
-		closeSent: make(chan struct{}),
 		done:      make(chan struct{}),
+	}
+	if client {
+		c.wake = make(chan struct{}, 1)
+	}
+	if recv > 0 {
+		c.inWake, c.inSpace = make(chan struct{}, 1), make(chan struct{}, 1)
+	}
+	return c
+}
+
+// debug logs at debug level with the session id; logs are off by default,
+// and then it costs nothing.
+func (c *Conn) debug(msg string, args ...any) {
+	if c.baseLog.Enabled(context.Background(), slog.LevelDebug) {
+		c.baseLog.With("sid", c.id).Debug(msg, args...)
 	}
 }
 
@@ -235,7 +247,9 @@ func (c *Conn) takeQueue() []*Message {
 // Receive waits for the next message and returns its type and data, which
 // the caller owns. Messages that arrived before the connection closed are
 // still returned; after them Receive returns the close error, an *[Error].
-// It returns ctx.Err() when ctx ends first.
+// It returns ctx.Err() when ctx ends first. On a server session whose
+// handler is a [ReceiverHandler], messages go to the receiver: Receive only
+// waits for the close.
 func (c *Conn) Receive(ctx context.Context) (MessageType, []byte, error) {
 	for {
 		if p, ok := c.takeIn(); ok {
@@ -382,7 +396,7 @@ func (c *Conn) closeWith(err *Error, byPeer bool) {
 		if probe != nil {
 			_ = probe.Close() // its reader gives up the upgrade
 		}
-		c.log.Debug("closing", "reason", err.Reason, "err", err.Err)
+		c.debug("closing", "reason", err.Reason, "err", err.Err)
 		close(c.closing)
 		c.signal()
 		if c.recv != nil {

@@ -92,7 +92,7 @@ type ServerOptions struct {
 	// ParkIdleAfter is how long the reader goroutine of a websocket session
 	// waits for data before it hands the socket to a poller shared by the
 	// process and ends, so that idle sessions hold no goroutine (Linux, no
-	// TLS; elsewhere every session keeps its reader). Default 1s; negative
+	// TLS; elsewhere every session keeps its reader). Default 100ms; negative
 	// keeps the readers.
 	ParkIdleAfter time.Duration
 	// WriteTimeout bounds each network write (a websocket frame, a polling
@@ -132,7 +132,7 @@ func (o *ServerOptions) withDefaults() ServerOptions {
 	setDefault(&r.PingTimeout, 20*time.Second)
 	setDefault(&r.UpgradeTimeout, 10*time.Second)
 	setDefault(&r.WriteTimeout, 10*time.Second)
-	setDefault(&r.ParkIdleAfter, time.Second)
+	setDefault(&r.ParkIdleAfter, 100*time.Millisecond)
 	setDefault(&r.MaxPayload, 1_000_000)
 	setDefault(&r.MaxQueuedMessages, 4096)
 	setDefault(&r.ReceiveQueue, 64)
@@ -350,9 +350,19 @@ func (s *Server) openPacket(sid, transport string) *Message {
 
 // handshake opens a new session on the given transport.
 func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport string) {
-	c := newConn(newSessionID(), false, s.opts.Logger, s.opts.MaxQueuedMessages, s.opts.ReceiveQueue)
+	rh, _ := s.handler.(ReceiverHandler)
+	queue := s.opts.ReceiveQueue
+	if rh != nil {
+		queue = 0 // messages go to the receiver
+	}
+	c := newConn(newSessionID(), false, s.opts.Logger, s.opts.MaxQueuedMessages, queue)
 	c.req = handshakeRequest(r)
 	c.transport = transport
+	if transport == TransportPolling {
+		// Polling requests wait on wake; a GET collecting the close
+		// packet closes closeSent. Websocket sessions need neither.
+		c.wake, c.closeSent = make(chan struct{}, 1), make(chan struct{})
+	}
 	c.pingInterval, c.pingTimeout, c.maxPayload = s.opts.PingInterval, s.opts.PingTimeout, s.opts.MaxPayload
 	c.parkAfter = max(s.opts.ParkIdleAfter, 0)
 	c.onDone = func() {
@@ -360,7 +370,6 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 		s.forget(c)
 	}
 	c.stopLinger = s.stopped
-	rh, _ := s.handler.(ReceiverHandler)
 
 	var ws *websocket.Conn
 	var wire *wsWire
@@ -391,7 +400,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 	s.sessions[c.id] = c
 	s.wg.Add(1)
 	s.mu.Unlock()
-	c.log.Debug("handshake", "transport", transport, "remote", r.RemoteAddr)
+	c.debug("handshake", "transport", transport, "remote", r.RemoteAddr)
 
 	open := s.openPacket(c.id, transport)
 	if ws != nil {
@@ -409,9 +418,10 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 }
 
 // handshakeRequest keeps what the application may want of the handshake
-// request, without its body.
+// request, without its body. It shares the request's header, URL and TLS
+// state, which net/http does not touch once the handler has returned.
 func handshakeRequest(r *http.Request) *http.Request {
-	c := r.Clone(context.WithoutCancel(r.Context()))
+	c := r.WithContext(context.WithoutCancel(r.Context()))
 	c.Body = http.NoBody
 	c.GetBody = nil
 	return c

@@ -118,7 +118,9 @@ func (c *Conn) wsDrain() {
 		c.mu.Lock()
 		batch := c.queue
 		closed := c.err != nil
-		if len(batch) == 0 && !closed && c.quickStarts < quickStartsToLinger {
+		if len(batch) == 0 && !closed && (c.direct || c.quickStarts < quickStartsToLinger) {
+			// Sessions that write directly do not linger: the next send
+			// writes itself once this writer has ended.
 			c.writing = false // c.queue keeps its capacity for the next sends
 			c.drainEnded = time.Now()
 			c.mu.Unlock()
@@ -129,6 +131,10 @@ func (c *Conn) wsDrain() {
 			// wakes this goroutine instead of starting one per message.
 			// Sessions that write now and then (the handshake, then
 			// nothing) do not linger: idle sessions hold no writer.
+			if c.drainWake == nil {
+				c.drainWake = make(chan struct{}, 1)
+			}
+			wake := c.drainWake
 			c.mu.Unlock()
 			if linger == nil {
 				linger = time.NewTimer(writerIdle)
@@ -136,7 +142,7 @@ func (c *Conn) wsDrain() {
 				linger.Reset(writerIdle)
 			}
 			select {
-			case <-c.drainWake:
+			case <-wake:
 				continue
 			case <-c.closing:
 				continue
@@ -365,7 +371,7 @@ func (s *Server) serveUpgrade(w http.ResponseWriter, r *http.Request, c *Conn) {
 // reader.
 func (s *Server) probe(c *Conn, ws *websocket.Conn, wire *wsWire) {
 	abandon := func(why string) {
-		c.log.Debug("upgrade abandoned", "why", why)
+		c.debug("upgrade abandoned", "why", why)
 		c.mu.Lock()
 		if c.probe == ws {
 			c.probe = nil
@@ -405,7 +411,7 @@ func (s *Server) probe(c *Conn, ws *websocket.Conn, wire *wsWire) {
 	c.transport = TransportWebsocket
 	c.ws = ws
 	c.setWriterLocked(ws, wire, s.opts.WriteTimeout)
-	c.log.Debug("upgraded")
+	c.debug("upgraded")
 	c.signal()
 	c.serverWSReader(ws, wire)
 }

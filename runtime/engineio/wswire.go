@@ -38,7 +38,7 @@ type wsWire struct {
 }
 
 // wsReadBuffer is the size of a server websocket's read buffer.
-const wsReadBuffer = 1024
+const wsReadBuffer = 512
 
 func newWSWire(c net.Conn) *wsWire {
 	w := &wsWire{Conn: c}

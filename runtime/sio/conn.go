@@ -24,21 +24,21 @@ type conn struct {
 
 	mu      sync.Mutex
 	sockets map[string]*Socket // by namespace
-	joining map[string]bool    // CONNECT received, middlewares running
-	joined  bool               // a namespace was joined: no connect timeout
-
-	// ctx is the parent of the sockets' contexts, canceled as soon as the
-	// connection is lost, so that middlewares and handlers waiting on them
-	// cannot hold the connection's goroutines.
-	ctx    context.Context
-	cancel context.CancelFunc
+	// joining holds the namespaces whose CONNECT is being handled
+	// (middlewares running), with their socket once it exists.
+	joining map[string]*Socket
+	joined  bool // a namespace was joined: no connect timeout
+	// lost is set once the connection is lost: the contexts of its sockets
+	// (joined or joining) are canceled then, so that middlewares and
+	// handlers waiting on them cannot hold the connection's goroutines.
+	lost  bool
+	timer *time.Timer // the connect timeout, until a namespace is joined
 
 	work serial
 
 	// Owned by the receiving goroutine (OnMessage, then OnClose).
 	dec       parser.Decoder
 	violation bool // a protocol violation closed the connection
-	timer     *time.Timer
 }
 
 // engineHandler connects the Engine.IO server to s.
@@ -47,8 +47,7 @@ type engineHandler struct{ s *Server }
 // OpenEngineIO starts serving a new Engine.IO connection.
 func (h engineHandler) OpenEngineIO(ec *engineio.Conn) engineio.Receiver {
 	s := h.s
-	c := &conn{srv: s, eio: ec, sockets: make(map[string]*Socket), joining: make(map[string]bool)}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c := &conn{srv: s, eio: ec, sockets: make(map[string]*Socket), joining: make(map[string]*Socket)}
 	c.work.init(s.opts.MaxPendingEvents, s.log)
 	c.dec.Limits = parser.Limits{MaxAttachments: s.opts.MaxAttachments}
 	c.timer = time.AfterFunc(s.opts.ConnectTimeout, func() {
@@ -115,14 +114,45 @@ func (c *conn) violate() {
 
 // OnClose disconnects every socket once the connection is closed.
 func (c *conn) OnClose(err error) {
-	c.timer.Stop()
 	reason := fromEngine(engineio.ReasonOf(err))
 	if c.violation {
 		reason = ReasonParseError
 	}
-	c.cancel()
+	c.mu.Lock()
+	c.lost = true
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	var lost []*Socket
+	for _, s := range c.sockets {
+		lost = append(lost, s)
+	}
+	for _, s := range c.joining {
+		if s != nil {
+			lost = append(lost, s)
+		}
+	}
+	c.mu.Unlock()
+	for _, s := range lost {
+		s.cancel()
+	}
 	c.closeAll(reason)
 	c.work.wait()
+}
+
+// track records the socket being connected for a namespace, so that its
+// context is canceled if the connection is lost meanwhile. It reports false,
+// having canceled it, when the connection is already lost.
+func (c *conn) track(nsp string, s *Socket) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lost {
+		s.cancel()
+		return false
+	}
+	c.joining[nsp] = s
+	return true
 }
 
 // route handles one packet on the receiving goroutine; false closes the
@@ -130,7 +160,7 @@ func (c *conn) OnClose(err error) {
 func (c *conn) route(p *parser.Packet) bool {
 	c.mu.Lock()
 	sock := c.sockets[p.Namespace]
-	joining := c.joining[p.Namespace]
+	_, joining := c.joining[p.Namespace]
 	c.mu.Unlock()
 	switch p.Type {
 	case parser.Connect:
@@ -138,7 +168,7 @@ func (c *conn) route(p *parser.Packet) bool {
 			return false // a second CONNECT for a joined namespace
 		}
 		c.mu.Lock()
-		c.joining[p.Namespace] = true
+		c.joining[p.Namespace] = nil
 		c.mu.Unlock()
 		return c.work.pushWait(c.eio.Closing(), func() { c.connect(p) })
 	case parser.Ack, parser.BinaryAck:
@@ -191,10 +221,14 @@ func (c *conn) connect(p *parser.Packet) {
 	if sock == nil {
 		sock = newSocket(ns, c, newID(), auth)
 	}
+	if !c.track(p.Namespace, sock) {
+		ns.adapter.DelAll(sock.id) // rooms a restored session got back
+		return
+	}
 	if !restored || (c.srv.opts.Recovery != nil && c.srv.opts.Recovery.RunMiddlewares) {
 		if err := ns.runMiddlewares(sock); err != nil {
 			// Forget what the refused socket may have set up: rooms joined
-			// by a middleware, its context (a child of the connection's).
+			// by a middleware, its context.
 			ns.adapter.DelAll(sock.id)
 			sock.cancel()
 			c.connectError(p.Namespace, err)
@@ -210,6 +244,10 @@ func (c *conn) connect(p *parser.Packet) {
 	}
 	c.sockets[p.Namespace] = sock
 	c.joined = true
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
 	c.mu.Unlock()
 	ns.join(sock, restored)
 }

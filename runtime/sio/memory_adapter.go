@@ -19,8 +19,8 @@ type MemoryAdapter struct {
 	ns *Namespace
 
 	mu    sync.RWMutex
-	rooms map[string]map[string]struct{} // room -> socket ids
-	sids  map[string]map[string]struct{} // socket id -> rooms
+	rooms map[string]strSet // room -> socket ids
+	sids  map[string]strSet // socket id -> rooms
 
 	logMu    sync.Mutex
 	log      []logEntry
@@ -45,8 +45,8 @@ type storedSession struct {
 func NewMemoryAdapter(ns *Namespace) *MemoryAdapter {
 	return &MemoryAdapter{
 		ns:       ns,
-		rooms:    make(map[string]map[string]struct{}),
-		sids:     make(map[string]map[string]struct{}),
+		rooms:    make(map[string]strSet),
+		sids:     make(map[string]strSet),
 		sessions: make(map[string]storedSession),
 		epoch:    newID()[:6],
 	}
@@ -60,34 +60,33 @@ func (a *MemoryAdapter) AddAll(id string, rooms []string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	mine := a.sids[id]
-	if mine == nil {
-		mine = make(map[string]struct{}, len(rooms))
-		a.sids[id] = mine
-	}
 	for _, r := range rooms {
-		mine[r] = struct{}{}
+		mine.add(r)
 		members := a.rooms[r]
-		if members == nil {
-			members = make(map[string]struct{})
-			a.rooms[r] = members
-		}
-		members[id] = struct{}{}
+		members.add(id)
+		a.rooms[r] = members
 	}
+	a.sids[id] = mine
 }
 
 // Del implements [Adapter].
 func (a *MemoryAdapter) Del(id, room string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	delete(a.sids[id], room)
+	if mine, ok := a.sids[id]; ok {
+		mine.del(room)
+		a.sids[id] = mine
+	}
 	a.delMember(room, id)
 }
 
 func (a *MemoryAdapter) delMember(room, id string) {
-	if members := a.rooms[room]; members != nil {
-		delete(members, id)
-		if len(members) == 0 {
+	if members, ok := a.rooms[room]; ok {
+		members.del(id)
+		if members.len() == 0 {
 			delete(a.rooms, room)
+		} else {
+			a.rooms[room] = members
 		}
 	}
 }
@@ -96,7 +95,7 @@ func (a *MemoryAdapter) delMember(room, id string) {
 func (a *MemoryAdapter) DelAll(id string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for r := range a.sids[id] {
+	for r := range a.sids[id].all() {
 		a.delMember(r, id)
 	}
 	delete(a.sids, id)
@@ -106,8 +105,9 @@ func (a *MemoryAdapter) DelAll(id string) {
 func (a *MemoryAdapter) SocketRooms(id string) []string {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	out := make([]string, 0, len(a.sids[id]))
-	for r := range a.sids[id] {
+	mine := a.sids[id]
+	out := make([]string, 0, mine.len())
+	for r := range mine.all() {
 		out = append(out, r)
 	}
 	return out
@@ -136,7 +136,7 @@ func (a *MemoryAdapter) selectIDs(opts *BroadcastOptions) []string {
 	defer a.mu.RUnlock()
 	excluded := func(id string) bool {
 		for _, r := range opts.Except {
-			if _, ok := a.rooms[r][id]; ok {
+			if a.rooms[r].has(id) {
 				return true
 			}
 		}
@@ -154,7 +154,7 @@ func (a *MemoryAdapter) selectIDs(opts *BroadcastOptions) []string {
 	}
 	seen := make(map[string]struct{})
 	for _, r := range opts.Rooms {
-		for id := range a.rooms[r] {
+		for id := range a.rooms[r].all() {
 			if _, dup := seen[id]; dup || excluded(id) {
 				continue
 			}

@@ -14,16 +14,16 @@ import (
 // callbacks, which may be queued from handlers); pushWait waits while max
 // functions are queued (for received events: backpressure).
 type serial struct {
-	max   int
-	log   *slog.Logger
-	space chan struct{} // capacity 1: the queue shrank
+	max int
+	log *slog.Logger
 
 	mu      sync.Mutex
+	space   chan struct{} // capacity 1: the queue shrank; made when a pushWait waits
 	queue   []func()
 	running bool
 	idle    bool          // the goroutine waits for work
 	stopped bool          // wait was called: no lingering
-	wake    chan struct{} // capacity 1: work arrived for an idle goroutine
+	wake    chan struct{} // capacity 1: work arrived for an idle goroutine; made when one idles
 	wg      sync.WaitGroup
 }
 
@@ -31,7 +31,7 @@ type serial struct {
 const serialIdle = 200 * time.Millisecond
 
 func (q *serial) init(max int, log *slog.Logger) {
-	q.max, q.log, q.space, q.wake = max, log, make(chan struct{}, 1), make(chan struct{}, 1)
+	q.max, q.log = max, log
 }
 
 func (q *serial) push(fn func()) {
@@ -65,9 +65,13 @@ func (q *serial) pushWait(stop <-chan struct{}, fn func()) bool {
 			q.mu.Unlock()
 			return true
 		}
+		if q.space == nil {
+			q.space = make(chan struct{}, 1)
+		}
+		space := q.space
 		q.mu.Unlock()
 		select {
-		case <-q.space:
+		case <-space:
 		case <-stop:
 			return false
 		}
@@ -87,10 +91,14 @@ func (q *serial) run() {
 				return
 			}
 			q.idle = true
+			if q.wake == nil {
+				q.wake = make(chan struct{}, 1)
+			}
+			wake := q.wake
 			q.mu.Unlock()
 			timer.Reset(serialIdle)
 			select {
-			case <-q.wake:
+			case <-wake:
 				continue
 			case <-timer.C:
 			}
@@ -99,7 +107,7 @@ func (q *serial) run() {
 				q.idle = false
 				q.mu.Unlock()
 				select { // drop a wake-up that raced the timer
-				case <-q.wake:
+				case <-wake:
 				default:
 				}
 				continue
@@ -117,10 +125,13 @@ func (q *serial) run() {
 		} else {
 			q.queue = q.queue[1:]
 		}
+		space := q.space
 		q.mu.Unlock()
-		select {
-		case q.space <- struct{}{}:
-		default:
+		if space != nil {
+			select {
+			case space <- struct{}{}:
+			default:
+			}
 		}
 		func() {
 			defer func() {

@@ -75,7 +75,9 @@ func newSocket(ns *Namespace, c *conn, id string, auth Raw) *Socket {
 	if r != nil {
 		hs.Headers, hs.Query, hs.Address, hs.Secure = r.Header, r.URL.Query(), r.RemoteAddr, r.TLS != nil
 	}
-	ctx, cancel := context.WithCancel(c.ctx)
+	// Canceled on disconnect, or by the connection as soon as it is lost
+	// (see conn.track).
+	ctx, cancel := context.WithCancel(context.Background())
 	s := &Socket{id: id, nsp: ns, conn: c, handshake: hs, ctx: ctx, cancel: cancel, acks: make(map[int64]func(Args, error))}
 	if ns.srv.opts.Recovery != nil {
 		s.pid = newID()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,9 +24,10 @@ type conn struct {
 	eio *engineio.Conn
 
 	mu      sync.Mutex
-	sockets map[string]*Socket // by namespace
+	sockets []*Socket // one per namespace joined; usually one or two
 	// joining holds the namespaces whose CONNECT is being handled
-	// (middlewares running), with their socket once it exists.
+	// (middlewares running), with their socket once it exists; nil when
+	// there are none.
 	joining map[string]*Socket
 	joined  bool // a namespace was joined: no connect timeout
 	// lost is set once the connection is lost: the contexts of its sockets
@@ -47,7 +49,7 @@ type engineHandler struct{ s *Server }
 // OpenEngineIO starts serving a new Engine.IO connection.
 func (h engineHandler) OpenEngineIO(ec *engineio.Conn) engineio.Receiver {
 	s := h.s
-	c := &conn{srv: s, eio: ec, sockets: make(map[string]*Socket), joining: make(map[string]*Socket)}
+	c := &conn{srv: s, eio: ec}
 	c.work.init(s.opts.MaxPendingEvents, s.log)
 	c.dec.Limits = parser.Limits{MaxAttachments: s.opts.MaxAttachments}
 	c.timer = time.AfterFunc(s.opts.ConnectTimeout, func() {
@@ -124,10 +126,7 @@ func (c *conn) OnClose(err error) {
 		c.timer.Stop()
 		c.timer = nil
 	}
-	var lost []*Socket
-	for _, s := range c.sockets {
-		lost = append(lost, s)
-	}
+	lost := slices.Clone(c.sockets)
 	for _, s := range c.joining {
 		if s != nil {
 			lost = append(lost, s)
@@ -139,6 +138,17 @@ func (c *conn) OnClose(err error) {
 	}
 	c.closeAll(reason)
 	c.work.wait()
+}
+
+// socketLocked returns the socket joined for namespace nsp, or nil. c.mu
+// must be held.
+func (c *conn) socketLocked(nsp string) *Socket {
+	for _, s := range c.sockets {
+		if s.nsp.name == nsp {
+			return s
+		}
+	}
+	return nil
 }
 
 // track records the socket being connected for a namespace, so that its
@@ -159,7 +169,7 @@ func (c *conn) track(nsp string, s *Socket) bool {
 // connection for a protocol violation.
 func (c *conn) route(p *parser.Packet) bool {
 	c.mu.Lock()
-	sock := c.sockets[p.Namespace]
+	sock := c.socketLocked(p.Namespace)
 	_, joining := c.joining[p.Namespace]
 	c.mu.Unlock()
 	switch p.Type {
@@ -168,6 +178,9 @@ func (c *conn) route(p *parser.Packet) bool {
 			return false // a second CONNECT for a joined namespace
 		}
 		c.mu.Lock()
+		if c.joining == nil {
+			c.joining = make(map[string]*Socket, 1)
+		}
 		c.joining[p.Namespace] = nil
 		c.mu.Unlock()
 		return c.work.pushWait(c.eio.Closing(), func() { c.connect(p) })
@@ -188,7 +201,7 @@ func (c *conn) route(p *parser.Packet) bool {
 		ns := p.Namespace
 		return c.work.pushWait(c.eio.Closing(), func() {
 			c.mu.Lock()
-			s := c.sockets[ns]
+			s := c.socketLocked(ns)
 			c.mu.Unlock()
 			if s == nil {
 				return
@@ -209,6 +222,9 @@ func (c *conn) connect(p *parser.Packet) {
 	defer func() {
 		c.mu.Lock()
 		delete(c.joining, p.Namespace)
+		if len(c.joining) == 0 {
+			c.joining = nil // most connections join once: keep no map
+		}
 		c.mu.Unlock()
 	}()
 	auth := Raw{json: withoutRecovery(p.Data)}
@@ -242,7 +258,7 @@ func (c *conn) connect(p *parser.Packet) {
 		sock.cancel()
 		return
 	}
-	c.sockets[p.Namespace] = sock
+	c.sockets = append(c.sockets, sock)
 	c.joined = true
 	if c.timer != nil {
 		c.timer.Stop()
@@ -299,8 +315,8 @@ func encodePacket(p *parser.Packet) []*engineio.Message {
 // remove forgets the socket of a namespace.
 func (c *conn) remove(s *Socket) {
 	c.mu.Lock()
-	if c.sockets[s.nsp.name] == s {
-		delete(c.sockets, s.nsp.name)
+	if i := slices.Index(c.sockets, s); i >= 0 {
+		c.sockets = slices.Delete(c.sockets, i, i+1)
 	}
 	c.mu.Unlock()
 }
@@ -308,10 +324,7 @@ func (c *conn) remove(s *Socket) {
 // closeAll disconnects every socket of a closed connection.
 func (c *conn) closeAll(reason DisconnectReason) {
 	c.mu.Lock()
-	socks := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		socks = append(socks, s)
-	}
+	socks := slices.Clone(c.sockets)
 	c.mu.Unlock()
 	for _, s := range socks {
 		// Acknowledgements can no longer arrive: fail them now, as a

@@ -64,7 +64,8 @@ type Socket struct {
 	anyOut        []func(event string, args Args)
 	disconnecting []func(DisconnectReason)
 	disconnected  []func(DisconnectReason)
-	acks          map[int64]func(Args, error)
+	acks          map[int64]func(Args, error) // made by the first expectAck
+	acksClosed    bool                        // no more acks: the connection is lost or the socket gone
 	restoredRooms []string
 	missed        []*Packet
 }
@@ -78,7 +79,7 @@ func newSocket(ns *Namespace, c *conn, id string, auth Raw) *Socket {
 	// Canceled on disconnect, or by the connection as soon as it is lost
 	// (see conn.track).
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Socket{id: id, nsp: ns, conn: c, handshake: hs, ctx: ctx, cancel: cancel, acks: make(map[int64]func(Args, error))}
+	s := &Socket{id: id, nsp: ns, conn: c, handshake: hs, ctx: ctx, cancel: cancel}
 	if ns.srv.opts.Recovery != nil {
 		s.pid = newID()
 	}
@@ -297,8 +298,11 @@ func waitAck(ctx context.Context, def time.Duration, done <-chan ackResult, canc
 func (s *Socket) expectAck(id int64, fn func(Args, error)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.acks == nil {
+	if s.acksClosed {
 		return false
+	}
+	if s.acks == nil {
+		s.acks = make(map[int64]func(Args, error))
 	}
 	s.acks[id] = fn
 	return true
@@ -315,7 +319,7 @@ func (s *Socket) dropAck(id int64) {
 func (s *Socket) failAcks() {
 	s.mu.Lock()
 	acks := s.acks
-	s.acks = nil
+	s.acks, s.acksClosed = nil, true
 	s.mu.Unlock()
 	for _, fn := range acks {
 		fn(Args{}, &Error{Code: CodeDisconnected, Message: "socket has been disconnected"})
@@ -418,7 +422,7 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 		before := s.disconnecting
 		after := s.disconnected
 		acks := s.acks
-		s.acks = nil
+		s.acks, s.acksClosed = nil, true
 		s.mu.Unlock()
 		if !wasConnected {
 			s.cancel()

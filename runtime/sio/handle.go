@@ -177,7 +177,7 @@ func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s 
 	ns.On(event, func(s *Socket, e *Event) {
 		var in In
 		if decode(c, s, e, &in) {
-			fn(s.ctx, s, in)
+			fn(s.Context(), s, in)
 		}
 	})
 }
@@ -194,7 +194,7 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 		if !decode(c, s, e, &in) {
 			return
 		}
-		out, err := fn(s.ctx, s, in)
+		out, err := fn(s.Context(), s, in)
 		reply(c, e, out, err, func(err error) {
 			s.nsp.srv.log.Error("handler failed", "nsp", s.nsp.name, "event", e.Name, "err", err)
 		})

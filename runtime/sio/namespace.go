@@ -177,7 +177,7 @@ func callMiddleware(mw Middleware, s *Socket) (err error) {
 			err = &Error{Code: CodeInternal, Message: "internal error"}
 		}
 	}()
-	return mw(s.ctx, s)
+	return mw(s.Context(), s)
 }
 
 // join makes a vetted socket a member of the namespace: rooms, the CONNECT

@@ -40,8 +40,13 @@ type Socket struct {
 	nsp       *Namespace
 	conn      *conn
 	handshake *Handshake
+	// The context is made on first use (most idle sockets never need
+	// one); it is canceled on disconnect, or by the connection as soon as
+	// it is lost (see conn.track).
+	ctxMu     sync.Mutex
 	ctx       context.Context
-	cancel    context.CancelFunc
+	ctxCancel context.CancelFunc
+	canceled  bool
 	pid       string
 	recovered bool
 
@@ -76,10 +81,7 @@ func newSocket(ns *Namespace, c *conn, id string, auth Raw) *Socket {
 	if r != nil {
 		hs.Headers, hs.Query, hs.Address, hs.Secure = r.Header, r.URL.Query(), r.RemoteAddr, r.TLS != nil
 	}
-	// Canceled on disconnect, or by the connection as soon as it is lost
-	// (see conn.track).
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &Socket{id: id, nsp: ns, conn: c, handshake: hs, ctx: ctx, cancel: cancel}
+	s := &Socket{id: id, nsp: ns, conn: c, handshake: hs}
 	if ns.srv.opts.Recovery != nil {
 		s.pid = newID()
 	}
@@ -97,7 +99,27 @@ func (s *Socket) Namespace() *Namespace { return s.nsp }
 func (s *Socket) Handshake() *Handshake { return s.handshake }
 
 // Context returns a context that is canceled when the socket disconnects.
-func (s *Socket) Context() context.Context { return s.ctx }
+func (s *Socket) Context() context.Context {
+	s.ctxMu.Lock()
+	defer s.ctxMu.Unlock()
+	if s.ctx == nil {
+		s.ctx, s.ctxCancel = context.WithCancel(context.Background())
+		if s.canceled {
+			s.ctxCancel()
+		}
+	}
+	return s.ctx
+}
+
+// cancel cancels the socket's context, now or when it is made.
+func (s *Socket) cancel() {
+	s.ctxMu.Lock()
+	defer s.ctxMu.Unlock()
+	s.canceled = true
+	if s.ctxCancel != nil {
+		s.ctxCancel()
+	}
+}
 
 // Recovered reports whether the socket is a restored session (connection
 // state recovery): same id, rooms and data, missed events replayed.

@@ -21,6 +21,23 @@
 //	}), &engineio.ServerOptions{PingInterval: 25 * time.Second})
 //	mux.Handle("/engine.io/", srv)
 //
+// A Handler that also implements [ReceiverHandler] gets each session's
+// messages as they arrive, on the goroutine reading the transport, with no
+// goroutine of its own per session: that is how Socket.IO (runtime/sio)
+// uses it.
+//
+// # Costs
+//
+// The server is built for many mostly idle sessions. A websocket session's
+// messages are framed once (a broadcast shares its frame) and written from
+// the sending goroutine with a non-blocking write when nothing else is
+// queued; a writer goroutine runs only while a backlog drains, and gathers
+// it into few writes. On Linux, a websocket session that has been silent
+// for ServerOptions.ParkIdleAfter (100ms) gives up its reader goroutine:
+// one epoll instance watches every parked socket and starts a reader again
+// when data arrives. An idle session then holds no goroutine, only its
+// state and a 512-byte read buffer.
+//
 // # Client
 //
 // [Dial] connects to a server (ours or the reference one): over polling then

@@ -13,11 +13,14 @@ import (
 
 const maxSteps = 24
 
-// bcastRun is a broadcast set-up: receivers that check order and measure
-// latency, and one sender. The sender's "client" field carries the step
-// number so that receivers attribute each delivery to its step.
+// bcastRun is a broadcast set-up: receivers, run by a [driver] with the
+// bcastRun as their handler, that check order and measure latency, and
+// one sender with a reading goroutine of its own. The sender's "client"
+// field carries the step number so that receivers attribute each delivery
+// to its step.
 type bcastRun struct {
-	recv   []*wsConn
+	recv   *driver
+	last   []int64 // by receiver: the last seq received
 	sender *wsConn
 	hists  [maxSteps]hist
 	got    [maxSteps]atomic.Int64
@@ -30,50 +33,58 @@ type bcastRun struct {
 var bcastPrefix = []byte(`42["bcast",`)
 
 func startBroadcast(ctx context.Context, c config) (*bcastRun, error) {
-	conns, _, err := dialMany(ctx, c.addr, c.receivers+1, 64)
+	sender, err := dialWS(ctx, c.addr, 1)
 	if err != nil {
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+	b := &bcastRun{sender: sender, last: make([]int64, c.receivers)}
+	b.recv, err = startDriver(ctx, c.addr, c.receivers, b)
+	if err != nil {
+		sender.close()
 		return nil, err
 	}
-	b := &bcastRun{recv: conns[1:], sender: conns[0]}
-	for _, cn := range conns {
-		b.wg.Add(1)
-		go b.receive(cn, cn == b.sender)
-	}
+	b.wg.Add(1)
+	go b.drainSender()
 	return b, nil
 }
 
-func (b *bcastRun) receive(cn *wsConn, sender bool) {
+// drainSender reads and drops what the sender receives (its own
+// broadcasts), answering pings.
+func (b *bcastRun) drainSender() {
 	defer b.wg.Done()
-	var last int64
 	for {
-		m, err := cn.read()
+		m, err := b.sender.read()
 		if err != nil {
 			return
 		}
 		if isPing(m) {
-			_ = cn.write([]byte("3"))
-			continue
-		}
-		if sender || !bytes.HasPrefix(m, bcastPrefix) {
-			continue
-		}
-		t := now()
-		seq, ts, step := intAfter(m, keySeq), intAfter(m, keyTs), intAfter(m, keyClient)
-		if seq != last+1 {
-			b.order.Add(1)
-		}
-		last = seq
-		if step >= 0 && step < maxSteps {
-			b.hists[step].add(time.Duration(t - ts))
-			b.got[step].Add(1)
+			_ = b.sender.write([]byte("3"))
 		}
 	}
 }
 
-func (b *bcastRun) close() {
-	for _, cn := range b.recv {
-		cn.close()
+func (b *bcastRun) open(*peer) {}
+
+func (b *bcastRun) message(p *peer, m []byte) {
+	if !bytes.HasPrefix(m, bcastPrefix) {
+		return
 	}
+	t := now()
+	seq, ts, step := intAfter(m, keySeq), intAfter(m, keyTs), intAfter(m, keyClient)
+	if seq != b.last[p.id]+1 {
+		b.order.Add(1)
+	}
+	b.last[p.id] = seq
+	if step >= 0 && step < maxSteps {
+		b.hists[step].add(time.Duration(t - ts))
+		b.got[step].Add(1)
+	}
+}
+
+func (b *bcastRun) closed(*peer, error) { b.lost.Add(1) }
+
+func (b *bcastRun) close() {
+	b.recv.close()
 	b.sender.close()
 	b.wg.Wait()
 }
@@ -103,7 +114,7 @@ func (b *bcastRun) step(ctx context.Context, c config, step int, rate float64, d
 		time.Sleep(time.Millisecond)
 	}
 	sendWall := time.Since(start)
-	want := sent * int64(len(b.recv))
+	want := sent * int64(len(b.last))
 	drainEnd := time.Now().Add(5 * time.Second)
 	for b.got[step].Load() < want && time.Now().Before(drainEnd) && ctx.Err() == nil {
 		time.Sleep(5 * time.Millisecond)

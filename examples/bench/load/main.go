@@ -1,7 +1,15 @@
 // Command load is the load generator of examples/bench. It speaks raw
-// Engine.IO/Socket.IO frames (pre-built, one reader goroutine per
-// connection, no JSON decoding beyond the ack id and seq/ts) to a server on
-// 127.0.0.1 and prints one JSON result line per run on stdout.
+// Engine.IO/Socket.IO frames (pre-built, no JSON decoding beyond the ack
+// id and seq/ts) to a server on 127.0.0.1 and prints one JSON result line
+// per run on stdout.
+//
+// On Linux the connections of echo, broadcast and ramp are driven by
+// GOMAXPROCS epoll event loops (one when pinned to a CPU) with a minimal
+// WebSocket client of their own (loop_linux.go, frame_linux.go), so that
+// the generator stays well below the server it measures; elsewhere each
+// connection has a reading goroutine over gorilla/websocket
+// (driver_other.go), which is heavier. The broadcast sender, conns and
+// polling use goroutines and gorilla/websocket or net/http everywhere.
 //
 //	load -scenario echo      -addr 127.0.0.1:3100 -pid PID -clients 50 -duration 10s
 //	load -scenario broadcast -receivers 1000 -rate 50 -duration 10s

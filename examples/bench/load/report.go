@@ -117,7 +117,7 @@ func report(args []string, stdout, stderr io.Writer) int {
 				continue
 			}
 			v, ok := med[s]
-			if !ok || !okb || b == 0 || strings.HasSuffix(row.key, "cores") || row.key == "drops" {
+			if !ok || !okb || b == 0 || strings.Contains(row.key, "cores") || row.key == "drops" {
 				fmt.Fprint(stdout, " |")
 				continue
 			}

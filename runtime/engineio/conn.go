@@ -85,6 +85,7 @@ type Conn struct {
 	drainWake   chan struct{}   // server: capacity 1: wakes a lingering wsDrain; made when one lingers
 	drainEnded  time.Time       // server: when the last wsDrain ended
 	quickStarts uint8           // server: wsDrains started in a row soon after the previous one
+	flush       *flusher        // server: the writer shared for SendShared
 	readWS      *websocket.Conn // server: the websocket a parked reader resumes
 	readWire    *wsWire         // server: readWS's connection
 	parkAfter   time.Duration   // server: idle time before the reader parks; 0: never

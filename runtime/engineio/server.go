@@ -171,6 +171,8 @@ type Server struct {
 	shutdown bool
 	stopped  chan struct{}  // closed by Shutdown
 	wg       sync.WaitGroup // one count per live session
+
+	flush flusher // the sessions' shared writer (see Conn.SendShared)
 }
 
 // NewServer returns a server that hands every new session to h.
@@ -365,6 +367,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 	}
 	c.pingInterval, c.pingTimeout, c.maxPayload = s.opts.PingInterval, s.opts.PingTimeout, s.opts.MaxPayload
 	c.parkAfter = max(s.opts.ParkIdleAfter, 0)
+	c.flush = &s.flush
 	c.onDone = func() {
 		sessionParker.forget(c)
 		s.forget(c)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -44,11 +45,18 @@ func (c *Conn) setWriterLocked(ws *websocket.Conn, wire *wsWire, timeout time.Du
 }
 
 // writeDirect writes ms on the sending goroutine, as far as the socket
-// takes them without blocking. What is left, and whatever was queued
-// meanwhile, goes to a wsDrain, which inherits the writer's claim (c.writing
-// and its count in c.wg); so does a close that came meanwhile.
+// takes them without blocking; see afterWrite for the rest.
 func (c *Conn) writeDirect(ms []*Message) {
-	rest, tail, err := c.wire.tryWrite(ms)
+	rest, tail, err := c.wire.tryWrite(ms, nil)
+	c.afterWrite(rest, tail, err)
+}
+
+// afterWrite ends a non-blocking write made under the writer's claim
+// (c.writing and its count in c.wg). What the socket did not take, and
+// whatever was queued meanwhile, goes to the shared flusher when the socket
+// kept up, and else to a wsDrain, which waits for the socket; either
+// inherits the claim. So does a close that came meanwhile (wsDrain).
+func (c *Conn) afterWrite(rest []*Message, tail bool, err error) {
 	if err != nil {
 		c.closeWith(closeError(ReasonTransportError, err), false)
 	}
@@ -56,14 +64,105 @@ func (c *Conn) writeDirect(ms []*Message) {
 	if len(rest) > 0 {
 		c.queue = append(rest[:len(rest):len(rest)], c.queue...)
 	}
-	if len(c.queue) > 0 || tail || c.err != nil {
+	switch {
+	case tail || c.err != nil || (len(c.queue) > 0 && (len(rest) > 0 || c.flush == nil)):
 		c.mu.Unlock()
 		go c.wsDrain()
-		return
+	case len(c.queue) > 0:
+		c.mu.Unlock()
+		c.flush.add(c)
+	default:
+		c.writing = false
+		c.mu.Unlock()
+		c.wg.Done()
 	}
-	c.writing = false
+}
+
+// SendShared queues ms like [Conn.SendMessages], for messages sent to many
+// sessions at once (a broadcast): on a server websocket, a writer shared by
+// the server's sessions writes them, a session at a time, each session's
+// queued messages in one write. While it keeps up, that is as soon as the
+// sender is done; under load, messages pile up per session and go out
+// together, in fewer writes than one per message. Other sessions send as
+// SendMessages does.
+func (c *Conn) SendShared(ms ...*Message) error {
+	c.mu.Lock()
+	if c.flush == nil || !c.direct || c.err != nil ||
+		(c.maxQueued > 0 && len(c.queue)+len(ms) > c.maxQueued) {
+		c.mu.Unlock()
+		return c.SendMessages(ms...)
+	}
+	c.queue = append(c.queue, ms...)
+	if c.writing {
+		c.mu.Unlock() // the writer, or the flusher, takes them
+		return nil
+	}
+	c.writing = true
+	c.wg.Add(1) // under c.mu: before closeWith's wg.Wait (see closeWith)
 	c.mu.Unlock()
-	c.wg.Done()
+	c.flush.add(c)
+	return nil
+}
+
+// flusher is the writer that server websocket sessions share for
+// SendShared: a goroutine that runs while sessions wait for it, and writes
+// each waiting session's whole queue with one non-blocking write.
+//
+// Concurrency: safe for concurrent use. A session waiting for the flusher
+// holds the writer's claim (c.writing), so nothing else writes to it.
+type flusher struct {
+	mu      sync.Mutex
+	pending []*Conn
+	running bool
+	spare   []*Conn
+}
+
+func (f *flusher) add(c *Conn) {
+	f.mu.Lock()
+	f.pending = append(f.pending, c)
+	start := !f.running
+	f.running = true
+	f.mu.Unlock()
+	if start {
+		go f.run()
+	}
+}
+
+func (f *flusher) run() {
+	var scratch []byte
+	for {
+		f.mu.Lock()
+		batch := f.pending
+		if len(batch) == 0 {
+			f.running = false
+			f.mu.Unlock()
+			return
+		}
+		f.pending, f.spare = f.spare, nil
+		f.mu.Unlock()
+		for i, c := range batch {
+			c.flushQueue(&scratch)
+			batch[i] = nil
+		}
+		if cap(scratch) > 256<<10 {
+			scratch = nil
+		}
+		f.mu.Lock()
+		if f.spare == nil {
+			f.spare = batch[:0]
+		}
+		f.mu.Unlock()
+	}
+}
+
+// flushQueue writes c's queue for the flusher, which holds the writer's
+// claim.
+func (c *Conn) flushQueue(scratch *[]byte) {
+	c.mu.Lock()
+	ms := c.takeQueue()
+	c.mu.Unlock()
+	rest, tail, err := c.wire.tryWrite(ms, scratch)
+	c.afterWrite(rest, tail, err)
 }
 
 // writerIdle is how long wsDrain waits for more to write before it ends.
@@ -114,6 +213,15 @@ func (c *Conn) wsDrain() {
 			linger.Stop()
 		}
 	}()
+	if wire != nil {
+		// A non-blocking write may have left the end of a frame, and
+		// nothing else queued: it must go out now, not with the next send.
+		if err := wire.flushTail(timeout); err != nil {
+			c.closeWith(closeError(ReasonTransportError, err), false)
+			_ = ws.Close()
+			return
+		}
+	}
 	for {
 		c.mu.Lock()
 		batch := c.queue

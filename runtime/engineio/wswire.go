@@ -62,6 +62,17 @@ func (w *wsWire) Write(p []byte) (int, error) {
 	return w.Conn.Write(p)
 }
 
+// flushTail writes the tail, if any, blocking up to timeout.
+func (w *wsWire) flushTail(timeout time.Duration) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.tail) == 0 {
+		return nil
+	}
+	_ = w.Conn.SetWriteDeadline(time.Now().Add(timeout))
+	return w.flushTailLocked()
+}
+
 func (w *wsWire) flushTailLocked() error {
 	if len(w.tail) == 0 {
 		return nil
@@ -72,12 +83,13 @@ func (w *wsWire) flushTailLocked() error {
 }
 
 // tryWrite writes the frames of ms without blocking, as far as the socket
-// takes them. It returns the messages it did not begin, and whether it left
-// a tail: the end of a frame it began but could not finish. It writes
-// nothing (and returns ms) when the connection cannot write without
-// blocking, another write is under way or a tail is pending. The caller
-// hands what is left to wsDrain.
-func (w *wsWire) tryWrite(ms []*Message) (rest []*Message, tail bool, err error) {
+// takes them: with scratch, gathered into one write (a few, for large
+// frames), else one write per frame. It returns the messages it did not
+// begin, and whether it left a tail: the end of a write it began but could
+// not finish. It writes nothing (and returns ms) when the connection cannot
+// write without blocking, another write is under way or a tail is pending.
+// The caller hands what is left to wsDrain.
+func (w *wsWire) tryWrite(ms []*Message, scratch *[]byte) (rest []*Message, tail bool, err error) {
 	if w.raw == nil || !w.mu.TryLock() {
 		return ms, false, nil
 	}
@@ -85,21 +97,44 @@ func (w *wsWire) tryWrite(ms []*Message) (rest []*Message, tail bool, err error)
 	if len(w.tail) > 0 {
 		return ms, true, nil
 	}
-	for i, m := range ms {
-		f := m.wsFrame()
-		n, err := w.writeNow(f)
+	for len(ms) > 0 {
+		b, k := ms[0].wsFrame(), 1
+		if scratch != nil && len(ms) > 1 {
+			b, k = gatherFrames((*scratch)[:0], ms)
+			*scratch = b[:0]
+		}
+		n, err := w.writeNow(b)
 		switch {
 		case err != nil:
-			return ms[i:], false, err
+			return ms, false, err
 		case n == 0:
-			return ms[i:], false, nil
-		case n < len(f):
-			w.tail = append([]byte(nil), f[n:]...)
-			return ms[i+1:], true, nil
+			return ms, false, nil
+		case n < len(b):
+			w.tail = append([]byte(nil), b[n:]...)
+			return ms[k:], true, nil
 		}
+		ms = ms[k:]
 	}
 	return nil, false, nil
 }
+
+// gatherFrames appends the frames of the first messages of ms to buf, up to
+// gatherMax bytes (at least one frame), and returns buf and how many it took.
+func gatherFrames(buf []byte, ms []*Message) ([]byte, int) {
+	k := 0
+	for _, m := range ms {
+		f := m.wsFrame()
+		if k > 0 && len(buf)+len(f) > gatherMax {
+			break
+		}
+		buf = append(buf, f...)
+		k++
+	}
+	return buf, k
+}
+
+// gatherMax bounds the frames gathered into one write.
+const gatherMax = 64 << 10
 
 // errWouldBlock reports a write the socket could not take at once.
 var errWouldBlock = errors.New("write would block")

@@ -55,7 +55,7 @@ func TestWireTryWriteKeepsFramesWhole(t *testing.T) {
 		}
 		m := NewMessage(MessageBinary, bytes.Repeat([]byte{byte(i)}, 50_000+i))
 		msgs = append(msgs, m)
-		rest, tail, err := w.tryWrite([]*Message{m})
+		rest, tail, err := w.tryWrite([]*Message{m}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +70,7 @@ func TestWireTryWriteKeepsFramesWhole(t *testing.T) {
 	}
 	// With a tail pending, tryWrite refuses to write.
 	extra := NewMessage(MessageText, []byte("after the tail"))
-	if rest, tail, err := w.tryWrite([]*Message{extra}); len(rest) != 1 || !tail || err != nil {
+	if rest, tail, err := w.tryWrite([]*Message{extra}, nil); len(rest) != 1 || !tail || err != nil {
 		t.Fatalf("tryWrite with a tail pending = %d, %v, %v; want the message back", len(rest), tail, err)
 	}
 	control := []byte{0x8a, 0x00} // an empty pong, as gorilla would write it

@@ -299,6 +299,18 @@ func (c *conn) sendEncoded(msgs []*engineio.Message, volatile bool) error {
 	return c.eio.SendMessages(msgs...)
 }
 
+// sendBroadcast queues the messages of a packet sent to many connections:
+// see [engineio.Conn.SendShared].
+func (c *conn) sendBroadcast(msgs []*engineio.Message, volatile bool) error {
+	if volatile {
+		return c.sendEncoded(msgs, true)
+	}
+	if c.srv.onSend != nil {
+		c.srv.onSend(msgs)
+	}
+	return c.eio.SendShared(msgs...)
+}
+
 // encodePacket returns p's Engine.IO messages: the text packet, then one
 // binary message per attachment. They can be sent to any number of
 // connections.

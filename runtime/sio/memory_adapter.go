@@ -181,7 +181,7 @@ func (a *MemoryAdapter) Broadcast(p *Packet, opts *BroadcastOptions) error {
 	msgs := encodePacket(p)
 	a.apply(opts, func(s *Socket) {
 		s.notifyOutgoing(p)
-		_ = s.conn.sendEncoded(msgs, opts.Volatile)
+		_ = s.conn.sendBroadcast(msgs, opts.Volatile)
 	})
 	return nil
 }
@@ -291,7 +291,7 @@ func (a *MemoryAdapter) BroadcastWithOffset(p *Packet, opts *BroadcastOptions, o
 	msgs := encodePacket(p)
 	a.apply(opts, func(s *Socket) {
 		s.notifyOutgoing(p)
-		_ = s.conn.sendEncoded(msgs, opts.Volatile)
+		_ = s.conn.sendBroadcast(msgs, opts.Volatile)
 	})
 	return nil
 }

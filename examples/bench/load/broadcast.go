@@ -160,8 +160,9 @@ func runBroadcast(ctx context.Context, c config) (Result, error) {
 }
 
 // runRamp raises the rate by half at each step until the p99 latency
-// passes c.p99Limit, a delivery is lost, or c.maxRate; the result is the
-// highest rate that stayed within the limit.
+// passes c.p99Limit or a delivery is lost (or c.maxRate is reached), then
+// bisects between the last rate that held and the first that did not, three
+// times; the result is the highest rate that stayed within the limit.
 func runRamp(ctx context.Context, c config, log io.Writer) (Result, error) {
 	b, err := startBroadcast(ctx, c)
 	if err != nil {
@@ -169,7 +170,8 @@ func runRamp(ctx context.Context, c config, log io.Writer) (Result, error) {
 	}
 	defer b.close()
 	best := map[string]float64{"max_rate": 0}
-	rate := c.rate
+	const bisections = 3
+	rate, good, bad, halvings := c.rate, 0.0, 0.0, 0
 	for step := 0; step < maxSteps && rate <= c.maxRate && ctx.Err() == nil; step++ {
 		mt, err := b.step(ctx, c, step, rate, c.step)
 		if err != nil {
@@ -178,15 +180,29 @@ func runRamp(ctx context.Context, c config, log io.Writer) (Result, error) {
 		fmt.Fprintf(log, "ramp %s: rate %.0f/s deliveries %.0f/s p99 %.1f ms drops %.0f gen %.2f cores server %.2f cores\n",
 			c.server, rate, mt["deliveries_per_s"], mt["p99_ms"], mt["drops"], mt["gen_cores"], mt["server_cores"])
 		if mt["p99_ms"] > float64(c.p99Limit.Milliseconds()) || mt["drops"] > 0 {
+			bad = rate // each failure is below the previous one
+			best["rate_at_fail"] = rate
 			best["gen_cores_at_fail"] = mt["gen_cores"]
-			break
+		} else {
+			good = rate
+			best["max_rate"] = rate
+			best["deliveries_per_s_at_max"] = mt["deliveries_per_s"]
+			best["gen_cores_at_max"] = mt["gen_cores"]
+			best["server_cores_at_max"] = mt["server_cores"]
+			best["p99_ms_at_max"] = mt["p99_ms"]
 		}
-		best["max_rate"] = rate
-		best["deliveries_per_s_at_max"] = mt["deliveries_per_s"]
-		best["gen_cores_at_max"] = mt["gen_cores"]
-		best["server_cores_at_max"] = mt["server_cores"]
-		best["p99_ms_at_max"] = mt["p99_ms"]
-		rate = math.Round(rate * 1.5)
+		switch {
+		case bad == 0:
+			rate = math.Round(rate * 1.5)
+		case good == 0 || halvings == bisections:
+			return Result{Metrics: best}, nil
+		default:
+			halvings++
+			rate = math.Round((good + bad) / 2)
+			if rate == good || rate == bad {
+				return Result{Metrics: best}, nil
+			}
+		}
 	}
 	return Result{Metrics: best}, nil
 }

@@ -82,6 +82,23 @@ func NewMessage(typ MessageType, data []byte) *Message {
 	return controlPacket(packetMessage, data)
 }
 
+// NewTextMessageFunc returns a text message of n bytes that write appends
+// to an empty slice with room for them: the message is built in place,
+// with no copy. When write appends other than n bytes, the message is what
+// it appended, copied.
+func NewTextMessageFunc(n int, write func(b []byte) []byte) *Message {
+	h := frameHeaderLen(1 + n)
+	buf := make([]byte, h+1, h+1+n)
+	putFrameHeader(buf[:h], wsOpText, 1+n)
+	buf[h] = byte(packetMessage)
+	out := write(buf[h+1 : h+1 : h+1+n])
+	if len(out) != n || (n > 0 && &out[0] != &buf[h+1 : h+1+n][0]) {
+		return NewMessage(MessageText, out)
+	}
+	buf = buf[:h+1+n]
+	return &Message{kind: packetMessage, wire: buf[h:], frame: buf}
+}
+
 // controlPacket returns a text packet of kind k with payload data.
 func controlPacket(k packetType, data []byte) *Message {
 	n := 1 + len(data)

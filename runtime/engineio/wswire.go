@@ -35,6 +35,8 @@ type wsWire struct {
 	// br is the buffered reader gorilla reads from, so that the session's
 	// reader can tell when nothing is left to read (see serverWSReader).
 	br *bufio.Reader
+	// now is the state of writeNow's call, guarded by mu.
+	now *nowWrite
 }
 
 // wsReadBuffer is the size of a server websocket's read buffer.
@@ -46,6 +48,8 @@ func newWSWire(c net.Conn) *wsWire {
 		if sc, ok := c.(syscall.Conn); ok {
 			if raw, err := sc.SyscallConn(); err == nil {
 				w.raw = raw
+				w.now = &nowWrite{}
+				w.now.fn = w.now.write
 			}
 		}
 	}
@@ -141,27 +145,38 @@ var errWouldBlock = errors.New("write would block")
 
 // writeNow makes one non-blocking write of b and returns how much was
 // written: less than len(b), possibly 0, when the socket buffer is full.
+// w.mu must be held.
 func (w *wsWire) writeNow(b []byte) (int, error) {
-	var n int
-	var werr error
-	write := func(fd uintptr) bool {
-		n, werr = writeFD(fd, b)
-		return true // never wait for the socket: wsDrain does
-	}
-	err := w.raw.Write(write)
+	w.now.b = b
+	defer func() { w.now.b = nil }()
+	err := w.raw.Write(w.now.fn)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		// A deadline of an earlier blocking write has passed; clear it
 		// (mu is held: no write is under way) and try again.
 		_ = w.Conn.SetWriteDeadline(time.Time{})
-		err = w.raw.Write(write)
+		err = w.raw.Write(w.now.fn)
 	}
 	if err != nil {
 		return 0, err
 	}
-	if errors.Is(werr, errWouldBlock) {
-		return max(n, 0), nil
+	if errors.Is(w.now.err, errWouldBlock) {
+		return max(w.now.n, 0), nil
 	}
-	return max(n, 0), werr
+	return max(w.now.n, 0), w.now.err
+}
+
+// nowWrite is writeNow's call to the file descriptor, made once per wire so
+// that a write allocates nothing.
+type nowWrite struct {
+	b   []byte
+	n   int
+	err error
+	fn  func(fd uintptr) bool
+}
+
+func (nw *nowWrite) write(fd uintptr) bool {
+	nw.n, nw.err = writeFD(fd, nw.b)
+	return true // never wait for the socket: wsDrain does
 }
 
 // writeFrames writes the frames of ms, blocking up to timeout, after any

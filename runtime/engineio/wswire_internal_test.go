@@ -139,3 +139,21 @@ func TestFrameHeader(t *testing.T) {
 		t.Errorf("binary frame = % x", f)
 	}
 }
+
+// TestNewTextMessageFunc checks that a message built in place is the one
+// NewMessage makes, across the frame header's size boundaries, and that a
+// writer appending another length gets a copy of what it wrote.
+func TestNewTextMessageFunc(t *testing.T) {
+	for _, n := range []int{0, 1, 124, 125, 126, 65534, 65535, 70000} {
+		data := bytes.Repeat([]byte{'a'}, n)
+		got := NewTextMessageFunc(n, func(b []byte) []byte { return append(b, data...) })
+		want := NewMessage(MessageText, data)
+		if !bytes.Equal(got.wsFrame(), want.wsFrame()) || !bytes.Equal(got.pollingForm(), want.pollingForm()) {
+			t.Errorf("%d bytes: built in place differs from NewMessage", n)
+		}
+	}
+	got := NewTextMessageFunc(3, func(b []byte) []byte { return append(b, "toolong"...) })
+	if want := NewMessage(MessageText, []byte("toolong")); !bytes.Equal(got.wsFrame(), want.wsFrame()) {
+		t.Errorf("a writer appending too much: frame % x, want % x", got.wsFrame(), want.wsFrame())
+	}
+}

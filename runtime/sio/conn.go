@@ -315,9 +315,10 @@ func (c *conn) sendBroadcast(msgs []*engineio.Message, volatile bool) error {
 // binary message per attachment. They can be sent to any number of
 // connections.
 func encodePacket(p *parser.Packet) []*engineio.Message {
-	text := parser.AppendEncode(make([]byte, 0, parser.EncodedLen(p)), p)
 	msgs := make([]*engineio.Message, 1+len(p.Attachments))
-	msgs[0] = engineio.NewMessage(engineio.MessageText, text)
+	msgs[0] = engineio.NewTextMessageFunc(parser.EncodedLen(p), func(b []byte) []byte {
+		return parser.AppendEncode(b, p)
+	})
 	for i, a := range p.Attachments {
 		msgs[i+1] = engineio.NewMessage(engineio.MessageBinary, a)
 	}

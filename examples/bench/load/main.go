@@ -8,12 +8,14 @@
 // WebSocket client of their own (loop_linux.go, frame_linux.go), so that
 // the generator stays well below the server it measures; elsewhere each
 // connection has a reading goroutine over gorilla/websocket
-// (driver_other.go), which is heavier. The broadcast sender, conns and
-// polling use goroutines and gorilla/websocket or net/http everywhere.
+// (driver_other.go), which is heavier. Polling clients run on goroutines
+// with a minimal keep-alive HTTP/1.1 client of their own
+// (polling_http.go). The broadcast sender and conns use goroutines and
+// gorilla/websocket.
 //
 //	load -scenario echo      -addr 127.0.0.1:3100 -pid PID -clients 50 -duration 10s
 //	load -scenario broadcast -receivers 1000 -rate 50 -duration 10s
-//	load -scenario ramp      -receivers 1000 -rate 50 -step 3s   (raise the rate until p99 > 100 ms)
+//	load -scenario ramp      -receivers 1000 -rate 50 -step 3s   (raise the rate until p99 > 100 ms, then bisect)
 //	load -scenario conns     -conns 10000
 //	load -scenario polling   -clients 50 -duration 10s
 //	load report results.jsonl   (medians and ratios as a markdown table)

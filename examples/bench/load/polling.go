@@ -4,54 +4,39 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// pollClient is one Engine.IO long-polling session.
+// pollClient is one Engine.IO long-polling session over one keep-alive
+// connection of our own HTTP client (polling_http.go): each request is
+// answered before the next is sent, so the session never has two
+// requests in flight and one connection serves it. It is owned by one
+// goroutine.
 type pollClient struct {
-	hc   *http.Client
-	url  string // with the sid
-	body bytes.Buffer
-}
-
-func (p *pollClient) do(ctx context.Context, method, url string, body []byte) ([]byte, error) {
-	var req *http.Request
-	var err error
-	if body != nil {
-		req, err = http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
-		if err == nil {
-			req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
-		}
-	} else {
-		req, err = http.NewRequestWithContext(ctx, method, url, nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	resp, err := p.hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	p.body.Reset()
-	if _, err := p.body.ReadFrom(resp.Body); err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: %s: %q", method, resp.Status, p.body.Bytes())
-	}
-	return p.body.Bytes(), nil
+	hc       *httpConn
+	getReq   []byte // GET with the sid
+	postHead []byte // POST with the sid, up to the Content-Length value
 }
 
 // dialPolling opens a polling session and connects "/".
-func dialPolling(ctx context.Context, hc *http.Client, addr string) (*pollClient, error) {
-	p := &pollClient{hc: hc}
-	base := "http://" + addr + "/socket.io/?EIO=4&transport=polling"
-	b, err := p.do(ctx, http.MethodGet, base, nil)
+func dialPolling(ctx context.Context, addr string) (*pollClient, error) {
+	hc := newHTTPConn(addr)
+	stop := context.AfterFunc(ctx, hc.abort)
+	defer stop()
+	p, err := openPolling(hc, addr)
+	if err != nil {
+		hc.close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func openPolling(hc *httpConn, addr string) (*pollClient, error) {
+	const base = "/socket.io/?EIO=4&transport=polling"
+	b, err := hc.get(appendGet(nil, addr, base))
 	if err != nil {
 		return nil, fmt.Errorf("failed to open: %w", err)
 	}
@@ -60,13 +45,18 @@ func dialPolling(ctx context.Context, hc *http.Client, addr string) (*pollClient
 		return nil, fmt.Errorf("bad open packet %q", b)
 	}
 	sid := b[i+7:]
-	sid = sid[:bytes.IndexByte(sid, '"')]
-	p.url = base + "&sid=" + string(sid)
-	if _, err := p.do(ctx, http.MethodPost, p.url, []byte("40")); err != nil {
+	sid = sid[:max(0, bytes.IndexByte(sid, '"'))]
+	target := base + "&sid=" + string(sid)
+	p := &pollClient{
+		hc:       hc,
+		getReq:   appendGet(nil, addr, target),
+		postHead: appendPostHead(nil, addr, target),
+	}
+	if _, err := p.post([]byte("40")); err != nil {
 		return nil, fmt.Errorf("failed to send CONNECT: %w", err)
 	}
 	for range 10 {
-		b, err := p.do(ctx, http.MethodGet, p.url, nil)
+		b, err := p.get()
 		if err != nil {
 			return nil, fmt.Errorf("failed to read CONNECT reply: %w", err)
 		}
@@ -77,14 +67,35 @@ func dialPolling(ctx context.Context, hc *http.Client, addr string) (*pollClient
 	return nil, fmt.Errorf("no CONNECT reply")
 }
 
+// get polls; the payload is valid until the next request.
+func (p *pollClient) get() ([]byte, error) { return p.hc.get(p.getReq) }
+
+// post sends a payload; the server's "ok" is valid until the next request.
+func (p *pollClient) post(body []byte) ([]byte, error) { return p.hc.post(p.postHead, body) }
+
+// nextPacket splits off the first packet of a polling payload, whose
+// packets are separated by 0x1e.
+func nextPacket(b []byte) (pkt, rest []byte) {
+	if i := bytes.IndexByte(b, 0x1e); i >= 0 {
+		return b[:i], b[i+1:]
+	}
+	return b, nil
+}
+
+var pong3 = []byte("3")
+
 // runPolling is the echo scenario over HTTP long-polling only.
 func runPolling(ctx context.Context, c config) (Result, error) {
-	tr := &http.Transport{MaxIdleConnsPerHost: 2*c.clients + 8, DisableCompression: true, IdleConnTimeout: time.Minute}
-	defer tr.CloseIdleConnections()
-	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	clients := make([]*pollClient, c.clients)
+	defer func() {
+		for _, p := range clients {
+			if p != nil {
+				p.hc.close()
+			}
+		}
+	}()
 	for i := range clients {
-		p, err := dialPolling(ctx, hc, c.addr)
+		p, err := dialPolling(ctx, c.addr)
 		if err != nil {
 			return Result{}, fmt.Errorf("client %d: %w", i, err)
 		}
@@ -100,6 +111,7 @@ func runPolling(ctx context.Context, c config) (Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer context.AfterFunc(ctx, p.hc.abort)()
 			frame := make([]byte, 0, 160)
 			want := make([]byte, 0, 160)
 			for seq := int64(1); time.Now().Before(end) && ctx.Err() == nil; seq++ {
@@ -113,21 +125,23 @@ func runPolling(ctx context.Context, c config) (Result, error) {
 				frame = append(frame, ']')
 				want = append(append(append(want[:0], "43"...), frame[2:idEnd]...), '[')
 				want = append(want, frame[argStart:]...)
-				if _, err := p.do(ctx, http.MethodPost, p.url, frame); err != nil {
+				if _, err := p.post(frame); err != nil {
 					bad.Add(1)
 					firstBad.CompareAndSwap(nil, err.Error())
 					return
 				}
 				found := false
 				for try := 0; try < 10 && !found; try++ {
-					b, err := p.do(ctx, http.MethodGet, p.url, nil)
+					b, err := p.get()
 					if err != nil {
 						bad.Add(1)
 						firstBad.CompareAndSwap(nil, err.Error())
 						return
 					}
 					pong := false
-					for _, pkt := range bytes.Split(b, []byte{0x1e}) {
+					for len(b) > 0 {
+						var pkt []byte
+						pkt, b = nextPacket(b)
 						switch {
 						case isPing(pkt):
 							pong = true
@@ -140,8 +154,9 @@ func runPolling(ctx context.Context, c config) (Result, error) {
 						}
 					}
 					if pong {
-						if _, err := p.do(ctx, http.MethodPost, p.url, []byte("3")); err != nil {
+						if _, err := p.post(pong3); err != nil {
 							bad.Add(1)
+							firstBad.CompareAndSwap(nil, err.Error())
 							return
 						}
 					}

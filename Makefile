@@ -10,6 +10,8 @@ FUZZ_TARGETS := \
 	./runtime/engineio:FuzzServerPacket \
 	./runtime/internal/parser:FuzzDecodeText \
 	./runtime/internal/parser:FuzzDecodeStream \
+	./runtime/internal/parser:FuzzDecodeElements \
+	./runtime/sio:FuzzDecodeUser \
 	./schema:FuzzLoad
 
 .PHONY: test deps npm lint unit fuzz demo bench bench-compare

@@ -51,15 +51,20 @@
 // that exists only while there is work; a handler that blocks delays only its
 // own connection. Acknowledgements from clients are resolved on the
 // connection's reader, so a handler may wait for one (Socket.EmitWithAck)
-// without deadlock. Emits never wait for the network: each connection has
-// one writer and a bounded queue (engineio.ServerOptions.MaxQueuedMessages).
+// without deadlock. Emits never wait for the network: a packet is written
+// from the emitting goroutine with a write that does not block, and what
+// the socket does not take waits in a bounded queue
+// (engineio.ServerOptions.MaxQueuedMessages) for the connection's writer.
+// An idle connection holds no goroutine (see runtime/engineio).
 //
 // # Rooms, broadcasts and adapters
 //
 // Rooms and broadcasts go through each namespace's [Adapter]: the
 // [MemoryAdapter] by default, runtime/redisadapter for several nodes. A
-// broadcast encodes its packet once and queues the same bytes on every
-// recipient.
+// broadcast encodes its packet once, as a websocket frame, and queues the
+// same bytes on every recipient; one writer shared by the server's
+// connections writes them (engineio.Conn.SendShared), so that under load a
+// connection's pending broadcasts go out together in one write.
 //
 // # Connection state recovery
 //

@@ -45,15 +45,9 @@ type Conn struct {
 	maxPayload   int64
 	maxQueued    int
 
-	// Received messages wait in in (at most inMax) until Receive takes
-	// them. A slice, not a buffered channel, so an idle connection does
-	// not hold a buffer of inMax packets; inBuf holds the first one.
-	inMu    sync.Mutex
-	in      []packet
-	inBuf   [1]packet
-	inMax   int
-	inWake  chan struct{} // capacity 1: a packet was queued
-	inSpace chan struct{} // capacity 1: a packet was taken
+	// Received messages wait in inq until Receive takes them; nil for a
+	// session with a Receiver.
+	inq *recvQueue
 
 	// recv, when set, takes the messages instead of in (see
 	// ReceiverHandler); recvMu serializes its calls.
@@ -104,23 +98,23 @@ type Conn struct {
 	cl         *clientState // client role only
 }
 
-// newConn returns a connection whose Receive queue holds recv messages;
-// 0 means no queue, for a server session with a Receiver.
+// newConn returns a connection whose Receive queue holds recv messages
+// (at least one); recv < 0 means no queue, for a server session with a
+// Receiver.
 func newConn(id string, client bool, log *slog.Logger, queued, recv int) *Conn {
 	c := &Conn{
 		id:        id,
 		client:    client,
 		baseLog:   log,
 		maxQueued: queued,
-		inMax:     max(recv, 1),
 		closing:   make(chan struct{}),
 		done:      make(chan struct{}),
 	}
 	if client {
 		c.wake = make(chan struct{}, 1)
 	}
-	if recv > 0 {
-		c.inWake, c.inSpace = make(chan struct{}, 1), make(chan struct{}, 1)
+	if recv >= 0 {
+		c.inq = &recvQueue{max: max(recv, 1), wake: make(chan struct{}, 1), space: make(chan struct{}, 1)}
 	}
 	return c
 }
@@ -256,8 +250,12 @@ func (c *Conn) Receive(ctx context.Context) (MessageType, []byte, error) {
 		if p, ok := c.takeIn(); ok {
 			return p.messageType(), p.data, nil
 		}
+		var wake chan struct{} // nil with a Receiver: wait for the close
+		if c.inq != nil {
+			wake = c.inq.wake
+		}
 		select {
-		case <-c.inWake:
+		case <-wake:
 		case <-c.closing:
 			if p, ok := c.takeIn(); ok {
 				return p.messageType(), p.data, nil
@@ -271,24 +269,40 @@ func (c *Conn) Receive(ctx context.Context) (MessageType, []byte, error) {
 
 // takeIn removes the oldest received packet, if any.
 func (c *Conn) takeIn() (packet, bool) {
-	c.inMu.Lock()
-	if len(c.in) == 0 {
-		c.inMu.Unlock()
+	q := c.inq
+	if q == nil {
 		return packet{}, false
 	}
-	p := c.in[0]
-	c.in[0] = packet{}
-	c.in = c.in[1:]
-	if len(c.in) == 0 {
-		c.in = c.inBuf[:0]
+	q.mu.Lock()
+	if len(q.in) == 0 {
+		q.mu.Unlock()
+		return packet{}, false
 	}
-	more := len(c.in) > 0
-	c.inMu.Unlock()
-	notify(c.inSpace)
+	p := q.in[0]
+	q.in[0] = packet{}
+	q.in = q.in[1:]
+	if len(q.in) == 0 {
+		q.in = q.buf[:0]
+	}
+	more := len(q.in) > 0
+	q.mu.Unlock()
+	notify(q.space)
 	if more {
-		notify(c.inWake) // for another Receive
+		notify(q.wake) // for another Receive
 	}
 	return p, true
+}
+
+// recvQueue holds received messages until Receive takes them: a slice, not
+// a buffered channel, so that an idle connection does not hold a buffer of
+// max packets; buf holds the first one.
+type recvQueue struct {
+	mu    sync.Mutex
+	in    []packet
+	buf   [1]packet
+	max   int
+	wake  chan struct{} // capacity 1: a packet was queued
+	space chan struct{} // capacity 1: a packet was taken
 }
 
 // notify sends on a capacity-1 channel without blocking.
@@ -319,24 +333,25 @@ func (c *Conn) deliver(p packet) bool {
 		c.recv.OnMessage(p.messageType(), p.data)
 		return true
 	}
+	q := c.inq
 	for {
-		c.inMu.Lock()
-		if c.in == nil {
-			c.in = c.inBuf[:0]
+		q.mu.Lock()
+		if q.in == nil {
+			q.in = q.buf[:0]
 		}
-		if len(c.in) < c.inMax {
-			c.in = append(c.in, p)
-			room := len(c.in) < c.inMax
-			c.inMu.Unlock()
-			notify(c.inWake)
+		if len(q.in) < q.max {
+			q.in = append(q.in, p)
+			room := len(q.in) < q.max
+			q.mu.Unlock()
+			notify(q.wake)
 			if room {
-				notify(c.inSpace) // for another waiting deliver
+				notify(q.space) // for another waiting deliver
 			}
 			return true
 		}
-		c.inMu.Unlock()
+		q.mu.Unlock()
 		select {
-		case <-c.inSpace:
+		case <-q.space:
 		case <-c.closing:
 			return false
 		}

@@ -36,7 +36,7 @@
 // for ServerOptions.ParkIdleAfter (100ms) gives up its reader goroutine:
 // one epoll instance watches every parked socket and starts a reader again
 // when data arrives. An idle session then holds no goroutine, only its
-// state and a 512-byte read buffer.
+// state and a 320-byte read buffer.
 //
 // # Client
 //

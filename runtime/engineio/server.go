@@ -355,7 +355,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 	rh, _ := s.handler.(ReceiverHandler)
 	queue := s.opts.ReceiveQueue
 	if rh != nil {
-		queue = 0 // messages go to the receiver
+		queue = -1 // messages go to the receiver
 	}
 	c := newConn(newSessionID(), false, s.opts.Logger, s.opts.MaxQueuedMessages, queue)
 	c.req = handshakeRequest(r)

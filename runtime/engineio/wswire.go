@@ -40,7 +40,7 @@ type wsWire struct {
 }
 
 // wsReadBuffer is the size of a server websocket's read buffer.
-const wsReadBuffer = 512
+const wsReadBuffer = 320
 
 func newWSWire(c net.Conn) *wsWire {
 	w := &wsWire{Conn: c}

@@ -11,4 +11,10 @@
 //   - run.sh runs everything pinned to two CPUs and prints the table;
 //     bench_test.go runs its -quick mode and checks correctness only.
 //   - gobench/ holds go test -bench benchmarks of the runtime's hot paths.
+//
+// The Go servers take -pprof 127.0.0.1:6060 to serve net/http/pprof, e.g.
+// for a CPU profile under load:
+//
+//	PORT=3100 taskset -c 0 go run ./examples/bench/untyped -pprof 127.0.0.1:6060
+//	go tool pprof 'http://127.0.0.1:6060/debug/pprof/profile?seconds=8'
 package bench

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -172,7 +174,10 @@ type Server struct {
 	stopped  chan struct{}  // closed by Shutdown
 	wg       sync.WaitGroup // one count per live session
 
-	flush flusher // the sessions' shared writer (see Conn.SendShared)
+	// The sessions' shared writers (see Conn.SendShared), one per
+	// GOMAXPROCS at creation; sessions are spread over them in turn.
+	flushers  []flusher
+	nextFlush atomic.Uint32
 }
 
 // NewServer returns a server that hands every new session to h.
@@ -184,9 +189,9 @@ func NewServer(h Handler, opts *ServerOptions) *Server {
 		sessions: make(map[string]*Conn),
 		stopped:  make(chan struct{}),
 		upgrader: websocket.Upgrader{
-			// Each session holds its read buffer for life: 1 KiB keeps
-			// idle sessions small; bigger frames are read straight into
-			// the message (bufio passes large reads through). 0 makes
+			// Each session holds its read buffer for life: a small one
+			// keeps idle sessions small; bigger frames are read straight
+			// into the message (bufio passes large reads through). 0 makes
 			// gorilla use the one upgrade's hijacker gives it (wsWire.br).
 			ReadBufferSize:    readBufferSize(o.PerMessageDeflate),
 			WriteBufferPool:   &sync.Pool{},
@@ -194,6 +199,7 @@ func NewServer(h Handler, opts *ServerOptions) *Server {
 			CheckOrigin:       func(*http.Request) bool { return true },
 			Error:             func(http.ResponseWriter, *http.Request, int, error) {},
 		},
+		flushers: make([]flusher, runtime.GOMAXPROCS(0)),
 	}
 	return s
 }
@@ -367,7 +373,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 	}
 	c.pingInterval, c.pingTimeout, c.maxPayload = s.opts.PingInterval, s.opts.PingTimeout, s.opts.MaxPayload
 	c.parkAfter = max(s.opts.ParkIdleAfter, 0)
-	c.flush = &s.flush
+	c.flush = &s.flushers[int(s.nextFlush.Add(1))%len(s.flushers)]
 	c.onDone = func() {
 		sessionParker.forget(c)
 		s.forget(c)

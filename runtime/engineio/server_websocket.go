@@ -80,8 +80,8 @@ func (c *Conn) afterWrite(rest []*Message, tail bool, err error) {
 
 // SendShared queues ms like [Conn.SendMessages], for messages sent to many
 // sessions at once (a broadcast): on a server websocket, a writer shared by
-// the server's sessions writes them, a session at a time, each session's
-// queued messages in one write. While it keeps up, that is as soon as the
+// many of the server's sessions (there is one per GOMAXPROCS) writes them,
+// a session at a time, each session's queued messages in one write. While it keeps up, that is as soon as the
 // sender is done; under load, messages pile up per session and go out
 // together, in fewer writes than one per message. Other sessions send as
 // SendMessages does.
@@ -104,7 +104,7 @@ func (c *Conn) SendShared(ms ...*Message) error {
 	return nil
 }
 
-// flusher is the writer that server websocket sessions share for
+// flusher is a writer that server websocket sessions share for
 // SendShared: a goroutine that runs while sessions wait for it, and writes
 // each waiting session's whole queue with one non-blocking write.
 //

@@ -209,8 +209,7 @@ func (c *Conn) sendControl(m *Message) {
 // unlocks c.mu.
 func (c *Conn) pushLocked(ms []*Message) {
 	if c.direct && !c.writing && len(c.queue) == 0 {
-		c.writing = true
-		c.wg.Add(1) // under c.mu: before closeWith's wg.Wait (see closeWith)
+		c.claimLocked()
 		c.mu.Unlock()
 		c.writeDirect(ms)
 		return

@@ -1,6 +1,8 @@
 package engineio
 
 import (
+	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -12,7 +14,7 @@ import (
 )
 
 // startWebsocket runs the reader goroutine of a session whose transport is
-// ws, and makes ws its writer's (see startWSWriter).
+// ws, and makes ws its writer's (see setWriterLocked).
 func (s *Server) startWebsocket(c *Conn, ws *websocket.Conn, wire *wsWire) {
 	ws.SetReadLimit(s.opts.MaxPayload)
 	c.mu.Lock()
@@ -81,10 +83,10 @@ func (c *Conn) afterWrite(rest []*Message, tail bool, err error) {
 // SendShared queues ms like [Conn.SendMessages], for messages sent to many
 // sessions at once (a broadcast): on a server websocket, a writer shared by
 // many of the server's sessions (there is one per GOMAXPROCS) writes them,
-// a session at a time, each session's queued messages in one write. While it keeps up, that is as soon as the
-// sender is done; under load, messages pile up per session and go out
-// together, in fewer writes than one per message. Other sessions send as
-// SendMessages does.
+// a session at a time, each session's queued messages in one write. While
+// it keeps up, that is as soon as the sender is done; under load, messages
+// pile up per session and go out together, in fewer writes than one per
+// message. Other sessions send as SendMessages does.
 func (c *Conn) SendShared(ms ...*Message) error {
 	c.mu.Lock()
 	if c.flush == nil || !c.direct || c.err != nil ||
@@ -97,8 +99,7 @@ func (c *Conn) SendShared(ms ...*Message) error {
 		c.mu.Unlock() // the writer, or the flusher, takes them
 		return nil
 	}
-	c.writing = true
-	c.wg.Add(1) // under c.mu: before closeWith's wg.Wait (see closeWith)
+	c.claimLocked()
 	c.mu.Unlock()
 	c.flush.add(c)
 	return nil
@@ -192,9 +193,16 @@ func (c *Conn) claimWriterLocked() bool {
 	} else {
 		c.quickStarts = 0
 	}
+	c.claimLocked()
+	return true
+}
+
+// claimLocked makes the caller the session's only writer (wsDrain,
+// writeDirect, the flusher), counted in c.wg until it ends or hands the
+// claim on. c.mu must be held, and no writer running.
+func (c *Conn) claimLocked() {
 	c.writing = true
 	c.wg.Add(1) // under c.mu: before closeWith's wg.Wait (see closeWith)
-	return true
 }
 
 // wsDrain writes what is queued to the session's websocket, one packet per
@@ -303,10 +311,22 @@ func (c *Conn) writeBatch(ws *websocket.Conn, wire *wsWire, ms []*Message, timeo
 }
 
 // wsReader reads packets from ws until it fails or the connection closes,
-// and hands each to handle. It owns ws's reads.
-func (c *Conn) wsReader(ws *websocket.Conn, handle func(packet, bool) error) {
+// and hands each to handle. It owns ws's reads. Before each packet, idle
+// (when not nil) may wait for data itself: it reports whether the reader
+// must end (the session parked), and whether a whole packet is buffered, so
+// that reading it cannot wait and needs no new deadline.
+func (c *Conn) wsReader(ws *websocket.Conn, handle func(packet, bool) error, idle func() (park, whole bool)) {
 	for {
-		_ = ws.SetReadDeadline(time.Now().Add(c.pingInterval + c.pingTimeout + 5*time.Second))
+		whole := false
+		if idle != nil {
+			var park bool
+			if park, whole = idle(); park {
+				return
+			}
+		}
+		if !whole {
+			_ = ws.SetReadDeadline(time.Now().Add(c.pingInterval + c.pingTimeout + 5*time.Second))
+		}
 		p, err := readWSPacket(ws)
 		if err != nil {
 			c.closeWith(wsCloseError(err), isPeerClose(err))
@@ -323,31 +343,47 @@ func (c *Conn) wsReader(ws *websocket.Conn, handle func(packet, bool) error) {
 // the parker starts it again when data arrives.
 func (c *Conn) serverWSReader(ws *websocket.Conn, wire *wsWire) {
 	if c.parkAfter <= 0 || wire == nil || wire.raw == nil || wire.br == nil || !canPark {
-		c.wsReader(ws, c.serverPacket)
+		c.wsReader(ws, c.serverPacket, nil)
 		return
 	}
 	c.readWS, c.readWire = ws, wire
-	for {
+	c.wsReader(ws, c.serverPacket, func() (park, whole bool) {
 		if wire.br.Buffered() == 0 {
 			// Wait for the next frame here rather than in gorilla, which
 			// gives up on a connection after a timeout; bufio does not.
 			_ = wire.Conn.SetReadDeadline(time.Now().Add(c.parkAfter))
 			_, err := wire.br.Peek(1)
 			if isTimeout(err) && wire.br.Buffered() == 0 && sessionParker.park(c, wire) {
-				return
+				return true, false
 			}
 			// Data, or an error that gorilla's read meets again.
 		}
-		_ = ws.SetReadDeadline(time.Now().Add(c.pingInterval + c.pingTimeout + 5*time.Second))
-		p, err := readWSPacket(ws)
-		if err != nil {
-			c.closeWith(wsCloseError(err), isPeerClose(err))
-			return
-		}
-		if err := c.serverPacket(p, true); err != nil {
-			return
-		}
+		return false, wholeDataFrame(wire.br)
+	})
+}
+
+// wholeDataFrame reports whether br holds a whole final text or binary
+// frame from a client, which gorilla then reads without waiting and without
+// reading further.
+func wholeDataFrame(br *bufio.Reader) bool {
+	b, _ := br.Peek(br.Buffered())
+	if len(b) < 2 || b[0]&0x80 == 0 || (b[0]&0x0f != wsOpText && b[0]&0x0f != wsOpBinary) {
+		return false
 	}
+	n, h := int(b[1]&0x7f), 2
+	switch n {
+	case 126:
+		if len(b) < 4 {
+			return false
+		}
+		n, h = int(binary.BigEndian.Uint16(b[2:4])), 4
+	case 127:
+		return false // larger than any buffer
+	}
+	if b[1]&0x80 != 0 {
+		h += 4 // the masking key
+	}
+	return len(b) >= h+n
 }
 
 // resumeReader starts the reader of a parked session again, unless the

@@ -1,6 +1,7 @@
 package engineio
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"net"
@@ -155,5 +156,44 @@ func TestNewTextMessageFunc(t *testing.T) {
 	got := NewTextMessageFunc(3, func(b []byte) []byte { return append(b, "toolong"...) })
 	if want := NewMessage(MessageText, []byte("toolong")); !bytes.Equal(got.wsFrame(), want.wsFrame()) {
 		t.Errorf("a writer appending too much: frame % x, want % x", got.wsFrame(), want.wsFrame())
+	}
+}
+
+// TestWholeDataFrame checks which buffered client frames the reader may
+// read without a new deadline: only whole, final text or binary frames.
+func TestWholeDataFrame(t *testing.T) {
+	masked := func(op byte, fin bool, n int, have int) []byte {
+		b := []byte{op}
+		if fin {
+			b[0] |= 0x80
+		}
+		switch {
+		case n < 126:
+			b = append(b, 0x80|byte(n))
+		default:
+			b = append(b, 0x80|126, byte(n>>8), byte(n))
+		}
+		b = append(b, 1, 2, 3, 4) // masking key
+		return append(b, make([]byte, have)...)
+	}
+	for _, tc := range []struct {
+		name  string
+		frame []byte
+		want  bool
+	}{
+		{"whole text", masked(wsOpText, true, 5, 5), true},
+		{"whole binary with 16-bit length", masked(wsOpBinary, true, 300, 300), true},
+		{"whole text and more after it", append(masked(wsOpText, true, 5, 5), 0x81), true},
+		{"payload cut short", masked(wsOpText, true, 5, 4), false},
+		{"16-bit length cut short", masked(wsOpBinary, true, 300, 0)[:3], false},
+		{"not final", masked(wsOpText, false, 5, 5), false},
+		{"ping", masked(0x9, true, 0, 0), false},
+		{"one byte", []byte{0x81}, false},
+	} {
+		br := bufio.NewReaderSize(bytes.NewReader(tc.frame), 1024)
+		_, _ = br.Peek(len(tc.frame)) // buffer it all
+		if got := wholeDataFrame(br); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

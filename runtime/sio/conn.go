@@ -285,30 +285,24 @@ func (c *conn) connectError(nsp string, err error) {
 // send encodes p and queues it on the connection: the text packet and its
 // attachments go in one step, so nothing can come between them.
 func (c *conn) send(p *parser.Packet, volatile bool) error {
-	return c.sendEncoded(encodePacket(p), volatile)
+	return c.sendEncoded(encodePacket(p), volatile, false)
 }
 
-func (c *conn) sendEncoded(msgs []*engineio.Message, volatile bool) error {
+// sendEncoded queues encoded messages: volatile ones only when nothing else
+// waits, and shared ones (a packet sent to many connections) through the
+// Engine.IO server's shared writer, see [engineio.Conn.SendShared].
+func (c *conn) sendEncoded(msgs []*engineio.Message, volatile, shared bool) error {
 	if c.srv.onSend != nil {
 		c.srv.onSend(msgs)
 	}
-	if volatile {
+	switch {
+	case volatile:
 		c.eio.SendVolatile(msgs...)
 		return nil
+	case shared:
+		return c.eio.SendShared(msgs...)
 	}
 	return c.eio.SendMessages(msgs...)
-}
-
-// sendBroadcast queues the messages of a packet sent to many connections:
-// see [engineio.Conn.SendShared].
-func (c *conn) sendBroadcast(msgs []*engineio.Message, volatile bool) error {
-	if volatile {
-		return c.sendEncoded(msgs, true)
-	}
-	if c.srv.onSend != nil {
-		c.srv.onSend(msgs)
-	}
-	return c.eio.SendShared(msgs...)
 }
 
 // encodePacket returns p's Engine.IO messages: the text packet, then one

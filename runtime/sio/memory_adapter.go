@@ -181,7 +181,7 @@ func (a *MemoryAdapter) Broadcast(p *Packet, opts *BroadcastOptions) error {
 	msgs := encodePacket(p)
 	a.apply(opts, func(s *Socket) {
 		s.notifyOutgoing(p)
-		_ = s.conn.sendBroadcast(msgs, opts.Volatile)
+		_ = s.conn.sendEncoded(msgs, opts.Volatile, true)
 	})
 	return nil
 }
@@ -199,7 +199,7 @@ func (a *MemoryAdapter) BroadcastWithAck(ctx context.Context, p *Packet, opts *B
 			return
 		}
 		s.notifyOutgoing(p)
-		if s.conn.sendEncoded(msgs, opts.Volatile) != nil {
+		if s.conn.sendEncoded(msgs, opts.Volatile, true) != nil {
 			s.dropAck(p.ID)
 			return
 		}
@@ -291,7 +291,7 @@ func (a *MemoryAdapter) BroadcastWithOffset(p *Packet, opts *BroadcastOptions, o
 	msgs := encodePacket(p)
 	a.apply(opts, func(s *Socket) {
 		s.notifyOutgoing(p)
-		_ = s.conn.sendBroadcast(msgs, opts.Volatile)
+		_ = s.conn.sendEncoded(msgs, opts.Volatile, true)
 	})
 	return nil
 }

@@ -39,7 +39,7 @@ func BenchmarkIdleSocketMemory(b *testing.B) {
 	for b.Loop() {
 		conns := make([]net.Conn, 0, n)
 		measure := func() (heap, stack uint64, g int) {
-			time.Sleep(300 * time.Millisecond) // past serialIdle
+			time.Sleep(500 * time.Millisecond) // past the lingering dispatchers (at most 2 x 200 ms)
 			runtime.GC()
 			runtime.GC()
 			var ms runtime.MemStats

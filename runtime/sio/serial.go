@@ -25,9 +25,19 @@ type serial struct {
 	stopped bool          // wait was called: no lingering
 	wake    chan struct{} // capacity 1: work arrived for an idle goroutine; made when one idles
 	wg      sync.WaitGroup
+
+	// The lingering goroutine's limit: a timer armed while it runs, which
+	// ends it once a whole period passed without work. A busy goroutine
+	// touches no timer per function; the timer re-arms itself instead.
+	timer   *time.Timer // the current goroutine's; nil when none runs
+	gen     uint64      // timers made
+	served  uint64      // functions run
+	seen    uint64      // served when the timer last looked
+	expired bool        // the timer told the idle goroutine to end
 }
 
-// serialIdle is how long a dispatcher goroutine waits for more work.
+// serialIdle is how long, at least, a dispatcher goroutine waits for more
+// work (at most twice that).
 const serialIdle = 200 * time.Millisecond
 
 func (q *serial) init(max int, log *slog.Logger) {
@@ -48,11 +58,17 @@ func (q *serial) addLocked(fn func()) {
 		q.wg.Add(1)
 		go q.run()
 	case q.idle:
-		q.idle = false
-		select {
-		case q.wake <- struct{}{}:
-		default:
-		}
+		q.wakeLocked()
+	}
+}
+
+// wakeLocked ends the goroutine's wait; it is called only while it waits,
+// so the wake channel never holds a stale token.
+func (q *serial) wakeLocked() {
+	q.idle = false
+	select {
+	case q.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -80,15 +96,23 @@ func (q *serial) pushWait(stop <-chan struct{}, fn func()) bool {
 
 func (q *serial) run() {
 	defer q.wg.Done()
-	timer := time.NewTimer(serialIdle)
-	defer timer.Stop()
+	q.mu.Lock()
 	for {
-		q.mu.Lock()
 		if len(q.queue) == 0 {
-			if q.stopped {
-				q.running = false
+			if q.stopped || q.expired {
+				q.running, q.expired = false, false
+				if q.timer != nil {
+					q.timer.Stop()
+					q.timer = nil // an idle connection keeps no timer
+				}
 				q.mu.Unlock()
 				return
+			}
+			if q.timer == nil {
+				q.seen = q.served
+				q.gen++
+				gen := q.gen
+				q.timer = time.AfterFunc(serialIdle, func() { q.expire(gen) })
 			}
 			q.idle = true
 			if q.wake == nil {
@@ -96,25 +120,9 @@ func (q *serial) run() {
 			}
 			wake := q.wake
 			q.mu.Unlock()
-			timer.Reset(serialIdle)
-			select {
-			case <-wake:
-				continue
-			case <-timer.C:
-			}
+			<-wake
 			q.mu.Lock()
-			if len(q.queue) > 0 {
-				q.idle = false
-				q.mu.Unlock()
-				select { // drop a wake-up that raced the timer
-				case <-wake:
-				default:
-				}
-				continue
-			}
-			q.idle, q.running = false, false
-			q.mu.Unlock()
-			return
+			continue
 		}
 		fn := q.queue[0]
 		q.queue[0] = nil
@@ -125,6 +133,11 @@ func (q *serial) run() {
 		} else {
 			q.queue = q.queue[1:]
 		}
+		q.served++
+		if q.expired { // work came just after the timer ended the wait
+			q.expired = false
+			q.timer.Reset(serialIdle)
+		}
 		space := q.space
 		q.mu.Unlock()
 		if space != nil {
@@ -133,15 +146,37 @@ func (q *serial) run() {
 			default:
 			}
 		}
-		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					q.log.Error("panic in a handler", "panic", r)
-				}
-			}()
-			fn()
-		}()
+		q.call(fn)
+		q.mu.Lock()
 	}
+}
+
+// call runs fn, logging a panic instead of passing it on.
+func (q *serial) call(fn func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			q.log.Error("panic in a handler", "panic", r)
+		}
+	}()
+	fn()
+}
+
+// expire is the function of timer number gen: it ends an idle goroutine
+// that has run nothing for a whole period, and otherwise looks again a
+// period later.
+func (q *serial) expire(gen uint64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.timer == nil || q.gen != gen {
+		return // the goroutine it was made for has ended
+	}
+	if !q.idle || q.served != q.seen {
+		q.seen = q.served
+		q.timer.Reset(serialIdle)
+		return
+	}
+	q.expired = true
+	q.wakeLocked()
 }
 
 // wait returns once the queue is empty and its goroutine has ended; from
@@ -150,11 +185,7 @@ func (q *serial) wait() {
 	q.mu.Lock()
 	q.stopped = true
 	if q.idle {
-		q.idle = false
-		select {
-		case q.wake <- struct{}{}:
-		default:
-		}
+		q.wakeLocked()
 	}
 	q.mu.Unlock()
 	q.wg.Wait()

@@ -49,7 +49,7 @@ func dialWebsocket(ctx context.Context, cs *clientState) (*Conn, error) {
 	ws.SetReadLimit(c.maxPayload * 2)
 	c.startHeartbeat()
 	c.goFunc(func() { c.wsWriter(ws, cs.opts.WriteTimeout) })
-	c.goFunc(func() { c.wsReader(ws, c.clientPacket, nil) })
+	c.goFunc(func() { c.wsReader(ws, c.clientPacket) })
 	return c, nil
 }
 
@@ -96,5 +96,5 @@ func (c *Conn) upgrade() {
 		_ = ws.Close()
 		return
 	}
-	c.wsReader(ws, c.clientPacket, nil)
+	c.wsReader(ws, c.clientPacket)
 }

@@ -132,3 +132,34 @@ func TestIdleWebsocketsPark(t *testing.T) {
 		t.Errorf("%d sessions closed, want 2", closed)
 	}
 }
+
+// TestBusyWebsocketDoesNotPark checks that a session whose client sends
+// more often than the park period keeps its reader, though it waits for
+// every message, and parks once the client stops.
+func TestBusyWebsocketDoesNotPark(t *testing.T) {
+	if !engineio.CanPark {
+		t.Skip("sessions do not park on this system")
+	}
+	rec := &recorder{}
+	_, url := startServer(t, rec, &engineio.ServerOptions{ParkIdleAfter: 60 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := engineio.Dial(ctx, url+"/engine.io/", &engineio.DialOptions{Transports: []string{engineio.TransportWebsocket}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	in := newInbox(t, c)
+	for i := range 40 { // 40 x 15 ms: ten park periods
+		want := fmt.Sprint(i)
+		_ = c.Send(engineio.MessageText, []byte("echo:"+want))
+		if m := in.next(isText(want), 5*time.Second); string(m.data) != want {
+			t.Fatalf("message %d: got %q", i, m.data)
+		}
+		if n := readers(); n != 1 {
+			t.Fatalf("after message %d: %d readers; a busy session parked", i, n)
+		}
+		time.Sleep(15 * time.Millisecond)
+	}
+	waitReaders(t, 0)
+}

@@ -311,79 +311,131 @@ func (c *Conn) writeBatch(ws *websocket.Conn, wire *wsWire, ms []*Message, timeo
 }
 
 // wsReader reads packets from ws until it fails or the connection closes,
-// and hands each to handle. It owns ws's reads. Before each packet, idle
-// (when not nil) may wait for data itself: it reports whether the reader
-// must end (the session parked), and whether a whole packet is buffered, so
-// that reading it cannot wait and needs no new deadline.
-func (c *Conn) wsReader(ws *websocket.Conn, handle func(packet, bool) error, idle func() (park, whole bool)) {
-	for {
-		whole := false
-		if idle != nil {
-			var park bool
-			if park, whole = idle(); park {
-				return
-			}
-		}
-		if !whole {
-			_ = ws.SetReadDeadline(time.Now().Add(c.pingInterval + c.pingTimeout + 5*time.Second))
-		}
-		p, err := readWSPacket(ws)
-		if err != nil {
-			c.closeWith(wsCloseError(err), isPeerClose(err))
-			return
-		}
-		if err := handle(p, true); err != nil {
-			return
-		}
+// and hands each to handle. It owns ws's reads.
+func (c *Conn) wsReader(ws *websocket.Conn, handle func(packet, bool) error) {
+	for c.readWSOne(ws, handle) {
 	}
+}
+
+// readWSOne reads one message through gorilla, under the liveness
+// deadline, and hands it to handle; false when the reader must end.
+func (c *Conn) readWSOne(ws *websocket.Conn, handle func(packet, bool) error) bool {
+	_ = ws.SetReadDeadline(time.Now().Add(c.pingInterval + c.pingTimeout + 5*time.Second))
+	p, err := readWSPacket(ws)
+	if err != nil {
+		c.closeWith(wsCloseError(err), isPeerClose(err))
+		return false
+	}
+	return handle(p, true) == nil
 }
 
 // serverWSReader is a server session's websocket reader. Once it has
 // waited c.parkAfter for data, it parks the session (see parker) and ends;
 // the parker starts it again when data arrives.
+//
+// It waits for data itself, with the buffered reader that gorilla reads
+// from, and takes a data frame that arrived whole straight from the
+// buffer (takeWholeFrame); everything else (control frames, fragments,
+// frames still arriving, errors) it leaves to gorilla. So a message
+// costs no call into gorilla, and no clock reading or deadline change:
+// the park deadline is set once and looked at when it passes, and a
+// session that read something since then is given another period.
 func (c *Conn) serverWSReader(ws *websocket.Conn, wire *wsWire) {
 	if c.parkAfter <= 0 || wire == nil || wire.raw == nil || wire.br == nil || !canPark {
-		c.wsReader(ws, c.serverPacket, nil)
+		c.wsReader(ws, c.serverPacket)
 		return
 	}
 	c.readWS, c.readWire = ws, wire
-	c.wsReader(ws, c.serverPacket, func() (park, whole bool) {
-		if wire.br.Buffered() == 0 {
+	br := wire.br
+	var (
+		armed      bool   // the read deadline is the park deadline
+		read, seen uint64 // messages read; read when it was set
+	)
+	for {
+		if br.Buffered() == 0 {
+			if !armed {
+				armed, seen = true, read
+				_ = wire.Conn.SetReadDeadline(time.Now().Add(c.parkAfter))
+			}
 			// Wait for the next frame here rather than in gorilla, which
 			// gives up on a connection after a timeout; bufio does not.
-			_ = wire.Conn.SetReadDeadline(time.Now().Add(c.parkAfter))
-			_, err := wire.br.Peek(1)
-			if isTimeout(err) && wire.br.Buffered() == 0 && sessionParker.park(c, wire) {
-				return true, false
+			_, err := br.Peek(1)
+			if isTimeout(err) && br.Buffered() == 0 {
+				armed = false
+				if read != seen {
+					continue // not idle for a whole period yet
+				}
+				if sessionParker.park(c, wire) {
+					return
+				}
 			}
 			// Data, or an error that gorilla's read meets again.
 		}
-		return false, wholeDataFrame(wire.br)
-	})
+		read++
+		typ, data, ok := takeWholeFrame(br, c.maxPayload)
+		if !ok {
+			armed = false
+			if !c.readWSOne(ws, c.serverPacket) {
+				return
+			}
+			continue
+		}
+		p, err := framePacket(typ, data)
+		if err != nil {
+			c.closeWith(wsCloseError(err), false)
+			return
+		}
+		if c.serverPacket(p, true) != nil {
+			return
+		}
+	}
 }
 
-// wholeDataFrame reports whether br holds a whole final text or binary
-// frame from a client, which gorilla then reads without waiting and without
-// reading further.
-func wholeDataFrame(br *bufio.Reader) bool {
+// takeWholeFrame takes a data frame from br when the whole of it is
+// buffered and gorilla would read it as one message without further
+// checks: a final, masked, uncompressed text or binary frame within limit
+// (0: none). It returns the frame's opcode and its unmasked payload, in a
+// new slice. ok is false, and br untouched, for anything else.
+func takeWholeFrame(br *bufio.Reader, limit int64) (op byte, data []byte, ok bool) {
 	b, _ := br.Peek(br.Buffered())
-	if len(b) < 2 || b[0]&0x80 == 0 || (b[0]&0x0f != wsOpText && b[0]&0x0f != wsOpBinary) {
-		return false
+	if len(b) < 6 || b[0]&0xf0 != 0x80 || b[1]&0x80 == 0 {
+		return 0, nil, false
+	}
+	if op = b[0] & 0x0f; op != wsOpText && op != wsOpBinary {
+		return 0, nil, false
 	}
 	n, h := int(b[1]&0x7f), 2
 	switch n {
 	case 126:
 		if len(b) < 4 {
-			return false
+			return 0, nil, false
 		}
 		n, h = int(binary.BigEndian.Uint16(b[2:4])), 4
 	case 127:
-		return false // larger than any buffer
+		return 0, nil, false // larger than any buffer
 	}
-	if b[1]&0x80 != 0 {
-		h += 4 // the masking key
+	if limit > 0 && int64(n) > limit || len(b) < h+4+n {
+		return 0, nil, false
 	}
-	return len(b) >= h+n
+	key := binary.LittleEndian.Uint32(b[h:])
+	data = make([]byte, n)
+	copy(data, b[h+4:])
+	maskBytes(key, data)
+	_, _ = br.Discard(h + 4 + n)
+	return op, data, true
+}
+
+// maskBytes applies a websocket masking key, read little-endian, to b,
+// which starts at a multiple of 4 bytes into the payload.
+func maskBytes(key uint32, b []byte) {
+	k := uint64(key) | uint64(key)<<32
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		binary.LittleEndian.PutUint64(b[i:], binary.LittleEndian.Uint64(b[i:])^k)
+	}
+	for ; i < len(b); i++ {
+		b[i] ^= byte(key >> (8 * (i & 3)))
+	}
 }
 
 // resumeReader starts the reader of a parked session again, unless the
@@ -400,13 +452,18 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// readWSPacket reads one frame as a packet.
+// readWSPacket reads one message as a packet.
 func readWSPacket(ws *websocket.Conn) (packet, error) {
 	typ, data, err := ws.ReadMessage()
 	if err != nil {
 		return packet{}, err
 	}
-	if typ == websocket.BinaryMessage {
+	return framePacket(byte(typ), data)
+}
+
+// framePacket is the packet in a websocket message of type op.
+func framePacket(op byte, data []byte) (packet, error) {
+	if op == wsOpBinary {
 		return packet{kind: packetMessage, binary: true, data: data}, nil
 	}
 	return decodeText(data)

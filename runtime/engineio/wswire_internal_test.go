@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"math/rand/v2"
 	"net"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -159,41 +162,117 @@ func TestNewTextMessageFunc(t *testing.T) {
 	}
 }
 
-// TestWholeDataFrame checks which buffered client frames the reader may
-// read without a new deadline: only whole, final text or binary frames.
-func TestWholeDataFrame(t *testing.T) {
-	masked := func(op byte, fin bool, n int, have int) []byte {
-		b := []byte{op}
-		if fin {
-			b[0] |= 0x80
-		}
-		switch {
-		case n < 126:
-			b = append(b, 0x80|byte(n))
-		default:
-			b = append(b, 0x80|126, byte(n>>8), byte(n))
-		}
-		b = append(b, 1, 2, 3, 4) // masking key
-		return append(b, make([]byte, have)...)
+// maskedFrame is a client frame: op with the final bit as fin, a payload
+// of length n masked with key, of which only the first have bytes follow.
+func maskedFrame(op byte, fin bool, key [4]byte, payload []byte, have int) []byte {
+	b := []byte{op}
+	if fin {
+		b[0] |= 0x80
+	}
+	switch n := len(payload); {
+	case n < 126:
+		b = append(b, 0x80|byte(n))
+	case n < 1<<16:
+		b = append(b, 0x80|126, byte(n>>8), byte(n))
+	default:
+		b = append(b, 0x80|127, 0, 0, 0, 0, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	b = append(b, key[:]...)
+	for i, c := range payload[:have] {
+		b = append(b, c^key[i%4])
+	}
+	return b
+}
+
+// TestTakeWholeFrame checks which buffered client frames the server reader
+// takes itself (only whole, final, masked, uncompressed text or binary
+// frames within the limit), and that it unmasks them exactly and consumes
+// nothing more.
+func TestTakeWholeFrame(t *testing.T) {
+	key := [4]byte{0x12, 0x34, 0x56, 0x78}
+	text := []byte("42[\"echo\",{\"a\":1}]")
+	big := bytes.Repeat([]byte("x"), 300)
+	unmasked := func(f []byte) []byte {
+		f = slices.Clone(f)
+		f[1] &^= 0x80
+		return f
+	}
+	rsv := func(f []byte) []byte {
+		f = slices.Clone(f)
+		f[0] |= 0x40 // RSV1: compressed
+		return f
 	}
 	for _, tc := range []struct {
 		name  string
 		frame []byte
-		want  bool
+		limit int64
+		want  []byte // nil: not taken
+		op    byte
 	}{
-		{"whole text", masked(wsOpText, true, 5, 5), true},
-		{"whole binary with 16-bit length", masked(wsOpBinary, true, 300, 300), true},
-		{"whole text and more after it", append(masked(wsOpText, true, 5, 5), 0x81), true},
-		{"payload cut short", masked(wsOpText, true, 5, 4), false},
-		{"16-bit length cut short", masked(wsOpBinary, true, 300, 0)[:3], false},
-		{"not final", masked(wsOpText, false, 5, 5), false},
-		{"ping", masked(0x9, true, 0, 0), false},
-		{"one byte", []byte{0x81}, false},
+		{"whole text", maskedFrame(wsOpText, true, key, text, len(text)), 0, text, wsOpText},
+		{"whole binary with 16-bit length", maskedFrame(wsOpBinary, true, key, big, len(big)), 0, big, wsOpBinary},
+		{"empty text", maskedFrame(wsOpText, true, key, nil, 0), 0, []byte{}, wsOpText},
+		{"whole text and more after it", append(maskedFrame(wsOpText, true, key, text, len(text)), 0x81), 0, text, wsOpText},
+		{"at the limit", maskedFrame(wsOpText, true, key, text, len(text)), int64(len(text)), text, wsOpText},
+		{"over the limit", maskedFrame(wsOpText, true, key, text, len(text)), int64(len(text) - 1), nil, 0},
+		{"payload cut short", maskedFrame(wsOpText, true, key, text, 4), 0, nil, 0},
+		{"masking key cut short", maskedFrame(wsOpText, true, key, text, 0)[:4], 0, nil, 0},
+		{"16-bit length cut short", maskedFrame(wsOpBinary, true, key, big, 0)[:3], 0, nil, 0},
+		{"64-bit length", maskedFrame(wsOpBinary, true, key, make([]byte, 1<<16), 100), 0, nil, 0},
+		{"not final", maskedFrame(wsOpText, false, key, text, len(text)), 0, nil, 0},
+		{"continuation", maskedFrame(0, true, key, text, len(text)), 0, nil, 0},
+		{"ping", maskedFrame(0x9, true, key, nil, 0), 0, nil, 0},
+		{"close", maskedFrame(0x8, true, key, []byte{3, 232}, 2), 0, nil, 0},
+		{"unmasked", unmasked(maskedFrame(wsOpText, true, key, text, len(text))), 0, nil, 0},
+		{"compressed", rsv(maskedFrame(wsOpText, true, key, text, len(text))), 0, nil, 0},
+		{"one byte", []byte{0x81}, 0, nil, 0},
 	} {
 		br := bufio.NewReaderSize(bytes.NewReader(tc.frame), 1024)
 		_, _ = br.Peek(len(tc.frame)) // buffer it all
-		if got := wholeDataFrame(br); got != tc.want {
-			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		before := br.Buffered()
+		op, data, ok := takeWholeFrame(br, tc.limit)
+		if ok != (tc.want != nil) {
+			t.Errorf("%s: taken %v, want %v", tc.name, ok, tc.want != nil)
+			continue
+		}
+		if !ok {
+			if br.Buffered() != before {
+				t.Errorf("%s: not taken, but consumed %d bytes", tc.name, before-br.Buffered())
+			}
+			continue
+		}
+		if op != tc.op || !bytes.Equal(data, tc.want) {
+			t.Errorf("%s: got op %d %q, want op %d %q", tc.name, op, data, tc.op, tc.want)
+		}
+		rest := 0
+		if strings.HasSuffix(tc.name, "more after it") {
+			rest = 1
+		}
+		if br.Buffered() != rest {
+			t.Errorf("%s: %d bytes left, want %d", tc.name, br.Buffered(), rest)
+		}
+	}
+}
+
+// TestMaskBytes checks the word-wise unmasking against the definition, at
+// every length and alignment that matters.
+func TestMaskBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := range 70 {
+		for range 20 {
+			key := rng.Uint32()
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte(rng.Uint32())
+			}
+			want := slices.Clone(b)
+			for i := range want {
+				want[i] ^= byte(key >> (8 * (i % 4)))
+			}
+			maskBytes(key, b)
+			if !bytes.Equal(b, want) {
+				t.Fatalf("n=%d key=%08x: got %x, want %x", n, key, b, want)
+			}
 		}
 	}
 }

@@ -88,26 +88,54 @@ func NewMessage(typ MessageType, data []byte) *Message {
 // it appended, copied.
 func NewTextMessageFunc(n int, write func(b []byte) []byte) *Message {
 	h := frameHeaderLen(1 + n)
-	buf := make([]byte, h+1, h+1+n)
+	m, buf := newFramed(h + 1 + n)
 	putFrameHeader(buf[:h], wsOpText, 1+n)
 	buf[h] = byte(packetMessage)
 	out := write(buf[h+1 : h+1 : h+1+n])
 	if len(out) != n || (n > 0 && &out[0] != &buf[h+1 : h+1+n][0]) {
 		return NewMessage(MessageText, out)
 	}
-	buf = buf[:h+1+n]
-	return &Message{kind: packetMessage, wire: buf[h:], frame: buf}
+	m.kind, m.wire, m.frame = packetMessage, buf[h:], buf
+	return m
 }
 
 // controlPacket returns a text packet of kind k with payload data.
 func controlPacket(k packetType, data []byte) *Message {
 	n := 1 + len(data)
 	h := frameHeaderLen(n)
-	buf := make([]byte, h+n)
+	m, buf := newFramed(h + n)
 	putFrameHeader(buf[:h], wsOpText, n)
 	buf[h] = byte(k)
 	copy(buf[h+1:], data)
-	return &Message{kind: k, wire: buf[h:], frame: buf}
+	m.kind, m.wire, m.frame = k, buf[h:], buf
+	return m
+}
+
+// newFramed returns a new message and size bytes for its frame, in one
+// allocation when the frame is small (the sizes fill Go's 256, 512 and
+// 1024-byte size classes with a 104-byte Message).
+func newFramed(size int) (*Message, []byte) {
+	switch {
+	case size <= 152:
+		x := new(struct {
+			m Message
+			b [152]byte
+		})
+		return &x.m, x.b[:size:size]
+	case size <= 408:
+		x := new(struct {
+			m Message
+			b [408]byte
+		})
+		return &x.m, x.b[:size:size]
+	case size <= 920:
+		x := new(struct {
+			m Message
+			b [920]byte
+		})
+		return &x.m, x.b[:size:size]
+	}
+	return new(Message), make([]byte, size)
 }
 
 // wsFrame returns the message as one unmasked websocket frame.

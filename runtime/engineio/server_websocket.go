@@ -64,7 +64,10 @@ func (c *Conn) afterWrite(rest []*Message, tail bool, err error) {
 	}
 	c.mu.Lock()
 	if len(rest) > 0 {
-		c.queue = append(rest[:len(rest):len(rest)], c.queue...)
+		// A copy: rest may be the sender's array (SendMessages' variadic
+		// argument, which then stays on its stack).
+		q := make([]*Message, 0, len(rest)+len(c.queue))
+		c.queue = append(append(q, rest...), c.queue...)
 	}
 	switch {
 	case tail || c.err != nil || (len(c.queue) > 0 && (len(rest) > 0 || c.flush == nil)):

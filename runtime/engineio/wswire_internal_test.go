@@ -144,16 +144,32 @@ func TestFrameHeader(t *testing.T) {
 	}
 }
 
-// TestNewTextMessageFunc checks that a message built in place is the one
-// NewMessage makes, across the frame header's size boundaries, and that a
+// TestNewTextMessageFunc checks that a message built in place is the
+// frame it should be, as NewMessage makes it too, across the frame
+// header's size boundaries and the allocation size classes, and that a
 // writer appending another length gets a copy of what it wrote.
 func TestNewTextMessageFunc(t *testing.T) {
-	for _, n := range []int{0, 1, 124, 125, 126, 65534, 65535, 70000} {
+	for _, n := range []int{0, 1, 124, 125, 126, 148, 149, 150, 403, 404, 405, 915, 916, 917, 65534, 65535, 70000} {
 		data := bytes.Repeat([]byte{'a'}, n)
+		var want []byte
+		switch m := n + 1; {
+		case m < 126:
+			want = []byte{0x81, byte(m)}
+		case m <= 0xffff:
+			want = []byte{0x81, 126, byte(m >> 8), byte(m)}
+		default:
+			want = []byte{0x81, 127, 0, 0, 0, 0, byte(m >> 24), byte(m >> 16), byte(m >> 8), byte(m)}
+		}
+		want = append(append(want, '4'), data...)
 		got := NewTextMessageFunc(n, func(b []byte) []byte { return append(b, data...) })
-		want := NewMessage(MessageText, data)
-		if !bytes.Equal(got.wsFrame(), want.wsFrame()) || !bytes.Equal(got.pollingForm(), want.pollingForm()) {
-			t.Errorf("%d bytes: built in place differs from NewMessage", n)
+		if !bytes.Equal(got.wsFrame(), want) {
+			t.Errorf("%d bytes: frame % x..., want % x...", n, got.wsFrame()[:min(12, len(got.wsFrame()))], want[:min(12, len(want))])
+		}
+		if !bytes.Equal(got.pollingForm(), want[len(want)-n-1:]) {
+			t.Errorf("%d bytes: polling form differs", n)
+		}
+		if nm := NewMessage(MessageText, data); !bytes.Equal(nm.wsFrame(), want) {
+			t.Errorf("%d bytes: NewMessage's frame differs", n)
 		}
 	}
 	got := NewTextMessageFunc(3, func(b []byte) []byte { return append(b, "toolong"...) })

@@ -189,11 +189,11 @@ func (e *ClientEvent) WantsAck() bool { return e.hasAck }
 // later calls, calls for events that asked for none, and calls after that
 // connection is lost return an error.
 func (e *ClientEvent) Ack(args ...any) error {
-	p, err := ackPacket(e.Name, e.hasAck, &e.acked, e.socket.nsp, e.id, args)
+	p, err := ackPacket(e.Name, e.hasAck, &e.acked, e.socket.nsp, e.id, args, nil)
 	if err != nil {
 		return err
 	}
-	if err := e.conn.SendMessages(encodePacket(p)...); err != nil {
+	if err := e.conn.SendMessages(encodePacket(&p)...); err != nil {
 		return &Error{Code: CodeDisconnected, Message: "failed to acknowledge: connection lost", Err: err}
 	}
 	return nil

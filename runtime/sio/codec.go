@@ -170,10 +170,16 @@ func copyRenumbered(enc *jsontext.Encoder, dec *jsontext.Decoder, renumber func(
 // JSON array and returns it with the attachments it refers to. The returned
 // slices are freshly allocated.
 func encodeArgs(name string, args []any) ([]byte, [][]byte, error) {
-	if data, ok := appendRawArgs(name, args); ok {
+	return appendArgs(nil, name, args)
+}
+
+// appendArgs is encodeArgs that appends the array to dst[:0] when it can
+// do without reflection; with a nil dst, the array gets a slice of its own.
+func appendArgs(dst []byte, name string, args []any) ([]byte, [][]byte, error) {
+	if data, ok := appendRawArgs(dst, name, args); ok {
 		return data, nil, nil
 	}
-	if data, ok := appendFastArgs(name, args); ok {
+	if data, ok := appendFastArgs(dst, name, args); ok {
 		return data, nil, nil
 	}
 	return encodeArgsReflect(name, args)
@@ -217,7 +223,7 @@ func encodeArgsReflect(name string, args []any) ([]byte, [][]byte, error) {
 // when the name needs no escaping and every argument is a [Raw] without
 // attachments, the array is the arguments' JSON side by side, copied as
 // received without being parsed again. It reports false otherwise.
-func appendRawArgs(name string, args []any) ([]byte, bool) {
+func appendRawArgs(dst []byte, name string, args []any) ([]byte, bool) {
 	n := len(name) + 4
 	for _, a := range args {
 		r, ok := a.(Raw)
@@ -229,7 +235,10 @@ func appendRawArgs(name string, args []any) ([]byte, bool) {
 	if !plainName(name) {
 		return nil, false
 	}
-	data := make([]byte, 0, n)
+	data := dst[:0]
+	if dst == nil {
+		data = make([]byte, 0, n)
+	}
 	data = append(data, '[')
 	if name != "" {
 		data = append(data, '"')
@@ -275,7 +284,7 @@ var fastPool = sync.Pool{New: func() any { return new([]byte) }}
 // appendFastArgs is the reflection-free path of encodeArgs, for arguments
 // that are [JSONAppender]s or [Raw] values without attachments. It
 // reports false when it cannot encode them.
-func appendFastArgs(name string, args []any) ([]byte, bool) {
+func appendFastArgs(dst []byte, name string, args []any) ([]byte, bool) {
 	for _, a := range args {
 		switch a := a.(type) {
 		case Raw:
@@ -290,14 +299,30 @@ func appendFastArgs(name string, args []any) ([]byte, bool) {
 	if !plainName(name) {
 		return nil, false
 	}
+	if dst != nil {
+		return appendFastInto(dst[:0], name, args)
+	}
 	bp := fastPool.Get().(*[]byte)
-	b := append((*bp)[:0], '[')
+	b, ok := appendFastInto((*bp)[:0], name, args)
+	var data []byte
+	if ok {
+		data = bytes.Clone(b)
+	}
+	if cap(b) <= 64<<10 {
+		*bp = b[:0]
+		fastPool.Put(bp)
+	}
+	return data, ok
+}
+
+// appendFastInto appends the array of appendFastArgs to b.
+func appendFastInto(b []byte, name string, args []any) ([]byte, bool) {
+	b = append(b, '[')
 	if name != "" {
 		b = append(b, '"')
 		b = append(b, name...)
 		b = append(b, '"')
 	}
-	ok := true
 	for i, a := range args {
 		if i > 0 || name != "" {
 			b = append(b, ',')
@@ -308,19 +333,10 @@ func appendFastArgs(name string, args []any) ([]byte, bool) {
 		}
 		var err error
 		if b, err = a.(JSONAppender).AppendJSON(b); err != nil {
-			ok = false
-			break
+			return b, false
 		}
 	}
-	var data []byte
-	if ok {
-		data = bytes.Clone(append(b, ']'))
-	}
-	if cap(b) <= 64<<10 {
-		*bp = b[:0]
-		fastPool.Put(bp)
-	}
-	return data, ok
+	return append(b, ']'), true
 }
 
 // decodeState is a pooled decoder whose unmarshal functions read the

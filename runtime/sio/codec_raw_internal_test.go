@@ -20,7 +20,7 @@ func TestAppendRawArgs(t *testing.T) {
 		{"", nil},
 		{"e", []any{obj, NewRaw([]byte(`[1,"x",null]`)), Raw{}}},
 	} {
-		fast, ok := appendRawArgs(tc.name, tc.args)
+		fast, ok := appendRawArgs(nil, tc.name, tc.args)
 		if !ok {
 			t.Fatalf("%q %v: fast path not taken", tc.name, tc.args)
 		}
@@ -42,7 +42,7 @@ func TestAppendRawArgs(t *testing.T) {
 		{"e", []any{obj, 1}},
 		{"e", []any{Raw{json: []byte(`{"_placeholder":true,"num":0}`), att: [][]byte{{1}}}}},
 	} {
-		if _, ok := appendRawArgs(tc.name, tc.args); ok {
+		if _, ok := appendRawArgs(nil, tc.name, tc.args); ok {
 			t.Errorf("%q %v: fast path taken", tc.name, tc.args)
 		}
 	}

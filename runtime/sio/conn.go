@@ -51,6 +51,7 @@ func (h engineHandler) OpenEngineIO(ec *engineio.Conn) engineio.Receiver {
 	s := h.s
 	c := &conn{srv: s, eio: ec}
 	c.work.init(s.opts.MaxPendingEvents, s.log)
+	c.work.packets = c
 	c.dec.Limits = parser.Limits{MaxAttachments: s.opts.MaxAttachments}
 	c.timer = time.AfterFunc(s.opts.ConnectTimeout, func() {
 		c.mu.Lock()
@@ -198,22 +199,24 @@ func (c *conn) route(p *parser.Packet) bool {
 				return false
 			}
 		}
-		ns := p.Namespace
-		return c.work.pushWait(c.eio.Closing(), func() {
-			c.mu.Lock()
-			s := c.socketLocked(ns)
-			c.mu.Unlock()
-			if s == nil {
-				return
-			}
-			if p.Type == parser.Disconnect {
-				s.onClose(ReasonClientNamespaceDisconnect, false)
-				return
-			}
-			s.dispatch(p)
-		})
+		return c.work.pushPacketWait(c.eio.Closing(), p)
 	}
 	return false // CONNECT_ERROR from a client, or a type it must not send
+}
+
+// runPacket runs an event or a DISCONNECT on the dispatcher.
+func (c *conn) runPacket(p *parser.Packet) {
+	c.mu.Lock()
+	s := c.socketLocked(p.Namespace)
+	c.mu.Unlock()
+	if s == nil {
+		return
+	}
+	if p.Type == parser.Disconnect {
+		s.onClose(ReasonClientNamespaceDisconnect, false)
+		return
+	}
+	s.dispatch(p)
 }
 
 // connect joins a namespace: middlewares, then the CONNECT reply, then the
@@ -285,6 +288,10 @@ func (c *conn) connectError(nsp string, err error) {
 // send encodes p and queues it on the connection: the text packet and its
 // attachments go in one step, so nothing can come between them.
 func (c *conn) send(p *parser.Packet, volatile bool) error {
+	if len(p.Attachments) == 0 {
+		one := [1]*engineio.Message{encodeText(p)}
+		return c.sendEncoded(one[:], volatile, false)
+	}
 	return c.sendEncoded(encodePacket(p), volatile, false)
 }
 
@@ -293,7 +300,7 @@ func (c *conn) send(p *parser.Packet, volatile bool) error {
 // Engine.IO server's shared writer, see [engineio.Conn.SendShared].
 func (c *conn) sendEncoded(msgs []*engineio.Message, volatile, shared bool) error {
 	if c.srv.onSend != nil {
-		c.srv.onSend(msgs)
+		c.srv.onSend(slices.Clone(msgs)) // so that msgs need not escape
 	}
 	switch {
 	case volatile:
@@ -310,13 +317,18 @@ func (c *conn) sendEncoded(msgs []*engineio.Message, volatile, shared bool) erro
 // connections.
 func encodePacket(p *parser.Packet) []*engineio.Message {
 	msgs := make([]*engineio.Message, 1+len(p.Attachments))
-	msgs[0] = engineio.NewTextMessageFunc(parser.EncodedLen(p), func(b []byte) []byte {
-		return parser.AppendEncode(b, p)
-	})
+	msgs[0] = encodeText(p)
 	for i, a := range p.Attachments {
 		msgs[i+1] = engineio.NewMessage(engineio.MessageBinary, a)
 	}
 	return msgs
+}
+
+// encodeText returns p's text message.
+func encodeText(p *parser.Packet) *engineio.Message {
+	return engineio.NewTextMessageFunc(parser.EncodedLen(p), func(b []byte) []byte {
+		return parser.AppendEncode(b, p)
+	})
 }
 
 // remove forgets the socket of a namespace.

@@ -201,6 +201,10 @@ func dialRaw(t testing.TB, url string, pong bool) *rawConn {
 
 func (c *rawConn) close() {
 	_ = c.ws.Close()
+	// Drain what nobody read, so that a reader blocked on a full channel
+	// (a flood of broadcasts) can see the close and end.
+	for range c.frames {
+	}
 	<-c.done
 }
 

@@ -30,11 +30,11 @@ func BenchmarkReceive(b *testing.B) {
 				arg := e.At(0)
 				got.Add(int64(len(arg.json)))
 				if tc.ack {
-					p, err := ackPacket(e.Name, e.hasAck, &e.acked, ns.name, e.id, []any{arg})
+					p, err := ackPacket(e.Name, e.hasAck, &e.acked, ns.name, e.id, []any{arg}, nil)
 					if err != nil {
 						b.Fatal(err)
 					}
-					buf = parser.AppendEncode(buf[:0], p)
+					buf = parser.AppendEncode(buf[:0], &p)
 				}
 			})
 			s := &Socket{nsp: ns}

@@ -2,6 +2,8 @@ package sio
 
 import (
 	"log/slog"
+
+	"github.com/siogen/siogen/runtime/internal/parser"
 	"sync"
 	"time"
 )
@@ -19,7 +21,8 @@ type serial struct {
 
 	mu      sync.Mutex
 	space   chan struct{} // capacity 1: the queue shrank; made when a pushWait waits
-	queue   []func()
+	queue   []task
+	packets packetRunner // runs packet tasks; set once, before the first
 	running bool
 	idle    bool          // the goroutine waits for work
 	stopped bool          // wait was called: no lingering
@@ -40,18 +43,28 @@ type serial struct {
 // work (at most twice that).
 const serialIdle = 200 * time.Millisecond
 
+// A task is a function, or a received packet for q.packets: a packet
+// costs no closure.
+type task struct {
+	fn func()
+	p  *parser.Packet
+}
+
+// packetRunner runs a packet task.
+type packetRunner interface{ runPacket(p *parser.Packet) }
+
 func (q *serial) init(max int, log *slog.Logger) {
 	q.max, q.log = max, log
 }
 
 func (q *serial) push(fn func()) {
 	q.mu.Lock()
-	q.addLocked(fn)
+	q.addLocked(task{fn: fn})
 	q.mu.Unlock()
 }
 
-func (q *serial) addLocked(fn func()) {
-	q.queue = append(q.queue, fn)
+func (q *serial) addLocked(t task) {
+	q.queue = append(q.queue, t)
 	switch {
 	case !q.running:
 		q.running = true
@@ -74,10 +87,19 @@ func (q *serial) wakeLocked() {
 
 // pushWait queues fn, waiting for room; false when stop is closed first.
 func (q *serial) pushWait(stop <-chan struct{}, fn func()) bool {
+	return q.addWait(stop, task{fn: fn})
+}
+
+// pushPacketWait queues p for q.packets, as pushWait does.
+func (q *serial) pushPacketWait(stop <-chan struct{}, p *parser.Packet) bool {
+	return q.addWait(stop, task{p: p})
+}
+
+func (q *serial) addWait(stop <-chan struct{}, t task) bool {
 	for {
 		q.mu.Lock()
 		if len(q.queue) < q.max {
-			q.addLocked(fn)
+			q.addLocked(t)
 			q.mu.Unlock()
 			return true
 		}
@@ -124,8 +146,8 @@ func (q *serial) run() {
 			q.mu.Lock()
 			continue
 		}
-		fn := q.queue[0]
-		q.queue[0] = nil
+		t := q.queue[0]
+		q.queue[0] = task{}
 		if len(q.queue) == 1 {
 			// Drained: keep the array, so that a steady stream of events
 			// appends without allocating.
@@ -146,19 +168,23 @@ func (q *serial) run() {
 			default:
 			}
 		}
-		q.call(fn)
+		q.call(t)
 		q.mu.Lock()
 	}
 }
 
-// call runs fn, logging a panic instead of passing it on.
-func (q *serial) call(fn func()) {
+// call runs t, logging a panic instead of passing it on.
+func (q *serial) call(t task) {
 	defer func() {
 		if r := recover(); r != nil {
 			q.log.Error("panic in a handler", "panic", r)
 		}
 	}()
-	fn()
+	if t.fn != nil {
+		t.fn()
+	} else {
+		q.packets.runPacket(t.p)
+	}
 }
 
 // expire is the function of timer number gen: it ends an idle goroutine

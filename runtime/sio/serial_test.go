@@ -3,11 +3,14 @@ package sio
 import (
 	"bytes"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/siogen/siogen/runtime/internal/parser"
 )
 
 func newTestSerial(log *bytes.Buffer) *serial {
@@ -142,7 +145,7 @@ func TestSerialWorkAtExpiry(t *testing.T) {
 	q.expired = true
 	q.wakeLocked()
 	ran := make(chan struct{})
-	q.addLocked(func() { close(ran) })
+	q.addLocked(task{fn: func() { close(ran) }})
 	q.mu.Unlock()
 	select {
 	case <-ran:
@@ -180,5 +183,39 @@ func TestSerialWaitEndsTheGoroutineAtOnce(t *testing.T) {
 	defer q.mu.Unlock()
 	if q.running || q.timer != nil {
 		t.Fatal("after wait, a goroutine or its timer remains")
+	}
+}
+
+type packetLog struct {
+	mu  sync.Mutex
+	ids []int64
+}
+
+func (l *packetLog) runPacket(p *parser.Packet) {
+	l.mu.Lock()
+	l.ids = append(l.ids, p.ID)
+	l.mu.Unlock()
+}
+
+// TestSerialPacketTasks checks that packet tasks run through the packet
+// runner, in order with function tasks.
+func TestSerialPacketTasks(t *testing.T) {
+	var log bytes.Buffer
+	q := newTestSerial(&log)
+	pl := &packetLog{}
+	q.packets = pl
+	stop := make(chan struct{})
+	for i := range 10 {
+		if i == 5 {
+			q.push(func() { pl.runPacket(&parser.Packet{ID: -1}) })
+		}
+		if !q.pushPacketWait(stop, &parser.Packet{ID: int64(i)}) {
+			t.Fatal("pushPacketWait refused with room")
+		}
+	}
+	q.wait()
+	want := []int64{0, 1, 2, 3, 4, -1, 5, 6, 7, 8, 9}
+	if !slices.Equal(pl.ids, want) {
+		t.Fatalf("ran %v, want %v", pl.ids, want)
 	}
 }

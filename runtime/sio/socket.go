@@ -501,25 +501,32 @@ func (e *Event) WantsAck() bool { return e.hasAck }
 // from any goroutine, at most once; later calls and calls for events that
 // asked for no acknowledgement return an error.
 func (e *Event) Ack(args ...any) error {
-	p, err := ackPacket(e.Name, e.hasAck, &e.acked, e.socket.nsp.name, e.id, args)
-	if err != nil {
-		return err
+	// The array is encoded into a pooled buffer: the frame is built from
+	// it before send returns, and nothing else sees the packet.
+	bp := fastPool.Get().(*[]byte)
+	p, err := ackPacket(e.Name, e.hasAck, &e.acked, e.socket.nsp.name, e.id, args, *bp)
+	if err == nil {
+		err = e.socket.conn.send(&p, false)
 	}
-	return e.socket.conn.send(p, false)
+	if len(p.Attachments) == 0 && cap(p.Data) > 0 && cap(p.Data) <= 64<<10 {
+		*bp = p.Data[:0]
+	}
+	fastPool.Put(bp)
+	return err
 }
 
 // ackPacket checks that event name asked for an acknowledgement not yet
 // sent, marks it sent, and encodes it.
-func ackPacket(name string, wanted bool, acked *atomic.Bool, nsp string, id int64, args []any) (*Packet, error) {
+func ackPacket(name string, wanted bool, acked *atomic.Bool, nsp string, id int64, args []any, dst []byte) (Packet, error) {
 	if !wanted {
-		return nil, NewError(CodeInvalidArgument, "event %q asked for no acknowledgement", name)
+		return Packet{}, NewError(CodeInvalidArgument, "event %q asked for no acknowledgement", name)
 	}
 	if acked.Swap(true) {
-		return nil, NewError(CodeInvalidArgument, "event %q is already acknowledged", name)
+		return Packet{}, NewError(CodeInvalidArgument, "event %q is already acknowledged", name)
 	}
-	data, att, err := encodeArgs("", args)
+	data, att, err := appendArgs(dst, "", args)
 	if err != nil {
-		return nil, err
+		return Packet{}, err
 	}
-	return &Packet{Type: ackType(att), Namespace: nsp, ID: id, HasID: true, Data: data, Attachments: att}, nil
+	return Packet{Type: ackType(att), Namespace: nsp, ID: id, HasID: true, Data: data, Attachments: att}, nil
 }

@@ -9,17 +9,17 @@ import "context"
 // failure it answers the error when the server asked for an
 // acknowledgement, else logs it at debug level, and returns false.
 // [OnInvalid] does not apply to client handlers.
-func decodeClient[In any](c *handlerConfig, e *ClientEvent, in *In) bool {
-	err := decodeInput(c, e, in)
+func decodeClient[In any](c *handlerConfig, e *ClientEvent) (In, bool) {
+	in, err := decodeInput[In](c, e)
 	if err == nil {
-		return true
+		return in, true
 	}
 	if e.WantsAck() {
 		_ = e.Ack(errorEnvelope{Error: err})
 	} else {
 		e.socket.m.log.Debug("invalid payload dropped", "nsp", e.socket.nsp, "event", e.Name, "err", err)
 	}
-	return false
+	return in, false
 }
 
 // OnClient registers a typed handler for an event the server sends without
@@ -29,8 +29,7 @@ func decodeClient[In any](c *handlerConfig, e *ClientEvent, in *In) bool {
 func OnClient[In any](s *ClientSocket, event string, fn func(ctx context.Context, in In), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
 	s.On(event, func(e *ClientEvent) {
-		var in In
-		if decodeClient(c, e, &in) {
+		if in, ok := decodeClient[In](c, e); ok {
 			fn(e.ctx, in)
 		}
 	})
@@ -44,13 +43,19 @@ func OnClient[In any](s *ClientSocket, event string, fn func(ctx context.Context
 func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context.Context, in In) (Out, error), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
 	s.On(event, func(e *ClientEvent) {
-		var in In
-		if !decodeClient(c, e, &in) {
+		in, ok := decodeClient[In](c, e)
+		if !ok {
 			return
 		}
 		out, err := fn(e.ctx, in)
-		reply(c, e, out, err, func(err error) {
-			s.m.log.Error("client handler failed", "nsp", s.nsp, "event", e.Name, "err", err)
-		})
+		if !e.WantsAck() {
+			return
+		}
+		var one [1]any
+		args, internal := replyArgs(c, out, err, &one)
+		if internal != nil {
+			s.m.log.Error("client handler failed", "nsp", s.nsp, "event", e.Name, "err", internal)
+		}
+		_ = e.Ack(args...)
 	})
 }

@@ -42,13 +42,15 @@ func AckPath[In, Out any](fn func(In) (Out, error), opts ...HandlerOption) func(
 	c := newHandlerConfig(opts)
 	return func(arg []byte) []byte {
 		e := &benchEvent{args: Args{raw: [][]byte{arg}}}
-		var in In
-		if err := decodeInput(c, e, &in); err != nil {
-			_ = e.Ack(errorEnvelope{Error: err})
+		in, ierr := decodeInput[In](c, e)
+		if ierr != nil {
+			_ = e.Ack(errorEnvelope{Error: ierr})
 			return e.out
 		}
 		out, err := fn(in)
-		reply(c, e, out, err, func(error) {})
+		var one [1]any
+		args, _ := replyArgs(c, out, err, &one)
+		_ = e.Ack(args...)
 		return e.out
 	}
 }

@@ -74,91 +74,97 @@ type incoming interface {
 func (a Args) arguments() Args { return a }
 
 // decodeInput validates (see [WithValidator]) and decodes the event's
-// input into in: its first argument, or every argument when In is a tuple
-// ([TupleDecoder]).
-func decodeInput[In any](c *handlerConfig, e incoming, in *In) *Error {
+// input: its first argument, or every argument when In is a tuple
+// ([TupleDecoder]). It takes no pointer to a local In, so that the decoded
+// value stays on the caller's stack unless a slow path needs the heap.
+func decodeInput[In any](c *handlerConfig, e incoming) (In, *Error) {
+	var zero In
 	args := e.arguments()
 	raw := args.At(0)
-	tuple, isTuple := any(in).(TupleDecoder)
+	_, isTuple := any((*In)(nil)).(TupleDecoder)
 	if isTuple {
 		raw = NewRaw(args.arrayJSON())
 	}
 	if c.validator != nil {
 		if v := c.validator.Validate(c.schemaID, raw.JSON()); len(v) > 0 {
-			return &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
+			return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
 		}
 	}
+	if !isTuple {
+		if v, ok := decodeFast[In](raw.JSON()); ok {
+			return v, nil
+		}
+	}
+	in := new(In)
 	var err error
-	switch {
-	case isTuple:
-		err = tuple.DecodeArgs(args)
-	case decodeFast(raw.JSON(), in):
-	default:
+	if isTuple {
+		err = any(in).(TupleDecoder).DecodeArgs(args)
+	} else {
 		err = raw.Decode(in)
 	}
 	if err != nil {
-		return &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: err.Error()}}, Err: err}
+		return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: err.Error()}}, Err: err}
 	}
-	return nil
+	return *in, nil
 }
 
-// decodeFast decodes data into *in, a zero value, with the generated
-// decoder of In (see [JSONDecoder]) and reports whether it did; on false
-// *in is unchanged and the caller decodes reflectively.
-func decodeFast[In any](data []byte, in *In) bool {
-	if d, ok := any(in).(JSONDecoder[*In]); ok { // In is a generated struct
-		v, ok := d.DecodeJSON(data)
-		if ok {
-			*in = *v
+// decodeFast decodes data with the generated decoder of In (see
+// [JSONDecoder]) and reports whether it did; on false the caller decodes
+// reflectively. Generated decoders ignore their receiver, so a nil one
+// does.
+func decodeFast[In any](data []byte) (In, bool) {
+	var zero In
+	if d, ok := any((*In)(nil)).(JSONDecoder[*In]); ok { // In is a generated struct
+		if v, ok := d.DecodeJSON(data); ok {
+			return *v, true
 		}
-		return ok
+		return zero, false
 	}
-	if d, ok := any(*in).(JSONDecoder[In]); ok { // In is a pointer to one
-		v, ok := d.DecodeJSON(data)
-		if ok {
-			*in = v
-		}
-		return ok
+	if d, ok := any(zero).(JSONDecoder[In]); ok { // In is a pointer to one
+		return d.DecodeJSON(data)
 	}
-	return false
+	return zero, false
 }
 
-// reply acknowledges a typed handler's result or error in the configured
-// style; log reports errors whose text is withheld from the peer.
-func reply[Out any](c *handlerConfig, e incoming, out Out, err error, log func(error)) {
-	if !e.WantsAck() {
-		return
-	}
+// replyArgs returns the acknowledgement of a typed handler's result or
+// error in the configured style, using one for a single argument (so that
+// the caller's Ack, on a concrete type, allocates no slice), and the error
+// to log when its text is withheld from the peer.
+func replyArgs[Out any](c *handlerConfig, out Out, err error, one *[1]any) (args []any, internal error) {
 	if err != nil {
 		we := asWireError(err)
 		if we.Code == CodeInternal && we.Err != nil {
-			log(we.Err)
+			internal = we.Err
 		}
-		_ = e.Ack(errorEnvelope{Error: we})
-		return
+		one[0] = errorEnvelope{Error: we}
+		return one[:], internal
 	}
-	if c.style == AckPlain {
+	switch {
+	case c.style == AckPlain:
 		if tuple, ok := any(out).(TupleEncoder); ok {
-			_ = e.Ack(tuple.EncodeArgs()...)
-		} else {
-			_ = e.Ack(out)
+			return tuple.EncodeArgs(), nil
 		}
-		return
+		one[0] = out
+	case isEmpty(out):
+		one[0] = okOnly{OK: true} // an acknowledgement without data: {"ok":true}
+	default:
+		one[0] = okEnvelope[Out]{OK: true, Data: out}
 	}
-	if _, empty := any(out).(struct{}); empty {
-		_ = e.Ack(okOnly{OK: true}) // an acknowledgement without data: {"ok":true}
-		return
-	}
-	_ = e.Ack(okEnvelope[Out]{OK: true, Data: out})
+	return one[:], nil
+}
+
+func isEmpty[T any](v T) bool {
+	_, empty := any(v).(struct{})
+	return empty
 }
 
 // decode decodes a server event's input; on failure it answers the error
 // (or reports it to OnInvalid) and returns false.
-func decode[In any](c *handlerConfig, s *Socket, e *Event, in *In) bool {
-	err := decodeInput(c, e, in)
+func decode[In any](c *handlerConfig, s *Socket, e *Event) (In, bool) {
+	in, err := decodeInput[In](c, e)
 	switch {
 	case err == nil:
-		return true
+		return in, true
 	case e.WantsAck():
 		_ = e.Ack(errorEnvelope{Error: err})
 	case c.onInvalid != nil:
@@ -166,7 +172,7 @@ func decode[In any](c *handlerConfig, s *Socket, e *Event, in *In) bool {
 	default:
 		s.nsp.srv.log.Debug("invalid payload dropped", "nsp", s.nsp.name, "event", e.Name, "err", err)
 	}
-	return false
+	return in, false
 }
 
 // Handle registers a typed handler for an event without acknowledgement on
@@ -175,8 +181,7 @@ func decode[In any](c *handlerConfig, s *Socket, e *Event, in *In) bool {
 func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s *Socket, in In), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
 	ns.On(event, func(s *Socket, e *Event) {
-		var in In
-		if decode(c, s, e, &in) {
+		if in, ok := decode[In](c, s, e); ok {
 			fn(s.Context(), s, in)
 		}
 	})
@@ -190,14 +195,20 @@ func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s 
 func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Context, s *Socket, in In) (Out, error), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
 	ns.On(event, func(s *Socket, e *Event) {
-		var in In
-		if !decode(c, s, e, &in) {
+		in, ok := decode[In](c, s, e)
+		if !ok {
 			return
 		}
 		out, err := fn(s.Context(), s, in)
-		reply(c, e, out, err, func(err error) {
-			s.nsp.srv.log.Error("handler failed", "nsp", s.nsp.name, "event", e.Name, "err", err)
-		})
+		if !e.WantsAck() {
+			return
+		}
+		var one [1]any
+		args, internal := replyArgs(c, out, err, &one)
+		if internal != nil {
+			s.nsp.srv.log.Error("handler failed", "nsp", s.nsp.name, "event", e.Name, "err", internal)
+		}
+		_ = e.Ack(args...)
 	})
 }
 
@@ -266,8 +277,8 @@ func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
 			}
 			return out, nil
 		}
-		if decodeFast(raw.JSON(), &out) {
-			return out, nil
+		if v, ok := decodeFast[Out](raw.JSON()); ok {
+			return v, nil
 		}
 		if err := raw.Decode(&out); err != nil {
 			return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
@@ -277,8 +288,8 @@ func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
 	if !isEnvelope {
 		return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
 	}
-	if decodeFast(env.Data.JSON(), &out) {
-		return out, nil
+	if v, ok := decodeFast[Out](env.Data.JSON()); ok {
+		return v, nil
 	}
 	if err := env.Data.Decode(&out); err != nil {
 		return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement data: " + err.Error(), Err: err}

@@ -222,7 +222,7 @@ func (a *MemoryAdapter) ServerCount(context.Context) (int, error) { return 1, ni
 func (a *MemoryAdapter) FetchSockets(_ context.Context, opts *BroadcastOptions) ([]*RemoteSocket, error) {
 	var out []*RemoteSocket
 	a.apply(opts, func(s *Socket) {
-		out = append(out, NewRemoteSocket(a.ns, s.id, s.handshake, s.Rooms(), s.Data()))
+		out = append(out, NewRemoteSocket(a.ns, s.id, s.Handshake(), s.Rooms(), s.Data()))
 	})
 	return out, nil
 }

@@ -40,6 +40,7 @@ type Socket struct {
 	nsp       *Namespace
 	conn      *conn
 	handshake *Handshake
+	queryOnce sync.Once // fills handshake.Query
 	// The context is made on first use (most idle sockets never need
 	// one); it is canceled on disconnect, or by the connection as soon as
 	// it is lost (see conn.track).
@@ -79,7 +80,9 @@ func newSocket(ns *Namespace, c *conn, id string, auth Raw) *Socket {
 	r := c.eio.Request()
 	hs := &Handshake{Time: time.Now(), Auth: auth}
 	if r != nil {
-		hs.Headers, hs.Query, hs.Address, hs.Secure = r.Header, r.URL.Query(), r.RemoteAddr, r.TLS != nil
+		// The query is parsed when Handshake is first called: most sockets
+		// never need it, and a parsed query is most of a socket's memory.
+		hs.Headers, hs.Address, hs.Secure = r.Header, r.RemoteAddr, r.TLS != nil
 	}
 	s := &Socket{id: id, nsp: ns, conn: c, handshake: hs}
 	if ns.srv.opts.Recovery != nil {
@@ -96,7 +99,17 @@ func (s *Socket) ID() string { return s.id }
 func (s *Socket) Namespace() *Namespace { return s.nsp }
 
 // Handshake returns the details of the socket's connection.
-func (s *Socket) Handshake() *Handshake { return s.handshake }
+func (s *Socket) Handshake() *Handshake {
+	s.queryOnce.Do(func() {
+		if s.conn == nil {
+			return
+		}
+		if r := s.conn.eio.Request(); r != nil {
+			s.handshake.Query = r.URL.Query()
+		}
+	})
+	return s.handshake
+}
 
 // Context returns a context that is canceled when the socket disconnects.
 func (s *Socket) Context() context.Context {

@@ -8,6 +8,7 @@ FUZZTIME ?= 10s
 FUZZ_TARGETS := \
 	./runtime/engineio:FuzzDecodePayload \
 	./runtime/engineio:FuzzServerPacket \
+	./runtime/engineio:FuzzTakeWholeFrame \
 	./runtime/internal/parser:FuzzDecodeText \
 	./runtime/internal/parser:FuzzDecodeStream \
 	./runtime/internal/parser:FuzzDecodeElements \

@@ -292,3 +292,43 @@ func TestMaskBytes(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTakeWholeFrame feeds arbitrary buffered bytes to the server reader's
+// fast path: it never panics, and when it takes a frame, that frame is a
+// final, masked, uncompressed text or binary one within the limit, its
+// payload is exactly what the header announces, unmasked, and nothing
+// after it was consumed. Otherwise nothing was consumed.
+func FuzzTakeWholeFrame(f *testing.F) {
+	key := [4]byte{1, 2, 3, 4}
+	f.Add(maskedFrame(wsOpText, true, key, []byte(`42["a"]`), 7), int64(0))
+	f.Add(maskedFrame(wsOpBinary, true, key, bytes.Repeat([]byte{7}, 200), 200), int64(100))
+	f.Add(maskedFrame(0x9, true, key, nil, 0), int64(0))
+	f.Add([]byte{0x81}, int64(0))
+	f.Fuzz(func(t *testing.T, b []byte, limit int64) {
+		br := bufio.NewReaderSize(bytes.NewReader(b), 512)
+		_, _ = br.Peek(min(len(b), 512))
+		before := br.Buffered()
+		op, data, ok := takeWholeFrame(br, limit)
+		if !ok {
+			if br.Buffered() != before {
+				t.Fatalf("not taken, but %d bytes consumed", before-br.Buffered())
+			}
+			return
+		}
+		if b[0] != 0x80|op || (op != wsOpText && op != wsOpBinary) || b[1]&0x80 == 0 {
+			t.Fatalf("took a frame with header % x", b[:2])
+		}
+		n, h := int(b[1]&0x7f), 2
+		if n == 126 {
+			n, h = int(b[2])<<8|int(b[3]), 4
+		}
+		if len(data) != n || before-br.Buffered() != h+4+n || (limit > 0 && int64(n) > limit) {
+			t.Fatalf("took %d bytes of payload and consumed %d; the header says %d (limit %d)", len(data), before-br.Buffered(), n, limit)
+		}
+		for i, c := range data {
+			if c != b[h+4+i]^b[h+i%4] {
+				t.Fatalf("payload byte %d unmasked wrong", i)
+			}
+		}
+	})
+}

@@ -32,9 +32,10 @@
 // messages are framed once (a broadcast shares its frame) and written from
 // the sending goroutine with a non-blocking write when nothing else is
 // queued; a writer goroutine runs only while a backlog drains, and gathers
-// it into few writes. The reader takes a data frame that arrived whole
-// straight from its buffer, leaving control frames, fragments and frames
-// still arriving to gorilla/websocket. On Linux, a websocket session that
+// it into few writes. On Linux, the reader of a websocket without TLS takes
+// a data frame that arrived whole straight from its buffer, leaving control
+// frames, fragments and frames still arriving to gorilla/websocket; and a
+// websocket session that
 // has been silent for ServerOptions.ParkIdleAfter (100ms; up to twice that
 // after a busy spell, as the deadline is set once per period, not per
 // message) gives up its reader goroutine: one epoll instance watches every

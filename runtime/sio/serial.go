@@ -2,10 +2,10 @@ package sio
 
 import (
 	"log/slog"
-
-	"github.com/siogen/siogen/runtime/internal/parser"
 	"sync"
 	"time"
+
+	"github.com/siogen/siogen/runtime/internal/parser"
 )
 
 // serial runs functions one at a time, in order, on a goroutine that

@@ -35,13 +35,12 @@
 // it into few writes. On Linux, the reader of a websocket without TLS takes
 // a data frame that arrived whole straight from its buffer, leaving control
 // frames, fragments and frames still arriving to gorilla/websocket; and a
-// websocket session that
-// has been silent for ServerOptions.ParkIdleAfter (100ms; up to twice that
-// after a busy spell, as the deadline is set once per period, not per
-// message) gives up its reader goroutine: one epoll instance watches every
-// parked socket and starts a reader again when data arrives. An idle
-// session then holds no goroutine, only its state and a 320-byte read
-// buffer.
+// session that has been silent for ServerOptions.ParkIdleAfter (100ms; up
+// to twice that after a busy spell, as the deadline is set once per
+// period, not per message) gives up its reader goroutine: one epoll
+// instance watches every parked socket and starts a reader again when data
+// arrives. An idle session then holds no goroutine, only its state and a
+// 320-byte read buffer.
 //
 // # Client
 //

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -353,9 +354,19 @@ func (c *Conn) serverWSReader(ws *websocket.Conn, wire *wsWire) {
 	var (
 		armed      bool   // the read deadline is the park deadline
 		read, seen uint64 // messages read; read when it was set
+		handled    bool   // a message was handed on since the last wait
 	)
 	for {
 		if br.Buffered() == 0 {
+			if handled {
+				// Let the goroutines the message woke (the dispatcher
+				// with its handler, the writer) run before looking at the
+				// socket again: under load the peer's next message is
+				// often there by then, which spares a read that finds
+				// nothing and a trip through the network poller.
+				handled = false
+				runtime.Gosched()
+			}
 			if !armed {
 				armed, seen = true, read
 				_ = wire.Conn.SetReadDeadline(time.Now().Add(c.parkAfter))
@@ -376,6 +387,7 @@ func (c *Conn) serverWSReader(ws *websocket.Conn, wire *wsWire) {
 		}
 		read++
 		typ, data, ok := takeWholeFrame(br, c.maxPayload)
+		handled = true
 		if !ok {
 			armed = false
 			if !c.readWSOne(ws, c.serverPacket) {

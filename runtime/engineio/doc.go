@@ -32,15 +32,20 @@
 // messages are framed once (a broadcast shares its frame) and written from
 // the sending goroutine with a non-blocking write when nothing else is
 // queued; a writer goroutine runs only while a backlog drains, and gathers
-// it into few writes. On Linux, the reader of a websocket without TLS takes
-// a data frame that arrived whole straight from its buffer, leaving control
-// frames, fragments and frames still arriving to gorilla/websocket; and a
-// session that has been silent for ServerOptions.ParkIdleAfter (100ms; up
-// to twice that after a busy spell, as the deadline is set once per
-// period, not per message) gives up its reader goroutine: one epoll
-// instance watches every parked socket and starts a reader again when data
-// arrives. An idle session then holds no goroutine, only its state and a
-// 320-byte read buffer.
+// it into few writes.
+//
+// On Linux, for websockets without TLS, the reader takes a data frame that
+// arrived whole straight from its buffer, leaving control frames,
+// fragments and frames still arriving to gorilla/websocket. It yields once
+// after handing a message on, so that the handler's reply goes out before
+// the socket is read again: under load the next message has arrived by
+// then, which makes one read per message and no round trip through the
+// network poller. A session that has been silent for
+// ServerOptions.ParkIdleAfter (100ms; up to twice that after a busy spell,
+// as the deadline is set once per period, not per message) gives up its
+// reader goroutine: one epoll instance watches every parked socket and
+// starts a reader again when data arrives. An idle session then holds no
+// goroutine, only its state and a 320-byte read buffer.
 //
 // # Client
 //

@@ -163,6 +163,44 @@ func runBroadcast(ctx context.Context, c config) (Result, error) {
 // passes c.p99Limit or a delivery is lost (or c.maxRate is reached), then
 // bisects between the last rate that held and the first that did not, three
 // times; the result is the highest rate that stayed within the limit.
+// rateSearch looks for the highest sustainable rate: it raises the rate by
+// half until a step fails (or, when the first step fails, halves it until
+// one passes), then bisects between the highest rate that passed and the
+// lowest that failed, three times: the maximum is known to about 6%.
+type rateSearch struct {
+	rate, good, bad float64
+	bisections      int
+}
+
+// next records whether the current rate was sustained and returns the
+// next one to try, or false when the search is over.
+func (s *rateSearch) next(ok bool) (float64, bool) {
+	if ok {
+		s.good = s.rate
+	} else {
+		s.bad = s.rate
+	}
+	switch {
+	case s.bad == 0:
+		s.rate = math.Round(s.rate * 1.5)
+	case s.good == 0:
+		if s.rate <= 1 {
+			return 0, false
+		}
+		s.rate = math.Max(1, math.Round(s.rate/2))
+	case s.bisections == 3:
+		return 0, false
+	default:
+		s.bisections++
+		r := math.Round((s.good + s.bad) / 2)
+		if r == s.good || r == s.bad {
+			return 0, false
+		}
+		s.rate = r
+	}
+	return s.rate, true
+}
+
 func runRamp(ctx context.Context, c config, log io.Writer) (Result, error) {
 	b, err := startBroadcast(ctx, c)
 	if err != nil {
@@ -170,8 +208,8 @@ func runRamp(ctx context.Context, c config, log io.Writer) (Result, error) {
 	}
 	defer b.close()
 	best := map[string]float64{"max_rate": 0}
-	const bisections = 3
-	rate, good, bad, halvings := c.rate, 0.0, 0.0, 0
+	search := rateSearch{rate: c.rate}
+	rate := c.rate
 	for step := 0; step < maxSteps && rate <= c.maxRate && ctx.Err() == nil; step++ {
 		mt, err := b.step(ctx, c, step, rate, c.step)
 		if err != nil {
@@ -179,29 +217,20 @@ func runRamp(ctx context.Context, c config, log io.Writer) (Result, error) {
 		}
 		fmt.Fprintf(log, "ramp %s: rate %.0f/s deliveries %.0f/s p99 %.1f ms drops %.0f gen %.2f cores server %.2f cores\n",
 			c.server, rate, mt["deliveries_per_s"], mt["p99_ms"], mt["drops"], mt["gen_cores"], mt["server_cores"])
-		if mt["p99_ms"] > float64(c.p99Limit.Milliseconds()) || mt["drops"] > 0 {
-			bad = rate // each failure is below the previous one
+		ok := mt["p99_ms"] <= float64(c.p99Limit.Milliseconds()) && mt["drops"] == 0
+		if !ok {
 			best["rate_at_fail"] = rate
 			best["gen_cores_at_fail"] = mt["gen_cores"]
-		} else {
-			good = rate
+		} else if rate > best["max_rate"] {
 			best["max_rate"] = rate
 			best["deliveries_per_s_at_max"] = mt["deliveries_per_s"]
 			best["gen_cores_at_max"] = mt["gen_cores"]
 			best["server_cores_at_max"] = mt["server_cores"]
 			best["p99_ms_at_max"] = mt["p99_ms"]
 		}
-		switch {
-		case bad == 0:
-			rate = math.Round(rate * 1.5)
-		case good == 0 || halvings == bisections:
-			return Result{Metrics: best}, nil
-		default:
-			halvings++
-			rate = math.Round((good + bad) / 2)
-			if rate == good || rate == bad {
-				return Result{Metrics: best}, nil
-			}
+		var more bool
+		if rate, more = search.next(ok); !more {
+			break
 		}
 	}
 	return Result{Metrics: best}, nil

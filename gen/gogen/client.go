@@ -30,7 +30,7 @@ func (g *generator) callBody(ns *schema.Namespace, e *schema.Event, to jen.Code)
 		out = jen.Struct()
 	}
 	args := append([]jen.Code{jen.Id("ctx"), to, ackStyle(e),
-		durationExpr(e.Timeout), jen.Id(ns.GoName + "Event" + e.GoName)}, g.emitArgs(ns, e)...)
+		durationExpr(e.Timeout), g.outReadFunc(ns, e), jen.Id(ns.GoName + "Event" + e.GoName)}, g.emitArgs(ns, e)...)
 	call := jen.Qual(sioPkg, "CallTimeout").Types(out).Call(args...)
 	if hasOut(e) {
 		return []jen.Code{jen.Return(call)}
@@ -78,8 +78,8 @@ func (g *generator) clientType(ns *schema.Namespace) {
 			continue
 		}
 		var extra []jen.Code
-		if id := g.schemaID("payload", ns.GoName+"/"+e.Name); g.validating() && id != "" {
-			extra = append(extra, jen.Qual(sioPkg, "WithValidator").Call(g.validatorRef(), jen.Lit(id)))
+		if read := g.inReadFunc(ns, e); read != nil {
+			extra = append(extra, jen.Qual(sioPkg, "WithReader").Call(read))
 		}
 		if e.Acked && e.AckStyle == schema.AckPlain {
 			extra = append(extra, jen.Qual(sioPkg, "WithAckStyle").Call(ackStyle(e)))

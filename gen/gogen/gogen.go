@@ -22,15 +22,11 @@ type Options struct {
 	// ImportPath is the Go import path under which each schema package is
 	// generated: package P is imported as ImportPath/P.
 	ImportPath string
-	// Schemas, when set, enables payload validation: it maps every schema
-	// file's package to the JSON Schema documents of its types, payloads,
-	// acks and auth (from gen/jsonschemagen), which the generated package
-	// embeds and compiles once.
-	Schemas map[string][][]byte
-	// SchemaID returns the $id of the JSON Schema of a named type, payload
-	// ("payload" kind), ack ("ack") or auth ("auth") of a namespace event;
-	// required with Schemas.
-	SchemaID func(pkg, kind, name string) string
+	// Validate makes the generated handlers, clients and emitters check
+	// every payload, ack and auth against the contract, with the checking
+	// decoders generated for every type (ReadJSON); without it they decode
+	// reflectively and check nothing.
+	Validate bool
 }
 
 // File is one generated file, its path relative to the Go output
@@ -60,6 +56,9 @@ type generator struct {
 	jf   *jen.File
 	// codecs memoizes hasCodec by object declaration.
 	codecs map[*schema.Type]int
+	// patterns are the regular expressions the readers use, in order of
+	// first use.
+	patterns []string
 }
 
 func (g *generator) generate() ([]byte, error) {
@@ -82,12 +81,10 @@ func (g *generator) generate() ([]byte, error) {
 	for _, e := range f.Errors {
 		g.errorDecl(e)
 	}
-	if g.validating() {
-		g.validatorDecl()
-	}
 	for _, ns := range f.Namespaces {
 		g.namespace(ns)
 	}
+	g.patternDecls()
 	var buf bytes.Buffer
 	if err := g.jf.Render(&buf); err != nil {
 		return nil, err

@@ -61,6 +61,7 @@ func (g *generator) tupleDecl(name, doc string, fields []*schema.Field) {
 		ptrs = append(ptrs, jen.Op("&").Id("t").Dot(f.GoName))
 		vals = append(vals, jen.Id("t").Dot(f.GoName))
 	}
+	g.tupleReader(name, fields)
 	g.jf.Comment("DecodeArgs implements sio.TupleDecoder.")
 	g.jf.Func().Params(jen.Id("t").Op("*").Id(name)).Id("DecodeArgs").Params(jen.Id("a").Qual(sioPkg, "Args")).Error().Block(
 		jen.Return(jen.Id("a").Dot("Decode").Call(ptrs...)))
@@ -68,6 +69,34 @@ func (g *generator) tupleDecl(name, doc string, fields []*schema.Field) {
 	g.jf.Func().Params(jen.Id("t").Id(name)).Id("EncodeArgs").Params().Index().Any().Block(
 		jen.Return(jen.Index().Any().Values(vals...)))
 	g.jf.Line()
+}
+
+// inReadFunc is the ReadFunc of the input of an event, nil when it has
+// none or checks are not generated.
+func (g *generator) inReadFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
+	switch {
+	case !g.validating():
+		return nil
+	case e.Payload != nil:
+		return g.readFunc(e.Payload)
+	case len(e.Args) > 0:
+		return tupleReadFunc(tupleName(ns, e, "Args"))
+	}
+	return nil
+}
+
+// outReadFunc is the ReadFunc of the acknowledgement of an event, nil when
+// it has no data or checks are not generated.
+func (g *generator) outReadFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
+	switch {
+	case !g.validating():
+		return jen.Nil()
+	case e.Ack != nil:
+		return g.readFunc(e.Ack)
+	case len(e.AckArgs) > 0:
+		return tupleReadFunc(tupleName(ns, e, "Ack"))
+	}
+	return jen.Nil()
 }
 
 // namespace generates the server API of a namespace.
@@ -172,16 +201,16 @@ func eventDoc(e *schema.Event) string {
 func (g *generator) register(ns *schema.Namespace) {
 	n := ns.GoName
 	body := []jen.Code{jen.Id("ns").Op(":=").Id("srv").Dot("Of").Call(jen.Id(n + "Namespace"))}
-	if ns.Auth != nil && g.validating() && g.schemaID("auth", ns.GoName) != "" {
-		body = append(body, jen.Id("ns").Dot("Use").Call(jen.Qual(sioPkg, "ValidateAuth").Call(g.validatorRef(), jen.Lit(g.schemaID("auth", ns.GoName)))))
+	if ns.Auth != nil && g.validating() {
+		body = append(body, jen.Id("ns").Dot("Use").Call(jen.Qual(sioPkg, "CheckAuth").Call(g.readFunc(ns.Auth))))
 	}
 	for _, e := range ns.Events {
 		if !e.From.ClientEmits() {
 			continue
 		}
 		var extra []jen.Code
-		if id := g.schemaID("payload", ns.GoName+"/"+e.Name); g.validating() && id != "" {
-			extra = append(extra, jen.Qual(sioPkg, "WithValidator").Call(g.validatorRef(), jen.Lit(id)))
+		if read := g.inReadFunc(ns, e); read != nil {
+			extra = append(extra, jen.Qual(sioPkg, "WithReader").Call(read))
 		}
 		if e.Acked && e.AckStyle == schema.AckPlain {
 			extra = append(extra, jen.Qual(sioPkg, "WithAckStyle").Call(ackStyle(e)))
@@ -314,29 +343,5 @@ func (g *generator) broadcastType(ns *schema.Namespace) {
 	g.jf.Line()
 }
 
-// validating reports whether payload validation is generated.
-func (g *generator) validating() bool { return len(g.opts.Schemas[g.file.Package]) > 0 }
-
-func (g *generator) validatorRef() *jen.Statement { return jen.Id("validator").Call() }
-
-func (g *generator) schemaID(kind, name string) string {
-	if g.opts.SchemaID == nil {
-		return ""
-	}
-	return g.opts.SchemaID(g.file.Package, kind, name)
-}
-
-// validatorDecl embeds the package's JSON Schema documents and compiles
-// them once, on first use.
-func (g *generator) validatorDecl() {
-	var docs []jen.Code
-	for _, d := range g.opts.Schemas[g.file.Package] {
-		docs = append(docs, jen.Lit(string(d)))
-	}
-	g.jf.Comment("schemas are the JSON Schema documents payloads are validated against.")
-	g.jf.Var().Id("schemas").Op("=").Index().String().Values(docs...)
-	g.jf.Comment("validator compiles schemas once.")
-	g.jf.Var().Id("validator").Op("=").Qual("sync", "OnceValue").Call(jen.Func().Params().Qual(sioPkg, "Validator").Block(
-		jen.Return(jen.Qual(validatePkg, "MustCompile").Call(jen.Id("schemas").Op("...")))))
-	g.jf.Line()
-}
+// validating reports whether payload checks are generated.
+func (g *generator) validating() bool { return g.opts.Validate }

@@ -60,9 +60,10 @@ func UnionTag(data []byte, discriminator string) (string, error) {
 }
 
 // CallTimeout emits an event with the given arguments and decodes the
-// acknowledgement into Out in the given style (see [DecodeAck]), applying
-// timeout, the contract's bound for the event, when ctx has no deadline.
-func CallTimeout[Out any](ctx context.Context, to AckEmitter, style AckStyle, timeout time.Duration, event string, args ...any) (Out, error) {
+// acknowledgement into Out in the given style with read (see
+// [DecodeAck]), applying timeout, the contract's bound for the event,
+// when ctx has no deadline.
+func CallTimeout[Out any](ctx context.Context, to AckEmitter, style AckStyle, timeout time.Duration, read ReadFunc[Out], event string, args ...any) (Out, error) {
 	if _, ok := ctx.Deadline(); !ok && timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -73,7 +74,7 @@ func CallTimeout[Out any](ctx context.Context, to AckEmitter, style AckStyle, ti
 		var out Out
 		return out, err
 	}
-	return DecodeAck[Out](a, style)
+	return DecodeAck(a, style, read)
 }
 
 // TupleDecoder is implemented by generated types that stand for an event's

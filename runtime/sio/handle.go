@@ -26,6 +26,7 @@ type HandlerOption interface{ apply(*handlerConfig) }
 type handlerConfig struct {
 	validator Validator
 	schemaID  string
+	read      any // a ReadFunc[In], from WithReader
 	style     AckStyle
 	onInvalid func(s *Socket, e *Event, err *Error)
 }
@@ -41,6 +42,15 @@ func (f optionFunc) apply(c *handlerConfig) { f(c) }
 // [OnInvalid].
 func WithValidator(v Validator, schemaID string) HandlerOption {
 	return optionFunc(func(c *handlerConfig) { c.validator, c.schemaID = v, schemaID })
+}
+
+// WithReader decodes the payload with read, which checks it against the
+// contract while it decodes (gogen generates one per payload): an invalid
+// payload is answered as with [WithValidator], and the payload is read
+// once. read must be a ReadFunc of the handler's input type; it takes
+// precedence over [WithValidator].
+func WithReader[T any](read ReadFunc[T]) HandlerOption {
+	return optionFunc(func(c *handlerConfig) { c.read = read })
 }
 
 // WithAckStyle sets the acknowledgement style of a [HandleAck] handler.
@@ -73,26 +83,32 @@ type incoming interface {
 
 func (a Args) arguments() Args { return a }
 
-// decodeInput validates (see [WithValidator]) and decodes the event's
-// input: its first argument, or every argument when In is a tuple
-// ([TupleDecoder]). It takes no pointer to a local In, so that the decoded
-// value stays on the caller's stack unless a slow path needs the heap.
+// decodeInput checks and decodes the event's input: its first argument,
+// or every argument when In is a tuple ([TupleDecoder]), with the reader
+// of [WithReader], else with the validator of [WithValidator] and the
+// reflective decoder.
 func decodeInput[In any](c *handlerConfig, e incoming) (In, *Error) {
 	var zero In
 	args := e.arguments()
-	raw := args.At(0)
 	_, isTuple := any((*In)(nil)).(TupleDecoder)
+	if read, ok := c.read.(ReadFunc[In]); ok {
+		data := args.At(0).JSON()
+		if isTuple {
+			data = args.arrayJSON()
+		}
+		in, vs := DecodeJSON(data, args.att, read)
+		if vs != nil {
+			return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: vs}
+		}
+		return in, nil
+	}
+	raw := args.At(0)
 	if isTuple {
 		raw = NewRaw(args.arrayJSON())
 	}
 	if c.validator != nil {
 		if v := c.validator.Validate(c.schemaID, raw.JSON()); len(v) > 0 {
 			return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
-		}
-	}
-	if !isTuple {
-		if v, ok := decodeFast[In](raw.JSON()); ok {
-			return v, nil
 		}
 	}
 	in := new(In)
@@ -106,24 +122,6 @@ func decodeInput[In any](c *handlerConfig, e incoming) (In, *Error) {
 		return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: err.Error()}}, Err: err}
 	}
 	return *in, nil
-}
-
-// decodeFast decodes data with the generated decoder of In (see
-// [JSONDecoder]) and reports whether it did; on false the caller decodes
-// reflectively. Generated decoders ignore their receiver, so a nil one
-// does.
-func decodeFast[In any](data []byte) (In, bool) {
-	var zero In
-	if d, ok := any((*In)(nil)).(JSONDecoder[*In]); ok { // In is a generated struct
-		if v, ok := d.DecodeJSON(data); ok {
-			return *v, true
-		}
-		return zero, false
-	}
-	if d, ok := any(zero).(JSONDecoder[In]); ok { // In is a pointer to one
-		return d.DecodeJSON(data)
-	}
-	return zero, false
 }
 
 // replyArgs returns the acknowledgement of a typed handler's result or
@@ -258,17 +256,53 @@ type envelopeIn struct {
 
 // DecodeAck decodes an acknowledgement in the given style into Out: the
 // first argument itself (plain), or the data of an {"ok":true} envelope. An
-// {"ok":false} envelope, in either style, returns its *[Error].
-func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
+// {"ok":false} envelope, in either style, returns its *[Error]. With a
+// non-nil read (generated code passes one), the answer is checked against
+// the contract while it is decoded, and one that breaks it is a
+// [CodeInvalidArgument] error listing the violations; else it is decoded
+// reflectively, unchecked.
+func DecodeAck[Out any](args Args, style AckStyle, read ReadFunc[Out]) (Out, error) {
 	var out Out
 	raw := args.At(0)
-	var env envelopeIn
-	isEnvelope := raw.Decode(&env) == nil && env.OK != nil
-	if isEnvelope && !*env.OK {
-		if env.Error == nil {
-			env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
+	if style == AckPlain || read == nil {
+		var env envelopeIn
+		isEnvelope := raw.Decode(&env) == nil && env.OK != nil
+		if isEnvelope && !*env.OK {
+			if env.Error == nil {
+				env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
+			}
+			return out, env.Error
 		}
-		return out, env.Error
+		if style != AckPlain {
+			if !isEnvelope {
+				return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
+			}
+			raw = env.Data
+		}
+	}
+	if read != nil {
+		data := raw.JSON()
+		if _, isTuple := any(&out).(TupleDecoder); isTuple && style == AckPlain {
+			data = args.arrayJSON()
+		}
+		var ackErr *Error
+		var vs []Violation
+		if style == AckPlain {
+			out, vs = DecodeJSON(data, args.att, read)
+		} else {
+			out, vs = DecodeJSON(data, args.att, func(r *JSONReader) Out {
+				v, e := readEnvelope(r, read)
+				ackErr = e
+				return v
+			})
+		}
+		if ackErr != nil {
+			return out, ackErr
+		}
+		if vs != nil {
+			return out, &Error{Code: CodeInvalidArgument, Message: "invalid acknowledgement", Details: vs}
+		}
+		return out, nil
 	}
 	if style == AckPlain {
 		if tuple, ok := any(&out).(TupleDecoder); ok {
@@ -277,22 +311,80 @@ func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
 			}
 			return out, nil
 		}
-		if v, ok := decodeFast[Out](raw.JSON()); ok {
-			return v, nil
-		}
-		if err := raw.Decode(&out); err != nil {
-			return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
-		}
+	}
+	if err := raw.Decode(&out); err != nil {
+		return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
+	}
+	return out, nil
+}
+
+// readEnvelope reads an envelope-style acknowledgement with one pass:
+// {"ok":true,"data":…} checked by read, or {"ok":false,"error":…}, whose
+// error it returns.
+func readEnvelope[Out any](r *JSONReader, read ReadFunc[Out]) (Out, *Error) {
+	var out Out
+	if !r.BeginObject() {
 		return out, nil
 	}
-	if !isEnvelope {
-		return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
+	var ok, seenOK, seenData, seenErr bool
+	var ackErr *Error
+	mark := -1 // violations before data, dropped when ok is false
+	for r.More() {
+		name := r.Name()
+		switch string(name) {
+		case "ok":
+			if seenOK {
+				r.Duplicate("ok")
+				continue
+			}
+			seenOK = true
+			r.Enter("ok")
+			ok, _ = r.Bool()
+			r.Leave()
+		case "data":
+			if seenData {
+				r.Duplicate("data")
+				continue
+			}
+			seenData = true
+			mark = len(r.viols)
+			r.Enter("data")
+			out = read(r)
+			r.Leave()
+		case "error":
+			if seenErr {
+				r.Duplicate("error")
+				continue
+			}
+			seenErr = true
+			start := r.peek()
+			from := r.pos
+			r.Skip()
+			if start == '{' && !r.bad {
+				var e Error
+				if NewRaw(r.data[from:r.pos]).Decode(&e) == nil {
+					ackErr = &e
+				}
+			}
+		default:
+			r.Unknown(name)
+		}
 	}
-	if v, ok := decodeFast[Out](env.Data.JSON()); ok {
-		return v, nil
-	}
-	if err := env.Data.Decode(&out); err != nil {
-		return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement data: " + err.Error(), Err: err}
+	r.EndObject()
+	switch {
+	case r.bad:
+	case !seenOK:
+		r.Missing("ok")
+	case !ok:
+		if mark >= 0 {
+			r.viols = r.viols[:mark]
+		}
+		if ackErr == nil {
+			ackErr = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
+		}
+		return out, ackErr
+	case !seenData && !isEmpty(out):
+		r.Missing("data")
 	}
 	return out, nil
 }
@@ -311,7 +403,7 @@ func Call[Out any](ctx context.Context, to AckEmitter, style AckStyle, event str
 		var out Out
 		return out, err
 	}
-	return DecodeAck[Out](args, style)
+	return DecodeAck[Out](args, style, nil)
 }
 
 // ValidateAuth returns a middleware that validates the CONNECT auth payload
@@ -320,6 +412,19 @@ func Call[Out any](ctx context.Context, to AckEmitter, style AckStyle, event str
 func ValidateAuth(v Validator, schemaID string) Middleware {
 	return func(_ context.Context, s *Socket) error {
 		if vs := v.Validate(schemaID, s.handshake.Auth.JSON()); len(vs) > 0 {
+			return &Error{Code: CodeInvalidArgument, Message: "invalid auth payload",
+				Details: map[string]any{"code": CodeInvalidArgument, "violations": vs}}
+		}
+		return nil
+	}
+}
+
+// CheckAuth returns a middleware that checks the CONNECT auth payload with
+// read (gogen generates one per namespace with auth), refusing an invalid
+// one as [ValidateAuth] does.
+func CheckAuth[T any](read ReadFunc[T]) Middleware {
+	return func(_ context.Context, s *Socket) error {
+		if _, vs := DecodeJSON(s.handshake.Auth.JSON(), nil, read); vs != nil {
 			return &Error{Code: CodeInvalidArgument, Message: "invalid auth payload",
 				Details: map[string]any{"code": CodeInvalidArgument, "violations": vs}}
 		}

@@ -55,8 +55,8 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("generated", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, ok := (*bench.Sample)(nil).DecodeJSON(sample); !ok {
-				b.Fatal("refused")
+			if _, vs := sio.DecodeJSON(sample, nil, sio.ReadPointer[bench.Sample]); vs != nil {
+				b.Fatal(vs)
 			}
 		}
 	})
@@ -65,9 +65,9 @@ func BenchmarkDecode(b *testing.B) {
 // BenchmarkEncode appends the payload's JSON with the generated encoder,
 // which emits and acknowledgements use.
 func BenchmarkEncode(b *testing.B) {
-	s, ok := (*bench.Sample)(nil).DecodeJSON(sample)
-	if !ok {
-		b.Fatal("refused")
+	s, vs := sio.DecodeJSON(sample, nil, sio.ReadPointer[bench.Sample])
+	if vs != nil {
+		b.Fatal(vs)
 	}
 	buf := make([]byte, 0, 256)
 	if got, _ := s.AppendJSON(buf); !bytes.Equal(got, sample) {

@@ -8,11 +8,10 @@ import (
 	"context"
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
-	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -67,86 +66,92 @@ func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Sample) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Sample) ReadJSON(r *sio.JSONReader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [4]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "metric":
 			if seen[0] {
-				return false
+				r.Duplicate("metric")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("metric")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 100)
+				r.CheckPattern(s0, pattern0)
+				v.Metric = s0
 			}
-			if !r.String(&v.Metric) {
-				return false
-			}
+			r.Leave()
 		case "at":
 			if seen[1] {
-				return false
+				r.Duplicate("at")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
+			r.Enter("at")
+			if t0, ok := r.Time(); ok {
+				v.At = t0
 			}
-			if !r.Time(&v.At) {
-				return false
-			}
+			r.Leave()
 		case "value":
 			if seen[2] {
-				return false
+				r.Duplicate("value")
+				continue
 			}
 			seen[2] = true
-			if r.Null() {
-				continue
+			r.Enter("value")
+			if f0, ok := r.Float64(); ok {
+				v.Value = f0
 			}
-			if !r.Float64(&v.Value) {
-				return false
-			}
+			r.Leave()
 		case "labels":
 			if seen[3] {
-				return false
-			}
-			seen[3] = true
-			if r.Null() {
+				r.Duplicate("labels")
 				continue
 			}
-			if !r.BeginObject() {
-				return false
-			}
-			v.Labels = map[string]string{}
-			for r.More() {
-				var k0 string
-				if !r.MapKey(&k0) {
-					return false
+			seen[3] = true
+			r.Enter("labels")
+			if r.BeginObject() {
+				m0 := map[string]string{}
+				for r.More() {
+					k0 := r.MapKey()
+					if _, dup := m0[k0]; dup {
+						r.Duplicate(k0)
+						continue
+					}
+					r.Enter(k0)
+					var e0 string
+					if s1, ok := r.String(); ok {
+						e0 = s1
+					}
+					m0[k0] = e0
+					r.Leave()
 				}
-				if _, dup := v.Labels[k0]; dup {
-					return false
-				}
-				var e0 string
-				if !r.String(&e0) {
-					return false
-				}
-				v.Labels[k0] = e0
+				r.EndObject()
+				r.CheckItems(len(m0), -1, 20)
+				v.Labels = m0
 			}
-			if !r.EndObject() {
-				return false
-			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
-}
-
-// DecodeJSON implements sio.JSONDecoder: it returns a new Sample decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Sample) DecodeJSON(data []byte) (*Sample, bool) {
-	return sio.DecodeJSON[Sample](data)
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("metric")
+	}
+	if !seen[1] {
+		r.Missing("at")
+	}
+	if !seen[2] {
+		r.Missing("value")
+	}
 }
 
 // Window
@@ -168,6 +173,20 @@ func (v Window) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Window) ReadJSON(r *sio.JSONReader) {
+	s, ok := r.String()
+	if !ok {
+		return
+	}
+	switch Window(s) {
+	case Window1m, Window5m, Window1h:
+		*v = Window(s)
+	default:
+		r.Enum("'1m', '5m', '1h'")
+	}
 }
 
 // Snapshot
@@ -204,68 +223,69 @@ func (v *Snapshot) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Snapshot) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Snapshot) ReadJSON(r *sio.JSONReader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [3]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "window":
 			if seen[0] {
-				return false
+				r.Duplicate("window")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
-			}
-			if !r.String((*string)(&v.Window)) {
-				return false
-			}
+			r.Enter("window")
+			v.Window.ReadJSON(r)
+			r.Leave()
 		case "samples":
 			if seen[1] {
-				return false
+				r.Duplicate("samples")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
-			}
-			if !r.BeginArray() {
-				return false
-			}
-			v.Samples = []Sample{}
-			for r.More() {
-				var e0 Sample
-				if !e0.ReadJSON(r) {
-					return false
+			r.Enter("samples")
+			if r.BeginArray() {
+				l0 := []Sample{}
+				for i0 := 0; r.More(); i0++ {
+					r.EnterIndex(i0)
+					var e0 Sample
+					e0.ReadJSON(r)
+					l0 = append(l0, e0)
+					r.Leave()
 				}
-				v.Samples = append(v.Samples, e0)
+				r.EndArray()
+				v.Samples = l0
 			}
-			if !r.EndArray() {
-				return false
-			}
+			r.Leave()
 		case "sequence":
 			if seen[2] {
-				return false
-			}
-			seen[2] = true
-			if r.Null() {
+				r.Duplicate("sequence")
 				continue
 			}
-			if !r.Int64(&v.Sequence) {
-				return false
+			seen[2] = true
+			r.Enter("sequence")
+			if n0, ok := r.Int(int64(0), int64(9007199254740991)); ok {
+				v.Sequence = int64(n0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
-}
-
-// DecodeJSON implements sio.JSONDecoder: it returns a new Snapshot decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Snapshot) DecodeJSON(data []byte) (*Snapshot, bool) {
-	return sio.DecodeJSON[Snapshot](data)
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("window")
+	}
+	if !seen[1] {
+		r.Missing("samples")
+	}
+	if !seen[2] {
+		r.Missing("sequence")
+	}
 }
 
 // UnknownMetricDetails
@@ -284,35 +304,36 @@ func (v *UnknownMetricDetails) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *UnknownMetricDetails) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *UnknownMetricDetails) ReadJSON(r *sio.JSONReader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "metric":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("metric")
 				continue
 			}
-			if !r.String(&v.Metric) {
-				return false
+			seen[0] = true
+			r.Enter("metric")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 100)
+				r.CheckPattern(s0, pattern0)
+				v.Metric = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
-}
-
-// DecodeJSON implements sio.JSONDecoder: it returns a new UnknownMetricDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*UnknownMetricDetails) DecodeJSON(data []byte) (*UnknownMetricDetails, bool) {
-	return sio.DecodeJSON[UnknownMetricDetails](data)
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("metric")
+	}
 }
 
 // DashboardChartPngPayload
@@ -321,6 +342,53 @@ type DashboardChartPngPayload struct {
 	Metric MetricName `json:"metric"`
 	// Png
 	Png []byte `json:"png"`
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *DashboardChartPngPayload) ReadJSON(r *sio.JSONReader) {
+	if !r.BeginObject() {
+		return
+	}
+	var seen [2]bool
+	for r.More() {
+		name := r.Name()
+		switch string(name) {
+		case "metric":
+			if seen[0] {
+				r.Duplicate("metric")
+				continue
+			}
+			seen[0] = true
+			r.Enter("metric")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 100)
+				r.CheckPattern(s0, pattern0)
+				v.Metric = s0
+			}
+			r.Leave()
+		case "png":
+			if seen[1] {
+				r.Duplicate("png")
+				continue
+			}
+			seen[1] = true
+			r.Enter("png")
+			if b0, ok := r.Bytes(); ok {
+				r.CheckBytes(b0, -1, 1048576)
+				v.Png = b0
+			}
+			r.Leave()
+		default:
+			r.Unknown(name)
+		}
+	}
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("metric")
+	}
+	if !seen[1] {
+		r.Missing("png")
+	}
 }
 
 // UnknownMetricName is the name of the UnknownMetric error on the wire; its code is "not_found".
@@ -341,14 +409,6 @@ func IsUnknownMetric(err error) bool {
 	var e *sio.Error
 	return errors.As(err, &e) && e.Name == "UnknownMetric"
 }
-
-// schemas are the JSON Schema documents payloads are validated against.
-var schemas = []string{"{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/ChartPng.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard chart:png payload\",\n  \"description\": \"A rendered chart, sent as a binary attachment.\",\n  \"$ref\": \"../DashboardChartPngPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/Sample.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard sample payload\",\n  \"$ref\": \"../Sample.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/Subscribe.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard subscribe ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"$ref\": \"../Snapshot.json\"\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"data\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"not_found\",\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false,\n          \"allOf\": [\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"UnknownMetric\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"not_found\"\n                  },\n                  \"details\": {\n                    \"$ref\": \"../UnknownMetricDetails.json\"\n                  }\n                }\n              }\n            }\n          ]\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/Subscribe.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard subscribe payload\",\n  \"description\": \"Start streaming one metric; the ack is the current snapshot.\",\n  \"type\": \"array\",\n  \"prefixItems\": [\n    {\n      \"title\": \"metric\",\n      \"$ref\": \"../MetricName.json\"\n    },\n    {\n      \"title\": \"window\",\n      \"$ref\": \"../Window.json\"\n    }\n  ],\n  \"items\": false,\n  \"minItems\": 2,\n  \"maxItems\": 2\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/Unsubscribe.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard unsubscribe payload\",\n  \"type\": \"array\",\n  \"prefixItems\": [\n    {\n      \"title\": \"arg0\",\n      \"$ref\": \"../MetricName.json\"\n    }\n  ],\n  \"items\": false,\n  \"minItems\": 1,\n  \"maxItems\": 1\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/DashboardChartPngPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"DashboardChartPngPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"metric\": {\n      \"$ref\": \"MetricName.json\"\n    },\n    \"png\": {\n      \"anyOf\": [\n        {\n          \"title\": \"attachment placeholder\",\n          \"type\": \"object\",\n          \"properties\": {\n            \"_placeholder\": {\n              \"const\": true\n            },\n            \"num\": {\n              \"type\": \"integer\",\n              \"minimum\": 0\n            }\n          },\n          \"required\": [\n            \"_placeholder\",\n            \"num\"\n          ],\n          \"additionalProperties\": false\n        },\n        {\n          \"title\": \"base64\",\n          \"type\": \"string\",\n          \"pattern\": \"^[A-Za-z0-9+/]*={0,2}$\",\n          \"maxLength\": 1398104,\n          \"contentEncoding\": \"base64\"\n        }\n      ]\n    }\n  },\n  \"required\": [\n    \"metric\",\n    \"png\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/MetricName.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"MetricName\",\n  \"type\": \"string\",\n  \"pattern\": \"^[a-z][a-z0-9_.]*$\",\n  \"maxLength\": 100\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Sample.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Sample\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"metric\": {\n      \"$ref\": \"MetricName.json\"\n    },\n    \"at\": {\n      \"type\": \"string\",\n      \"format\": \"date-time\"\n    },\n    \"value\": {\n      \"type\": \"number\"\n    },\n    \"labels\": {\n      \"type\": \"object\",\n      \"additionalProperties\": {\n        \"type\": \"string\"\n      },\n      \"maxProperties\": 20\n    }\n  },\n  \"required\": [\n    \"metric\",\n    \"at\",\n    \"value\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Snapshot.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Snapshot\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"window\": {\n      \"$ref\": \"Window.json\"\n    },\n    \"samples\": {\n      \"type\": \"array\",\n      \"items\": {\n        \"$ref\": \"Sample.json\"\n      }\n    },\n    \"sequence\": {\n      \"description\": \"Monotonic; bounded so TypeScript numbers hold it exactly.\",\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 9007199254740991\n    }\n  },\n  \"required\": [\n    \"window\",\n    \"samples\",\n    \"sequence\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/UnknownMetricDetails.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"UnknownMetricDetails\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"metric\": {\n      \"$ref\": \"MetricName.json\"\n    }\n  },\n  \"required\": [\n    \"metric\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Window.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Window\",\n  \"type\": \"string\",\n  \"enum\": [\n    \"1m\",\n    \"5m\",\n    \"1h\"\n  ]\n}\n"}
-
-// validator compiles schemas once.
-var validator = sync.OnceValue(func() sio.Validator {
-	return siovalidate.MustCompile(schemas...)
-})
 
 // DashboardNamespace is the name of the /dashboard namespace.
 const DashboardNamespace = "/dashboard"
@@ -373,6 +433,33 @@ type DashboardSubscribeArgs struct {
 	Window Window `json:"window"`
 }
 
+// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
+func (v *DashboardSubscribeArgs) ReadJSON(r *sio.JSONReader) {
+	if !r.BeginArray() {
+		return
+	}
+	n := 0
+	for ; r.More(); n++ {
+		r.EnterIndex(n)
+		switch n {
+		case 0:
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 100)
+				r.CheckPattern(s0, pattern0)
+				v.Metric = s0
+			}
+		case 1:
+			v.Window.ReadJSON(r)
+		default:
+			r.Fail("no value is allowed here")
+			r.Skip()
+		}
+		r.Leave()
+	}
+	r.EndArray()
+	r.CheckItems(n, 2, 2)
+}
+
 // DecodeArgs implements sio.TupleDecoder.
 func (t *DashboardSubscribeArgs) DecodeArgs(a sio.Args) error {
 	return a.Decode(&t.Metric, &t.Window)
@@ -387,6 +474,31 @@ func (t DashboardSubscribeArgs) EncodeArgs() []any {
 type DashboardUnsubscribeArgs struct {
 	// Arg0
 	Arg0 MetricName `json:"arg0"`
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
+func (v *DashboardUnsubscribeArgs) ReadJSON(r *sio.JSONReader) {
+	if !r.BeginArray() {
+		return
+	}
+	n := 0
+	for ; r.More(); n++ {
+		r.EnterIndex(n)
+		switch n {
+		case 0:
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 100)
+				r.CheckPattern(s0, pattern0)
+				v.Arg0 = s0
+			}
+		default:
+			r.Fail("no value is allowed here")
+			r.Skip()
+		}
+		r.Leave()
+	}
+	r.EndArray()
+	r.CheckItems(n, 1, 1)
 }
 
 // DecodeArgs implements sio.TupleDecoder.
@@ -425,10 +537,10 @@ func RegisterDashboardServer(srv *sio.Server, impl DashboardServer, opts ...sio.
 	ns := srv.Of(DashboardNamespace)
 	sio.HandleAck(ns, DashboardEventSubscribe, func(ctx context.Context, s *sio.Socket, in DashboardSubscribeArgs) (*Snapshot, error) {
 		return impl.Subscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/Subscribe.payload.json")}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[DashboardSubscribeArgs])}, opts...)...)
 	sio.Handle(ns, DashboardEventUnsubscribe, func(ctx context.Context, s *sio.Socket, in DashboardUnsubscribeArgs) {
 		impl.Unsubscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/Unsubscribe.payload.json")}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[DashboardUnsubscribeArgs])}, opts...)...)
 	return ns
 }
 
@@ -514,7 +626,7 @@ func NewDashboardClient(m *sio.Manager) DashboardClient {
 
 // Subscribe: sends subscribe and waits for the server's answer. Start streaming one metric; the ack is the current snapshot.
 func (c DashboardClient) Subscribe(ctx context.Context, in DashboardSubscribeArgs) (*Snapshot, error) {
-	return sio.CallTimeout[*Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, DashboardEventSubscribe, in.EncodeArgs()...)
+	return sio.CallTimeout[*Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, sio.ReadPointer[Snapshot], DashboardEventSubscribe, in.EncodeArgs()...)
 }
 
 // EmitUnsubscribe: sends the unsubscribe event to the server.
@@ -524,10 +636,15 @@ func (c DashboardClient) EmitUnsubscribe(in DashboardUnsubscribeArgs) error {
 
 // OnSample: adds a handler of sample.
 func (c DashboardClient) OnSample(fn func(context.Context, *Sample)) {
-	sio.OnClient(c.ClientSocket, DashboardEventSample, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/Sample.payload.json"))
+	sio.OnClient(c.ClientSocket, DashboardEventSample, fn, sio.WithReader(sio.ReadPointer[Sample]))
 }
 
 // OnChartPng: adds a handler of chart:png. A rendered chart, sent as a binary attachment.
 func (c DashboardClient) OnChartPng(fn func(context.Context, *DashboardChartPngPayload)) {
-	sio.OnClient(c.ClientSocket, DashboardEventChartPng, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/ChartPng.payload.json"))
+	sio.OnClient(c.ClientSocket, DashboardEventChartPng, fn, sio.WithReader(sio.ReadPointer[DashboardChartPngPayload]))
 }
+
+// The patterns of the contract's strings.
+var (
+	pattern0 = regexp.MustCompile("^[a-z][a-z0-9_.]*$")
+)

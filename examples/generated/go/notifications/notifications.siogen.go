@@ -8,9 +8,8 @@ import (
 	"context"
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
-	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"math"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -38,6 +37,20 @@ func (v Priority) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Priority) ReadJSON(r *sio.JSONReader) {
+	s, ok := r.String()
+	if !ok {
+		return
+	}
+	switch Priority(s) {
+	case PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent:
+		*v = Priority(s)
+	default:
+		r.Enum("'low', 'normal', 'high', 'urgent'")
+	}
 }
 
 // Notification: Something the user should see.
@@ -93,105 +106,112 @@ func (v *Notification) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Notification) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Notification) ReadJSON(r *sio.JSONReader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [7]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "id":
 			if seen[0] {
-				return false
+				r.Duplicate("id")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uuid")
+				v.ID = s0
 			}
-			if !r.String(&v.ID) {
-				return false
-			}
+			r.Leave()
 		case "title":
 			if seen[1] {
-				return false
+				r.Duplicate("title")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
+			r.Enter("title")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 120)
+				v.Title = s0
 			}
-			if !r.String(&v.Title) {
-				return false
-			}
+			r.Leave()
 		case "body":
 			if seen[2] {
-				return false
+				r.Duplicate("body")
+				continue
 			}
 			seen[2] = true
-			if r.Null() {
-				continue
+			r.Enter("body")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 2000)
+				v.Body = new(s0)
 			}
-			v.Body = new(string)
-			if !r.String(v.Body) {
-				return false
-			}
+			r.Leave()
 		case "priority":
 			if seen[3] {
-				return false
+				r.Duplicate("priority")
+				continue
 			}
 			seen[3] = true
-			if r.Null() {
-				continue
-			}
+			r.Enter("priority")
 			v.Priority = new(Priority)
-			if !r.String((*string)(v.Priority)) {
-				return false
-			}
+			v.Priority.ReadJSON(r)
+			r.Leave()
 		case "link":
 			if seen[4] {
-				return false
+				r.Duplicate("link")
+				continue
 			}
 			seen[4] = true
-			if r.Null() {
-				continue
+			r.Enter("link")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uri")
+				v.Link = new(s0)
 			}
-			v.Link = new(string)
-			if !r.String(v.Link) {
-				return false
-			}
+			r.Leave()
 		case "created_at":
 			if seen[5] {
-				return false
+				r.Duplicate("created_at")
+				continue
 			}
 			seen[5] = true
-			if r.Null() {
-				continue
+			r.Enter("created_at")
+			if t0, ok := r.Time(); ok {
+				v.CreatedAt = t0
 			}
-			if !r.Time(&v.CreatedAt) {
-				return false
-			}
+			r.Leave()
 		case "expires_at":
 			if seen[6] {
-				return false
-			}
-			seen[6] = true
-			if r.Null() {
+				r.Duplicate("expires_at")
 				continue
 			}
-			v.ExpiresAt = new(time.Time)
-			if !r.Time(v.ExpiresAt) {
-				return false
+			seen[6] = true
+			r.Enter("expires_at")
+			if t0, ok := r.Time(); ok {
+				v.ExpiresAt = new(t0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
-}
-
-// DecodeJSON implements sio.JSONDecoder: it returns a new Notification decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Notification) DecodeJSON(data []byte) (*Notification, bool) {
-	return sio.DecodeJSON[Notification](data)
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
+	if !seen[1] {
+		r.Missing("title")
+	}
+	if !seen[3] {
+		v.Priority = new(Priority("normal"))
+	}
+	if !seen[5] {
+		r.Missing("created_at")
+	}
 }
 
 // Receipt
@@ -221,47 +241,50 @@ func (v *Receipt) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Receipt) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Receipt) ReadJSON(r *sio.JSONReader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [2]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "shown":
 			if seen[0] {
-				return false
+				r.Duplicate("shown")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("shown")
+			if b0, ok := r.Bool(); ok {
+				v.Shown = b0
 			}
-			if !r.Bool(&v.Shown) {
-				return false
-			}
+			r.Leave()
 		case "seen_at":
 			if seen[1] {
-				return false
-			}
-			seen[1] = true
-			if r.Null() {
+				r.Duplicate("seen_at")
 				continue
 			}
-			v.SeenAt = new(time.Time)
-			if !r.Time(v.SeenAt) {
-				return false
+			seen[1] = true
+			r.Enter("seen_at")
+			if !r.Null() {
+				if t0, ok := r.Time(); ok {
+					v.SeenAt = new(t0)
+				}
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
-}
-
-// DecodeJSON implements sio.JSONDecoder: it returns a new Receipt decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Receipt) DecodeJSON(data []byte) (*Receipt, bool) {
-	return sio.DecodeJSON[Receipt](data)
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("shown")
+	}
+	if !seen[1] {
+		r.Missing("seen_at")
+	}
 }
 
 // UnknownNotificationDetails
@@ -280,35 +303,34 @@ func (v *UnknownNotificationDetails) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *UnknownNotificationDetails) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *UnknownNotificationDetails) ReadJSON(r *sio.JSONReader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "id":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("id")
 				continue
 			}
-			if !r.String(&v.ID) {
-				return false
+			seen[0] = true
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				v.ID = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
-}
-
-// DecodeJSON implements sio.JSONDecoder: it returns a new UnknownNotificationDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*UnknownNotificationDetails) DecodeJSON(data []byte) (*UnknownNotificationDetails, bool) {
-	return sio.DecodeJSON[UnknownNotificationDetails](data)
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
 }
 
 // NotificationsAuth
@@ -327,35 +349,35 @@ func (v *NotificationsAuth) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *NotificationsAuth) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsAuth) ReadJSON(r *sio.JSONReader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "token":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("token")
 				continue
 			}
-			if !r.String(&v.Token) {
-				return false
+			seen[0] = true
+			r.Enter("token")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, -1)
+				v.Token = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
-}
-
-// DecodeJSON implements sio.JSONDecoder: it returns a new NotificationsAuth decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*NotificationsAuth) DecodeJSON(data []byte) (*NotificationsAuth, bool) {
-	return sio.DecodeJSON[NotificationsAuth](data)
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("token")
+	}
 }
 
 // NotificationsDismissPayload
@@ -374,35 +396,35 @@ func (v *NotificationsDismissPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *NotificationsDismissPayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsDismissPayload) ReadJSON(r *sio.JSONReader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "id":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("id")
 				continue
 			}
-			if !r.String(&v.ID) {
-				return false
+			seen[0] = true
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uuid")
+				v.ID = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
-}
-
-// DecodeJSON implements sio.JSONDecoder: it returns a new NotificationsDismissPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*NotificationsDismissPayload) DecodeJSON(data []byte) (*NotificationsDismissPayload, bool) {
-	return sio.DecodeJSON[NotificationsDismissPayload](data)
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
 }
 
 // NotificationsUnreadPayload
@@ -421,35 +443,34 @@ func (v *NotificationsUnreadPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *NotificationsUnreadPayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsUnreadPayload) ReadJSON(r *sio.JSONReader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "count":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("count")
 				continue
 			}
-			if !r.Int32(&v.Count) {
-				return false
+			seen[0] = true
+			r.Enter("count")
+			if n0, ok := r.Int(int64(0), math.MaxInt32); ok {
+				v.Count = int32(n0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
-}
-
-// DecodeJSON implements sio.JSONDecoder: it returns a new NotificationsUnreadPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*NotificationsUnreadPayload) DecodeJSON(data []byte) (*NotificationsUnreadPayload, bool) {
-	return sio.DecodeJSON[NotificationsUnreadPayload](data)
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("count")
+	}
 }
 
 // UnknownNotificationName is the name of the UnknownNotification error on the wire; its code is "not_found".
@@ -470,14 +491,6 @@ func IsUnknownNotification(err error) bool {
 	var e *sio.Error
 	return errors.As(err, &e) && e.Name == "UnknownNotification"
 }
-
-// schemas are the JSON Schema documents payloads are validated against.
-var schemas = []string{"{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notification.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Notification\",\n  \"description\": \"Something the user should see.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"type\": \"string\",\n      \"format\": \"uuid\"\n    },\n    \"title\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"maxLength\": 120\n    },\n    \"body\": {\n      \"type\": \"string\",\n      \"maxLength\": 2000\n    },\n    \"priority\": {\n      \"default\": \"normal\",\n      \"$ref\": \"Priority.json\"\n    },\n    \"link\": {\n      \"type\": \"string\",\n      \"format\": \"uri\"\n    },\n    \"created_at\": {\n      \"type\": \"string\",\n      \"format\": \"date-time\"\n    },\n    \"expires_at\": {\n      \"type\": \"string\",\n      \"format\": \"date-time\"\n    }\n  },\n  \"required\": [\n    \"id\",\n    \"title\",\n    \"created_at\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Dismiss.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications dismiss ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"description\": \"An ack without data: absent or null.\",\n          \"type\": \"null\"\n        }\n      },\n      \"required\": [\n        \"ok\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"not_found\",\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false,\n          \"allOf\": [\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"UnknownNotification\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"not_found\"\n                  },\n                  \"details\": {\n                    \"$ref\": \"../UnknownNotificationDetails.json\"\n                  }\n                }\n              }\n            }\n          ]\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Dismiss.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications dismiss payload\",\n  \"$ref\": \"../NotificationsDismissPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Notify.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications notify ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"$ref\": \"../Receipt.json\"\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"data\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Notify.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications notify payload\",\n  \"description\": \"Show a notification; the ack says whether it was shown.\",\n  \"$ref\": \"../Notification.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Unread.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications unread payload\",\n  \"description\": \"The number of unread notifications changed.\",\n  \"$ref\": \"../NotificationsUnreadPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/auth.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications auth\",\n  \"description\": \"The CONNECT auth payload of namespace /notifications.\",\n  \"$ref\": \"../NotificationsAuth.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/NotificationsAuth.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"NotificationsAuth\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"token\": {\n      \"type\": \"string\",\n      \"minLength\": 1\n    }\n  },\n  \"required\": [\n    \"token\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/NotificationsDismissPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"NotificationsDismissPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"type\": \"string\",\n      \"format\": \"uuid\"\n    }\n  },\n  \"required\": [\n    \"id\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/NotificationsUnreadPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"NotificationsUnreadPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"count\": {\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 2147483647\n    }\n  },\n  \"required\": [\n    \"count\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Priority.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Priority\",\n  \"type\": \"string\",\n  \"enum\": [\n    \"low\",\n    \"normal\",\n    \"high\",\n    \"urgent\"\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Receipt.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Receipt\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"shown\": {\n      \"type\": \"boolean\"\n    },\n    \"seen_at\": {\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"format\": \"date-time\"\n        },\n        {\n          \"type\": \"null\"\n        }\n      ]\n    }\n  },\n  \"required\": [\n    \"shown\",\n    \"seen_at\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/UnknownNotificationDetails.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"UnknownNotificationDetails\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"type\": \"string\"\n    }\n  },\n  \"required\": [\n    \"id\"\n  ],\n  \"additionalProperties\": false\n}\n"}
-
-// validator compiles schemas once.
-var validator = sync.OnceValue(func() sio.Validator {
-	return siovalidate.MustCompile(schemas...)
-})
 
 // NotificationsNamespace is the name of the /notifications namespace.
 const NotificationsNamespace = "/notifications"
@@ -513,10 +526,10 @@ func (UnimplementedNotificationsServer) Dismiss(ctx context.Context, s Notificat
 // RegisterNotificationsServer registers impl's handlers on the /notifications namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
 func RegisterNotificationsServer(srv *sio.Server, impl NotificationsServer, opts ...sio.HandlerOption) *sio.Namespace {
 	ns := srv.Of(NotificationsNamespace)
-	ns.Use(sio.ValidateAuth(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/auth.json"))
+	ns.Use(sio.CheckAuth(sio.ReadPointer[NotificationsAuth]))
 	sio.HandleAck(ns, NotificationsEventDismiss, func(ctx context.Context, s *sio.Socket, in *NotificationsDismissPayload) (struct{}, error) {
 		return struct{}{}, impl.Dismiss(ctx, NotificationsSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/Dismiss.payload.json")}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[NotificationsDismissPayload])}, opts...)...)
 	return ns
 }
 
@@ -532,7 +545,7 @@ func (s NotificationsSocket) Auth() (*NotificationsAuth, error) {
 
 // Notify: sends notify and waits for the client's answer (at most 15s unless ctx says otherwise). Show a notification; the ack says whether it was shown.
 func (s NotificationsSocket) Notify(ctx context.Context, in *Notification) (*Receipt, error) {
-	return sio.CallTimeout[*Receipt](ctx, s.Socket, sio.AckEnvelope, 15*time.Second, NotificationsEventNotify, in)
+	return sio.CallTimeout[*Receipt](ctx, s.Socket, sio.AckEnvelope, 15*time.Second, sio.ReadPointer[Receipt], NotificationsEventNotify, in)
 }
 
 // EmitUnread: sends the unread event to the client. The number of unread notifications changed.
@@ -602,16 +615,16 @@ func NewNotificationsClient(m *sio.Manager, auth *NotificationsAuth) Notificatio
 
 // Dismiss: sends dismiss and waits for the server's answer.
 func (c NotificationsClient) Dismiss(ctx context.Context, in *NotificationsDismissPayload) error {
-	_, err := sio.CallTimeout[struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, NotificationsEventDismiss, in)
+	_, err := sio.CallTimeout[struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, nil, NotificationsEventDismiss, in)
 	return err
 }
 
 // OnNotify: sets the handler of notify, whose result answers the server. Show a notification; the ack says whether it was shown.
 func (c NotificationsClient) OnNotify(fn func(context.Context, *Notification) (*Receipt, error)) {
-	sio.OnClientAck(c.ClientSocket, NotificationsEventNotify, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/Notify.payload.json"))
+	sio.OnClientAck(c.ClientSocket, NotificationsEventNotify, fn, sio.WithReader(sio.ReadPointer[Notification]))
 }
 
 // OnUnread: adds a handler of unread. The number of unread notifications changed.
 func (c NotificationsClient) OnUnread(fn func(context.Context, *NotificationsUnreadPayload)) {
-	sio.OnClient(c.ClientSocket, NotificationsEventUnread, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/Unread.payload.json"))
+	sio.OnClient(c.ClientSocket, NotificationsEventUnread, fn, sio.WithReader(sio.ReadPointer[NotificationsUnreadPayload]))
 }

@@ -19,6 +19,7 @@ package sio
 
 import (
 	"math"
+	"math/big"
 	"math/bits"
 	"regexp"
 	"slices"
@@ -840,11 +841,22 @@ func (r *JSONReader) Float64() (float64, bool) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(string(text), 64)
-	if err != nil {
-		r.Fail("number out of range: " + string(text))
+	if err != nil || math.Abs(f) == math.MaxFloat64 && beyondMaxFloat(text) {
+		r.Fail("number out of the range of a double: " + string(text))
 		return 0, false
 	}
 	return f, true
+}
+
+// beyondMaxFloat reports whether a number that rounds to the largest
+// float64 is beyond it: the JSON Schema documents bound numbers by it
+// exactly.
+func beyondMaxFloat(text []byte) bool {
+	x, ok := new(big.Rat).SetString(string(text))
+	if !ok {
+		return true
+	}
+	return x.Abs(x).Cmp(new(big.Rat).SetFloat64(math.MaxFloat64)) > 0
 }
 
 // CheckFloat records a violation when f is outside [lo, hi].

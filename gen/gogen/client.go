@@ -29,9 +29,17 @@ func (g *generator) callBody(ns *schema.Namespace, e *schema.Event, to jen.Code)
 	if !hasOut(e) {
 		out = jen.Struct()
 	}
+	check, in := g.inCheckFunc(ns, e), jen.Code(jen.Id("in"))
+	inType := g.inType(ns, e)
+	if check == nil {
+		check = jen.Nil()
+	}
+	if !hasIn(e) {
+		in = jen.Struct().Values()
+	}
 	args := append([]jen.Code{jen.Id("ctx"), to, ackStyle(e),
-		durationExpr(e.Timeout), g.outReadFunc(ns, e), jen.Id(ns.GoName + "Event" + e.GoName)}, g.emitArgs(ns, e)...)
-	call := jen.Qual(sioPkg, "CallTimeout").Types(out).Call(args...)
+		durationExpr(e.Timeout), g.outReadFunc(ns, e), check, in, jen.Id(ns.GoName + "Event" + e.GoName)}, g.emitArgs(ns, e)...)
+	call := jen.Qual(sioPkg, "CallTimeout").Types(inType, out).Call(args...)
 	if hasOut(e) {
 		return []jen.Code{jen.Return(call)}
 	}
@@ -71,7 +79,7 @@ func (g *generator) clientType(ns *schema.Namespace) {
 		}
 		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the server. "+e.Description, e.Deprecation))
 		g.jf.Func().Params(jen.Id("c").Id(c)).Id("Emit" + e.GoName).Params(ps...).Error().Block(
-			jen.Return(jen.Id("c").Dot("Emit").Call(append([]jen.Code{jen.Id(n + "Event" + e.GoName)}, g.emitArgs(ns, e)...)...)))
+			g.emitBody(ns, e, jen.Id("c").Dot("ClientSocket")))
 	}
 	for _, e := range ns.Events {
 		if !e.From.ServerEmits() {
@@ -83,6 +91,9 @@ func (g *generator) clientType(ns *schema.Namespace) {
 		}
 		if e.Acked && e.AckStyle == schema.AckPlain {
 			extra = append(extra, jen.Qual(sioPkg, "WithAckStyle").Call(ackStyle(e)))
+		}
+		if check := g.outCheckFunc(ns, e); check != nil {
+			extra = append(extra, jen.Qual(sioPkg, "WithAckCheck").Call(check))
 		}
 		in := g.inType(ns, e)
 		if e.Acked {

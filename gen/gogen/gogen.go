@@ -56,6 +56,8 @@ type generator struct {
 	jf   *jen.File
 	// codecs memoizes hasCodec by object declaration.
 	codecs map[*schema.Type]int
+	// checks memoizes needsCheck by object declaration.
+	checks map[*schema.Type]int
 	// patterns are the regular expressions the readers use, in order of
 	// first use.
 	patterns []string

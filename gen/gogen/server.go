@@ -62,6 +62,7 @@ func (g *generator) tupleDecl(name, doc string, fields []*schema.Field) {
 		vals = append(vals, jen.Id("t").Dot(f.GoName))
 	}
 	g.tupleReader(name, fields)
+	g.tupleCheck(name, fields)
 	g.jf.Comment("DecodeArgs implements sio.TupleDecoder.")
 	g.jf.Func().Params(jen.Id("t").Op("*").Id(name)).Id("DecodeArgs").Params(jen.Id("a").Qual(sioPkg, "Args")).Error().Block(
 		jen.Return(jen.Id("a").Dot("Decode").Call(ptrs...)))
@@ -83,6 +84,44 @@ func (g *generator) inReadFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
 		return tupleReadFunc(tupleName(ns, e, "Args"))
 	}
 	return nil
+}
+
+// inCheckFunc is the CheckFunc of the input of an event, nil when values
+// cannot break the contract or checks are not generated.
+func (g *generator) inCheckFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
+	switch {
+	case !g.validating():
+		return nil
+	case e.Payload != nil:
+		return g.checkFunc(e.Payload)
+	case len(e.Args) > 0:
+		return jen.Id(tupleName(ns, e, "Args")).Dot("CheckJSON")
+	}
+	return nil
+}
+
+// outCheckFunc is the CheckFunc of the acknowledgement of an event, nil
+// when it has no data, values cannot break it or checks are not generated.
+func (g *generator) outCheckFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
+	switch {
+	case !g.validating() || !e.Acked:
+		return nil
+	case e.Ack != nil:
+		return g.checkFunc(e.Ack)
+	case len(e.AckArgs) > 0:
+		return jen.Id(tupleName(ns, e, "Ack")).Dot("CheckJSON")
+	}
+	return nil
+}
+
+// emitBody is the body of a typed emitter through to: checked when values
+// can break the contract.
+func (g *generator) emitBody(ns *schema.Namespace, e *schema.Event, to *jen.Statement) jen.Code {
+	args := append([]jen.Code{jen.Id(ns.GoName + "Event" + e.GoName)}, g.emitArgs(ns, e)...)
+	if check := g.inCheckFunc(ns, e); check != nil {
+		return jen.Return(jen.Qual(sioPkg, "EmitChecked").Call(append([]jen.Code{to, check, jen.Id("in")}, args...)...))
+	}
+	return jen.Return(to.Clone().Dot("Emit").Call(args...))
 }
 
 // outReadFunc is the ReadFunc of the acknowledgement of an event, nil when
@@ -215,6 +254,9 @@ func (g *generator) register(ns *schema.Namespace) {
 		if e.Acked && e.AckStyle == schema.AckPlain {
 			extra = append(extra, jen.Qual(sioPkg, "WithAckStyle").Call(ackStyle(e)))
 		}
+		if check := g.outCheckFunc(ns, e); check != nil {
+			extra = append(extra, jen.Qual(sioPkg, "WithAckCheck").Call(check))
+		}
 		opts := jen.Id("opts").Op("...")
 		if len(extra) > 0 {
 			opts = jen.Append(jen.Index().Qual(sioPkg, "HandlerOption").Values(extra...), jen.Id("opts").Op("...")).Op("...")
@@ -268,7 +310,6 @@ func (g *generator) socketType(ns *schema.Namespace) {
 		if !e.From.ServerEmits() {
 			continue
 		}
-		args := g.emitArgs(ns, e)
 		if e.Acked {
 			g.jf.Comment(comment(e.GoName, fmt.Sprintf("sends %s and waits for the client's answer (at most %s unless ctx says otherwise). %s", e.Name, e.Timeout, e.Description), e.Deprecation))
 			g.jf.Func().Params(jen.Id("s").Id(sock)).Id(e.GoName).Add(g.callSignature(ns, e)).Block(
@@ -277,7 +318,7 @@ func (g *generator) socketType(ns *schema.Namespace) {
 		}
 		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the client. "+e.Description, e.Deprecation))
 		g.jf.Func().Params(jen.Id("s").Id(sock)).Id("Emit" + e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
-			jen.Return(jen.Id("s").Dot("Socket").Dot("Emit").Call(append([]jen.Code{jen.Id(n + "Event" + e.GoName)}, args...)...)))
+			g.emitBody(ns, e, jen.Id("s").Dot("Socket")))
 	}
 	g.jf.Commentf("To returns a typed broadcast to the rooms, without this socket.")
 	g.jf.Func().Params(jen.Id("s").Id(sock)).Id("To").Params(jen.Id("rooms").Op("...").String()).Id(n + "Broadcast").Block(
@@ -338,7 +379,7 @@ func (g *generator) broadcastType(ns *schema.Namespace) {
 		}
 		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the selected sockets.", e.Deprecation))
 		g.jf.Func().Params(jen.Id("b").Id(b)).Id("Emit" + e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
-			jen.Return(jen.Id("b").Dot("op").Dot("Emit").Call(append([]jen.Code{jen.Id(n + "Event" + e.GoName)}, g.emitArgs(ns, e)...)...)))
+			g.emitBody(ns, e, jen.Id("b").Dot("op")))
 	}
 	g.jf.Line()
 }

@@ -91,12 +91,15 @@ func (g *generator) typeDecl(t *schema.Type) {
 		g.jf.Type().Id(t.GoName).Struct(g.structFields(t.Fields)...)
 		g.codecDecl(t)
 		g.readerDecl(t)
+		g.checkDecl(t)
 	case schema.KindEnum:
 		g.enumDecl(t)
 		g.readerDecl(t)
+		g.checkDecl(t)
 	case schema.KindUnion:
 		g.unionDecl(t)
 		g.readerDecl(t)
+		g.checkDecl(t)
 	default:
 		// A named scalar, list, map or alias: a Go alias keeps it assignable.
 		g.jf.Type().Id(t.GoName).Op("=").Add(g.goType(t))

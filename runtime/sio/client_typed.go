@@ -51,6 +51,12 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 		if !e.WantsAck() {
 			return
 		}
+		if err == nil {
+			if answer, bad := checkAck(c, out, s.skipChecks()); bad != nil {
+				s.m.log.Error("acknowledgement breaks the contract", "nsp", s.nsp, "event", e.Name, "violations", bad.Details)
+				err = answer
+			}
+		}
 		var one [1]any
 		args, internal := replyArgs(c, out, err, &one)
 		if internal != nil {

@@ -15,9 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/examples/generated/go/chat"
 	"github.com/siogen/siogen/examples/generated/go/common"
+	"github.com/siogen/siogen/examples/generated/go/contract"
 	"github.com/siogen/siogen/examples/generated/go/dashboard"
 	"github.com/siogen/siogen/examples/generated/go/notifications"
 	"github.com/siogen/siogen/runtime/sio"
@@ -60,6 +64,9 @@ var codecTests = map[string]func(*testing.T){
 	"chat.Question":                             checkCodec[chat.Question],
 	"chat.RoomNotFoundDetails":                  checkCodec[chat.RoomNotFoundDetails],
 	"common.Page":                               checkCodec[common.Page],
+	"contract.ContractAuth":                     checkCodec[contract.ContractAuth],
+	"contract.Settings":                         checkCodec[contract.Settings],
+	"contract.ShapeCircle":                      checkCodec[contract.ShapeCircle],
 	"common.RateLimitedDetails":                 checkCodec[common.RateLimitedDetails],
 	"common.User":                               checkCodec[common.User],
 	"dashboard.UnknownMetricDetails":            checkCodec[dashboard.UnknownMetricDetails],
@@ -170,17 +177,15 @@ func checkDecode[T any](t *testing.T, in []byte, got *T, ok bool) {
 	if err := sio.NewRaw(in).Decode(want); err != nil {
 		return
 	}
-	// The generated decoder applies declared defaults to absent fields;
-	// the reflective one leaves them nil.
-	var defaults T
-	if r, ok := any(&defaults).(sio.JSONReaderFrom); ok {
-		sio.DecodeJSON([]byte("{}"), nil, func(rd *sio.JSONReader) struct{} { r.ReadJSON(rd); return struct{}{} })
-	}
-	gv, wv, dv := reflect.ValueOf(got).Elem(), reflect.ValueOf(want).Elem(), reflect.ValueOf(defaults)
-	for i := range wv.NumField() {
-		if f := wv.Field(i); f.Kind() == reflect.Pointer && f.IsNil() && !dv.Field(i).IsNil() &&
-			reflect.DeepEqual(gv.Field(i).Interface(), dv.Field(i).Interface()) {
-			f.Set(gv.Field(i))
+	applyDefaults(got, want)
+	// The reflective decoder matches member names case-insensitively
+	// (encoding/json's rule); the contract does not, which shows where
+	// unknown members are ignored.
+	if !reflect.DeepEqual(got, want) {
+		exact := new(T)
+		if json.Unmarshal(in, exact, jsonv1.DefaultOptionsV1(), json.MatchCaseInsensitiveNames(false)) == nil {
+			want = exact
+			applyDefaults(got, want)
 		}
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -399,6 +404,23 @@ func randFloat(rng *rand.Rand) float64 {
 		return f
 	default:
 		return (rng.Float64() - 0.5) * math.Pow(10, float64(rng.IntN(40)-20))
+	}
+}
+
+// applyDefaults sets the nil pointer fields of want to got's where got
+// holds the field's declared default: the generated decoder applies
+// defaults to absent fields, the reflective one leaves them nil.
+func applyDefaults[T any](got, want *T) {
+	var defaults T
+	if r, ok := any(&defaults).(sio.JSONReaderFrom); ok {
+		sio.DecodeJSON([]byte("{}"), nil, func(rd *sio.JSONReader) struct{} { r.ReadJSON(rd); return struct{}{} })
+	}
+	gv, wv, dv := reflect.ValueOf(got).Elem(), reflect.ValueOf(want).Elem(), reflect.ValueOf(defaults)
+	for i := range wv.NumField() {
+		if f := wv.Field(i); f.Kind() == reflect.Pointer && f.IsNil() && !dv.Field(i).IsNil() &&
+			reflect.DeepEqual(gv.Field(i).Interface(), dv.Field(i).Interface()) {
+			f.Set(gv.Field(i))
+		}
 	}
 }
 

@@ -59,11 +59,18 @@ func UnionTag(data []byte, discriminator string) (string, error) {
 	return "", fmt.Errorf("sio: union value has no %q member", discriminator)
 }
 
-// CallTimeout emits an event with the given arguments and decodes the
-// acknowledgement into Out in the given style with read (see
+// CallTimeout checks in with check (see [EmitChecked]), emits an event
+// with the given arguments (in, or the elements of a tuple) and decodes
+// the acknowledgement into Out in the given style with read (see
 // [DecodeAck]), applying timeout, the contract's bound for the event,
-// when ctx has no deadline.
-func CallTimeout[Out any](ctx context.Context, to AckEmitter, style AckStyle, timeout time.Duration, read ReadFunc[Out], event string, args ...any) (Out, error) {
+// when ctx has no deadline. A nil check or read checks nothing.
+func CallTimeout[In, Out any](ctx context.Context, to AckEmitter, style AckStyle, timeout time.Duration, read ReadFunc[Out], check CheckFunc[In], in In, event string, args ...any) (Out, error) {
+	if !skipChecks(to) {
+		if err := Check(in, check); err != nil {
+			var out Out
+			return out, err
+		}
+	}
 	if _, ok := ctx.Deadline(); !ok && timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)

@@ -861,6 +861,9 @@ func beyondMaxFloat(text []byte) bool {
 
 // CheckFloat records a violation when f is outside [lo, hi].
 func (r *JSONReader) CheckFloat(f, lo, hi float64) {
+	if !r.checkFinite(f) {
+		return
+	}
 	switch {
 	case f < lo:
 		r.Fail("must be at least " + strconv.FormatFloat(lo, 'g', -1, 64) + ", got " + strconv.FormatFloat(f, 'g', -1, 64))

@@ -27,6 +27,7 @@ type handlerConfig struct {
 	validator Validator
 	schemaID  string
 	read      any // a ReadFunc[In], from WithReader
+	check     any // a CheckFunc[Out], from WithAckCheck
 	style     AckStyle
 	onInvalid func(s *Socket, e *Event, err *Error)
 }
@@ -200,6 +201,12 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 		out, err := fn(s.Context(), s, in)
 		if !e.WantsAck() {
 			return
+		}
+		if err == nil {
+			if answer, bad := checkAck(c, out, s.skipChecks()); bad != nil {
+				s.nsp.srv.log.Error("acknowledgement breaks the contract", "nsp", s.nsp.name, "event", e.Name, "violations", bad.Details)
+				err = answer
+			}
 		}
 		var one [1]any
 		args, internal := replyArgs(c, out, err, &one)

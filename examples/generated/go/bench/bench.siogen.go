@@ -115,6 +115,26 @@ func (v *Sample) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Sample) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("client")
+	r.CheckInt(int64(v.Client), int64(0), math.MaxInt32)
+	r.Leave()
+	r.Enter("pad")
+	r.CheckLength(v.Pad, -1, 1024)
+	r.Leave()
+	r.Enter("seq")
+	r.CheckInt(int64(v.Seq), int64(0), int64(9007199254740991))
+	r.Leave()
+	r.Enter("ts")
+	r.CheckInt(int64(v.Ts), int64(0), int64(9007199254740991))
+	r.Leave()
+}
+
 // MainNamespace is the name of the / namespace.
 const MainNamespace = "/"
 
@@ -151,7 +171,7 @@ func RegisterMainServer(srv *sio.Server, impl MainServer, opts ...sio.HandlerOpt
 	ns := srv.Of(MainNamespace)
 	sio.HandleAck(ns, MainEventEcho, func(ctx context.Context, s *sio.Socket, in *Sample) (*Sample, error) {
 		return impl.Echo(ctx, MainSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Sample]), sio.WithAckStyle(sio.AckPlain)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Sample]), sio.WithAckStyle(sio.AckPlain), sio.WithAckCheck((*Sample).CheckJSON)}, opts...)...)
 	sio.Handle(ns, MainEventBcast, func(ctx context.Context, s *sio.Socket, in *Sample) {
 		impl.Bcast(ctx, MainSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Sample])}, opts...)...)
@@ -165,7 +185,7 @@ type MainSocket struct {
 
 // EmitBcast: sends the bcast event to the client. A client sends it; the server emits it to every socket of "/", the sender included.
 func (s MainSocket) EmitBcast(in *Sample) error {
-	return s.Socket.Emit(MainEventBcast, in)
+	return sio.EmitChecked(s.Socket, (*Sample).CheckJSON, in, MainEventBcast, in)
 }
 
 // To returns a typed broadcast to the rooms, without this socket.
@@ -215,7 +235,7 @@ func (b MainBroadcast) Operator() *sio.BroadcastOperator {
 
 // EmitBcast: sends the bcast event to the selected sockets.
 func (b MainBroadcast) EmitBcast(in *Sample) error {
-	return b.op.Emit(MainEventBcast, in)
+	return sio.EmitChecked(b.op, (*Sample).CheckJSON, in, MainEventBcast, in)
 }
 
 // MainClient is the typed client of /: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
@@ -230,12 +250,12 @@ func NewMainClient(m *sio.Manager) MainClient {
 
 // Echo: sends echo and waits for the server's answer. The server acknowledges with the received argument.
 func (c MainClient) Echo(ctx context.Context, in *Sample) (*Sample, error) {
-	return sio.CallTimeout[*Sample](ctx, c.ClientSocket, sio.AckPlain, 0, sio.ReadPointer[Sample], MainEventEcho, in)
+	return sio.CallTimeout[*Sample, *Sample](ctx, c.ClientSocket, sio.AckPlain, 0, sio.ReadPointer[Sample], (*Sample).CheckJSON, in, MainEventEcho, in)
 }
 
 // EmitBcast: sends the bcast event to the server. A client sends it; the server emits it to every socket of "/", the sender included.
 func (c MainClient) EmitBcast(in *Sample) error {
-	return c.Emit(MainEventBcast, in)
+	return sio.EmitChecked(c.ClientSocket, (*Sample).CheckJSON, in, MainEventBcast, in)
 }
 
 // OnBcast: adds a handler of bcast. A client sends it; the server emits it to every socket of "/", the sender included.

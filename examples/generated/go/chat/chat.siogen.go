@@ -64,6 +64,13 @@ func (v *Presence) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v Presence) CheckJSON(r *sio.JSONReader) {
+	if !v.Valid() {
+		r.Enum("'online', 'away', 'dnd', 'offline'")
+	}
+}
+
 // ImageRef: An image stored by the server.
 type ImageRef struct {
 	// URL
@@ -162,6 +169,28 @@ func (v *ImageRef) ReadJSON(r *sio.JSONReader) {
 	}
 	if !seen[2] {
 		r.Missing("height")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ImageRef) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("url")
+	r.CheckFormat(v.URL, "uri")
+	r.Leave()
+	r.Enter("width")
+	r.CheckInt(int64(v.Width), int64(1), int64(16384))
+	r.Leave()
+	r.Enter("height")
+	r.CheckInt(int64(v.Height), int64(1), int64(16384))
+	r.Leave()
+	if v.Alt != nil {
+		r.Enter("alt")
+		r.CheckLength(*v.Alt, -1, 500)
+		r.Leave()
 	}
 }
 
@@ -266,6 +295,23 @@ func (v *FileRef) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *FileRef) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("url")
+	r.CheckFormat(v.URL, "uri")
+	r.Leave()
+	r.Enter("name")
+	r.CheckLength(v.Name, 1, 255)
+	r.Leave()
+	r.Enter("size_bytes")
+	r.CheckInt(int64(v.SizeBytes), int64(0), int64(1073741824))
+	r.Leave()
+}
+
 // Attachment: Something attached to a message, told apart by kind.
 type Attachment struct {
 	// Image is set when kind is "image".
@@ -339,6 +385,30 @@ func (v *Attachment) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Attachment) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	n := 0
+	if v.Image != nil {
+		n++
+		v.Image.CheckJSON(r)
+	}
+	if v.File != nil {
+		n++
+		v.File.CheckJSON(r)
+	}
+	if v.Link != nil {
+		n++
+		v.Link.CheckJSON(r)
+	}
+	if n != 1 {
+		r.Fail(fmt.Sprintf("Attachment has %d variants set, want 1", n))
+	}
+}
+
 // AttachmentLink: A link with a preview.
 type AttachmentLink struct {
 	// URL
@@ -401,6 +471,17 @@ func (v *AttachmentLink) ReadJSON(r *sio.JSONReader) {
 	if !seen[0] {
 		r.Missing("url")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *AttachmentLink) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("url")
+	r.CheckFormat(v.URL, "uri")
+	r.Leave()
 }
 
 // Message: A chat message.
@@ -621,6 +702,55 @@ func (v *Message) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Message) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	r.Enter("author")
+	v.Author.CheckJSON(r)
+	r.Leave()
+	r.Enter("text")
+	r.CheckLength(v.Text, 1, 4000)
+	r.Leave()
+	if len(v.Attachments) > 0 {
+		r.Enter("attachments")
+		r.CheckItems(len(v.Attachments), -1, 10)
+		for i0 := range v.Attachments {
+			r.EnterIndex(i0)
+			v.Attachments[i0].CheckJSON(r)
+			r.Leave()
+		}
+		r.Leave()
+	}
+	if v.ReplyTo != nil {
+		r.Enter("reply_to")
+		r.CheckFormat(*v.ReplyTo, "uuid")
+		r.Leave()
+	}
+	r.Enter("sent_at")
+	r.CheckTime(v.SentAt)
+	r.Leave()
+	if v.EditedAt != nil {
+		r.Enter("edited_at")
+		r.CheckTime(*v.EditedAt)
+		r.Leave()
+	}
+	if v.Status != nil {
+		r.Enter("status")
+		v.Status.CheckJSON(r)
+		r.Leave()
+	}
+}
+
 // MessageStatus
 type MessageStatus string
 
@@ -652,6 +782,13 @@ func (v *MessageStatus) ReadJSON(r *sio.JSONReader) {
 	case MessageStatusSent, MessageStatusDelivered, MessageStatusRead:
 		*v = MessageStatus(s)
 	default:
+		r.Enum("'sent', 'delivered', 'read'")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v MessageStatus) CheckJSON(r *sio.JSONReader) {
+	if !v.Valid() {
 		r.Enum("'sent', 'delivered', 'read'")
 	}
 }
@@ -752,6 +889,36 @@ func (v *SendMessage) ReadJSON(r *sio.JSONReader) {
 	}
 	if !seen[1] {
 		r.Missing("text")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *SendMessage) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	r.Enter("text")
+	r.CheckLength(v.Text, 1, 4000)
+	r.Leave()
+	if len(v.Image) > 0 {
+		r.Enter("image")
+		r.CheckBytes(v.Image, -1, 5242880)
+		r.Leave()
+	}
+	if v.ReplyTo != nil {
+		r.Enter("reply_to")
+		r.CheckFormat(*v.ReplyTo, "uuid")
+		r.Leave()
+	}
+	if v.ClientID != nil {
+		r.Enter("client_id")
+		r.CheckLength(*v.ClientID, -1, 64)
+		r.Leave()
 	}
 }
 
@@ -890,6 +1057,42 @@ func (v *RoomInfo) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *RoomInfo) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckLength(v.ID, 1, 64)
+	r.CheckPattern(v.ID, pattern0)
+	r.Leave()
+	r.Enter("title")
+	r.CheckLength(v.Title, -1, 120)
+	r.Leave()
+	r.Enter("members")
+	for i0 := range v.Members {
+		r.EnterIndex(i0)
+		v.Members[i0].CheckJSON(r)
+		r.Leave()
+	}
+	r.Leave()
+	r.Enter("history")
+	for i0 := range v.History {
+		r.EnterIndex(i0)
+		v.History[i0].CheckJSON(r)
+		r.Leave()
+	}
+	r.Leave()
+	r.Enter("presence")
+	for k0, e0 := range v.Presence {
+		r.Enter(k0)
+		e0.CheckJSON(r)
+		r.Leave()
+	}
+	r.Leave()
+}
+
 // Question
 type Question struct {
 	// ID
@@ -993,6 +1196,23 @@ func (v *Question) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Question) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
+	r.Enter("text")
+	r.CheckLength(v.Text, -1, 500)
+	r.Leave()
+	r.Enter("choices")
+	r.CheckItems(len(v.Choices), 2, 10)
+	r.Leave()
+}
+
 // Answer
 type Answer struct {
 	// Choice
@@ -1037,6 +1257,17 @@ func (v *Answer) ReadJSON(r *sio.JSONReader) {
 	if !seen[0] {
 		r.Missing("choice")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Answer) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("choice")
+	r.CheckInt(int64(v.Choice), int64(0), int64(9))
+	r.Leave()
 }
 
 // RoomNotFoundDetails
@@ -1085,6 +1316,18 @@ func (v *RoomNotFoundDetails) ReadJSON(r *sio.JSONReader) {
 	if !seen[0] {
 		r.Missing("room")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *RoomNotFoundDetails) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
 }
 
 // ChatAuth: Sent in the CONNECT packet.
@@ -1151,6 +1394,20 @@ func (v *ChatAuth) ReadJSON(r *sio.JSONReader) {
 	if !seen[1] {
 		r.Missing("nickname")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatAuth) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("token")
+	r.CheckLength(v.Token, 1, -1)
+	r.Leave()
+	r.Enter("nickname")
+	r.CheckLength(v.Nickname, 1, 32)
+	r.Leave()
 }
 
 // ChatRoomJoinPayload
@@ -1221,6 +1478,23 @@ func (v *ChatRoomJoinPayload) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatRoomJoinPayload) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	if v.History != nil {
+		r.Enter("history")
+		r.CheckInt(int64(*v.History), int64(0), int64(100))
+		r.Leave()
+	}
+}
+
 // ChatRoomLeavePayload
 type ChatRoomLeavePayload struct {
 	// Room
@@ -1267,6 +1541,18 @@ func (v *ChatRoomLeavePayload) ReadJSON(r *sio.JSONReader) {
 	if !seen[0] {
 		r.Missing("room")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatRoomLeavePayload) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
 }
 
 // ChatTypingPayload
@@ -1353,6 +1639,23 @@ func (v *ChatTypingPayload) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatTypingPayload) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	if v.User != nil {
+		r.Enter("user")
+		r.CheckFormat(*v.User, "uuid")
+		r.Leave()
+	}
+}
+
 // ChatPresencePayload
 type ChatPresencePayload struct {
 	// User
@@ -1414,6 +1717,20 @@ func (v *ChatPresencePayload) ReadJSON(r *sio.JSONReader) {
 	if !seen[1] {
 		r.Missing("presence")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatPresencePayload) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("user")
+	r.CheckFormat(v.User, "uuid")
+	r.Leave()
+	r.Enter("presence")
+	v.Presence.CheckJSON(r)
+	r.Leave()
 }
 
 // ChatUserJoinedPayload
@@ -1483,6 +1800,21 @@ func (v *ChatUserJoinedPayload) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatUserJoinedPayload) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	r.Enter("user")
+	v.User.CheckJSON(r)
+	r.Leave()
+}
+
 // ChatUserLeftPayload
 type ChatUserLeftPayload struct {
 	// Room
@@ -1548,6 +1880,21 @@ func (v *ChatUserLeftPayload) ReadJSON(r *sio.JSONReader) {
 	if !seen[1] {
 		r.Missing("user")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatUserLeftPayload) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	r.Enter("user")
+	v.User.CheckJSON(r)
+	r.Leave()
 }
 
 // RoomNotFoundName is the name of the RoomNotFound error on the wire; its code is "not_found".
@@ -1652,6 +1999,17 @@ func (v *ChatMessageHistoryArgs) ReadJSON(r *sio.JSONReader) {
 	r.CheckItems(n, 2, 2)
 }
 
+// CheckJSON records in r every way the arguments v break the contract.
+func (v ChatMessageHistoryArgs) CheckJSON(r *sio.JSONReader) {
+	r.EnterIndex(0)
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	r.EnterIndex(1)
+	v.Page.CheckJSON(r)
+	r.Leave()
+}
+
 // DecodeArgs implements sio.TupleDecoder.
 func (t *ChatMessageHistoryArgs) DecodeArgs(a sio.Args) error {
 	return a.Decode(&t.Room, &t.Page)
@@ -1697,6 +2055,13 @@ func (v *ChatPingLegacyAck) ReadJSON(r *sio.JSONReader) {
 	}
 	r.EndArray()
 	r.CheckItems(n, 2, 2)
+}
+
+// CheckJSON records in r every way the arguments v break the contract.
+func (v ChatPingLegacyAck) CheckJSON(r *sio.JSONReader) {
+	r.EnterIndex(1)
+	r.CheckTime(v.Pong)
+	r.Leave()
 }
 
 // DecodeArgs implements sio.TupleDecoder.
@@ -1774,22 +2139,28 @@ func RegisterChatServer(srv *sio.Server, impl ChatServer, opts ...sio.HandlerOpt
 	ns.Use(sio.CheckAuth(sio.ReadPointer[ChatAuth]))
 	sio.HandleAck(ns, ChatEventRoomJoin, func(ctx context.Context, s *sio.Socket, in *ChatRoomJoinPayload) (*RoomInfo, error) {
 		return impl.RoomJoin(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatRoomJoinPayload])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatRoomJoinPayload]), sio.WithAckCheck((*RoomInfo).CheckJSON)}, opts...)...)
 	sio.HandleAck(ns, ChatEventRoomLeave, func(ctx context.Context, s *sio.Socket, in *ChatRoomLeavePayload) (struct{}, error) {
 		return struct{}{}, impl.RoomLeave(ctx, ChatSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatRoomLeavePayload])}, opts...)...)
 	sio.HandleAck(ns, ChatEventMessageSend, func(ctx context.Context, s *sio.Socket, in *SendMessage) (*Message, error) {
 		return impl.MessageSend(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[SendMessage])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[SendMessage]), sio.WithAckCheck((*Message).CheckJSON)}, opts...)...)
 	sio.HandleAck(ns, ChatEventMessageHistory, func(ctx context.Context, s *sio.Socket, in ChatMessageHistoryArgs) ([]Message, error) {
 		return impl.MessageHistory(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[ChatMessageHistoryArgs])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[ChatMessageHistoryArgs]), sio.WithAckCheck(func(v []Message, r *sio.JSONReader) {
+		for i0 := range v {
+			r.EnterIndex(i0)
+			v[i0].CheckJSON(r)
+			r.Leave()
+		}
+	})}, opts...)...)
 	sio.Handle(ns, ChatEventTyping, func(ctx context.Context, s *sio.Socket, in *ChatTypingPayload) {
 		impl.Typing(ctx, ChatSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatTypingPayload])}, opts...)...)
 	sio.HandleAck(ns, ChatEventPingLegacy, func(ctx context.Context, s *sio.Socket, _ struct{}) (ChatPingLegacyAck, error) {
 		return impl.PingLegacy(ctx, ChatSocket{s})
-	}, append([]sio.HandlerOption{sio.WithAckStyle(sio.AckPlain)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithAckStyle(sio.AckPlain), sio.WithAckCheck(ChatPingLegacyAck.CheckJSON)}, opts...)...)
 	return ns
 }
 
@@ -1805,32 +2176,32 @@ func (s ChatSocket) Auth() (*ChatAuth, error) {
 
 // EmitMessageNew: sends the message:new event to the client. A message was posted in a room the client is in.
 func (s ChatSocket) EmitMessageNew(in *Message) error {
-	return s.Socket.Emit(ChatEventMessageNew, in)
+	return sio.EmitChecked(s.Socket, (*Message).CheckJSON, in, ChatEventMessageNew, in)
 }
 
 // EmitTyping: sends the typing event to the client. The client says it is typing; the server relays it to the room.
 func (s ChatSocket) EmitTyping(in *ChatTypingPayload) error {
-	return s.Socket.Emit(ChatEventTyping, in)
+	return sio.EmitChecked(s.Socket, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
 }
 
 // EmitPresence: sends the presence event to the client.
 func (s ChatSocket) EmitPresence(in *ChatPresencePayload) error {
-	return s.Socket.Emit(ChatEventPresence, in)
+	return sio.EmitChecked(s.Socket, (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
 }
 
 // EmitUserJoined: sends the user:joined event to the client.
 func (s ChatSocket) EmitUserJoined(in *ChatUserJoinedPayload) error {
-	return s.Socket.Emit(ChatEventUserJoined, in)
+	return sio.EmitChecked(s.Socket, (*ChatUserJoinedPayload).CheckJSON, in, ChatEventUserJoined, in)
 }
 
 // EmitUserLeft: sends the user:left event to the client.
 func (s ChatSocket) EmitUserLeft(in *ChatUserLeftPayload) error {
-	return s.Socket.Emit(ChatEventUserLeft, in)
+	return sio.EmitChecked(s.Socket, (*ChatUserLeftPayload).CheckJSON, in, ChatEventUserLeft, in)
 }
 
 // Poll: sends poll and waits for the client's answer (at most 30s unless ctx says otherwise). Ask the client a question; it answers in the ack.
 func (s ChatSocket) Poll(ctx context.Context, in *Question) (*Answer, error) {
-	return sio.CallTimeout[*Answer](ctx, s.Socket, sio.AckEnvelope, 30*time.Second, sio.ReadPointer[Answer], ChatEventPoll, in)
+	return sio.CallTimeout[*Question, *Answer](ctx, s.Socket, sio.AckEnvelope, 30*time.Second, sio.ReadPointer[Answer], (*Question).CheckJSON, in, ChatEventPoll, in)
 }
 
 // To returns a typed broadcast to the rooms, without this socket.
@@ -1880,27 +2251,27 @@ func (b ChatBroadcast) Operator() *sio.BroadcastOperator {
 
 // EmitMessageNew: sends the message:new event to the selected sockets.
 func (b ChatBroadcast) EmitMessageNew(in *Message) error {
-	return b.op.Emit(ChatEventMessageNew, in)
+	return sio.EmitChecked(b.op, (*Message).CheckJSON, in, ChatEventMessageNew, in)
 }
 
 // EmitTyping: sends the typing event to the selected sockets.
 func (b ChatBroadcast) EmitTyping(in *ChatTypingPayload) error {
-	return b.op.Emit(ChatEventTyping, in)
+	return sio.EmitChecked(b.op, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
 }
 
 // EmitPresence: sends the presence event to the selected sockets.
 func (b ChatBroadcast) EmitPresence(in *ChatPresencePayload) error {
-	return b.op.Emit(ChatEventPresence, in)
+	return sio.EmitChecked(b.op, (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
 }
 
 // EmitUserJoined: sends the user:joined event to the selected sockets.
 func (b ChatBroadcast) EmitUserJoined(in *ChatUserJoinedPayload) error {
-	return b.op.Emit(ChatEventUserJoined, in)
+	return sio.EmitChecked(b.op, (*ChatUserJoinedPayload).CheckJSON, in, ChatEventUserJoined, in)
 }
 
 // EmitUserLeft: sends the user:left event to the selected sockets.
 func (b ChatBroadcast) EmitUserLeft(in *ChatUserLeftPayload) error {
-	return b.op.Emit(ChatEventUserLeft, in)
+	return sio.EmitChecked(b.op, (*ChatUserLeftPayload).CheckJSON, in, ChatEventUserLeft, in)
 }
 
 // ChatClient is the typed client of /chat: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
@@ -1915,23 +2286,23 @@ func NewChatClient(m *sio.Manager, auth *ChatAuth) ChatClient {
 
 // RoomJoin: sends room:join and waits for the server's answer. Join a room and get its recent history.
 func (c ChatClient) RoomJoin(ctx context.Context, in *ChatRoomJoinPayload) (*RoomInfo, error) {
-	return sio.CallTimeout[*RoomInfo](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, sio.ReadPointer[RoomInfo], ChatEventRoomJoin, in)
+	return sio.CallTimeout[*ChatRoomJoinPayload, *RoomInfo](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, sio.ReadPointer[RoomInfo], (*ChatRoomJoinPayload).CheckJSON, in, ChatEventRoomJoin, in)
 }
 
 // RoomLeave: sends room:leave and waits for the server's answer.
 func (c ChatClient) RoomLeave(ctx context.Context, in *ChatRoomLeavePayload) error {
-	_, err := sio.CallTimeout[struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, nil, ChatEventRoomLeave, in)
+	_, err := sio.CallTimeout[*ChatRoomLeavePayload, struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, nil, (*ChatRoomLeavePayload).CheckJSON, in, ChatEventRoomLeave, in)
 	return err
 }
 
 // MessageSend: sends message:send and waits for the server's answer.
 func (c ChatClient) MessageSend(ctx context.Context, in *SendMessage) (*Message, error) {
-	return sio.CallTimeout[*Message](ctx, c.ClientSocket, sio.AckEnvelope, 10*time.Second, sio.ReadPointer[Message], ChatEventMessageSend, in)
+	return sio.CallTimeout[*SendMessage, *Message](ctx, c.ClientSocket, sio.AckEnvelope, 10*time.Second, sio.ReadPointer[Message], (*SendMessage).CheckJSON, in, ChatEventMessageSend, in)
 }
 
 // MessageHistory: sends message:history and waits for the server's answer. Older messages of a room, newest first.
 func (c ChatClient) MessageHistory(ctx context.Context, in ChatMessageHistoryArgs) ([]Message, error) {
-	return sio.CallTimeout[[]Message](ctx, c.ClientSocket, sio.AckEnvelope, 0, func(r *sio.JSONReader) []Message {
+	return sio.CallTimeout[ChatMessageHistoryArgs, []Message](ctx, c.ClientSocket, sio.AckEnvelope, 0, func(r *sio.JSONReader) []Message {
 		var v []Message
 		if r.BeginArray() {
 			l0 := []Message{}
@@ -1946,12 +2317,12 @@ func (c ChatClient) MessageHistory(ctx context.Context, in ChatMessageHistoryArg
 			v = l0
 		}
 		return v
-	}, ChatEventMessageHistory, in.EncodeArgs()...)
+	}, ChatMessageHistoryArgs.CheckJSON, in, ChatEventMessageHistory, in.EncodeArgs()...)
 }
 
 // EmitTyping: sends the typing event to the server. The client says it is typing; the server relays it to the room.
 func (c ChatClient) EmitTyping(in *ChatTypingPayload) error {
-	return c.Emit(ChatEventTyping, in)
+	return sio.EmitChecked(c.ClientSocket, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
 }
 
 /*
@@ -1960,7 +2331,7 @@ PingLegacy: sends ping:legacy and waits for the server's answer. Kept for old cl
 Deprecated: Use Socket.IO's own heartbeat.
 */
 func (c ChatClient) PingLegacy(ctx context.Context) (ChatPingLegacyAck, error) {
-	return sio.CallTimeout[ChatPingLegacyAck](ctx, c.ClientSocket, sio.AckPlain, 0, sio.ReadValue[ChatPingLegacyAck], ChatEventPingLegacy)
+	return sio.CallTimeout[struct{}, ChatPingLegacyAck](ctx, c.ClientSocket, sio.AckPlain, 0, sio.ReadValue[ChatPingLegacyAck], nil, struct{}{}, ChatEventPingLegacy)
 }
 
 // OnMessageNew: adds a handler of message:new. A message was posted in a room the client is in.
@@ -1990,7 +2361,7 @@ func (c ChatClient) OnUserLeft(fn func(context.Context, *ChatUserLeftPayload)) {
 
 // OnPoll: sets the handler of poll, whose result answers the server. Ask the client a question; it answers in the ack.
 func (c ChatClient) OnPoll(fn func(context.Context, *Question) (*Answer, error)) {
-	sio.OnClientAck(c.ClientSocket, ChatEventPoll, fn, sio.WithReader(sio.ReadPointer[Question]))
+	sio.OnClientAck(c.ClientSocket, ChatEventPoll, fn, sio.WithReader(sio.ReadPointer[Question]), sio.WithAckCheck((*Answer).CheckJSON))
 }
 
 // The patterns of the contract's strings.

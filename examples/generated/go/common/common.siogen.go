@@ -107,6 +107,26 @@ func (v *User) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *User) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
+	r.Enter("nickname")
+	r.CheckLength(v.Nickname, 1, 32)
+	r.CheckPattern(v.Nickname, pattern0)
+	r.Leave()
+	if v.AvatarURL != nil {
+		r.Enter("avatar_url")
+		r.CheckFormat(*v.AvatarURL, "uri")
+		r.Leave()
+	}
+}
+
 // Page: Cursor-based pagination request.
 type Page struct {
 	// Cursor: Opaque cursor from a previous page. Optional.
@@ -177,6 +197,19 @@ func (v *Page) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Page) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	if v.Limit != nil {
+		r.Enter("limit")
+		r.CheckInt(int64(*v.Limit), int64(1), int64(200))
+		r.Leave()
+	}
+}
+
 // RateLimitedDetails
 type RateLimitedDetails struct {
 	// RetryAfterMs
@@ -221,6 +254,17 @@ func (v *RateLimitedDetails) ReadJSON(r *sio.JSONReader) {
 	if !seen[0] {
 		r.Missing("retry_after_ms")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *RateLimitedDetails) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("retry_after_ms")
+	r.CheckInt(int64(v.RetryAfterMs), int64(0), math.MaxInt32)
+	r.Leave()
 }
 
 // RateLimitedName is the name of the RateLimited error on the wire; its code is "resource_exhausted".

@@ -54,6 +54,13 @@ func (v *Level) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v Level) CheckJSON(r *sio.JSONReader) {
+	if !v.Valid() {
+		r.Enum("'low', 'high'")
+	}
+}
+
 // Code: A three-letter code.
 type Code = string
 
@@ -443,6 +450,100 @@ func (v *Everything) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Everything) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("i32")
+	r.CheckInt(int64(v.I32), int64(-5), int64(5))
+	r.Leave()
+	if v.Big != nil {
+		r.Enter("big")
+		r.CheckInt(int64(*v.Big), int64(9007199254740993), math.MaxInt64)
+		r.Leave()
+	}
+	if v.Num != nil {
+		r.Enter("num")
+		r.CheckFloat(*v.Num, 0.5, 1e+10)
+		r.Leave()
+	}
+	r.Enter("text")
+	r.CheckLength(v.Text, 2, 4)
+	r.Leave()
+	if v.Code != nil {
+		r.Enter("code")
+		r.CheckPattern(*v.Code, pattern0)
+		r.Leave()
+	}
+	if v.When != nil {
+		r.Enter("when")
+		r.CheckTime(*v.When)
+		r.Leave()
+	}
+	if v.Day != nil {
+		r.Enter("day")
+		r.CheckFormat(*v.Day, "date")
+		r.Leave()
+	}
+	if v.ID != nil {
+		r.Enter("id")
+		r.CheckFormat(*v.ID, "uuid")
+		r.Leave()
+	}
+	if v.Email != nil {
+		r.Enter("email")
+		r.CheckFormat(*v.Email, "email")
+		r.Leave()
+	}
+	if v.Link != nil {
+		r.Enter("link")
+		r.CheckFormat(*v.Link, "uri")
+		r.Leave()
+	}
+	if v.Host != nil {
+		r.Enter("host")
+		r.CheckFormat(*v.Host, "hostname")
+		r.Leave()
+	}
+	if v.V4 != nil {
+		r.Enter("v4")
+		r.CheckFormat(*v.V4, "ipv4")
+		r.Leave()
+	}
+	if v.V6 != nil {
+		r.Enter("v6")
+		r.CheckFormat(*v.V6, "ipv6")
+		r.Leave()
+	}
+	if len(v.Blob) > 0 {
+		r.Enter("blob")
+		r.CheckBytes(v.Blob, 2, 16)
+		r.Leave()
+	}
+	if len(v.Tags) > 0 {
+		r.Enter("tags")
+		r.CheckItems(len(v.Tags), 1, 3)
+		r.Leave()
+	}
+	if len(v.Scores) > 0 {
+		r.Enter("scores")
+		r.CheckItems(len(v.Scores), -1, 2)
+		r.Leave()
+	}
+	if v.Level != nil {
+		r.Enter("level")
+		v.Level.CheckJSON(r)
+		r.Leave()
+	}
+	if v.Shape != nil {
+		r.Enter("shape")
+		v.Shape.CheckJSON(r)
+		r.Leave()
+	}
+}
+
 // Shape: A shape, told apart by kind.
 type Shape struct {
 	// Circle is set when kind is "circle".
@@ -503,6 +604,26 @@ func (v *Shape) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Shape) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	n := 0
+	if v.Circle != nil {
+		n++
+		v.Circle.CheckJSON(r)
+	}
+	if v.Blob != nil {
+		n++
+		v.Blob.CheckJSON(r)
+	}
+	if n != 1 {
+		r.Fail(fmt.Sprintf("Shape has %d variants set, want 1", n))
+	}
+}
+
 // ShapeCircle
 type ShapeCircle struct {
 	// Radius
@@ -553,6 +674,17 @@ func (v *ShapeCircle) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ShapeCircle) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("radius")
+	r.CheckFloat(v.Radius, 0.0, math.MaxFloat64)
+	r.Leave()
+}
+
 // ShapeBlob
 type ShapeBlob struct {
 	// Data
@@ -588,6 +720,21 @@ func (v *ShapeBlob) ReadJSON(r *sio.JSONReader) {
 	if !seen[0] {
 		r.Missing("data")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ShapeBlob) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("data")
+	if v.Data == nil {
+		r.Fail("got null, want bytes")
+	} else {
+		r.CheckBytes(v.Data, -1, 4)
+	}
+	r.Leave()
 }
 
 // Tree: A tree of names, of any depth.
@@ -648,6 +795,23 @@ func (v *Tree) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Tree) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	if len(v.Children) > 0 {
+		r.Enter("children")
+		for i0 := range v.Children {
+			r.EnterIndex(i0)
+			v.Children[i0].CheckJSON(r)
+			r.Leave()
+		}
+		r.Leave()
+	}
+}
+
 // Settings: Settings that newer clients may extend.
 type Settings struct {
 	// Theme: Optional.
@@ -701,6 +865,14 @@ func (v *Settings) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Settings) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+}
+
 // ContractAuth
 type ContractAuth struct {
 	// Token
@@ -748,6 +920,17 @@ func (v *ContractAuth) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ContractAuth) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("token")
+	r.CheckLength(v.Token, 1, -1)
+	r.Leave()
+}
+
 // ContractAskAck
 type ContractAskAck string
 
@@ -777,6 +960,13 @@ func (v *ContractAskAck) ReadJSON(r *sio.JSONReader) {
 	case ContractAskAckYes, ContractAskAckNo:
 		*v = ContractAskAck(s)
 	default:
+		r.Enum("'yes', 'no'")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v ContractAskAck) CheckJSON(r *sio.JSONReader) {
+	if !v.Valid() {
 		r.Enum("'yes', 'no'")
 	}
 }
@@ -836,10 +1026,10 @@ func RegisterContractServer(srv *sio.Server, impl ContractServer, opts ...sio.Ha
 	ns.Use(sio.CheckAuth(sio.ReadPointer[ContractAuth]))
 	sio.HandleAck(ns, ContractEventCheck, func(ctx context.Context, s *sio.Socket, in *Everything) (*Everything, error) {
 		return impl.Check(ctx, ContractSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Everything])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Everything]), sio.WithAckCheck((*Everything).CheckJSON)}, opts...)...)
 	sio.HandleAck(ns, ContractEventSettle, func(ctx context.Context, s *sio.Socket, in *Settings) (*Settings, error) {
 		return impl.Settle(ctx, ContractSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Settings])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Settings]), sio.WithAckCheck((*Settings).CheckJSON)}, opts...)...)
 	sio.Handle(ns, ContractEventTree, func(ctx context.Context, s *sio.Socket, in *Tree) {
 		impl.Tree(ctx, ContractSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Tree])}, opts...)...)
@@ -858,17 +1048,17 @@ func (s ContractSocket) Auth() (*ContractAuth, error) {
 
 // Ask: sends ask and waits for the client's answer (at most 0s unless ctx says otherwise).
 func (s ContractSocket) Ask(ctx context.Context, in *Settings) (ContractAskAck, error) {
-	return sio.CallTimeout[ContractAskAck](ctx, s.Socket, sio.AckEnvelope, 0, sio.ReadValue[ContractAskAck], ContractEventAsk, in)
+	return sio.CallTimeout[*Settings, ContractAskAck](ctx, s.Socket, sio.AckEnvelope, 0, sio.ReadValue[ContractAskAck], (*Settings).CheckJSON, in, ContractEventAsk, in)
 }
 
 // EmitPush: sends the push event to the client.
 func (s ContractSocket) EmitPush(in *Everything) error {
-	return s.Socket.Emit(ContractEventPush, in)
+	return sio.EmitChecked(s.Socket, (*Everything).CheckJSON, in, ContractEventPush, in)
 }
 
 // EmitTree: sends the tree event to the client.
 func (s ContractSocket) EmitTree(in *Tree) error {
-	return s.Socket.Emit(ContractEventTree, in)
+	return sio.EmitChecked(s.Socket, (*Tree).CheckJSON, in, ContractEventTree, in)
 }
 
 // To returns a typed broadcast to the rooms, without this socket.
@@ -918,12 +1108,12 @@ func (b ContractBroadcast) Operator() *sio.BroadcastOperator {
 
 // EmitPush: sends the push event to the selected sockets.
 func (b ContractBroadcast) EmitPush(in *Everything) error {
-	return b.op.Emit(ContractEventPush, in)
+	return sio.EmitChecked(b.op, (*Everything).CheckJSON, in, ContractEventPush, in)
 }
 
 // EmitTree: sends the tree event to the selected sockets.
 func (b ContractBroadcast) EmitTree(in *Tree) error {
-	return b.op.Emit(ContractEventTree, in)
+	return sio.EmitChecked(b.op, (*Tree).CheckJSON, in, ContractEventTree, in)
 }
 
 // ContractClient is the typed client of /contract: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
@@ -938,22 +1128,22 @@ func NewContractClient(m *sio.Manager, auth *ContractAuth) ContractClient {
 
 // Check: sends check and waits for the server's answer.
 func (c ContractClient) Check(ctx context.Context, in *Everything) (*Everything, error) {
-	return sio.CallTimeout[*Everything](ctx, c.ClientSocket, sio.AckEnvelope, 0, sio.ReadPointer[Everything], ContractEventCheck, in)
+	return sio.CallTimeout[*Everything, *Everything](ctx, c.ClientSocket, sio.AckEnvelope, 0, sio.ReadPointer[Everything], (*Everything).CheckJSON, in, ContractEventCheck, in)
 }
 
 // Settle: sends settle and waits for the server's answer.
 func (c ContractClient) Settle(ctx context.Context, in *Settings) (*Settings, error) {
-	return sio.CallTimeout[*Settings](ctx, c.ClientSocket, sio.AckEnvelope, 0, sio.ReadPointer[Settings], ContractEventSettle, in)
+	return sio.CallTimeout[*Settings, *Settings](ctx, c.ClientSocket, sio.AckEnvelope, 0, sio.ReadPointer[Settings], (*Settings).CheckJSON, in, ContractEventSettle, in)
 }
 
 // EmitTree: sends the tree event to the server.
 func (c ContractClient) EmitTree(in *Tree) error {
-	return c.Emit(ContractEventTree, in)
+	return sio.EmitChecked(c.ClientSocket, (*Tree).CheckJSON, in, ContractEventTree, in)
 }
 
 // OnAsk: sets the handler of ask, whose result answers the server.
 func (c ContractClient) OnAsk(fn func(context.Context, *Settings) (ContractAskAck, error)) {
-	sio.OnClientAck(c.ClientSocket, ContractEventAsk, fn, sio.WithReader(sio.ReadPointer[Settings]))
+	sio.OnClientAck(c.ClientSocket, ContractEventAsk, fn, sio.WithReader(sio.ReadPointer[Settings]), sio.WithAckCheck(ContractAskAck.CheckJSON))
 }
 
 // OnPush: adds a handler of push.

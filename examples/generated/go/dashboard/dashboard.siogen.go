@@ -9,6 +9,7 @@ import (
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
 	"maps"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -154,6 +155,29 @@ func (v *Sample) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Sample) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("metric")
+	r.CheckLength(v.Metric, -1, 100)
+	r.CheckPattern(v.Metric, pattern0)
+	r.Leave()
+	r.Enter("at")
+	r.CheckTime(v.At)
+	r.Leave()
+	r.Enter("value")
+	r.CheckFloat(v.Value, -math.MaxFloat64, math.MaxFloat64)
+	r.Leave()
+	if len(v.Labels) > 0 {
+		r.Enter("labels")
+		r.CheckItems(len(v.Labels), -1, 20)
+		r.Leave()
+	}
+}
+
 // Window
 type Window string
 
@@ -185,6 +209,13 @@ func (v *Window) ReadJSON(r *sio.JSONReader) {
 	case Window1m, Window5m, Window1h:
 		*v = Window(s)
 	default:
+		r.Enum("'1m', '5m', '1h'")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v Window) CheckJSON(r *sio.JSONReader) {
+	if !v.Valid() {
 		r.Enum("'1m', '5m', '1h'")
 	}
 }
@@ -288,6 +319,27 @@ func (v *Snapshot) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Snapshot) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("window")
+	v.Window.CheckJSON(r)
+	r.Leave()
+	r.Enter("samples")
+	for i0 := range v.Samples {
+		r.EnterIndex(i0)
+		v.Samples[i0].CheckJSON(r)
+		r.Leave()
+	}
+	r.Leave()
+	r.Enter("sequence")
+	r.CheckInt(int64(v.Sequence), int64(0), int64(9007199254740991))
+	r.Leave()
+}
+
 // UnknownMetricDetails
 type UnknownMetricDetails struct {
 	// Metric
@@ -334,6 +386,18 @@ func (v *UnknownMetricDetails) ReadJSON(r *sio.JSONReader) {
 	if !seen[0] {
 		r.Missing("metric")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *UnknownMetricDetails) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("metric")
+	r.CheckLength(v.Metric, -1, 100)
+	r.CheckPattern(v.Metric, pattern0)
+	r.Leave()
 }
 
 // DashboardChartPngPayload
@@ -389,6 +453,25 @@ func (v *DashboardChartPngPayload) ReadJSON(r *sio.JSONReader) {
 	if !seen[1] {
 		r.Missing("png")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *DashboardChartPngPayload) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("metric")
+	r.CheckLength(v.Metric, -1, 100)
+	r.CheckPattern(v.Metric, pattern0)
+	r.Leave()
+	r.Enter("png")
+	if v.Png == nil {
+		r.Fail("got null, want bytes")
+	} else {
+		r.CheckBytes(v.Png, -1, 1048576)
+	}
+	r.Leave()
 }
 
 // UnknownMetricName is the name of the UnknownMetric error on the wire; its code is "not_found".
@@ -460,6 +543,17 @@ func (v *DashboardSubscribeArgs) ReadJSON(r *sio.JSONReader) {
 	r.CheckItems(n, 2, 2)
 }
 
+// CheckJSON records in r every way the arguments v break the contract.
+func (v DashboardSubscribeArgs) CheckJSON(r *sio.JSONReader) {
+	r.EnterIndex(0)
+	r.CheckLength(v.Metric, -1, 100)
+	r.CheckPattern(v.Metric, pattern0)
+	r.Leave()
+	r.EnterIndex(1)
+	v.Window.CheckJSON(r)
+	r.Leave()
+}
+
 // DecodeArgs implements sio.TupleDecoder.
 func (t *DashboardSubscribeArgs) DecodeArgs(a sio.Args) error {
 	return a.Decode(&t.Metric, &t.Window)
@@ -501,6 +595,14 @@ func (v *DashboardUnsubscribeArgs) ReadJSON(r *sio.JSONReader) {
 	r.CheckItems(n, 1, 1)
 }
 
+// CheckJSON records in r every way the arguments v break the contract.
+func (v DashboardUnsubscribeArgs) CheckJSON(r *sio.JSONReader) {
+	r.EnterIndex(0)
+	r.CheckLength(v.Arg0, -1, 100)
+	r.CheckPattern(v.Arg0, pattern0)
+	r.Leave()
+}
+
 // DecodeArgs implements sio.TupleDecoder.
 func (t *DashboardUnsubscribeArgs) DecodeArgs(a sio.Args) error {
 	return a.Decode(&t.Arg0)
@@ -537,7 +639,7 @@ func RegisterDashboardServer(srv *sio.Server, impl DashboardServer, opts ...sio.
 	ns := srv.Of(DashboardNamespace)
 	sio.HandleAck(ns, DashboardEventSubscribe, func(ctx context.Context, s *sio.Socket, in DashboardSubscribeArgs) (*Snapshot, error) {
 		return impl.Subscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[DashboardSubscribeArgs])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[DashboardSubscribeArgs]), sio.WithAckCheck((*Snapshot).CheckJSON)}, opts...)...)
 	sio.Handle(ns, DashboardEventUnsubscribe, func(ctx context.Context, s *sio.Socket, in DashboardUnsubscribeArgs) {
 		impl.Unsubscribe(ctx, DashboardSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[DashboardUnsubscribeArgs])}, opts...)...)
@@ -551,12 +653,12 @@ type DashboardSocket struct {
 
 // EmitSample: sends the sample event to the client.
 func (s DashboardSocket) EmitSample(in *Sample) error {
-	return s.Socket.Emit(DashboardEventSample, in)
+	return sio.EmitChecked(s.Socket, (*Sample).CheckJSON, in, DashboardEventSample, in)
 }
 
 // EmitChartPng: sends the chart:png event to the client. A rendered chart, sent as a binary attachment.
 func (s DashboardSocket) EmitChartPng(in *DashboardChartPngPayload) error {
-	return s.Socket.Emit(DashboardEventChartPng, in)
+	return sio.EmitChecked(s.Socket, (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
 }
 
 // To returns a typed broadcast to the rooms, without this socket.
@@ -606,12 +708,12 @@ func (b DashboardBroadcast) Operator() *sio.BroadcastOperator {
 
 // EmitSample: sends the sample event to the selected sockets.
 func (b DashboardBroadcast) EmitSample(in *Sample) error {
-	return b.op.Emit(DashboardEventSample, in)
+	return sio.EmitChecked(b.op, (*Sample).CheckJSON, in, DashboardEventSample, in)
 }
 
 // EmitChartPng: sends the chart:png event to the selected sockets.
 func (b DashboardBroadcast) EmitChartPng(in *DashboardChartPngPayload) error {
-	return b.op.Emit(DashboardEventChartPng, in)
+	return sio.EmitChecked(b.op, (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
 }
 
 // DashboardClient is the typed client of /dashboard: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
@@ -626,12 +728,12 @@ func NewDashboardClient(m *sio.Manager) DashboardClient {
 
 // Subscribe: sends subscribe and waits for the server's answer. Start streaming one metric; the ack is the current snapshot.
 func (c DashboardClient) Subscribe(ctx context.Context, in DashboardSubscribeArgs) (*Snapshot, error) {
-	return sio.CallTimeout[*Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, sio.ReadPointer[Snapshot], DashboardEventSubscribe, in.EncodeArgs()...)
+	return sio.CallTimeout[DashboardSubscribeArgs, *Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, sio.ReadPointer[Snapshot], DashboardSubscribeArgs.CheckJSON, in, DashboardEventSubscribe, in.EncodeArgs()...)
 }
 
 // EmitUnsubscribe: sends the unsubscribe event to the server.
 func (c DashboardClient) EmitUnsubscribe(in DashboardUnsubscribeArgs) error {
-	return c.Emit(DashboardEventUnsubscribe, in.EncodeArgs()...)
+	return sio.EmitChecked(c.ClientSocket, DashboardUnsubscribeArgs.CheckJSON, in, DashboardEventUnsubscribe, in.EncodeArgs()...)
 }
 
 // OnSample: adds a handler of sample.

@@ -53,6 +53,13 @@ func (v *Priority) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v Priority) CheckJSON(r *sio.JSONReader) {
+	if !v.Valid() {
+		r.Enum("'low', 'normal', 'high', 'urgent'")
+	}
+}
+
 // Notification: Something the user should see.
 type Notification struct {
 	// ID
@@ -214,6 +221,43 @@ func (v *Notification) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Notification) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
+	r.Enter("title")
+	r.CheckLength(v.Title, 1, 120)
+	r.Leave()
+	if v.Body != nil {
+		r.Enter("body")
+		r.CheckLength(*v.Body, -1, 2000)
+		r.Leave()
+	}
+	if v.Priority != nil {
+		r.Enter("priority")
+		v.Priority.CheckJSON(r)
+		r.Leave()
+	}
+	if v.Link != nil {
+		r.Enter("link")
+		r.CheckFormat(*v.Link, "uri")
+		r.Leave()
+	}
+	r.Enter("created_at")
+	r.CheckTime(v.CreatedAt)
+	r.Leave()
+	if v.ExpiresAt != nil {
+		r.Enter("expires_at")
+		r.CheckTime(*v.ExpiresAt)
+		r.Leave()
+	}
+}
+
 // Receipt
 type Receipt struct {
 	// Shown
@@ -287,6 +331,19 @@ func (v *Receipt) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Receipt) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	if v.SeenAt != nil {
+		r.Enter("seen_at")
+		r.CheckTime(*v.SeenAt)
+		r.Leave()
+	}
+}
+
 // UnknownNotificationDetails
 type UnknownNotificationDetails struct {
 	// ID
@@ -330,6 +387,14 @@ func (v *UnknownNotificationDetails) ReadJSON(r *sio.JSONReader) {
 	r.EndObject()
 	if !seen[0] {
 		r.Missing("id")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *UnknownNotificationDetails) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
 	}
 }
 
@@ -380,6 +445,17 @@ func (v *NotificationsAuth) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *NotificationsAuth) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("token")
+	r.CheckLength(v.Token, 1, -1)
+	r.Leave()
+}
+
 // NotificationsDismissPayload
 type NotificationsDismissPayload struct {
 	// ID
@@ -427,6 +503,17 @@ func (v *NotificationsDismissPayload) ReadJSON(r *sio.JSONReader) {
 	}
 }
 
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *NotificationsDismissPayload) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
+}
+
 // NotificationsUnreadPayload
 type NotificationsUnreadPayload struct {
 	// Count
@@ -471,6 +558,17 @@ func (v *NotificationsUnreadPayload) ReadJSON(r *sio.JSONReader) {
 	if !seen[0] {
 		r.Missing("count")
 	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *NotificationsUnreadPayload) CheckJSON(r *sio.JSONReader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("count")
+	r.CheckInt(int64(v.Count), int64(0), math.MaxInt32)
+	r.Leave()
 }
 
 // UnknownNotificationName is the name of the UnknownNotification error on the wire; its code is "not_found".
@@ -545,12 +643,12 @@ func (s NotificationsSocket) Auth() (*NotificationsAuth, error) {
 
 // Notify: sends notify and waits for the client's answer (at most 15s unless ctx says otherwise). Show a notification; the ack says whether it was shown.
 func (s NotificationsSocket) Notify(ctx context.Context, in *Notification) (*Receipt, error) {
-	return sio.CallTimeout[*Receipt](ctx, s.Socket, sio.AckEnvelope, 15*time.Second, sio.ReadPointer[Receipt], NotificationsEventNotify, in)
+	return sio.CallTimeout[*Notification, *Receipt](ctx, s.Socket, sio.AckEnvelope, 15*time.Second, sio.ReadPointer[Receipt], (*Notification).CheckJSON, in, NotificationsEventNotify, in)
 }
 
 // EmitUnread: sends the unread event to the client. The number of unread notifications changed.
 func (s NotificationsSocket) EmitUnread(in *NotificationsUnreadPayload) error {
-	return s.Socket.Emit(NotificationsEventUnread, in)
+	return sio.EmitChecked(s.Socket, (*NotificationsUnreadPayload).CheckJSON, in, NotificationsEventUnread, in)
 }
 
 // To returns a typed broadcast to the rooms, without this socket.
@@ -600,7 +698,7 @@ func (b NotificationsBroadcast) Operator() *sio.BroadcastOperator {
 
 // EmitUnread: sends the unread event to the selected sockets.
 func (b NotificationsBroadcast) EmitUnread(in *NotificationsUnreadPayload) error {
-	return b.op.Emit(NotificationsEventUnread, in)
+	return sio.EmitChecked(b.op, (*NotificationsUnreadPayload).CheckJSON, in, NotificationsEventUnread, in)
 }
 
 // NotificationsClient is the typed client of /notifications: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
@@ -615,13 +713,13 @@ func NewNotificationsClient(m *sio.Manager, auth *NotificationsAuth) Notificatio
 
 // Dismiss: sends dismiss and waits for the server's answer.
 func (c NotificationsClient) Dismiss(ctx context.Context, in *NotificationsDismissPayload) error {
-	_, err := sio.CallTimeout[struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, nil, NotificationsEventDismiss, in)
+	_, err := sio.CallTimeout[*NotificationsDismissPayload, struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, nil, (*NotificationsDismissPayload).CheckJSON, in, NotificationsEventDismiss, in)
 	return err
 }
 
 // OnNotify: sets the handler of notify, whose result answers the server. Show a notification; the ack says whether it was shown.
 func (c NotificationsClient) OnNotify(fn func(context.Context, *Notification) (*Receipt, error)) {
-	sio.OnClientAck(c.ClientSocket, NotificationsEventNotify, fn, sio.WithReader(sio.ReadPointer[Notification]))
+	sio.OnClientAck(c.ClientSocket, NotificationsEventNotify, fn, sio.WithReader(sio.ReadPointer[Notification]), sio.WithAckCheck((*Receipt).CheckJSON))
 }
 
 // OnUnread: adds a handler of unread. The number of unread notifications changed.

@@ -144,6 +144,14 @@ func (g *generator) unionDecl(t *schema.Type) {
 	marshal = append(marshal, jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(t.GoName+": no variant is set"))))
 	g.jf.Comment("MarshalJSON implements json.Marshaler.")
 	g.jf.Func().Params(recv).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(marshal...)
+	var marshalTo []jen.Code
+	for _, v := range t.Variants {
+		marshalTo = append(marshalTo, jen.If(jen.Id("u").Dot(v.GoName).Op("!=").Nil()).Block(
+			jen.Return(jen.Qual(sioPkg, "MarshalUnionTo").Call(jen.Id("enc"), jen.Lit(t.Discriminator), jen.Lit(v.Tag), jen.Id("u").Dot(v.GoName)))))
+	}
+	marshalTo = append(marshalTo, jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(t.GoName+": no variant is set"))))
+	g.jf.Comment("MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.")
+	g.jf.Func().Params(recv.Clone()).Id("MarshalJSONTo").Params(jen.Id("enc").Op("*").Qual("github.com/go-json-experiment/json/jsontext", "Encoder")).Error().Block(marshalTo...)
 
 	var cases []jen.Code
 	for _, v := range t.Variants {

@@ -33,6 +33,28 @@ func MarshalUnion(discriminator, tag string, v any) ([]byte, error) {
 	return append(out, body[1:]...), nil
 }
 
+// MarshalUnionTo writes v, the object of one variant of a discriminated
+// union, with the discriminator member first, through enc and with its
+// options: []byte values inside travel as binary attachments, as anywhere
+// else in a payload. Generated MarshalJSONTo methods call it.
+func MarshalUnionTo(enc *jsontext.Encoder, discriminator, tag string, v any) error {
+	body, err := json.Marshal(v, enc.Options())
+	if err != nil {
+		return err
+	}
+	if len(body) < 2 || body[0] != '{' {
+		return fmt.Errorf("sio: union variant %q is not an object", tag)
+	}
+	head, _ := json.Marshal(map[string]string{discriminator: tag}, v1opts)
+	if string(body) == "{}" {
+		return enc.WriteValue(head)
+	}
+	out := make([]byte, 0, len(head)+len(body))
+	out = append(out, head[:len(head)-1]...)
+	out = append(out, ',')
+	return enc.WriteValue(append(out, body[1:]...))
+}
+
 // UnionTag returns the value of the discriminator member of a JSON object.
 func UnionTag(data []byte, discriminator string) (string, error) {
 	dec := jsontext.NewDecoder(bytes.NewReader(data))

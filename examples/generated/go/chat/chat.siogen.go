@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	jsontext "github.com/go-json-experiment/json/jsontext"
 	common "github.com/siogen/siogen/examples/generated/go/common"
 	"github.com/siogen/siogen/runtime/sio"
 	"math"
@@ -334,6 +335,20 @@ func (u Attachment) MarshalJSON() ([]byte, error) {
 		return sio.MarshalUnion("kind", "link", u.Link)
 	}
 	return nil, fmt.Errorf("Attachment: no variant is set")
+}
+
+// MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.
+func (u Attachment) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if u.Image != nil {
+		return sio.MarshalUnionTo(enc, "kind", "image", u.Image)
+	}
+	if u.File != nil {
+		return sio.MarshalUnionTo(enc, "kind", "file", u.File)
+	}
+	if u.Link != nil {
+		return sio.MarshalUnionTo(enc, "kind", "link", u.Link)
+	}
+	return fmt.Errorf("Attachment: no variant is set")
 }
 
 // UnmarshalJSON implements json.Unmarshaler.

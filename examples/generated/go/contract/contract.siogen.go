@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	jsontext "github.com/go-json-experiment/json/jsontext"
 	"github.com/siogen/siogen/runtime/sio"
 	"math"
 	"regexp"
@@ -561,6 +562,17 @@ func (u Shape) MarshalJSON() ([]byte, error) {
 		return sio.MarshalUnion("kind", "blob", u.Blob)
 	}
 	return nil, fmt.Errorf("Shape: no variant is set")
+}
+
+// MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.
+func (u Shape) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if u.Circle != nil {
+		return sio.MarshalUnionTo(enc, "kind", "circle", u.Circle)
+	}
+	if u.Blob != nil {
+		return sio.MarshalUnionTo(enc, "kind", "blob", u.Blob)
+	}
+	return fmt.Errorf("Shape: no variant is set")
 }
 
 // UnmarshalJSON implements json.Unmarshaler.

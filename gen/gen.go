@@ -99,7 +99,7 @@ func generateGo(set *schema.Set, c *schema.Config) ([]File, error) {
 	if c.JSONSchema != nil {
 		jopts.BaseID = c.JSONSchema.BaseID
 	}
-	opts := gogen.Options{ImportPath: c.Go.ImportPath, Validate: c.Options.Validate}
+	opts := gogen.Options{ImportPath: c.Go.ImportPath, Validate: c.Options.Validate, TestKit: c.Options.TestKit}
 	files, err := gogen.Generate(set, opts)
 	if err != nil {
 		return nil, err

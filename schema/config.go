@@ -60,6 +60,10 @@ type Options struct {
 	// Validate makes generated code validate payloads, acks and auth
 	// against their constraints (DESIGN.md §4). Default true.
 	Validate bool
+	// TestKit generates the test kit: typed fakes and contract tests per
+	// namespace in a Go package P/Ptest beside each package P, and a
+	// TypeScript mock of the typed client (P.mock.ts). Default false.
+	TestKit bool
 }
 
 var (
@@ -68,7 +72,7 @@ var (
 	goOutKeys    = []string{"dir", "import_path"}
 	tsOutKeys    = []string{"dir"}
 	jsOutKeys    = []string{"dir", "base_id"}
-	optionKeys   = []string{"validate"}
+	optionKeys   = []string{"validate", "testkit"}
 	importPathRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9._~-]+)*$`)
 )
 
@@ -130,6 +134,9 @@ func (cr *configReader) read(root *yaml.Node) {
 		if oo, ok := cr.object(v, "options", optionKeys...); ok {
 			if v := oo.get("validate"); v != nil {
 				cr.cfg.Options.Validate, _ = cr.boolean(v, "validate")
+			}
+			if v := oo.get("testkit"); v != nil {
+				cr.cfg.Options.TestKit, _ = cr.boolean(v, "testkit")
 			}
 		}
 	}

@@ -241,6 +241,7 @@
 //	  jsonschema: { dir: ../generated/jsonschema, base_id: https://acme.dev/schemas/ }
 //	options:
 //	  validate: true            # generated code validates payloads (default true)
+//	  testkit: true             # typed fakes, contract tests, a TS mock (default false)
 //
 // # Diagnostic codes
 //

@@ -56,7 +56,7 @@ func TestGenerateExamples(t *testing.T) {
 			t.Errorf("%s mentions a version", f.Path)
 		}
 	}
-	if ts != 17 || js < 50 || gofiles != 6 {
+	if ts != 17 || js < 50 || gofiles != 11 {
 		t.Errorf("got %d ts, %d json and %d go files", ts, js, gofiles)
 	}
 	if got := gen.OutputDirs(cfg); !slices.Equal(got, []string{"../generated/go", "../generated/jsonschema", "../generated/ts"}) {

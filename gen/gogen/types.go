@@ -77,15 +77,28 @@ func (g *generator) structFields(fields []*schema.Field) []jen.Code {
 		if f.Nullable {
 			desc += " May be null."
 		}
-		c := comment(f.GoName, desc, f.Deprecation)
+		c := comment(f.GoName, sentence(fmt.Sprintf("is the %q member.", f.Name), desc), f.Deprecation)
 		out = append(out, jen.Comment(c), jen.Id(f.GoName).Add(g.fieldType(f)).Tag(fieldTag(f)))
 	}
 	return out
 }
 
+// typeLead is the start of a named type's doc comment.
+func typeLead(t *schema.Type) string {
+	switch t.Kind {
+	case schema.KindObject:
+		return "is an object of the contract."
+	case schema.KindEnum:
+		return "is an enum of the contract: one of the constants below."
+	case schema.KindUnion:
+		return "is a union of the contract: exactly one of its variants is set."
+	}
+	return "is a named type of the contract."
+}
+
 // typeDecl declares a named type.
 func (g *generator) typeDecl(t *schema.Type) {
-	g.jf.Comment(comment(t.GoName, t.Description, t.Deprecation))
+	g.jf.Comment(comment(t.GoName, sentence(typeLead(t), t.Description), t.Deprecation))
 	switch t.Kind {
 	case schema.KindObject:
 		g.jf.Type().Id(t.GoName).Struct(g.structFields(t.Fields)...)
@@ -111,7 +124,7 @@ func (g *generator) enumDecl(t *schema.Type) {
 	g.jf.Type().Id(t.GoName).String()
 	var consts []jen.Code
 	for _, v := range t.Values {
-		consts = append(consts, jen.Comment(comment(v.GoName, v.Description, v.Deprecation)),
+		consts = append(consts, jen.Comment(comment(v.GoName, sentence(fmt.Sprintf("is the %q value of %s.", v.Value, t.GoName), v.Description), v.Deprecation)),
 			jen.Id(v.GoName).Id(t.GoName).Op("=").Lit(v.Value))
 	}
 	g.jf.Const().Defs(consts...)

@@ -116,14 +116,16 @@ func (echoServer) Echo(_ context.Context, _ bench.MainSocket, in *bench.Sample) 
 }
 
 // BenchmarkEchoAck measures the ack round trip of echo over a loopback
-// websocket: the generated validating handler, and the untyped one.
+// websocket: the generated checking handler (payload and ack checked), the
+// same without the check of the ack it sends ("typed/nocheck",
+// ServerOptions.SkipOutgoingChecks), and the untyped one.
 func BenchmarkEchoAck(b *testing.B) {
 	frame := append(append([]byte(`421["echo",`), sample...), ']')
 	want := append(append([]byte(`431[`), sample...), ']')
-	for _, api := range []string{"typed", "untyped"} {
+	for _, api := range []string{"typed", "typed/nocheck", "untyped"} {
 		b.Run(api, func(b *testing.B) {
-			srv := sio.NewServer(nil)
-			if api == "typed" {
+			srv := sio.NewServer(&sio.ServerOptions{SkipOutgoingChecks: api == "typed/nocheck"})
+			if strings.HasPrefix(api, "typed") {
 				bench.RegisterMainServer(srv, echoServer{})
 			} else {
 				srv.Of("/").On("echo", func(_ *sio.Socket, e *sio.Event) { _ = e.Ack(e.At(0)) })

@@ -19,16 +19,16 @@ import (
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// UserID: Opaque user identifier.
+// UserID is a named type of the contract. Opaque user identifier.
 type UserID = string
 
-// User: A user as other users see them.
+// User is an object of the contract. A user as other users see them.
 type User struct {
-	// ID
+	// ID is the "id" member.
 	ID UserID `json:"id"`
-	// Nickname
+	// Nickname is the "nickname" member.
 	Nickname string `json:"nickname"`
-	// AvatarURL: Optional.
+	// AvatarURL is the "avatar_url" member. Optional.
 	AvatarURL *string `json:"avatar_url,omitempty"`
 }
 
@@ -127,11 +127,11 @@ func (v *User) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// Page: Cursor-based pagination request.
+// Page is an object of the contract. Cursor-based pagination request.
 type Page struct {
-	// Cursor: Opaque cursor from a previous page. Optional.
+	// Cursor is the "cursor" member. Opaque cursor from a previous page. Optional.
 	Cursor *string `json:"cursor,omitempty"`
-	// Limit: Optional.
+	// Limit is the "limit" member. Optional.
 	Limit *int32 `json:"limit,omitempty"`
 }
 
@@ -210,9 +210,9 @@ func (v *Page) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// RateLimitedDetails
+// RateLimitedDetails is an object of the contract.
 type RateLimitedDetails struct {
-	// RetryAfterMs
+	// RetryAfterMs is the "retry_after_ms" member.
 	RetryAfterMs int32 `json:"retry_after_ms"`
 }
 
@@ -270,7 +270,7 @@ func (v *RateLimitedDetails) CheckJSON(r *sio.JSONReader) {
 // RateLimitedName is the name of the RateLimited error on the wire; its code is "resource_exhausted".
 const RateLimitedName = "RateLimited"
 
-// NewRateLimited: returns the RateLimited error (code "resource_exhausted") with a message and details. The caller sends too much; retry after the given delay.
+// NewRateLimited returns the RateLimited error (code "resource_exhausted") with a message and details. The caller sends too much; retry after the given delay.
 func NewRateLimited(message string, details *RateLimitedDetails) *sio.Error {
 	return &sio.Error{
 		Code:    "resource_exhausted",
@@ -289,7 +289,7 @@ func IsRateLimited(err error) bool {
 // UnauthenticatedName is the name of the Unauthenticated error on the wire; its code is "unauthenticated".
 const UnauthenticatedName = "Unauthenticated"
 
-// NewUnauthenticated: returns the Unauthenticated error (code "unauthenticated") with a message and details. The auth token is missing, expired or invalid.
+// NewUnauthenticated returns the Unauthenticated error (code "unauthenticated") with a message and details. The auth token is missing, expired or invalid.
 func NewUnauthenticated(message string) *sio.Error {
 	return &sio.Error{
 		Code:    "unauthenticated",

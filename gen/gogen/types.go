@@ -152,7 +152,7 @@ func (g *generator) unionDecl(t *schema.Type) {
 	var marshal []jen.Code
 	for _, v := range t.Variants {
 		marshal = append(marshal, jen.If(jen.Id("u").Dot(v.GoName).Op("!=").Nil()).Block(
-			jen.Return(jen.Qual(sioPkg, "MarshalUnion").Call(jen.Lit(t.Discriminator), jen.Lit(v.Tag), jen.Id("u").Dot(v.GoName)))))
+			jen.Return(jen.Qual(jsonPkg, "MarshalUnion").Call(jen.Lit(t.Discriminator), jen.Lit(v.Tag), jen.Id("u").Dot(v.GoName)))))
 	}
 	marshal = append(marshal, jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(t.GoName+": no variant is set"))))
 	g.jf.Comment("MarshalJSON implements json.Marshaler.")
@@ -160,7 +160,7 @@ func (g *generator) unionDecl(t *schema.Type) {
 	var marshalTo []jen.Code
 	for _, v := range t.Variants {
 		marshalTo = append(marshalTo, jen.If(jen.Id("u").Dot(v.GoName).Op("!=").Nil()).Block(
-			jen.Return(jen.Qual(sioPkg, "MarshalUnionTo").Call(jen.Id("enc"), jen.Lit(t.Discriminator), jen.Lit(v.Tag), jen.Id("u").Dot(v.GoName)))))
+			jen.Return(jen.Qual(jsonPkg, "MarshalUnionTo").Call(jen.Id("enc"), jen.Lit(t.Discriminator), jen.Lit(v.Tag), jen.Id("u").Dot(v.GoName)))))
 	}
 	marshalTo = append(marshalTo, jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(t.GoName+": no variant is set"))))
 	g.jf.Comment("MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.")
@@ -176,7 +176,7 @@ func (g *generator) unionDecl(t *schema.Type) {
 		jen.Lit(t.GoName+": unknown "+t.Discriminator+" %q"), jen.Id("tag")))))
 	g.jf.Comment("UnmarshalJSON implements json.Unmarshaler.")
 	g.jf.Func().Params(jen.Id("u").Op("*").Id(t.GoName)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.List(jen.Id("tag"), jen.Err()).Op(":=").Qual(sioPkg, "UnionTag").Call(jen.Id("data"), jen.Lit(t.Discriminator)),
+		jen.List(jen.Id("tag"), jen.Err()).Op(":=").Qual(jsonPkg, "UnionTag").Call(jen.Id("data"), jen.Lit(t.Discriminator)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.Op("*").Id("u").Op("=").Id(t.GoName).Values(),
 		jen.Switch(jen.Id("tag")).Block(cases...),

@@ -7,6 +7,7 @@ import (
 
 	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"github.com/siogen/siogen/runtime/siovalidate"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkTypedEcho(b *testing.B) {
 	}
 	validate := sio.WithValidator(v, "https://siogen.dev/examples/schemas/bench/Main/Echo.payload.json")
 	plain := sio.WithAckStyle(sio.AckPlain)
-	read := sio.WithReader(sio.ReadPointer[bench.Sample])
+	read := sio.WithReader(siojson.ReadPointer[bench.Sample])
 	check := sio.WithAckCheck((*bench.Sample).CheckJSON)
 	for _, c := range []struct {
 		name string

@@ -15,6 +15,7 @@ import (
 	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/runtime/engineio"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"github.com/siogen/siogen/runtime/siovalidate"
 )
 
@@ -55,7 +56,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("generated", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, vs := sio.DecodeJSON(sample, nil, sio.ReadPointer[bench.Sample]); vs != nil {
+			if _, vs := siojson.Decode(sample, nil, siojson.ReadPointer[bench.Sample]); vs != nil {
 				b.Fatal(vs)
 			}
 		}
@@ -65,7 +66,7 @@ func BenchmarkDecode(b *testing.B) {
 // BenchmarkEncode appends the payload's JSON with the generated encoder,
 // which emits and acknowledgements use.
 func BenchmarkEncode(b *testing.B) {
-	s, vs := sio.DecodeJSON(sample, nil, sio.ReadPointer[bench.Sample])
+	s, vs := siojson.Decode(sample, nil, siojson.ReadPointer[bench.Sample])
 	if vs != nil {
 		b.Fatal(vs)
 	}

@@ -6,6 +6,7 @@ package bench
 
 import (
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"strconv"
 )
@@ -25,7 +26,7 @@ type Sample struct {
 	Ts int64 `json:"ts"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -33,7 +34,7 @@ func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"client":`...)
 	b = strconv.AppendInt(b, int64(v.Client), 10)
 	b = append(b, `,"pad":`...)
-	b = sio.AppendJSONString(b, v.Pad)
+	b = siojson.AppendString(b, v.Pad)
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendInt(b, v.Seq, 10)
 	b = append(b, `,"ts":`...)
@@ -41,8 +42,8 @@ func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Sample) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Sample) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -115,7 +116,7 @@ func (v *Sample) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Sample) CheckJSON(r *sio.JSONReader) {
+func (v *Sample) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return

@@ -6,6 +6,7 @@ package bench
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
 // MainNamespace is the name of the / namespace.
@@ -44,10 +45,10 @@ func RegisterMainServer(srv *sio.Server, impl MainServer, opts ...sio.HandlerOpt
 	ns := srv.Of(MainNamespace)
 	sio.HandleAck(ns, MainEventEcho, func(ctx context.Context, s *sio.Socket, in *Sample) (*Sample, error) {
 		return impl.Echo(ctx, MainSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Sample]), sio.WithAckStyle(sio.AckPlain), sio.WithAckCheck((*Sample).CheckJSON)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[Sample]), sio.WithAckStyle(sio.AckPlain), sio.WithAckCheck((*Sample).CheckJSON)}, opts...)...)
 	sio.Handle(ns, MainEventBcast, func(ctx context.Context, s *sio.Socket, in *Sample) {
 		impl.Bcast(ctx, MainSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Sample])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[Sample])}, opts...)...)
 	return ns
 }
 
@@ -123,7 +124,7 @@ func NewMainClient(m *sio.Manager) MainClient {
 
 // Echo sends echo and waits for the server's answer. The server acknowledges with the received argument.
 func (c MainClient) Echo(ctx context.Context, in *Sample) (*Sample, error) {
-	return sio.CallTimeout[*Sample, *Sample](ctx, c.ClientSocket, sio.AckPlain, 0, sio.ReadPointer[Sample], (*Sample).CheckJSON, in, MainEventEcho, in)
+	return sio.CallTimeout[*Sample, *Sample](ctx, c.ClientSocket, sio.AckPlain, 0, siojson.ReadPointer[Sample], (*Sample).CheckJSON, in, MainEventEcho, in)
 }
 
 // EmitBcast sends the bcast event to the server. A client sends it; the server emits it to every socket of "/", the sender included.
@@ -133,5 +134,5 @@ func (c MainClient) EmitBcast(in *Sample) error {
 
 // OnBcast adds a handler of bcast. A client sends it; the server emits it to every socket of "/", the sender included.
 func (c MainClient) OnBcast(fn func(context.Context, *Sample)) {
-	sio.OnClient(c.ClientSocket, MainEventBcast, fn, sio.WithReader(sio.ReadPointer[Sample]))
+	sio.OnClient(c.ClientSocket, MainEventBcast, fn, sio.WithReader(siojson.ReadPointer[Sample]))
 }

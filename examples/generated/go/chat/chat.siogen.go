@@ -15,6 +15,7 @@ import (
 	jsontext "github.com/go-json-experiment/json/jsontext"
 	common "github.com/siogen/siogen/examples/generated/go/common"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"regexp"
 	"strconv"
@@ -50,8 +51,8 @@ func (v Presence) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *Presence) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Presence) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -65,7 +66,7 @@ func (v *Presence) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v Presence) CheckJSON(r *sio.JSONReader) {
+func (v Presence) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'online', 'away', 'dnd', 'offline'")
 	}
@@ -83,26 +84,26 @@ type ImageRef struct {
 	Alt *string `json:"alt,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ImageRef) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"url":`...)
-	b = sio.AppendJSONString(b, v.URL)
+	b = siojson.AppendString(b, v.URL)
 	b = append(b, `,"width":`...)
 	b = strconv.AppendInt(b, int64(v.Width), 10)
 	b = append(b, `,"height":`...)
 	b = strconv.AppendInt(b, int64(v.Height), 10)
 	if v.Alt != nil {
 		b = append(b, `,"alt":`...)
-		b = sio.AppendJSONString(b, *v.Alt)
+		b = siojson.AppendString(b, *v.Alt)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ImageRef) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ImageRef) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -173,7 +174,7 @@ func (v *ImageRef) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ImageRef) CheckJSON(r *sio.JSONReader) {
+func (v *ImageRef) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -206,26 +207,26 @@ type FileRef struct {
 	MimeType *string `json:"mime_type,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *FileRef) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"url":`...)
-	b = sio.AppendJSONString(b, v.URL)
+	b = siojson.AppendString(b, v.URL)
 	b = append(b, `,"name":`...)
-	b = sio.AppendJSONString(b, v.Name)
+	b = siojson.AppendString(b, v.Name)
 	b = append(b, `,"size_bytes":`...)
 	b = strconv.AppendInt(b, v.SizeBytes, 10)
 	if v.MimeType != nil {
 		b = append(b, `,"mime_type":`...)
-		b = sio.AppendJSONString(b, *v.MimeType)
+		b = siojson.AppendString(b, *v.MimeType)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *FileRef) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *FileRef) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -296,7 +297,7 @@ func (v *FileRef) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *FileRef) CheckJSON(r *sio.JSONReader) {
+func (v *FileRef) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -325,13 +326,13 @@ type Attachment struct {
 // MarshalJSON implements json.Marshaler.
 func (u Attachment) MarshalJSON() ([]byte, error) {
 	if u.Image != nil {
-		return sio.MarshalUnion("kind", "image", u.Image)
+		return siojson.MarshalUnion("kind", "image", u.Image)
 	}
 	if u.File != nil {
-		return sio.MarshalUnion("kind", "file", u.File)
+		return siojson.MarshalUnion("kind", "file", u.File)
 	}
 	if u.Link != nil {
-		return sio.MarshalUnion("kind", "link", u.Link)
+		return siojson.MarshalUnion("kind", "link", u.Link)
 	}
 	return nil, fmt.Errorf("Attachment: no variant is set")
 }
@@ -339,20 +340,20 @@ func (u Attachment) MarshalJSON() ([]byte, error) {
 // MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.
 func (u Attachment) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if u.Image != nil {
-		return sio.MarshalUnionTo(enc, "kind", "image", u.Image)
+		return siojson.MarshalUnionTo(enc, "kind", "image", u.Image)
 	}
 	if u.File != nil {
-		return sio.MarshalUnionTo(enc, "kind", "file", u.File)
+		return siojson.MarshalUnionTo(enc, "kind", "file", u.File)
 	}
 	if u.Link != nil {
-		return sio.MarshalUnionTo(enc, "kind", "link", u.Link)
+		return siojson.MarshalUnionTo(enc, "kind", "link", u.Link)
 	}
 	return fmt.Errorf("Attachment: no variant is set")
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (u *Attachment) UnmarshalJSON(data []byte) error {
-	tag, err := sio.UnionTag(data, "kind")
+	tag, err := siojson.UnionTag(data, "kind")
 	if err != nil {
 		return err
 	}
@@ -372,8 +373,8 @@ func (u *Attachment) UnmarshalJSON(data []byte) error {
 	}
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the union variant r is at into v, checking it against the contract.
-func (v *Attachment) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the union variant r is at into v, checking it against the contract.
+func (v *Attachment) ReadJSON(r *siojson.Reader) {
 	tag, ok := r.UnionTag("kind")
 	if !ok {
 		return
@@ -400,7 +401,7 @@ func (v *Attachment) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Attachment) CheckJSON(r *sio.JSONReader) {
+func (v *Attachment) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -431,22 +432,22 @@ type AttachmentLink struct {
 	Title *string `json:"title,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *AttachmentLink) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"url":`...)
-	b = sio.AppendJSONString(b, v.URL)
+	b = siojson.AppendString(b, v.URL)
 	if v.Title != nil {
 		b = append(b, `,"title":`...)
-		b = sio.AppendJSONString(b, *v.Title)
+		b = siojson.AppendString(b, *v.Title)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *AttachmentLink) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *AttachmentLink) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -488,7 +489,7 @@ func (v *AttachmentLink) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *AttachmentLink) CheckJSON(r *sio.JSONReader) {
+func (v *AttachmentLink) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -528,8 +529,8 @@ type Message struct {
 	LegacyHTML *string `json:"legacy_html,omitempty"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Message) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Message) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -717,7 +718,7 @@ func (v *Message) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Message) CheckJSON(r *sio.JSONReader) {
+func (v *Message) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -786,8 +787,8 @@ func (v MessageStatus) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *MessageStatus) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *MessageStatus) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -801,7 +802,7 @@ func (v *MessageStatus) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v MessageStatus) CheckJSON(r *sio.JSONReader) {
+func (v MessageStatus) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'sent', 'delivered', 'read'")
 	}
@@ -821,8 +822,8 @@ type SendMessage struct {
 	ClientID *string `json:"client_id,omitempty"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *SendMessage) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *SendMessage) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -907,7 +908,7 @@ func (v *SendMessage) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *SendMessage) CheckJSON(r *sio.JSONReader) {
+func (v *SendMessage) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -950,8 +951,8 @@ type RoomInfo struct {
 	Presence map[string]Presence `json:"presence"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *RoomInfo) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *RoomInfo) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1072,7 +1073,7 @@ func (v *RoomInfo) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *RoomInfo) CheckJSON(r *sio.JSONReader) {
+func (v *RoomInfo) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1117,29 +1118,29 @@ type Question struct {
 	Choices []string `json:"choices"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Question) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	b = append(b, `,"text":`...)
-	b = sio.AppendJSONString(b, v.Text)
+	b = siojson.AppendString(b, v.Text)
 	b = append(b, `,"choices":`...)
 	b = append(b, '[')
 	for i0 := range v.Choices {
 		if i0 > 0 {
 			b = append(b, ',')
 		}
-		b = sio.AppendJSONString(b, v.Choices[i0])
+		b = siojson.AppendString(b, v.Choices[i0])
 	}
 	b = append(b, ']')
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Question) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Question) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1211,7 +1212,7 @@ func (v *Question) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Question) CheckJSON(r *sio.JSONReader) {
+func (v *Question) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1233,7 +1234,7 @@ type Answer struct {
 	Choice int32 `json:"choice"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Answer) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -1243,8 +1244,8 @@ func (v *Answer) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Answer) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Answer) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1274,7 +1275,7 @@ func (v *Answer) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Answer) CheckJSON(r *sio.JSONReader) {
+func (v *Answer) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1290,18 +1291,18 @@ type RoomNotFoundDetails struct {
 	Room RoomID `json:"room"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *RoomNotFoundDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *RoomNotFoundDetails) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *RoomNotFoundDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1333,7 +1334,7 @@ func (v *RoomNotFoundDetails) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *RoomNotFoundDetails) CheckJSON(r *sio.JSONReader) {
+func (v *RoomNotFoundDetails) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1352,20 +1353,20 @@ type ChatAuth struct {
 	Nickname string `json:"nickname"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatAuth) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"token":`...)
-	b = sio.AppendJSONString(b, v.Token)
+	b = siojson.AppendString(b, v.Token)
 	b = append(b, `,"nickname":`...)
-	b = sio.AppendJSONString(b, v.Nickname)
+	b = siojson.AppendString(b, v.Nickname)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatAuth) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatAuth) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1411,7 +1412,7 @@ func (v *ChatAuth) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatAuth) CheckJSON(r *sio.JSONReader) {
+func (v *ChatAuth) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1432,13 +1433,13 @@ type ChatRoomJoinPayload struct {
 	History *int32 `json:"history,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatRoomJoinPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	if v.History != nil {
 		b = append(b, `,"history":`...)
 		b = strconv.AppendInt(b, int64(*v.History), 10)
@@ -1446,8 +1447,8 @@ func (v *ChatRoomJoinPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatRoomJoinPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatRoomJoinPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1493,7 +1494,7 @@ func (v *ChatRoomJoinPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatRoomJoinPayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatRoomJoinPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1515,18 +1516,18 @@ type ChatRoomLeavePayload struct {
 	Room RoomID `json:"room"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatRoomLeavePayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatRoomLeavePayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatRoomLeavePayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1558,7 +1559,7 @@ func (v *ChatRoomLeavePayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatRoomLeavePayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatRoomLeavePayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1579,24 +1580,24 @@ type ChatTypingPayload struct {
 	Typing bool `json:"typing"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatTypingPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	if v.User != nil {
 		b = append(b, `,"user":`...)
-		b = sio.AppendJSONString(b, *v.User)
+		b = siojson.AppendString(b, *v.User)
 	}
 	b = append(b, `,"typing":`...)
 	b = strconv.AppendBool(b, v.Typing)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatTypingPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatTypingPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1654,7 +1655,7 @@ func (v *ChatTypingPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatTypingPayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatTypingPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1678,20 +1679,20 @@ type ChatPresencePayload struct {
 	Presence Presence `json:"presence"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatPresencePayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"user":`...)
-	b = sio.AppendJSONString(b, v.User)
+	b = siojson.AppendString(b, v.User)
 	b = append(b, `,"presence":`...)
-	b = sio.AppendJSONString(b, string(v.Presence))
+	b = siojson.AppendString(b, string(v.Presence))
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatPresencePayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatPresencePayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1734,7 +1735,7 @@ func (v *ChatPresencePayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatPresencePayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatPresencePayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1755,14 +1756,14 @@ type ChatUserJoinedPayload struct {
 	User common.User `json:"user"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatUserJoinedPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	b = append(b, `,"user":`...)
 	if b, err = v.User.AppendJSON(b); err != nil {
 		return nil, err
@@ -1770,8 +1771,8 @@ func (v *ChatUserJoinedPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatUserJoinedPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatUserJoinedPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1815,7 +1816,7 @@ func (v *ChatUserJoinedPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatUserJoinedPayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatUserJoinedPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1837,14 +1838,14 @@ type ChatUserLeftPayload struct {
 	User common.User `json:"user"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatUserLeftPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	b = append(b, `,"user":`...)
 	if b, err = v.User.AppendJSON(b); err != nil {
 		return nil, err
@@ -1852,8 +1853,8 @@ func (v *ChatUserLeftPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatUserLeftPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatUserLeftPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1897,7 +1898,7 @@ func (v *ChatUserLeftPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatUserLeftPayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatUserLeftPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return

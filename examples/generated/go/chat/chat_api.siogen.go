@@ -7,6 +7,7 @@ import (
 	"context"
 	common "github.com/siogen/siogen/examples/generated/go/common"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"time"
 )
 
@@ -47,8 +48,8 @@ type ChatMessageHistoryArgs struct {
 	Page common.Page `json:"page"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
-func (v *ChatMessageHistoryArgs) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
+func (v *ChatMessageHistoryArgs) ReadJSON(r *siojson.Reader) {
 	if !r.BeginArray() {
 		return
 	}
@@ -75,7 +76,7 @@ func (v *ChatMessageHistoryArgs) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the arguments v break the contract.
-func (v ChatMessageHistoryArgs) CheckJSON(r *sio.JSONReader) {
+func (v ChatMessageHistoryArgs) CheckJSON(r *siojson.Reader) {
 	r.EnterIndex(0)
 	r.CheckLength(v.Room, 1, 64)
 	r.CheckPattern(v.Room, pattern0)
@@ -103,8 +104,8 @@ type ChatPingLegacyAck struct {
 	Pong time.Time `json:"pong"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
-func (v *ChatPingLegacyAck) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
+func (v *ChatPingLegacyAck) ReadJSON(r *siojson.Reader) {
 	if !r.BeginArray() {
 		return
 	}
@@ -133,7 +134,7 @@ func (v *ChatPingLegacyAck) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the arguments v break the contract.
-func (v ChatPingLegacyAck) CheckJSON(r *sio.JSONReader) {
+func (v ChatPingLegacyAck) CheckJSON(r *siojson.Reader) {
 	r.EnterIndex(1)
 	r.CheckTime(v.Pong)
 	r.Leave()
@@ -211,19 +212,19 @@ func (UnimplementedChatServer) PingLegacy(ctx context.Context, s ChatSocket) (Ch
 // RegisterChatServer registers impl's handlers on the /chat namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
 func RegisterChatServer(srv *sio.Server, impl ChatServer, opts ...sio.HandlerOption) *sio.Namespace {
 	ns := srv.Of(ChatNamespace)
-	ns.Use(sio.CheckAuth(sio.ReadPointer[ChatAuth]))
+	ns.Use(sio.CheckAuth(siojson.ReadPointer[ChatAuth]))
 	sio.HandleAck(ns, ChatEventRoomJoin, func(ctx context.Context, s *sio.Socket, in *ChatRoomJoinPayload) (*RoomInfo, error) {
 		return impl.RoomJoin(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatRoomJoinPayload]), sio.WithAckCheck((*RoomInfo).CheckJSON)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[ChatRoomJoinPayload]), sio.WithAckCheck((*RoomInfo).CheckJSON)}, opts...)...)
 	sio.HandleAck(ns, ChatEventRoomLeave, func(ctx context.Context, s *sio.Socket, in *ChatRoomLeavePayload) (struct{}, error) {
 		return struct{}{}, impl.RoomLeave(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatRoomLeavePayload])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[ChatRoomLeavePayload])}, opts...)...)
 	sio.HandleAck(ns, ChatEventMessageSend, func(ctx context.Context, s *sio.Socket, in *SendMessage) (*Message, error) {
 		return impl.MessageSend(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[SendMessage]), sio.WithAckCheck((*Message).CheckJSON)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[SendMessage]), sio.WithAckCheck((*Message).CheckJSON)}, opts...)...)
 	sio.HandleAck(ns, ChatEventMessageHistory, func(ctx context.Context, s *sio.Socket, in ChatMessageHistoryArgs) ([]Message, error) {
 		return impl.MessageHistory(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[ChatMessageHistoryArgs]), sio.WithAckCheck(func(v []Message, r *sio.JSONReader) {
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadValue[ChatMessageHistoryArgs]), sio.WithAckCheck(func(v []Message, r *siojson.Reader) {
 		for i0 := range v {
 			r.EnterIndex(i0)
 			v[i0].CheckJSON(r)
@@ -232,7 +233,7 @@ func RegisterChatServer(srv *sio.Server, impl ChatServer, opts ...sio.HandlerOpt
 	})}, opts...)...)
 	sio.Handle(ns, ChatEventTyping, func(ctx context.Context, s *sio.Socket, in *ChatTypingPayload) {
 		impl.Typing(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatTypingPayload])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[ChatTypingPayload])}, opts...)...)
 	sio.HandleAck(ns, ChatEventPingLegacy, func(ctx context.Context, s *sio.Socket, _ struct{}) (ChatPingLegacyAck, error) {
 		return impl.PingLegacy(ctx, ChatSocket{s})
 	}, append([]sio.HandlerOption{sio.WithAckStyle(sio.AckPlain), sio.WithAckCheck(ChatPingLegacyAck.CheckJSON)}, opts...)...)
@@ -276,7 +277,7 @@ func (s ChatSocket) EmitUserLeft(in *ChatUserLeftPayload) error {
 
 // Poll sends poll and waits for the client's answer (at most 30s unless ctx says otherwise). Ask the client a question; it answers in the ack.
 func (s ChatSocket) Poll(ctx context.Context, in *Question) (*Answer, error) {
-	return sio.CallTimeout[*Question, *Answer](ctx, s.Socket, sio.AckEnvelope, 30*time.Second, sio.ReadPointer[Answer], (*Question).CheckJSON, in, ChatEventPoll, in)
+	return sio.CallTimeout[*Question, *Answer](ctx, s.Socket, sio.AckEnvelope, 30*time.Second, siojson.ReadPointer[Answer], (*Question).CheckJSON, in, ChatEventPoll, in)
 }
 
 // To returns a typed broadcast to the rooms, without this socket.
@@ -361,7 +362,7 @@ func NewChatClient(m *sio.Manager, auth *ChatAuth) ChatClient {
 
 // RoomJoin sends room:join and waits for the server's answer. Join a room and get its recent history.
 func (c ChatClient) RoomJoin(ctx context.Context, in *ChatRoomJoinPayload) (*RoomInfo, error) {
-	return sio.CallTimeout[*ChatRoomJoinPayload, *RoomInfo](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, sio.ReadPointer[RoomInfo], (*ChatRoomJoinPayload).CheckJSON, in, ChatEventRoomJoin, in)
+	return sio.CallTimeout[*ChatRoomJoinPayload, *RoomInfo](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, siojson.ReadPointer[RoomInfo], (*ChatRoomJoinPayload).CheckJSON, in, ChatEventRoomJoin, in)
 }
 
 // RoomLeave sends room:leave and waits for the server's answer.
@@ -372,12 +373,12 @@ func (c ChatClient) RoomLeave(ctx context.Context, in *ChatRoomLeavePayload) err
 
 // MessageSend sends message:send and waits for the server's answer.
 func (c ChatClient) MessageSend(ctx context.Context, in *SendMessage) (*Message, error) {
-	return sio.CallTimeout[*SendMessage, *Message](ctx, c.ClientSocket, sio.AckEnvelope, 10*time.Second, sio.ReadPointer[Message], (*SendMessage).CheckJSON, in, ChatEventMessageSend, in)
+	return sio.CallTimeout[*SendMessage, *Message](ctx, c.ClientSocket, sio.AckEnvelope, 10*time.Second, siojson.ReadPointer[Message], (*SendMessage).CheckJSON, in, ChatEventMessageSend, in)
 }
 
 // MessageHistory sends message:history and waits for the server's answer. Older messages of a room, newest first.
 func (c ChatClient) MessageHistory(ctx context.Context, in ChatMessageHistoryArgs) ([]Message, error) {
-	return sio.CallTimeout[ChatMessageHistoryArgs, []Message](ctx, c.ClientSocket, sio.AckEnvelope, 0, func(r *sio.JSONReader) []Message {
+	return sio.CallTimeout[ChatMessageHistoryArgs, []Message](ctx, c.ClientSocket, sio.AckEnvelope, 0, func(r *siojson.Reader) []Message {
 		var v []Message
 		if r.BeginArray() {
 			l0 := []Message{}
@@ -406,35 +407,35 @@ PingLegacy sends ping:legacy and waits for the server's answer. Kept for old cli
 Deprecated: Use Socket.IO's own heartbeat.
 */
 func (c ChatClient) PingLegacy(ctx context.Context) (ChatPingLegacyAck, error) {
-	return sio.CallTimeout[struct{}, ChatPingLegacyAck](ctx, c.ClientSocket, sio.AckPlain, 0, sio.ReadValue[ChatPingLegacyAck], nil, struct{}{}, ChatEventPingLegacy)
+	return sio.CallTimeout[struct{}, ChatPingLegacyAck](ctx, c.ClientSocket, sio.AckPlain, 0, siojson.ReadValue[ChatPingLegacyAck], nil, struct{}{}, ChatEventPingLegacy)
 }
 
 // OnMessageNew adds a handler of message:new. A message was posted in a room the client is in.
 func (c ChatClient) OnMessageNew(fn func(context.Context, *Message)) {
-	sio.OnClient(c.ClientSocket, ChatEventMessageNew, fn, sio.WithReader(sio.ReadPointer[Message]))
+	sio.OnClient(c.ClientSocket, ChatEventMessageNew, fn, sio.WithReader(siojson.ReadPointer[Message]))
 }
 
 // OnTyping adds a handler of typing. The client says it is typing; the server relays it to the room.
 func (c ChatClient) OnTyping(fn func(context.Context, *ChatTypingPayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventTyping, fn, sio.WithReader(sio.ReadPointer[ChatTypingPayload]))
+	sio.OnClient(c.ClientSocket, ChatEventTyping, fn, sio.WithReader(siojson.ReadPointer[ChatTypingPayload]))
 }
 
 // OnPresence adds a handler of presence.
 func (c ChatClient) OnPresence(fn func(context.Context, *ChatPresencePayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventPresence, fn, sio.WithReader(sio.ReadPointer[ChatPresencePayload]))
+	sio.OnClient(c.ClientSocket, ChatEventPresence, fn, sio.WithReader(siojson.ReadPointer[ChatPresencePayload]))
 }
 
 // OnUserJoined adds a handler of user:joined.
 func (c ChatClient) OnUserJoined(fn func(context.Context, *ChatUserJoinedPayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventUserJoined, fn, sio.WithReader(sio.ReadPointer[ChatUserJoinedPayload]))
+	sio.OnClient(c.ClientSocket, ChatEventUserJoined, fn, sio.WithReader(siojson.ReadPointer[ChatUserJoinedPayload]))
 }
 
 // OnUserLeft adds a handler of user:left.
 func (c ChatClient) OnUserLeft(fn func(context.Context, *ChatUserLeftPayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventUserLeft, fn, sio.WithReader(sio.ReadPointer[ChatUserLeftPayload]))
+	sio.OnClient(c.ClientSocket, ChatEventUserLeft, fn, sio.WithReader(siojson.ReadPointer[ChatUserLeftPayload]))
 }
 
 // OnPoll sets the handler of poll, whose result answers the server. Ask the client a question; it answers in the ack.
 func (c ChatClient) OnPoll(fn func(context.Context, *Question) (*Answer, error)) {
-	sio.OnClientAck(c.ClientSocket, ChatEventPoll, fn, sio.WithReader(sio.ReadPointer[Question]), sio.WithAckCheck((*Answer).CheckJSON))
+	sio.OnClientAck(c.ClientSocket, ChatEventPoll, fn, sio.WithReader(siojson.ReadPointer[Question]), sio.WithAckCheck((*Answer).CheckJSON))
 }

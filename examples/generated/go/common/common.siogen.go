@@ -11,6 +11,7 @@ package common
 import (
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"regexp"
 	"strconv"
@@ -32,24 +33,24 @@ type User struct {
 	AvatarURL *string `json:"avatar_url,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *User) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	b = append(b, `,"nickname":`...)
-	b = sio.AppendJSONString(b, v.Nickname)
+	b = siojson.AppendString(b, v.Nickname)
 	if v.AvatarURL != nil {
 		b = append(b, `,"avatar_url":`...)
-		b = sio.AppendJSONString(b, *v.AvatarURL)
+		b = siojson.AppendString(b, *v.AvatarURL)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *User) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *User) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -108,7 +109,7 @@ func (v *User) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *User) CheckJSON(r *sio.JSONReader) {
+func (v *User) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -135,7 +136,7 @@ type Page struct {
 	Limit *int32 `json:"limit,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Page) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -143,7 +144,7 @@ func (v *Page) AppendJSON(b []byte) ([]byte, error) {
 	start := len(b)
 	if v.Cursor != nil {
 		b = append(b, `,"cursor":`...)
-		b = sio.AppendJSONString(b, *v.Cursor)
+		b = siojson.AppendString(b, *v.Cursor)
 	}
 	if v.Limit != nil {
 		b = append(b, `,"limit":`...)
@@ -156,8 +157,8 @@ func (v *Page) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Page) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Page) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -198,7 +199,7 @@ func (v *Page) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Page) CheckJSON(r *sio.JSONReader) {
+func (v *Page) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -216,7 +217,7 @@ type RateLimitedDetails struct {
 	RetryAfterMs int32 `json:"retry_after_ms"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *RateLimitedDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -226,8 +227,8 @@ func (v *RateLimitedDetails) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *RateLimitedDetails) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *RateLimitedDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -257,7 +258,7 @@ func (v *RateLimitedDetails) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *RateLimitedDetails) CheckJSON(r *sio.JSONReader) {
+func (v *RateLimitedDetails) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return

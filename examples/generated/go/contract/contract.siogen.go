@@ -13,6 +13,7 @@ import (
 	"fmt"
 	jsontext "github.com/go-json-experiment/json/jsontext"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"regexp"
 	"time"
@@ -40,8 +41,8 @@ func (v Level) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *Level) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Level) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -55,7 +56,7 @@ func (v *Level) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v Level) CheckJSON(r *sio.JSONReader) {
+func (v Level) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'low', 'high'")
 	}
@@ -112,8 +113,8 @@ type Everything struct {
 	Grid [][]int32 `json:"grid,omitempty"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Everything) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Everything) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -451,7 +452,7 @@ func (v *Everything) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Everything) CheckJSON(r *sio.JSONReader) {
+func (v *Everything) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -555,10 +556,10 @@ type Shape struct {
 // MarshalJSON implements json.Marshaler.
 func (u Shape) MarshalJSON() ([]byte, error) {
 	if u.Circle != nil {
-		return sio.MarshalUnion("kind", "circle", u.Circle)
+		return siojson.MarshalUnion("kind", "circle", u.Circle)
 	}
 	if u.Blob != nil {
-		return sio.MarshalUnion("kind", "blob", u.Blob)
+		return siojson.MarshalUnion("kind", "blob", u.Blob)
 	}
 	return nil, fmt.Errorf("Shape: no variant is set")
 }
@@ -566,17 +567,17 @@ func (u Shape) MarshalJSON() ([]byte, error) {
 // MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.
 func (u Shape) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if u.Circle != nil {
-		return sio.MarshalUnionTo(enc, "kind", "circle", u.Circle)
+		return siojson.MarshalUnionTo(enc, "kind", "circle", u.Circle)
 	}
 	if u.Blob != nil {
-		return sio.MarshalUnionTo(enc, "kind", "blob", u.Blob)
+		return siojson.MarshalUnionTo(enc, "kind", "blob", u.Blob)
 	}
 	return fmt.Errorf("Shape: no variant is set")
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (u *Shape) UnmarshalJSON(data []byte) error {
-	tag, err := sio.UnionTag(data, "kind")
+	tag, err := siojson.UnionTag(data, "kind")
 	if err != nil {
 		return err
 	}
@@ -593,8 +594,8 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 	}
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the union variant r is at into v, checking it against the contract.
-func (v *Shape) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the union variant r is at into v, checking it against the contract.
+func (v *Shape) ReadJSON(r *siojson.Reader) {
 	tag, ok := r.UnionTag("kind")
 	if !ok {
 		return
@@ -616,7 +617,7 @@ func (v *Shape) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Shape) CheckJSON(r *sio.JSONReader) {
+func (v *Shape) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -641,21 +642,21 @@ type ShapeCircle struct {
 	Radius float64 `json:"radius"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ShapeCircle) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"radius":`...)
-	if b, err = sio.AppendJSONFloat(b, v.Radius); err != nil {
+	if b, err = siojson.AppendFloat(b, v.Radius); err != nil {
 		return nil, err
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ShapeCircle) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ShapeCircle) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -686,7 +687,7 @@ func (v *ShapeCircle) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ShapeCircle) CheckJSON(r *sio.JSONReader) {
+func (v *ShapeCircle) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -702,8 +703,8 @@ type ShapeBlob struct {
 	Data []byte `json:"data"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ShapeBlob) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ShapeBlob) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -734,7 +735,7 @@ func (v *ShapeBlob) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ShapeBlob) CheckJSON(r *sio.JSONReader) {
+func (v *ShapeBlob) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -756,8 +757,8 @@ type Tree struct {
 	Children []Tree `json:"children,omitempty"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Tree) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Tree) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -807,7 +808,7 @@ func (v *Tree) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Tree) CheckJSON(r *sio.JSONReader) {
+func (v *Tree) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -829,7 +830,7 @@ type Settings struct {
 	Theme *string `json:"theme,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Settings) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -837,7 +838,7 @@ func (v *Settings) AppendJSON(b []byte) ([]byte, error) {
 	start := len(b)
 	if v.Theme != nil {
 		b = append(b, `,"theme":`...)
-		b = sio.AppendJSONString(b, *v.Theme)
+		b = siojson.AppendString(b, *v.Theme)
 	}
 	if len(b) == start {
 		return append(b, `{}`...), nil
@@ -846,8 +847,8 @@ func (v *Settings) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Settings) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Settings) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -877,7 +878,7 @@ func (v *Settings) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Settings) CheckJSON(r *sio.JSONReader) {
+func (v *Settings) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -890,18 +891,18 @@ type ContractAuth struct {
 	Token string `json:"token"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ContractAuth) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"token":`...)
-	b = sio.AppendJSONString(b, v.Token)
+	b = siojson.AppendString(b, v.Token)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ContractAuth) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ContractAuth) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -932,7 +933,7 @@ func (v *ContractAuth) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ContractAuth) CheckJSON(r *sio.JSONReader) {
+func (v *ContractAuth) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -961,8 +962,8 @@ func (v ContractAskAck) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *ContractAskAck) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *ContractAskAck) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -976,7 +977,7 @@ func (v *ContractAskAck) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v ContractAskAck) CheckJSON(r *sio.JSONReader) {
+func (v ContractAskAck) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'yes', 'no'")
 	}

@@ -6,6 +6,7 @@ package contract
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
 // ContractNamespace is the name of the /contract namespace.
@@ -60,16 +61,16 @@ func (UnimplementedContractServer) Tree(ctx context.Context, s ContractSocket, i
 // RegisterContractServer registers impl's handlers on the /contract namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
 func RegisterContractServer(srv *sio.Server, impl ContractServer, opts ...sio.HandlerOption) *sio.Namespace {
 	ns := srv.Of(ContractNamespace)
-	ns.Use(sio.CheckAuth(sio.ReadPointer[ContractAuth]))
+	ns.Use(sio.CheckAuth(siojson.ReadPointer[ContractAuth]))
 	sio.HandleAck(ns, ContractEventCheck, func(ctx context.Context, s *sio.Socket, in *Everything) (*Everything, error) {
 		return impl.Check(ctx, ContractSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Everything]), sio.WithAckCheck((*Everything).CheckJSON)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[Everything]), sio.WithAckCheck((*Everything).CheckJSON)}, opts...)...)
 	sio.HandleAck(ns, ContractEventSettle, func(ctx context.Context, s *sio.Socket, in *Settings) (*Settings, error) {
 		return impl.Settle(ctx, ContractSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Settings]), sio.WithAckCheck((*Settings).CheckJSON)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[Settings]), sio.WithAckCheck((*Settings).CheckJSON)}, opts...)...)
 	sio.Handle(ns, ContractEventTree, func(ctx context.Context, s *sio.Socket, in *Tree) {
 		impl.Tree(ctx, ContractSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Tree])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[Tree])}, opts...)...)
 	return ns
 }
 
@@ -85,7 +86,7 @@ func (s ContractSocket) Auth() (*ContractAuth, error) {
 
 // Ask sends ask and waits for the client's answer (at most 0s unless ctx says otherwise).
 func (s ContractSocket) Ask(ctx context.Context, in *Settings) (ContractAskAck, error) {
-	return sio.CallTimeout[*Settings, ContractAskAck](ctx, s.Socket, sio.AckEnvelope, 0, sio.ReadValue[ContractAskAck], (*Settings).CheckJSON, in, ContractEventAsk, in)
+	return sio.CallTimeout[*Settings, ContractAskAck](ctx, s.Socket, sio.AckEnvelope, 0, siojson.ReadValue[ContractAskAck], (*Settings).CheckJSON, in, ContractEventAsk, in)
 }
 
 // EmitPush sends the push event to the client.
@@ -165,12 +166,12 @@ func NewContractClient(m *sio.Manager, auth *ContractAuth) ContractClient {
 
 // Check sends check and waits for the server's answer.
 func (c ContractClient) Check(ctx context.Context, in *Everything) (*Everything, error) {
-	return sio.CallTimeout[*Everything, *Everything](ctx, c.ClientSocket, sio.AckEnvelope, 0, sio.ReadPointer[Everything], (*Everything).CheckJSON, in, ContractEventCheck, in)
+	return sio.CallTimeout[*Everything, *Everything](ctx, c.ClientSocket, sio.AckEnvelope, 0, siojson.ReadPointer[Everything], (*Everything).CheckJSON, in, ContractEventCheck, in)
 }
 
 // Settle sends settle and waits for the server's answer.
 func (c ContractClient) Settle(ctx context.Context, in *Settings) (*Settings, error) {
-	return sio.CallTimeout[*Settings, *Settings](ctx, c.ClientSocket, sio.AckEnvelope, 0, sio.ReadPointer[Settings], (*Settings).CheckJSON, in, ContractEventSettle, in)
+	return sio.CallTimeout[*Settings, *Settings](ctx, c.ClientSocket, sio.AckEnvelope, 0, siojson.ReadPointer[Settings], (*Settings).CheckJSON, in, ContractEventSettle, in)
 }
 
 // EmitTree sends the tree event to the server.
@@ -180,15 +181,15 @@ func (c ContractClient) EmitTree(in *Tree) error {
 
 // OnAsk sets the handler of ask, whose result answers the server.
 func (c ContractClient) OnAsk(fn func(context.Context, *Settings) (ContractAskAck, error)) {
-	sio.OnClientAck(c.ClientSocket, ContractEventAsk, fn, sio.WithReader(sio.ReadPointer[Settings]), sio.WithAckCheck(ContractAskAck.CheckJSON))
+	sio.OnClientAck(c.ClientSocket, ContractEventAsk, fn, sio.WithReader(siojson.ReadPointer[Settings]), sio.WithAckCheck(ContractAskAck.CheckJSON))
 }
 
 // OnPush adds a handler of push.
 func (c ContractClient) OnPush(fn func(context.Context, *Everything)) {
-	sio.OnClient(c.ClientSocket, ContractEventPush, fn, sio.WithReader(sio.ReadPointer[Everything]))
+	sio.OnClient(c.ClientSocket, ContractEventPush, fn, sio.WithReader(siojson.ReadPointer[Everything]))
 }
 
 // OnTree adds a handler of tree.
 func (c ContractClient) OnTree(fn func(context.Context, *Tree)) {
-	sio.OnClient(c.ClientSocket, ContractEventTree, fn, sio.WithReader(sio.ReadPointer[Tree]))
+	sio.OnClient(c.ClientSocket, ContractEventTree, fn, sio.WithReader(siojson.ReadPointer[Tree]))
 }

@@ -7,6 +7,7 @@ package dashboard
 import (
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"maps"
 	"math"
 	"regexp"
@@ -33,20 +34,20 @@ type Sample struct {
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"metric":`...)
-	b = sio.AppendJSONString(b, v.Metric)
+	b = siojson.AppendString(b, v.Metric)
 	b = append(b, `,"at":`...)
-	if b, err = sio.AppendJSONTime(b, v.At); err != nil {
+	if b, err = siojson.AppendTime(b, v.At); err != nil {
 		return nil, err
 	}
 	b = append(b, `,"value":`...)
-	if b, err = sio.AppendJSONFloat(b, v.Value); err != nil {
+	if b, err = siojson.AppendFloat(b, v.Value); err != nil {
 		return nil, err
 	}
 	if len(v.Labels) != 0 {
@@ -56,18 +57,18 @@ func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 			if i0 > 0 {
 				b = append(b, ',')
 			}
-			b = sio.AppendJSONString(b, k0)
+			b = siojson.AppendString(b, k0)
 			b = append(b, ':')
 			e0 := v.Labels[k0]
-			b = sio.AppendJSONString(b, e0)
+			b = siojson.AppendString(b, e0)
 		}
 		b = append(b, '}')
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Sample) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Sample) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -155,7 +156,7 @@ func (v *Sample) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Sample) CheckJSON(r *sio.JSONReader) {
+func (v *Sample) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -198,8 +199,8 @@ func (v Window) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *Window) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Window) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -213,7 +214,7 @@ func (v *Window) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v Window) CheckJSON(r *sio.JSONReader) {
+func (v Window) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'1m', '5m', '1h'")
 	}
@@ -229,14 +230,14 @@ type Snapshot struct {
 	Sequence int64 `json:"sequence"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Snapshot) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"window":`...)
-	b = sio.AppendJSONString(b, string(v.Window))
+	b = siojson.AppendString(b, string(v.Window))
 	b = append(b, `,"samples":`...)
 	b = append(b, '[')
 	for i0 := range v.Samples {
@@ -253,8 +254,8 @@ func (v *Snapshot) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Snapshot) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Snapshot) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -319,7 +320,7 @@ func (v *Snapshot) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Snapshot) CheckJSON(r *sio.JSONReader) {
+func (v *Snapshot) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -345,18 +346,18 @@ type UnknownMetricDetails struct {
 	Metric MetricName `json:"metric"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *UnknownMetricDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"metric":`...)
-	b = sio.AppendJSONString(b, v.Metric)
+	b = siojson.AppendString(b, v.Metric)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *UnknownMetricDetails) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *UnknownMetricDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -388,7 +389,7 @@ func (v *UnknownMetricDetails) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *UnknownMetricDetails) CheckJSON(r *sio.JSONReader) {
+func (v *UnknownMetricDetails) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -407,8 +408,8 @@ type DashboardChartPngPayload struct {
 	Png []byte `json:"png"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *DashboardChartPngPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *DashboardChartPngPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -455,7 +456,7 @@ func (v *DashboardChartPngPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *DashboardChartPngPayload) CheckJSON(r *sio.JSONReader) {
+func (v *DashboardChartPngPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return

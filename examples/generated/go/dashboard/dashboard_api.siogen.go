@@ -6,6 +6,7 @@ package dashboard
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"time"
 )
 
@@ -32,8 +33,8 @@ type DashboardSubscribeArgs struct {
 	Window Window `json:"window"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
-func (v *DashboardSubscribeArgs) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
+func (v *DashboardSubscribeArgs) ReadJSON(r *siojson.Reader) {
 	if !r.BeginArray() {
 		return
 	}
@@ -60,7 +61,7 @@ func (v *DashboardSubscribeArgs) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the arguments v break the contract.
-func (v DashboardSubscribeArgs) CheckJSON(r *sio.JSONReader) {
+func (v DashboardSubscribeArgs) CheckJSON(r *siojson.Reader) {
 	r.EnterIndex(0)
 	r.CheckLength(v.Metric, -1, 100)
 	r.CheckPattern(v.Metric, pattern0)
@@ -86,8 +87,8 @@ type DashboardUnsubscribeArgs struct {
 	Arg0 MetricName `json:"arg0"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
-func (v *DashboardUnsubscribeArgs) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
+func (v *DashboardUnsubscribeArgs) ReadJSON(r *siojson.Reader) {
 	if !r.BeginArray() {
 		return
 	}
@@ -112,7 +113,7 @@ func (v *DashboardUnsubscribeArgs) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the arguments v break the contract.
-func (v DashboardUnsubscribeArgs) CheckJSON(r *sio.JSONReader) {
+func (v DashboardUnsubscribeArgs) CheckJSON(r *siojson.Reader) {
 	r.EnterIndex(0)
 	r.CheckLength(v.Arg0, -1, 100)
 	r.CheckPattern(v.Arg0, pattern0)
@@ -155,10 +156,10 @@ func RegisterDashboardServer(srv *sio.Server, impl DashboardServer, opts ...sio.
 	ns := srv.Of(DashboardNamespace)
 	sio.HandleAck(ns, DashboardEventSubscribe, func(ctx context.Context, s *sio.Socket, in DashboardSubscribeArgs) (*Snapshot, error) {
 		return impl.Subscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[DashboardSubscribeArgs]), sio.WithAckCheck((*Snapshot).CheckJSON)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadValue[DashboardSubscribeArgs]), sio.WithAckCheck((*Snapshot).CheckJSON)}, opts...)...)
 	sio.Handle(ns, DashboardEventUnsubscribe, func(ctx context.Context, s *sio.Socket, in DashboardUnsubscribeArgs) {
 		impl.Unsubscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[DashboardUnsubscribeArgs])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadValue[DashboardUnsubscribeArgs])}, opts...)...)
 	return ns
 }
 
@@ -244,7 +245,7 @@ func NewDashboardClient(m *sio.Manager) DashboardClient {
 
 // Subscribe sends subscribe and waits for the server's answer. Start streaming one metric; the ack is the current snapshot.
 func (c DashboardClient) Subscribe(ctx context.Context, in DashboardSubscribeArgs) (*Snapshot, error) {
-	return sio.CallTimeout[DashboardSubscribeArgs, *Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, sio.ReadPointer[Snapshot], DashboardSubscribeArgs.CheckJSON, in, DashboardEventSubscribe, in.EncodeArgs()...)
+	return sio.CallTimeout[DashboardSubscribeArgs, *Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, siojson.ReadPointer[Snapshot], DashboardSubscribeArgs.CheckJSON, in, DashboardEventSubscribe, in.EncodeArgs()...)
 }
 
 // EmitUnsubscribe sends the unsubscribe event to the server.
@@ -254,10 +255,10 @@ func (c DashboardClient) EmitUnsubscribe(in DashboardUnsubscribeArgs) error {
 
 // OnSample adds a handler of sample.
 func (c DashboardClient) OnSample(fn func(context.Context, *Sample)) {
-	sio.OnClient(c.ClientSocket, DashboardEventSample, fn, sio.WithReader(sio.ReadPointer[Sample]))
+	sio.OnClient(c.ClientSocket, DashboardEventSample, fn, sio.WithReader(siojson.ReadPointer[Sample]))
 }
 
 // OnChartPng adds a handler of chart:png. A rendered chart, sent as a binary attachment.
 func (c DashboardClient) OnChartPng(fn func(context.Context, *DashboardChartPngPayload)) {
-	sio.OnClient(c.ClientSocket, DashboardEventChartPng, fn, sio.WithReader(sio.ReadPointer[DashboardChartPngPayload]))
+	sio.OnClient(c.ClientSocket, DashboardEventChartPng, fn, sio.WithReader(siojson.ReadPointer[DashboardChartPngPayload]))
 }

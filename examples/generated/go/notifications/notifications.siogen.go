@@ -7,6 +7,7 @@ package notifications
 import (
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"strconv"
 	"time"
@@ -38,8 +39,8 @@ func (v Priority) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *Priority) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Priority) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -53,7 +54,7 @@ func (v *Priority) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v Priority) CheckJSON(r *sio.JSONReader) {
+func (v Priority) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'low', 'normal', 'high', 'urgent'")
 	}
@@ -77,43 +78,43 @@ type Notification struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Notification) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	b = append(b, `,"title":`...)
-	b = sio.AppendJSONString(b, v.Title)
+	b = siojson.AppendString(b, v.Title)
 	if v.Body != nil {
 		b = append(b, `,"body":`...)
-		b = sio.AppendJSONString(b, *v.Body)
+		b = siojson.AppendString(b, *v.Body)
 	}
 	if v.Priority != nil {
 		b = append(b, `,"priority":`...)
-		b = sio.AppendJSONString(b, string(*v.Priority))
+		b = siojson.AppendString(b, string(*v.Priority))
 	}
 	if v.Link != nil {
 		b = append(b, `,"link":`...)
-		b = sio.AppendJSONString(b, *v.Link)
+		b = siojson.AppendString(b, *v.Link)
 	}
 	b = append(b, `,"created_at":`...)
-	if b, err = sio.AppendJSONTime(b, v.CreatedAt); err != nil {
+	if b, err = siojson.AppendTime(b, v.CreatedAt); err != nil {
 		return nil, err
 	}
 	if v.ExpiresAt != nil {
 		b = append(b, `,"expires_at":`...)
-		if b, err = sio.AppendJSONTime(b, *v.ExpiresAt); err != nil {
+		if b, err = siojson.AppendTime(b, *v.ExpiresAt); err != nil {
 			return nil, err
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Notification) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Notification) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -221,7 +222,7 @@ func (v *Notification) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Notification) CheckJSON(r *sio.JSONReader) {
+func (v *Notification) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -265,7 +266,7 @@ type Receipt struct {
 	SeenAt *time.Time `json:"seen_at"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Receipt) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -277,15 +278,15 @@ func (v *Receipt) AppendJSON(b []byte) ([]byte, error) {
 	if v.SeenAt == nil {
 		b = append(b, `null`...)
 	} else {
-		if b, err = sio.AppendJSONTime(b, *v.SeenAt); err != nil {
+		if b, err = siojson.AppendTime(b, *v.SeenAt); err != nil {
 			return nil, err
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Receipt) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Receipt) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -331,7 +332,7 @@ func (v *Receipt) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Receipt) CheckJSON(r *sio.JSONReader) {
+func (v *Receipt) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -349,18 +350,18 @@ type UnknownNotificationDetails struct {
 	ID string `json:"id"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *UnknownNotificationDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *UnknownNotificationDetails) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *UnknownNotificationDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -390,7 +391,7 @@ func (v *UnknownNotificationDetails) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *UnknownNotificationDetails) CheckJSON(r *sio.JSONReader) {
+func (v *UnknownNotificationDetails) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -403,18 +404,18 @@ type NotificationsAuth struct {
 	Token string `json:"token"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *NotificationsAuth) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"token":`...)
-	b = sio.AppendJSONString(b, v.Token)
+	b = siojson.AppendString(b, v.Token)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *NotificationsAuth) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsAuth) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -445,7 +446,7 @@ func (v *NotificationsAuth) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *NotificationsAuth) CheckJSON(r *sio.JSONReader) {
+func (v *NotificationsAuth) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -461,18 +462,18 @@ type NotificationsDismissPayload struct {
 	ID string `json:"id"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *NotificationsDismissPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *NotificationsDismissPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsDismissPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -503,7 +504,7 @@ func (v *NotificationsDismissPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *NotificationsDismissPayload) CheckJSON(r *sio.JSONReader) {
+func (v *NotificationsDismissPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -519,7 +520,7 @@ type NotificationsUnreadPayload struct {
 	Count int32 `json:"count"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *NotificationsUnreadPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -529,8 +530,8 @@ func (v *NotificationsUnreadPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *NotificationsUnreadPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsUnreadPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -560,7 +561,7 @@ func (v *NotificationsUnreadPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *NotificationsUnreadPayload) CheckJSON(r *sio.JSONReader) {
+func (v *NotificationsUnreadPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return

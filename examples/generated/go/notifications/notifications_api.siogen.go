@@ -6,6 +6,7 @@ package notifications
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"time"
 )
 
@@ -43,10 +44,10 @@ func (UnimplementedNotificationsServer) Dismiss(ctx context.Context, s Notificat
 // RegisterNotificationsServer registers impl's handlers on the /notifications namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
 func RegisterNotificationsServer(srv *sio.Server, impl NotificationsServer, opts ...sio.HandlerOption) *sio.Namespace {
 	ns := srv.Of(NotificationsNamespace)
-	ns.Use(sio.CheckAuth(sio.ReadPointer[NotificationsAuth]))
+	ns.Use(sio.CheckAuth(siojson.ReadPointer[NotificationsAuth]))
 	sio.HandleAck(ns, NotificationsEventDismiss, func(ctx context.Context, s *sio.Socket, in *NotificationsDismissPayload) (struct{}, error) {
 		return struct{}{}, impl.Dismiss(ctx, NotificationsSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[NotificationsDismissPayload])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[NotificationsDismissPayload])}, opts...)...)
 	return ns
 }
 
@@ -62,7 +63,7 @@ func (s NotificationsSocket) Auth() (*NotificationsAuth, error) {
 
 // Notify sends notify and waits for the client's answer (at most 15s unless ctx says otherwise). Show a notification; the ack says whether it was shown.
 func (s NotificationsSocket) Notify(ctx context.Context, in *Notification) (*Receipt, error) {
-	return sio.CallTimeout[*Notification, *Receipt](ctx, s.Socket, sio.AckEnvelope, 15*time.Second, sio.ReadPointer[Receipt], (*Notification).CheckJSON, in, NotificationsEventNotify, in)
+	return sio.CallTimeout[*Notification, *Receipt](ctx, s.Socket, sio.AckEnvelope, 15*time.Second, siojson.ReadPointer[Receipt], (*Notification).CheckJSON, in, NotificationsEventNotify, in)
 }
 
 // EmitUnread sends the unread event to the client. The number of unread notifications changed.
@@ -138,10 +139,10 @@ func (c NotificationsClient) Dismiss(ctx context.Context, in *NotificationsDismi
 
 // OnNotify sets the handler of notify, whose result answers the server. Show a notification; the ack says whether it was shown.
 func (c NotificationsClient) OnNotify(fn func(context.Context, *Notification) (*Receipt, error)) {
-	sio.OnClientAck(c.ClientSocket, NotificationsEventNotify, fn, sio.WithReader(sio.ReadPointer[Notification]), sio.WithAckCheck((*Receipt).CheckJSON))
+	sio.OnClientAck(c.ClientSocket, NotificationsEventNotify, fn, sio.WithReader(siojson.ReadPointer[Notification]), sio.WithAckCheck((*Receipt).CheckJSON))
 }
 
 // OnUnread adds a handler of unread. The number of unread notifications changed.
 func (c NotificationsClient) OnUnread(fn func(context.Context, *NotificationsUnreadPayload)) {
-	sio.OnClient(c.ClientSocket, NotificationsEventUnread, fn, sio.WithReader(sio.ReadPointer[NotificationsUnreadPayload]))
+	sio.OnClient(c.ClientSocket, NotificationsEventUnread, fn, sio.WithReader(siojson.ReadPointer[NotificationsUnreadPayload]))
 }

@@ -273,45 +273,22 @@ type envelopeIn struct {
 func DecodeAck[Out any](args Args, style AckStyle, read siojson.ReadFunc[Out]) (Out, error) {
 	var out Out
 	raw := args.At(0)
-	if style == AckPlain || read == nil {
-		var env envelopeIn
-		isEnvelope := raw.Decode(&env) == nil && env.OK != nil
-		if isEnvelope && !*env.OK {
-			if env.Error == nil {
-				env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
-			}
-			return out, env.Error
-		}
-		if style != AckPlain {
-			if !isEnvelope {
-				return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
-			}
-			raw = env.Data
-		}
-	}
 	if read != nil {
-		data := raw.JSON()
-		if _, isTuple := any(&out).(TupleDecoder); isTuple && style == AckPlain {
-			data = args.arrayJSON()
+		return decodeAckWith(args, style, read)
+	}
+	var env envelopeIn
+	isEnvelope := raw.Decode(&env) == nil && env.OK != nil
+	if isEnvelope && !*env.OK {
+		if env.Error == nil {
+			env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
 		}
-		var ackErr *Error
-		var vs []Violation
-		if style == AckPlain {
-			out, vs = siojson.Decode(data, args.att, read)
-		} else {
-			out, vs = siojson.Decode(data, args.att, func(r *siojson.Reader) Out {
-				v, e := readEnvelope(r, read)
-				ackErr = e
-				return v
-			})
+		return out, env.Error
+	}
+	if style != AckPlain {
+		if !isEnvelope {
+			return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
 		}
-		if ackErr != nil {
-			return out, ackErr
-		}
-		if vs != nil {
-			return out, &Error{Code: CodeInvalidArgument, Message: "invalid acknowledgement", Details: vs}
-		}
-		return out, nil
+		raw = env.Data
 	}
 	if style == AckPlain {
 		if tuple, ok := any(&out).(TupleDecoder); ok {
@@ -323,6 +300,45 @@ func DecodeAck[Out any](args Args, style AckStyle, read siojson.ReadFunc[Out]) (
 	}
 	if err := raw.Decode(&out); err != nil {
 		return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
+	}
+	return out, nil
+}
+
+// decodeAckWith is DecodeAck with a generated reader: one pass over the
+// answer on success. A plain answer that the reader refuses may still be
+// an {"ok":false} envelope, which only then is decoded as one.
+func decodeAckWith[Out any](args Args, style AckStyle, read siojson.ReadFunc[Out]) (Out, error) {
+	raw := args.At(0)
+	var out Out
+	var vs []Violation
+	var ackErr *Error
+	if style == AckPlain {
+		data := raw.JSON()
+		if _, isTuple := any(&out).(TupleDecoder); isTuple {
+			data = args.arrayJSON()
+		}
+		if out, vs = siojson.Decode(data, args.att, read); vs == nil {
+			return out, nil
+		}
+		var env envelopeIn
+		if raw.Decode(&env) == nil && env.OK != nil && !*env.OK {
+			if env.Error == nil {
+				env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
+			}
+			return out, env.Error
+		}
+	} else {
+		out, vs = siojson.Decode(raw.JSON(), args.att, func(r *siojson.Reader) Out {
+			v, e := readEnvelope(r, read)
+			ackErr = e
+			return v
+		})
+		if ackErr != nil {
+			return out, ackErr
+		}
+	}
+	if vs != nil {
+		return out, &Error{Code: CodeInvalidArgument, Message: "invalid acknowledgement", Details: vs}
 	}
 	return out, nil
 }

@@ -56,7 +56,7 @@ func TestGenerateExamples(t *testing.T) {
 			t.Errorf("%s mentions a version", f.Path)
 		}
 	}
-	if ts != 17 || js < 50 || gofiles != 11 { // 6 packages and 5 test kits (options.testkit)
+	if ts != 17 || js < 50 || gofiles != 16 { // 6 packages, 5 namespace APIs, 5 test kits (options.testkit)
 		t.Errorf("got %d ts, %d json and %d go files", ts, js, gofiles)
 	}
 	if got := gen.OutputDirs(cfg); !slices.Equal(got, []string{"../generated/go", "../generated/jsonschema", "../generated/ts"}) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
 // The building blocks of the typed fakes that siogen generates per
@@ -26,22 +27,22 @@ type Reader func(a sio.Args) (any, error)
 type Readers map[string]Reader
 
 // ReadPayload is the [Reader] of an event with one payload argument.
-func ReadPayload[T any](read sio.ReadFunc[T]) Reader {
+func ReadPayload[T any](read siojson.ReadFunc[T]) Reader {
 	return func(a sio.Args) (any, error) {
-		v, vs := sio.DecodeJSON(a.At(0).JSON(), a.Attachments(), read)
+		v, vs := siojson.Decode(a.At(0).JSON(), a.Attachments(), read)
 		return v, violations(vs)
 	}
 }
 
 // ReadTuple is the [Reader] of an event with a tuple of arguments (args:
 // in the contract), read as one JSON array.
-func ReadTuple[T any](read sio.ReadFunc[T]) Reader {
+func ReadTuple[T any](read siojson.ReadFunc[T]) Reader {
 	return func(a sio.Args) (any, error) {
 		parts := make([]string, a.Len())
 		for i := range parts {
 			parts[i] = string(a.At(i).JSON())
 		}
-		v, vs := sio.DecodeJSON([]byte("["+strings.Join(parts, ",")+"]"), a.Attachments(), read)
+		v, vs := siojson.Decode([]byte("["+strings.Join(parts, ",")+"]"), a.Attachments(), read)
 		return v, violations(vs)
 	}
 }
@@ -162,7 +163,7 @@ func (w *Sockets) Last(tb testing.TB) *sio.Socket {
 type Script[In, Out any] struct {
 	tb       testing.TB
 	event    string
-	check    sio.CheckFunc[Out]
+	check    siojson.CheckFunc[Out]
 	declared []string
 
 	mu    sync.Mutex
@@ -178,7 +179,7 @@ type answer[Out any] struct {
 // NewScript returns the script of event, whose answers are checked with
 // check (nil checks nothing) and may fail with the errors named declared
 // (besides the runtime's codes).
-func NewScript[In, Out any](tb testing.TB, event string, check sio.CheckFunc[Out], declared ...string) *Script[In, Out] {
+func NewScript[In, Out any](tb testing.TB, event string, check siojson.CheckFunc[Out], declared ...string) *Script[In, Out] {
 	return &Script[In, Out]{tb: tb, event: event, check: check, declared: declared}
 }
 
@@ -225,8 +226,11 @@ func (s *Script[In, Out]) Answer(ctx context.Context, in In) (Out, error) {
 func (s *Script[In, Out]) vet(out Out, err error, how string) {
 	s.tb.Helper()
 	if err == nil {
-		if bad := sio.Check(out, s.check); bad != nil {
-			s.tb.Errorf("siotest: the %s answer to %q breaks the contract: %s", how, s.event, Describe(bad))
+		if s.check == nil {
+			return
+		}
+		if vs := siojson.Check(out, s.check); vs != nil {
+			s.tb.Errorf("siotest: the %s answer to %q breaks the contract: %s", how, s.event, Describe(violations(vs)))
 		}
 		return
 	}

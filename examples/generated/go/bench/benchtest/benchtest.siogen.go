@@ -9,17 +9,18 @@ import (
 	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
+	siojson "github.com/siogen/siogen/runtime/siojson"
 	"testing"
 )
 
 // mainClientEvents reads the events a / client sends, checking the contract.
 var mainClientEvents = siotest.Readers{
-	bench.MainEventBcast: siotest.ReadPayload(sio.ReadPointer[bench.Sample]),
-	bench.MainEventEcho:  siotest.ReadPayload(sio.ReadPointer[bench.Sample]),
+	bench.MainEventBcast: siotest.ReadPayload(siojson.ReadPointer[bench.Sample]),
+	bench.MainEventEcho:  siotest.ReadPayload(siojson.ReadPointer[bench.Sample]),
 }
 
 // mainServerEvents reads the events a / server sends, checking the contract.
-var mainServerEvents = siotest.Readers{bench.MainEventBcast: siotest.ReadPayload(sio.ReadPointer[bench.Sample])}
+var mainServerEvents = siotest.Readers{bench.MainEventBcast: siotest.ReadPayload(siojson.ReadPointer[bench.Sample])}
 
 // MainClient is a fake / client for testing a server implementation: connected to an in-memory server, it calls with the generated client's typed methods, records what the server sends (Next and Expect methods), and answers the server's calls from scripts. A payload or answer from either side that breaks the contract fails the test.
 type MainClient struct {

@@ -10,27 +10,28 @@ import (
 	common "github.com/siogen/siogen/examples/generated/go/common"
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
+	siojson "github.com/siogen/siogen/runtime/siojson"
 	"testing"
 )
 
 // chatClientEvents reads the events a /chat client sends, checking the contract.
 var chatClientEvents = siotest.Readers{
-	chat.ChatEventMessageHistory: siotest.ReadTuple(sio.ReadValue[chat.ChatMessageHistoryArgs]),
-	chat.ChatEventMessageSend:    siotest.ReadPayload(sio.ReadPointer[chat.SendMessage]),
+	chat.ChatEventMessageHistory: siotest.ReadTuple(siojson.ReadValue[chat.ChatMessageHistoryArgs]),
+	chat.ChatEventMessageSend:    siotest.ReadPayload(siojson.ReadPointer[chat.SendMessage]),
 	chat.ChatEventPingLegacy:     siotest.ReadNothing,
-	chat.ChatEventRoomJoin:       siotest.ReadPayload(sio.ReadPointer[chat.ChatRoomJoinPayload]),
-	chat.ChatEventRoomLeave:      siotest.ReadPayload(sio.ReadPointer[chat.ChatRoomLeavePayload]),
-	chat.ChatEventTyping:         siotest.ReadPayload(sio.ReadPointer[chat.ChatTypingPayload]),
+	chat.ChatEventRoomJoin:       siotest.ReadPayload(siojson.ReadPointer[chat.ChatRoomJoinPayload]),
+	chat.ChatEventRoomLeave:      siotest.ReadPayload(siojson.ReadPointer[chat.ChatRoomLeavePayload]),
+	chat.ChatEventTyping:         siotest.ReadPayload(siojson.ReadPointer[chat.ChatTypingPayload]),
 }
 
 // chatServerEvents reads the events a /chat server sends, checking the contract.
 var chatServerEvents = siotest.Readers{
-	chat.ChatEventMessageNew: siotest.ReadPayload(sio.ReadPointer[chat.Message]),
-	chat.ChatEventPoll:       siotest.ReadPayload(sio.ReadPointer[chat.Question]),
-	chat.ChatEventPresence:   siotest.ReadPayload(sio.ReadPointer[chat.ChatPresencePayload]),
-	chat.ChatEventTyping:     siotest.ReadPayload(sio.ReadPointer[chat.ChatTypingPayload]),
-	chat.ChatEventUserJoined: siotest.ReadPayload(sio.ReadPointer[chat.ChatUserJoinedPayload]),
-	chat.ChatEventUserLeft:   siotest.ReadPayload(sio.ReadPointer[chat.ChatUserLeftPayload]),
+	chat.ChatEventMessageNew: siotest.ReadPayload(siojson.ReadPointer[chat.Message]),
+	chat.ChatEventPoll:       siotest.ReadPayload(siojson.ReadPointer[chat.Question]),
+	chat.ChatEventPresence:   siotest.ReadPayload(siojson.ReadPointer[chat.ChatPresencePayload]),
+	chat.ChatEventTyping:     siotest.ReadPayload(siojson.ReadPointer[chat.ChatTypingPayload]),
+	chat.ChatEventUserJoined: siotest.ReadPayload(siojson.ReadPointer[chat.ChatUserJoinedPayload]),
+	chat.ChatEventUserLeft:   siotest.ReadPayload(siojson.ReadPointer[chat.ChatUserLeftPayload]),
 }
 
 // ChatClient is a fake /chat client for testing a server implementation: connected to an in-memory server, it calls with the generated client's typed methods, records what the server sends (Next and Expect methods), and answers the server's calls from scripts. A payload or answer from either side that breaks the contract fails the test.
@@ -156,7 +157,7 @@ func NewChatServer(tb testing.TB, opts *sio.ServerOptions) *ChatServer {
 	tb.Helper()
 	f := &ChatServer{
 		Log: siotest.NewLog(),
-		MessageHistory: siotest.NewScript[chat.ChatMessageHistoryArgs, []chat.Message](tb, chat.ChatEventMessageHistory, func(v []chat.Message, r *sio.JSONReader) {
+		MessageHistory: siotest.NewScript[chat.ChatMessageHistoryArgs, []chat.Message](tb, chat.ChatEventMessageHistory, func(v []chat.Message, r *siojson.Reader) {
 			for i0 := range v {
 				r.EnterIndex(i0)
 				v[i0].CheckJSON(r)

@@ -9,21 +9,22 @@ import (
 	"github.com/siogen/siogen/examples/generated/go/contract"
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
+	siojson "github.com/siogen/siogen/runtime/siojson"
 	"testing"
 )
 
 // contractClientEvents reads the events a /contract client sends, checking the contract.
 var contractClientEvents = siotest.Readers{
-	contract.ContractEventCheck:  siotest.ReadPayload(sio.ReadPointer[contract.Everything]),
-	contract.ContractEventSettle: siotest.ReadPayload(sio.ReadPointer[contract.Settings]),
-	contract.ContractEventTree:   siotest.ReadPayload(sio.ReadPointer[contract.Tree]),
+	contract.ContractEventCheck:  siotest.ReadPayload(siojson.ReadPointer[contract.Everything]),
+	contract.ContractEventSettle: siotest.ReadPayload(siojson.ReadPointer[contract.Settings]),
+	contract.ContractEventTree:   siotest.ReadPayload(siojson.ReadPointer[contract.Tree]),
 }
 
 // contractServerEvents reads the events a /contract server sends, checking the contract.
 var contractServerEvents = siotest.Readers{
-	contract.ContractEventAsk:  siotest.ReadPayload(sio.ReadPointer[contract.Settings]),
-	contract.ContractEventPush: siotest.ReadPayload(sio.ReadPointer[contract.Everything]),
-	contract.ContractEventTree: siotest.ReadPayload(sio.ReadPointer[contract.Tree]),
+	contract.ContractEventAsk:  siotest.ReadPayload(siojson.ReadPointer[contract.Settings]),
+	contract.ContractEventPush: siotest.ReadPayload(siojson.ReadPointer[contract.Everything]),
+	contract.ContractEventTree: siotest.ReadPayload(siojson.ReadPointer[contract.Tree]),
 }
 
 // ContractClient is a fake /contract client for testing a server implementation: connected to an in-memory server, it calls with the generated client's typed methods, records what the server sends (Next and Expect methods), and answers the server's calls from scripts. A payload or answer from either side that breaks the contract fails the test.

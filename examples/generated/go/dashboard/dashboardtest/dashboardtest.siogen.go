@@ -9,19 +9,20 @@ import (
 	"github.com/siogen/siogen/examples/generated/go/dashboard"
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
+	siojson "github.com/siogen/siogen/runtime/siojson"
 	"testing"
 )
 
 // dashboardClientEvents reads the events a /dashboard client sends, checking the contract.
 var dashboardClientEvents = siotest.Readers{
-	dashboard.DashboardEventSubscribe:   siotest.ReadTuple(sio.ReadValue[dashboard.DashboardSubscribeArgs]),
-	dashboard.DashboardEventUnsubscribe: siotest.ReadTuple(sio.ReadValue[dashboard.DashboardUnsubscribeArgs]),
+	dashboard.DashboardEventSubscribe:   siotest.ReadTuple(siojson.ReadValue[dashboard.DashboardSubscribeArgs]),
+	dashboard.DashboardEventUnsubscribe: siotest.ReadTuple(siojson.ReadValue[dashboard.DashboardUnsubscribeArgs]),
 }
 
 // dashboardServerEvents reads the events a /dashboard server sends, checking the contract.
 var dashboardServerEvents = siotest.Readers{
-	dashboard.DashboardEventChartPng: siotest.ReadPayload(sio.ReadPointer[dashboard.DashboardChartPngPayload]),
-	dashboard.DashboardEventSample:   siotest.ReadPayload(sio.ReadPointer[dashboard.Sample]),
+	dashboard.DashboardEventChartPng: siotest.ReadPayload(siojson.ReadPointer[dashboard.DashboardChartPngPayload]),
+	dashboard.DashboardEventSample:   siotest.ReadPayload(siojson.ReadPointer[dashboard.Sample]),
 }
 
 // DashboardClient is a fake /dashboard client for testing a server implementation: connected to an in-memory server, it calls with the generated client's typed methods, records what the server sends (Next and Expect methods), and answers the server's calls from scripts. A payload or answer from either side that breaks the contract fails the test.

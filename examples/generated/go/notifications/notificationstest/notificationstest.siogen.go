@@ -9,16 +9,17 @@ import (
 	"github.com/siogen/siogen/examples/generated/go/notifications"
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
+	siojson "github.com/siogen/siogen/runtime/siojson"
 	"testing"
 )
 
 // notificationsClientEvents reads the events a /notifications client sends, checking the contract.
-var notificationsClientEvents = siotest.Readers{notifications.NotificationsEventDismiss: siotest.ReadPayload(sio.ReadPointer[notifications.NotificationsDismissPayload])}
+var notificationsClientEvents = siotest.Readers{notifications.NotificationsEventDismiss: siotest.ReadPayload(siojson.ReadPointer[notifications.NotificationsDismissPayload])}
 
 // notificationsServerEvents reads the events a /notifications server sends, checking the contract.
 var notificationsServerEvents = siotest.Readers{
-	notifications.NotificationsEventNotify: siotest.ReadPayload(sio.ReadPointer[notifications.Notification]),
-	notifications.NotificationsEventUnread: siotest.ReadPayload(sio.ReadPointer[notifications.NotificationsUnreadPayload]),
+	notifications.NotificationsEventNotify: siotest.ReadPayload(siojson.ReadPointer[notifications.Notification]),
+	notifications.NotificationsEventUnread: siotest.ReadPayload(siojson.ReadPointer[notifications.NotificationsUnreadPayload]),
 }
 
 // NotificationsClient is a fake /notifications client for testing a server implementation: connected to an in-memory server, it calls with the generated client's typed methods, records what the server sends (Next and Expect methods), and answers the server's calls from scripts. A payload or answer from either side that breaks the contract fails the test.

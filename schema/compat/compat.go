@@ -123,7 +123,7 @@ func Compare(old, new *schema.Set, opts *Options) []Change {
 			if ch.Breaks == 0 {
 				continue
 			}
-			ch.Message += "; " + ch.Breaks.explain()
+			ch.Message = ch.message() + "; " + ch.Breaks.explain()
 		}
 		out = append(out, ch.Change)
 	}
@@ -234,7 +234,22 @@ type visitKey struct {
 // change is a Change while it is collected, with the files it affects.
 type change struct {
 	Change
-	files map[string]bool
+	files  map[string]bool
+	places []string // where the changed values travel, in the order met
+}
+
+// message returns the change's message with the places that carry it.
+func (ch *change) message() string {
+	msg := ch.Message
+	switch n := len(ch.places); {
+	case n == 1:
+		msg += " (" + ch.places[0] + ")"
+	case n == 2:
+		msg += " (" + ch.places[0] + "; " + ch.places[1] + ")"
+	case n > 2:
+		msg += fmt.Sprintf(" (%s; %s; %d more)", ch.places[0], ch.places[1], n-2)
+	}
+	return msg
 }
 
 type comparer struct {
@@ -280,9 +295,11 @@ func (c *comparer) value(f flow, pos schema.Pos, inOld bool, rule Rule, e effect
 		return
 	}
 	what := fmt.Sprintf(format, args...)
-	msg := what
+	c.add(pos, inOld, schema.SeverityError, rule, f.orders(e), f.file, what, what)
 	if f.where != "" {
-		msg += " (" + f.where + ")"
+		ch := c.changes[c.seen[changeKey{pos, inOld, rule, what}]]
+		if !slices.Contains(ch.places, f.where) {
+			ch.places = append(ch.places, f.where)
+		}
 	}
-	c.add(pos, inOld, schema.SeverityError, rule, f.orders(e), f.file, what, msg)
 }

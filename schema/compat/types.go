@@ -115,7 +115,7 @@ func (c *comparer) enum(f flow, o, n *schema.Type, name string) {
 	for _, nv := range n.Values {
 		ov := has(o, nv.Value)
 		if ov == nil {
-			c.value(f, nv.Pos, false, RuleEnumValueAdded, widens, "enum %s gained value %q", name, nv.Value)
+			c.value(f, nv.Pos, false, RuleEnumValueAdded, widens, "enum value %q was added to %s", nv.Value, name)
 			continue
 		}
 		if nv.Deprecated && !ov.Deprecated {
@@ -124,7 +124,7 @@ func (c *comparer) enum(f flow, o, n *schema.Type, name string) {
 	}
 	for _, ov := range o.Values {
 		if has(n, ov.Value) == nil {
-			c.value(f, ov.Pos, true, RuleEnumValueRemoved, narrows, "enum %s lost value %q", name, ov.Value)
+			c.value(f, ov.Pos, true, RuleEnumValueRemoved, narrows, "enum value %q was removed from %s", ov.Value, name)
 		}
 	}
 }
@@ -146,14 +146,14 @@ func (c *comparer) union(f flow, o, n *schema.Type, name string) {
 	for _, nv := range n.Variants {
 		ov := find(o, nv.Tag)
 		if ov == nil {
-			c.value(f, nv.Pos, false, RuleVariantAdded, widens, "union %s gained variant %q", name, nv.Tag)
+			c.value(f, nv.Pos, false, RuleVariantAdded, widens, "variant %q was added to %s", nv.Tag, name)
 			continue
 		}
 		c.types(f, ov.Type, nv.Type, fmt.Sprintf("variant %s of %s", nv.Tag, name))
 	}
 	for _, ov := range o.Variants {
 		if find(n, ov.Tag) == nil {
-			c.value(f, ov.Pos, true, RuleVariantRemoved, narrows, "union %s lost variant %q", name, ov.Tag)
+			c.value(f, ov.Pos, true, RuleVariantRemoved, narrows, "variant %q was removed from %s", ov.Tag, name)
 		}
 	}
 }

@@ -23,6 +23,7 @@ Usage:
   siogen check    [-config siogen.yaml]        list outputs that are out of date; exit 1 if any
   siogen validate [-config siogen.yaml]        check the config's schemas; exit 1 on errors
   siogen validate FILE.siogen.yaml...          check the given schema files
+  siogen breaking -against OLD [FILE...]       report changes that break deployed peers; exit 1 if any
   siogen version                               print the version
   siogen help                                  print this help
 
@@ -52,6 +53,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCheck(ctx, rest, stdout, stderr)
 	case "validate":
 		return runValidate(ctx, rest, stdout, stderr)
+	case "breaking":
+		return runBreaking(ctx, rest, stdout, stderr)
 	case "version":
 		if len(rest) > 0 {
 			fmt.Fprintln(stderr, "siogen: version takes no arguments")

@@ -11,6 +11,11 @@
 //	                                      files ("path: out of date"); exit 1 if any
 //	validate [-config siogen.yaml]        diagnostics for the config and its schemas
 //	validate FILE.siogen.yaml...          diagnostics for the given files
+//	breaking -against OLD [FILE...]       changes since OLD that break deployed
+//	                                      peers (package schema/compat); OLD is a
+//	                                      file, a directory or a git revision;
+//	                                      -order both|server-first|client-first,
+//	                                      -format text|json; exit 1 if any
 //	version                               the module version, "(devel)" in a work tree
 //
 // Exit codes: 0 ok, 1 diagnostics with errors, drift or a failure to

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/siogen/siogen/schema"
 )
@@ -33,18 +31,7 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "siogen validate: give either -config or schema files, not both")
 		return ExitUsage
 	}
-	paths := make([]string, fs.NArg())
-	for i, a := range fs.Args() {
-		if filepath.IsAbs(a) {
-			wd, err := os.Getwd()
-			if err == nil {
-				if rel, err := filepath.Rel(wd, a); err == nil {
-					a = rel
-				}
-			}
-		}
-		paths[i] = strings.TrimPrefix(filepath.ToSlash(a), "./")
-	}
+	paths := cliPaths(fs.Args())
 	_, diags := schema.Load(os.DirFS("."), paths...)
 	printDiags(stderr, ".", diags)
 	if diags.HasErrors() {

@@ -1,0 +1,82 @@
+package example_test
+
+import (
+	"testing"
+
+	"github.com/siogen/siogen/gen/internal/example"
+	"github.com/siogen/siogen/gen/internal/goldentest"
+	"github.com/siogen/siogen/gen/internal/ojson"
+	"github.com/siogen/siogen/gen/jsonschemagen"
+	"github.com/siogen/siogen/runtime/siovalidate"
+	"github.com/siogen/siogen/schema"
+)
+
+// TestExamplesValidate makes an example of every type, payload, ack,
+// declared error and auth of the example contracts and of jsonschemagen's
+// edge cases, and validates each against the JSON Schema document
+// jsonschemagen writes for it.
+func TestExamplesValidate(t *testing.T) {
+	t.Parallel()
+	inputs := []struct {
+		name, dir string
+		files     []string
+	}{
+		{"examples", "../../../examples/schemas", []string{"chat.siogen.yaml", "notifications.siogen.yaml", "dashboard.siogen.yaml", "bench.siogen.yaml"}},
+		{"edge", "../../jsonschemagen/testdata/edge/in", []string{"edge.siogen.yaml"}},
+	}
+	for _, in := range inputs {
+		t.Run(in.name, func(t *testing.T) {
+			t.Parallel()
+			set := goldentest.Load(t, in.dir, in.files...)
+			files, err := jsonschemagen.Generate(set, jsonschemagen.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs := make([][]byte, len(files))
+			for i, f := range files {
+				docs[i] = f.Content
+			}
+			v, err := siovalidate.New(docs...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			check := func(path string, value any) {
+				t.Helper()
+				if path == "" || value == nil {
+					return
+				}
+				n++
+				data, err := ojson.Encode(value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if bad := v.Validate(jsonschemagen.ID("", path), data); len(bad) > 0 {
+					t.Errorf("%s: example %s is invalid: %v", path, data, bad)
+				}
+			}
+			for _, f := range set.Files {
+				for _, ty := range f.Types {
+					check(jsonschemagen.TypePath(ty), example.Of(ty, ty.Name))
+				}
+				for _, ns := range f.Namespaces {
+					if ns.Auth != nil {
+						check(jsonschemagen.AuthPath(ns), example.Of(ns.Auth, "auth"))
+					}
+					for _, ev := range ns.Events {
+						check(jsonschemagen.PayloadPath(ev), example.Payload(ev))
+						check(jsonschemagen.AckPath(ev), example.Ack(ev))
+						if ev.AckStyle == schema.AckEnvelope {
+							for _, r := range ev.Errors {
+								check(jsonschemagen.AckPath(ev), example.Error(r.Target))
+							}
+						}
+					}
+				}
+			}
+			if n < 10 {
+				t.Errorf("checked only %d examples", n)
+			}
+		})
+	}
+}

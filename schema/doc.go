@@ -226,6 +226,8 @@
 //	  go: { dir: ../generated/go, import_path: github.com/acme/app/generated/go }
 //	  ts: { dir: ../generated/ts }
 //	  jsonschema: { dir: ../generated/jsonschema, base_id: https://acme.dev/schemas/ }
+//	  asyncapi: { dir: ../generated/asyncapi, host: api.acme.dev }   # AsyncAPI 3.0, P.asyncapi.json
+//	  docs: { dir: ../generated/docs }   # reference pages: P.html (self-contained) and P.md
 //	options:
 //	  validate: true            # generated code validates payloads (default true)
 //

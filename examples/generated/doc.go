@@ -13,7 +13,9 @@
 //	             P.server.ts (socket.io), siogen.types.ts (shared)
 //	jsonschema/  JSON Schema 2020-12: P/Type.json, P/Namespace/Event.payload.json,
 //	             P/Namespace/Event.ack.json, P/Namespace/auth.json
-//	go/          typed Go server and client (not generated yet; see package gen)
+//	go/          typed Go server and client
+//	asyncapi/    AsyncAPI 3.0: P.asyncapi.json per contract with namespaces
+//	docs/        reference pages: P.html (self-contained) and P.md
 package generated
 
 //go:generate go run github.com/siogen/siogen/cmd/siogen generate -config ../schemas/siogen.yaml

@@ -226,9 +226,12 @@ type changeKey struct {
 	what  string // the message without the place
 }
 
+// visitKey marks a pair of declarations compared for values of one
+// writer in one contract file (whose version check needs its changes).
 type visitKey struct {
 	old, new *schema.Type
 	writer   side
+	file     string
 }
 
 // change is a Change while it is collected, with the files it affects.

@@ -25,7 +25,7 @@ func (c *comparer) types(f flow, o, n *schema.Type, label string) {
 	}
 	od, nd := o.Decl(), n.Decl()
 	if od != nil && nd != nil {
-		k := visitKey{od, nd, f.writer}
+		k := visitKey{od, nd, f.writer, f.file}
 		if c.visited[k] {
 			return
 		}

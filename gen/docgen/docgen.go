@@ -21,7 +21,6 @@ var (
 )
 
 var htmlTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-	"marker": func() string { return genfile.Marker },
 	"css":    func() template.CSS { return template.CSS(styleCSS) },
 	"js":     func() template.JS { return template.JS(scriptJS) },
 	"arrow": func(class string) string {
@@ -71,6 +70,8 @@ func Generate(set *schema.Set) ([]genfile.File, error) {
 		}
 		p := build(f)
 		var buf bytes.Buffer
+		// html/template drops comments, so the marker goes in here.
+		buf.WriteString("<!DOCTYPE html>\n<!-- " + genfile.Marker + " -->\n")
 		if err := htmlTemplate.Execute(&buf, p); err != nil {
 			return nil, fmt.Errorf("failed to render the page of %s: %w", f.Path, err)
 		}

@@ -8,6 +8,7 @@
   var groups = Array.prototype.slice.call(document.querySelectorAll("h3.group"));
   var sections = Array.prototype.slice.call(document.querySelectorAll("main section[id]:not(.intro)"));
   var nomatch = document.getElementById("nomatch");
+  var intro = document.querySelector("main .intro");
   function apply() {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = {};
@@ -25,6 +26,7 @@
     });
     sections.forEach(function (s) { s.hidden = words.length > 0 && !s.querySelector("article:not([hidden])"); });
     nomatch.hidden = any || words.length === 0;
+    intro.hidden = words.length > 0; // bring the results up
   }
   input.addEventListener("input", apply);
   document.addEventListener("keydown", function (e) {

@@ -14,6 +14,9 @@
 //   - [LanguageSchema] returns the JSON Schema of the language for editors
 //     (also in this folder as siogen.schema.json).
 //
+// Package schema/compat compares two versions of a contract and reports
+// the changes that break deployed peers (siogen breaking).
+//
 // The examples are in examples/schemas/ at the repository root:
 // chat.siogen.yaml uses every feature; testdata/diag/ holds one small bad
 // schema per diagnostic code with its expected output.

@@ -77,15 +77,22 @@ func typeName(u, use *schema.Type, label string) string {
 	return u.Kind.String()
 }
 
-// kindChange reports a change of a value's type. Widening a number keeps
-// old values valid; the reverse keeps new values valid for old readers.
+// kindChange reports a change of a value's type. Widening a number (int32
+// to int64 to number) or a string (an enum or a timestamp to a string)
+// keeps old values valid; the reverse keeps new values valid for old
+// readers. Any other change breaks both.
 func (c *comparer) kindChange(f flow, ou, nu, use *schema.Type, name string) {
-	rank := map[schema.Kind]int{schema.KindInt32: 1, schema.KindInt64: 2, schema.KindNumber: 3}
 	e := narrows | widens
-	if ro, rn := rank[ou.Kind], rank[nu.Kind]; ro != 0 && rn != 0 {
-		if rn > ro {
+	for _, rank := range []map[schema.Kind]int{
+		{schema.KindInt32: 1, schema.KindInt64: 2, schema.KindNumber: 3},
+		{schema.KindEnum: 1, schema.KindTimestamp: 1, schema.KindString: 2},
+	} {
+		ro, rn := rank[ou.Kind], rank[nu.Kind]
+		switch {
+		case ro == 0 || rn == 0 || ro == rn:
+		case rn > ro:
 			e = widens
-		} else {
+		default:
 			e = narrows
 		}
 	}
@@ -97,7 +104,7 @@ func (c *comparer) kindChange(f flow, ou, nu, use *schema.Type, name string) {
 }
 
 func kindName(t *schema.Type) string {
-	if t.Name != "" {
+	if t.Name != "" && !t.Inline {
 		return fmt.Sprintf("%s %s", t.Kind, t.Name)
 	}
 	return t.Kind.String()

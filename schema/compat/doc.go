@@ -79,8 +79,9 @@
 //     to an old server that requires it (breaks client first).
 //   - type-changed: A value changed its type (string to object, list to map,
 //     int64 to int32, …): readers of one version reject values of the other;
-//     widening a number (int32 to int64 or number) breaks only old readers
-//     of new writers.
+//     widening a number (int32 to int64 or number) or a string (an enum or
+//     a timestamp to a string) breaks only old readers of new writers, and
+//     the reverse only new readers of old writers.
 //   - field-added-required: A required field was added: new readers reject
 //     values from old writers, which lack it; old readers of closed objects
 //     also reject it as unknown.

@@ -67,7 +67,7 @@ func Rules() []RuleDoc {
 		{RuleErrorCodeChanged, "A declared error kept its name but changed its wire code (breaks both orders)."},
 		{RuleAuthAdded, "A namespace now requires a CONNECT auth payload with required fields that old clients do not send (breaks server first)."},
 		{RuleAuthRemoved, "A namespace no longer takes auth: new clients send none to an old server that requires it (breaks client first)."},
-		{RuleTypeChanged, "A value changed its type (string to object, list to map, int64 to int32, …): readers of one version reject values of the other; widening a number (int32 to int64 or number) breaks only old readers of new writers."},
+		{RuleTypeChanged, "A value changed its type (string to object, list to map, int64 to int32, …): readers of one version reject values of the other; widening a number (int32 to int64 or number) or a string (an enum or a timestamp to a string) breaks only old readers of new writers, and the reverse only new readers of old writers."},
 		{RuleFieldAddedRequired, "A required field was added: new readers reject values from old writers, which lack it; old readers of closed objects also reject it as unknown."},
 		{RuleFieldAddedOptional, "An optional field was added: old readers reject it as an unknown property when the object does not tolerate unknown properties."},
 		{RuleFieldRemoved, "A field was removed: old writers still send it and new readers reject it as unknown, and when it was required old readers miss it from new writers."},

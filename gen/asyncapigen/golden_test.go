@@ -2,6 +2,7 @@ package asyncapigen_test
 
 import (
 	"bytes"
+	"flag"
 	"testing"
 
 	"github.com/siogen/siogen/gen/asyncapigen"
@@ -66,4 +67,20 @@ func checkRefs(t *testing.T, file string, v any, schemas *ojson.Object) {
 			checkRefs(t, file, e, schemas)
 		}
 	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden trees in testdata")
+
+// TestGolden compares the documents of jsonschemagen's edge cases with
+// testdata/edge (the examples' are in examples/generated/asyncapi, under
+// the drift test). Run "go test ./gen/asyncapigen -run Golden -update" to
+// rewrite them.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	set := goldentest.Load(t, "../jsonschemagen/testdata/edge/in", "edge.siogen.yaml")
+	files, err := asyncapigen.Generate(set, asyncapigen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	goldentest.Check(t, "testdata/edge", files, *update)
 }

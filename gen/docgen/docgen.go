@@ -21,8 +21,8 @@ var (
 )
 
 var htmlTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-	"css":    func() template.CSS { return template.CSS(styleCSS) },
-	"js":     func() template.JS { return template.JS(scriptJS) },
+	"css": func() template.CSS { return template.CSS(styleCSS) },
+	"js":  func() template.JS { return template.JS(scriptJS) },
 	"arrow": func(class string) string {
 		switch class {
 		case "c2s":

@@ -144,8 +144,10 @@
 //
 //	min_length, max_length  string (code points), bytes (bytes): integers ≥ 0
 //	pattern                 string: a regular expression, unanchored, in the
-//	                        common subset of RE2 and ECMAScript ((?flags),
-//	                        \A, \z and \Q are rejected), at most 1024 bytes
+//	                        common subset of RE2 and ECMAScript: flags ((?i)),
+//	                        (?P<name>…), \A, \z and \Q are rejected; (?:…)
+//	                        and named groups (?<name>…) are fine; at most
+//	                        1024 bytes
 //	format                  string: uuid, email, uri, hostname, ipv4, ipv6, date
 //	minimum, maximum        int32, int64 (integers; int32 range for int32), number
 //	min_items, max_items    list (items), map (entries): integers ≥ 0

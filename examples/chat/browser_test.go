@@ -36,8 +36,11 @@ func chromiumPath() string {
 // playwright-core): two pages, one on websocket and one on long-polling,
 // chat with each other, see each other online and typing, exchange an
 // image, get typed errors worded for people, recover the messages missed
-// while a connection was down, and carry on across a server restart. It
-// saves screenshots under testdata-artifacts/chat at the repository root.
+// while a connection was down, and carry on across a server restart; a
+// third page on a phone-sized screen (390 px) gets a one-line header, rooms
+// and people in a drawer and readable images. It saves screenshots under
+// testdata-artifacts/chat at the repository root (chat-phone*.png for the
+// phone).
 //
 // It fails, rather than skips, when Chromium or the npm packages are missing.
 func TestBrowser(t *testing.T) {
@@ -85,6 +88,7 @@ func TestBrowser(t *testing.T) {
 		"the server restarts mid-conversation and both pages carry on",
 		"sending too fast shows RateLimited",
 		"screenshot",
+		"on a phone (390 px): a one-line header, rooms and people in a drawer, readable images",
 	} {
 		if _, ran := checks[name]; !ran {
 			t.Errorf("check %q did not run", name)

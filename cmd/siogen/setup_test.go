@@ -106,3 +106,23 @@ func main() {
 		t.Errorf("siogen --version through a replace: %q", out)
 	}
 }
+
+// TestGenerateDirectives lists what go generate ./... runs in this module:
+// siogen's own directive, never a line of init's templates (go generate
+// reads every line of a Go file, string literals too).
+func TestGenerateDirectives(t *testing.T) {
+	t.Parallel()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on the PATH")
+	}
+	cmd := exec.Command(goBin, "generate", "-n", "./...")
+	cmd.Dir = filepath.Join("..", "..")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go generate -n: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "go tool siogen") {
+		t.Errorf("go generate ./... would run init's template:\n%s", out)
+	}
+}

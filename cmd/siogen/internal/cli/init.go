@@ -264,7 +264,6 @@ outputs:
     dir: gen/ts
 `
 
-const starterGenerate = `package %s
-
-//go:generate go tool siogen generate
-`
+// starterGenerate is generate.go. It is one line here: go generate would
+// run a line of this file that starts with the directive.
+const starterGenerate = "package %s\n\n//go:generate go tool siogen generate\n"

@@ -10,18 +10,19 @@ import (
 
 // DirFS returns the operating system's files rooted at dir, for [Load],
 // [Loader.Load], [LoadConfig] and [Config.Load]. Unlike os.DirFS, the
-// names these functions take from it may leave dir: "../contracts/chat.siogen.yaml",
-// an absolute "/srv/contracts/chat.siogen.yaml", a config input
-// "../../contracts/*.siogen.yaml" or an import "../shared/common.siogen.yaml"
-// all open the file they name. So contracts can live wherever a team keeps
-// them, above a Go module too. Names are slash-separated; a relative name
-// is relative to dir. Diagnostics name files as they were named: the path
-// given to Load, or the config input or import joined to its file's
-// directory, cleaned.
+// names these functions take from it may leave dir:
+// "../contracts/chat.siogen.yaml", an absolute
+// "/srv/contracts/chat.siogen.yaml", a config input
+// "../../contracts/*.siogen.yaml" or an import
+// "../shared/common.siogen.yaml" all open the file they name, so that
+// contracts can live wherever a team keeps them, above a Go module too.
+// Names are slash-separated; a relative name is relative to dir.
+// Diagnostics name files as they were named: the path given to Load, or
+// the config input or import joined to its file's directory, cleaned.
 //
-// The result is an fs.FS only for this package's loaders: through any
-// other fs.FS they keep to fs.ValidPath names, and other users of fs.FS
-// expect it.
+// Give it only to this package's loaders: other users of an fs.FS expect
+// it to refuse names outside its root (fs.ValidPath), as the loaders do
+// themselves with any other fs.FS.
 func DirFS(dir string) fs.FS { return osFS{dir: dir} }
 
 // osFS is [DirFS]: names are relative to dir, or absolute.

@@ -82,8 +82,10 @@ func TestHelpEveryCommand(t *testing.T) {
 			names = append(names, f[1])
 		}
 	}
-	if want := []string{"init", "generate", "check", "validate", "version", "help"}; !slices.Equal(names, want) {
-		t.Fatalf("commands in the help: %q, want %q", names, want)
+	for _, want := range []string{"init", "generate", "check", "validate", "version", "help"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("commands in the help: %q, want %q among them", names, want)
+		}
 	}
 	for _, name := range names {
 		for _, args := range [][]string{{"help", name}, {name, "-h"}} {

@@ -19,33 +19,33 @@ import (
 	"github.com/siogen/siogen/schema/compat"
 )
 
-const breakingUsage = `Usage: siogen breaking -against OLD [flags] [FILE.siogen.yaml...]
-
-Compares the contract with an earlier version of itself and reports every
-change that breaks peers already deployed, as file:line:col: error[rule]:
-message, pointing into the new contract (or the old one for removals).
-Deprecations are warnings. Exit status: 0 nothing breaks, 1 a change
-breaks (or a contract has errors), 2 usage.
-
-The new contract is the given files, or the inputs of -config. OLD is
-  - a file: the old version of the single file given,
-  - a directory: holding the old versions at the same relative paths,
-  - a git revision (main, HEAD~1, v1.4.0): the same paths at that revision.
-
-Flags:
-`
+var breakingCommand = &command{
+	name:    "breaking",
+	args:    "-against OLD [-order both|server-first|client-first] [-format text|json] [-config siogen.yaml | FILE.siogen.yaml...]",
+	summary: "report the changes since OLD that break deployed peers; exit 1 if any",
+	doc: "Breaking compares the contract with an earlier version of itself and reports\n" +
+		"every change that breaks peers already deployed, as file:line:col:\n" +
+		"error[rule]: message, pointing into the new contract (or the old one for\n" +
+		"removals); deprecations are warnings. Both deploy orders are checked: old\n" +
+		"clients talking to the new server, and new clients talking to the old server.\n" +
+		"The rules are listed in the documentation of package schema/compat.\n" +
+		"\n" +
+		"The new contract is the files given, or the inputs of -config. OLD is a file\n" +
+		"(the old version of the single file given), a directory (holding the old\n" +
+		"versions at the same relative paths), or a git revision (main, HEAD~1,\n" +
+		"v1.4.0: the same paths at that revision).\n" +
+		"\n" +
+		"Exit status: 0 nothing breaks, 1 a change breaks or a contract has errors,\n" +
+		"2 usage.",
+	run: runBreaking,
+}
 
 // runBreaking implements "siogen breaking".
-func runBreaking(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fset := flag.NewFlagSet("siogen breaking", flag.ContinueOnError)
+func runBreaking(ctx context.Context, fset *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	against := fset.String("against", "", "the old contract: a file, a directory or a git revision (required)")
 	cfgPath := configFlag(fset)
 	order := fset.String("order", "both", "deploy orders to check: both, server-first (new server, old clients) or client-first (new clients, old server)")
 	format := fset.String("format", "text", "output format: text or json")
-	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), breakingUsage)
-		fset.PrintDefaults()
-	}
 	if code := parseFlags(fset, args, stdout, stderr); code >= 0 {
 		return code
 	}
@@ -79,7 +79,7 @@ func runBreaking(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		root, paths, newSet = p.dir, p.cfg.Inputs, p.set
 	} else {
-		set, diags := schema.Load(os.DirFS(root), paths...)
+		set, diags := schema.Load(schema.DirFS(root), paths...)
 		printDiags(stderr, root, diags)
 		if diags.HasErrors() {
 			return ExitFail
@@ -174,10 +174,10 @@ func openOld(ctx context.Context, against, root string, paths []string) (*oldCon
 			if dir == "" {
 				dir = "."
 			}
-			return &oldContract{fsys: os.DirFS(dir), paths: []string{name}, display: filepath.Clean(dir)}, nil
+			return &oldContract{fsys: schema.DirFS(dir), paths: []string{name}, display: filepath.Clean(dir)}, nil
 		}
 		dir := filepath.Join(against, root)
-		return &oldContract{fsys: os.DirFS(dir), paths: paths, display: dir}, nil
+		return &oldContract{fsys: schema.DirFS(dir), paths: paths, display: dir}, nil
 	}
 	g := &gitFS{ctx: ctx, dir: root, rev: against}
 	if _, err := g.git("rev-parse", "--verify", "--quiet", against+"^{commit}"); err != nil {
@@ -191,7 +191,8 @@ func openOld(ctx context.Context, against, root string, paths []string) (*oldCon
 }
 
 // gitFS reads files of one revision of a git repository, with paths
-// relative to dir (a directory of the working tree), through "git show".
+// relative to dir (a directory of the working tree; "../" may leave it),
+// through "git show".
 type gitFS struct {
 	ctx context.Context
 	dir string
@@ -200,7 +201,7 @@ type gitFS struct {
 
 // Open implements fs.FS: it reads the whole file at the revision.
 func (g *gitFS) Open(name string) (fs.File, error) {
-	if !fs.ValidPath(name) {
+	if name == "" || path.IsAbs(name) || strings.Contains(name, `\`) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	data, err := g.git("show", g.rev+":./"+name)

@@ -21,7 +21,7 @@ import (
 
 var breakingCommand = &command{
 	name:    "breaking",
-	args:    "-against OLD [-order both|server-first|client-first] [-format text|json] [-config siogen.yaml | FILE.siogen.yaml...]",
+	args:    "-against OLD [-order O] [-format F] [-config siogen.yaml | FILE.siogen.yaml...]",
 	summary: "report the changes since OLD that break deployed peers; exit 1 if any",
 	doc: "Breaking compares the contract with an earlier version of itself and reports\n" +
 		"every change that breaks peers already deployed, as file:line:col:\n" +

@@ -1,6 +1,7 @@
 package example_test
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/siogen/siogen/gen/internal/example"
@@ -78,5 +79,34 @@ func TestExamplesValidate(t *testing.T) {
 				t.Errorf("checked only %d examples", n)
 			}
 		})
+	}
+}
+
+// TestStringConstraints checks examples of strings against patterns and
+// lengths that the hint alone does not satisfy.
+func TestStringConstraints(t *testing.T) {
+	t.Parallel()
+	i := func(n int64) *int64 { return &n }
+	cases := []struct {
+		hint string
+		c    schema.Constraints
+	}{
+		{"room", schema.Constraints{Pattern: `^[a-z0-9][a-z0-9-]*$`}},
+		{"color", schema.Constraints{Pattern: `^#[0-9a-f]{6}$`}},
+		{"Name", schema.Constraints{Pattern: `^[A-Z][a-z]+$`}},
+		{"code", schema.Constraints{Pattern: `^(ab|cd)+x\d{2}$`}},
+		{"nick", schema.Constraints{MinLength: i(8), MaxLength: i(10)}},
+		{"a-very-long-hint", schema.Constraints{MaxLength: i(3)}},
+		{"id", schema.Constraints{Format: "uuid", Pattern: `^[0-9a-f-]+$`}},
+	}
+	for _, c := range cases {
+		got, _ := example.Of(&schema.Type{Kind: schema.KindString, Constraints: c.c}, c.hint).(string)
+		if c.c.Pattern != "" && !regexp.MustCompile(c.c.Pattern).MatchString(got) {
+			t.Errorf("%q with pattern %s: %q does not match", c.hint, c.c.Pattern, got)
+		}
+		n := int64(len([]rune(got)))
+		if (c.c.MinLength != nil && n < *c.c.MinLength) || (c.c.MaxLength != nil && n > *c.c.MaxLength) {
+			t.Errorf("%q: %q breaks the length bounds", c.hint, got)
+		}
 	}
 }

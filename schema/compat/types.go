@@ -9,8 +9,9 @@ import (
 
 // tolerant reports whether readers of the object type t accept unknown
 // properties. Generated readers reject them today (every object is closed,
-// "additionalProperties": false); a contract keyword that opens an object
-// makes this return true for it, and field additions to it compatible.
+// "additionalProperties": false). When the schema language gains its
+// "unknown: ignore" keyword (Type.IgnoreUnknown), this returns it, and
+// optional fields added to such an object become compatible.
 func tolerant(t *schema.Type) bool {
 	_ = t
 	return false

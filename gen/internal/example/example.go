@@ -110,7 +110,7 @@ func (m *maker) value(t *schema.Type, hint string, depth int) any {
 	case schema.KindBytes:
 		return Placeholder()
 	case schema.KindList:
-		n := count(t.Constraints)
+		n := m.count(t)
 		out := make([]any, n)
 		for i := range out {
 			out[i] = m.value(t.Elem, singular(hint), depth+1)
@@ -118,7 +118,7 @@ func (m *maker) value(t *schema.Type, hint string, depth int) any {
 		return out
 	case schema.KindMap:
 		o := ojson.New()
-		for i := range count(t.Constraints) {
+		for i := range m.count(t) {
 			key := "key"
 			if i > 0 {
 				key += string(rune('0' + i%10))
@@ -150,8 +150,9 @@ func (m *maker) value(t *schema.Type, hint string, depth int) any {
 }
 
 // object returns an example object: every field that is not deprecated,
-// with its default when it has one. Optional fields that would recurse
-// into a type being expanded, or go deeper than maxDepth, are left out.
+// with its default when it has one. Fields that would recurse into a type
+// being expanded, or go deeper than maxDepth, are left out when optional
+// and null when nullable.
 func (m *maker) object(t *schema.Type, discr, tag string, depth int) *ojson.Object {
 	o := ojson.New()
 	if discr != "" {
@@ -165,7 +166,12 @@ func (m *maker) object(t *schema.Type, discr, tag string, depth int) *ojson.Obje
 	m.stack = append(m.stack, t)
 	defer func() { m.stack = m.stack[:len(m.stack)-1] }()
 	for _, f := range t.Fields {
-		if f.Optional && (f.Deprecated || depth >= maxDepth || m.recurses(f.Type)) {
+		deep := depth >= maxDepth || m.recurses(f.Type)
+		switch {
+		case f.Optional && (f.Deprecated || deep):
+			continue
+		case f.Nullable && deep:
+			o.Set(f.Name, nil)
 			continue
 		}
 		if f.Default != nil {
@@ -194,8 +200,15 @@ func (m *maker) recurses(t *schema.Type) bool {
 	return false
 }
 
-func count(c schema.Constraints) int {
+// count returns how many items or entries an example of the list or map
+// t holds: one, within its bounds, or none when the elements would recurse
+// into a type being expanded and none are required.
+func (m *maker) count(t *schema.Type) int {
+	c := t.Constraints
 	n := int64(1)
+	if (c.MinItems == nil || *c.MinItems == 0) && m.recurses(t.Elem) {
+		return 0
+	}
 	if c.MinItems != nil && *c.MinItems > n {
 		n = *c.MinItems
 	}

@@ -13,7 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"testing/fstest"
+	"time"
 
 	"github.com/siogen/siogen/schema"
 	"github.com/siogen/siogen/schema/compat"
@@ -93,9 +93,11 @@ func runBreaking(ctx context.Context, fset *flag.FlagSet, args []string, stdout,
 	}
 	var oldPaths []string
 	for _, p := range old.paths {
-		if _, err := fs.Stat(old.fsys, p); err == nil {
-			oldPaths = append(oldPaths, p) // files new in this version have nothing to compare
+		if _, err := fs.Stat(old.fsys, p); err != nil {
+			fmt.Fprintf(stderr, "siogen breaking: %s is not in %s; nothing to compare it with\n", displayPath(old.display, p), *against)
+			continue
 		}
+		oldPaths = append(oldPaths, p)
 	}
 	oldSet, diags := schema.Load(old.fsys, oldPaths...)
 	printDiags(stderr, old.display, diags)
@@ -159,7 +161,7 @@ type oldContract struct {
 	fsys  fs.FS
 	paths []string
 	// display is the directory diagnostics' paths are joined to; for a git
-	// revision "REV\x00dir", printed as REV:dir/path.
+	// revision "REV\x00", printed as REV:path (from the repository's top).
 	display string
 }
 
@@ -187,12 +189,21 @@ func openOld(ctx context.Context, against, root string, paths []string) (*oldCon
 	if err != nil {
 		return nil, fmt.Errorf("failed to locate %s in its git repository: %w", root, err)
 	}
-	return &oldContract{fsys: g, paths: paths, display: against + "\x00" + strings.TrimSpace(string(prefix))}, nil
+	// The old files are read by their paths from the repository's top, so
+	// that "../" in a path stays inside the file system the loader sees.
+	top := make([]string, len(paths))
+	for i, p := range paths {
+		top[i] = path.Clean(strings.TrimSpace(string(prefix)) + p)
+		if !fs.ValidPath(top[i]) {
+			return nil, fmt.Errorf("%s is outside the git repository of %s", p, root)
+		}
+	}
+	return &oldContract{fsys: g, paths: top, display: against + "\x00"}, nil
 }
 
 // gitFS reads files of one revision of a git repository, with paths
-// relative to dir (a directory of the working tree; "../" may leave it),
-// through "git show".
+// relative to the repository's top, through "git show"; dir is any
+// directory of the working tree.
 type gitFS struct {
 	ctx context.Context
 	dir string
@@ -201,15 +212,36 @@ type gitFS struct {
 
 // Open implements fs.FS: it reads the whole file at the revision.
 func (g *gitFS) Open(name string) (fs.File, error) {
-	if name == "" || path.IsAbs(name) || strings.Contains(name, `\`) {
+	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
-	data, err := g.git("show", g.rev+":./"+name)
+	data, err := g.git("show", g.rev+":"+name)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return fstest.MapFS{name: &fstest.MapFile{Data: data}}.Open(name)
+	return &gitFile{Reader: bytes.NewReader(data), info: gitFileInfo{name: path.Base(name), size: int64(len(data))}}, nil
 }
+
+// gitFile is a file read from git: its contents in memory.
+type gitFile struct {
+	*bytes.Reader
+	info gitFileInfo
+}
+
+func (f *gitFile) Stat() (fs.FileInfo, error) { return f.info, nil }
+func (f *gitFile) Close() error               { return nil }
+
+type gitFileInfo struct {
+	name string
+	size int64
+}
+
+func (i gitFileInfo) Name() string       { return i.name }
+func (i gitFileInfo) Size() int64        { return i.size }
+func (i gitFileInfo) Mode() fs.FileMode  { return 0o444 }
+func (i gitFileInfo) ModTime() time.Time { return time.Time{} }
+func (i gitFileInfo) IsDir() bool        { return false }
+func (i gitFileInfo) Sys() any           { return nil }
 
 func (g *gitFS) git(args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(g.ctx, "git", args...)

@@ -139,6 +139,17 @@ func TestBreakingGitAndDir(t *testing.T) {
 		!strings.Contains(r.stdout, "schemas/app.siogen.yaml:8:21: error[constraint-widened]") {
 		t.Errorf("git: unexpected output:\n%s", r.stdout)
 	}
+	if !strings.Contains(r.stderr, "schemas/extra.siogen.yaml is not in HEAD") {
+		t.Errorf("git: no note about the new file: %s", r.stderr)
+	}
+
+	// From a subdirectory, old paths are still shown from the repository's top.
+	t.Chdir(schemas)
+	r = run("breaking", "-against", "HEAD", "app.siogen.yaml")
+	if r.code != cli.ExitFail || !strings.Contains(r.stdout, "HEAD:schemas/app.siogen.yaml:15:7: error[event-removed]") {
+		t.Errorf("git from a subdirectory: exit %d, output:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	t.Chdir(dir)
 
 	r = run("breaking", "-against", old, "schemas/app.siogen.yaml", "schemas/extra.siogen.yaml")
 	if r.code != cli.ExitFail {

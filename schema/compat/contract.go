@@ -34,15 +34,36 @@ func (c *comparer) sets(old, new *schema.Set) {
 	}
 }
 
-// movedNamespace returns the new namespace with o's Go name at a path the
-// old set does not have, or nil.
+// movedNamespace returns the namespace of the new set, at a path the old
+// set does not have, that o became: one with o's Go name (kept with
+// go_name), or else one with the same events. It returns nil when there is
+// none.
 func movedNamespace(o *schema.Namespace, news []*schema.Namespace, oldNS map[string]*schema.Namespace) *schema.Namespace {
 	for _, n := range news {
-		if n.GoName == o.GoName && n.File.Package == o.File.Package && oldNS[n.Path] == nil {
+		if oldNS[n.Path] == nil && n.File.Package == o.File.Package && n.GoName == o.GoName {
+			return n
+		}
+	}
+	for _, n := range news {
+		if oldNS[n.Path] == nil && sameEvents(o, n) {
 			return n
 		}
 	}
 	return nil
+}
+
+// sameEvents reports whether two namespaces declare events of the same
+// names, at least one.
+func sameEvents(a, b *schema.Namespace) bool {
+	if len(a.Events) == 0 || len(a.Events) != len(b.Events) {
+		return false
+	}
+	for _, e := range a.Events {
+		if b.Event(e.Name) == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *comparer) namespace(o, n *schema.Namespace) {

@@ -44,9 +44,9 @@
 //
 //   - namespace-removed: A namespace is gone: old clients can no longer
 //     connect to it (breaks server first).
-//   - namespace-path-changed: A namespace kept its name but moved to another
-//     path: each side connects where the other does not listen (breaks both
-//     orders).
+//   - namespace-path-changed: A namespace moved to another path (the new
+//     one has its Go name, or the same events): each side connects where
+//     the other does not listen (breaks both orders).
 //   - event-removed: An event is gone: old clients emit it to a server
 //     without a handler, or wait for it in vain (server first); an old
 //     server waiting for the ack of a removed server event gets none (client

@@ -53,7 +53,7 @@ type RuleDoc struct {
 func Rules() []RuleDoc {
 	return []RuleDoc{
 		{RuleNamespaceRemoved, "A namespace is gone: old clients can no longer connect to it (breaks server first)."},
-		{RuleNamespacePathChanged, "A namespace kept its name but moved to another path: each side connects where the other does not listen (breaks both orders)."},
+		{RuleNamespacePathChanged, "A namespace moved to another path (the new one has its Go name, or the same events): each side connects where the other does not listen (breaks both orders)."},
 		{RuleEventRemoved, "An event is gone: old clients emit it to a server without a handler, or wait for it in vain (server first); an old server waiting for the ack of a removed server event gets none (client first)."},
 		{RuleEventRenamed, "An event was removed and one with the same direction and payload added: a rename, which each side sees as an unknown event (breaks both orders)."},
 		{RuleFromChanged, "An event's from: changed: one side emits what the other no longer handles (breaks both orders)."},

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/siogen/siogen/examples/generated/go/chat"
 	"github.com/siogen/siogen/examples/generated/go/chat/chattest"
+	"github.com/siogen/siogen/examples/generated/go/common"
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
 )
@@ -53,5 +59,58 @@ func TestRoomsWithFakeClients(t *testing.T) {
 	}
 	if err := ann.RoomLeave(ctx, &chat.ChatRoomLeavePayload{Room: "random"}); !chat.IsNotAMember(err) {
 		t.Errorf("leaving a room not joined: %v, want NotAMember", err)
+	}
+}
+
+// TestContract runs the generated contract test against the chat server:
+// every payload derived from the schema, valid and invalid, gets the
+// answer the contract promises.
+func TestContract(t *testing.T) {
+	t.Parallel()
+	ts := startChat(t)
+	chattest.TestChatContract(t, ts, &chat.ChatAuth{Token: "contract", Nickname: "contract"},
+		&siotest.ContractOptions{AllowCodes: []string{sio.CodeInvalidArgument}}) // an unknown history cursor
+}
+
+// brokenRoomJoin is a hand-written room:join handler with three mistakes
+// the contract test must catch: it decodes without the generated checking
+// reader (so it accepts rooms the contract forbids), answers with an
+// error the event does not declare, and echoes the room into an ack whose
+// title is too long.
+func brokenRoomJoin(_ context.Context, _ *sio.Socket, in chat.ChatRoomJoinPayload) (*chat.RoomInfo, error) {
+	if in.History != nil && *in.History == 100 {
+		return nil, errors.New("database down")
+	}
+	return &chat.RoomInfo{ID: in.Room, Title: strings.Repeat("t", 121), Members: []common.User{},
+		History: []chat.Message{}, Presence: map[string]chat.Presence{}}, nil
+}
+
+// TestContractCatchesBrokenHandler runs the contract test of room:join
+// against brokenRoomJoin in a child process, which must fail, naming each
+// mistake.
+func TestContractCatchesBrokenHandler(t *testing.T) {
+	if os.Getenv("SIOGEN_BROKEN_HANDLER") == "1" {
+		srv := sio.NewServer(nil)
+		sio.HandleAck(srv.Of(chat.ChatNamespace), chat.ChatEventRoomJoin, brokenRoomJoin)
+		ts := siotest.NewServer(t, srv)
+		siotest.RunContract(t, ts, chat.ChatNamespace, &chat.ChatAuth{Token: "t", Nickname: "n"}, chattest.ChatContract[:1], nil)
+		return
+	}
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestContractCatchesBrokenHandler$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "SIOGEN_BROKEN_HANDLER=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the contract test passed against a broken handler:\n%s", out)
+	}
+	for _, want := range []string{
+		`which breaks the contract at "/room"; the server accepted it`,
+		`the server answered internal`,
+		`the server's answer breaks the contract`,
+		`/title: `,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the contract test's output lacks %q:\n%s", want, out)
+		}
 	}
 }

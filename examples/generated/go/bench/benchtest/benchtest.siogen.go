@@ -10,6 +10,7 @@ import (
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
 	siojson "github.com/siogen/siogen/runtime/siojson"
+	"strings"
 	"testing"
 )
 
@@ -128,3 +129,86 @@ func (i mainFakeImpl) Echo(ctx context.Context, _ bench.MainSocket, in *bench.Sa
 	return i.f.Echo.Answer(ctx, in)
 }
 func (i mainFakeImpl) Bcast(ctx context.Context, _ bench.MainSocket, in *bench.Sample) {}
+
+// MainContract lists, per event a client sends to /, the payloads of the contract test, derived from the schema: a valid one, valid ones at the edge of each constraint, and invalid ones that each break one constraint, with the JSON pointer the server must report.
+var MainContract = []siotest.ContractEvent{{
+	Event:    bench.MainEventEcho,
+	Acked:    true,
+	CheckAck: siotest.AckChecker[*bench.Sample](sio.AckPlain, siojson.ReadPointer[bench.Sample]),
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
+		{Name: "payload with an unknown member", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0,"zz_unknown":true}`}, Invalid: true, Path: "/zz_unknown"},
+		{Name: "/client missing", Args: []string{`{"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client null", Args: []string{`{"client":null,"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client of the wrong type", Args: []string{`{"client":"not the right type","pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client at minimum 0", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "/client below minimum 0", Args: []string{`{"client":-1,"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client at maximum 2147483647", Args: []string{`{"client":2147483647,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "/client above maximum 2147483647", Args: []string{`{"client":2147483648,"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client not an integer", Args: []string{`{"client":1.5,"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/pad missing", Args: []string{`{"client":0,"seq":0,"ts":0}`}, Invalid: true, Path: "/pad"},
+		{Name: "/pad null", Args: []string{`{"client":0,"pad":null,"seq":0,"ts":0}`}, Invalid: true, Path: "/pad"},
+		{Name: "/pad of the wrong type", Args: []string{`{"client":0,"pad":12345,"seq":0,"ts":0}`}, Invalid: true, Path: "/pad"},
+		{Name: "/pad at max_length 1024", Args: []string{`{"client":0,"pad":"` + strings.Repeat("a", 1024) + `","seq":0,"ts":0}`}},
+		{Name: "/pad above max_length 1024", Args: []string{`{"client":0,"pad":"` + strings.Repeat("a", 1025) + `","seq":0,"ts":0}`}, Invalid: true, Path: "/pad"},
+		{Name: "/seq missing", Args: []string{`{"client":0,"pad":"a","ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq null", Args: []string{`{"client":0,"pad":"a","seq":null,"ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq of the wrong type", Args: []string{`{"client":0,"pad":"a","seq":"not the right type","ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq at minimum 0", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "/seq below minimum 0", Args: []string{`{"client":0,"pad":"a","seq":-1,"ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq at maximum 9007199254740991", Args: []string{`{"client":0,"pad":"a","seq":9007199254740991,"ts":0}`}},
+		{Name: "/seq above maximum 9007199254740991", Args: []string{`{"client":0,"pad":"a","seq":9007199254740992,"ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq not an integer", Args: []string{`{"client":0,"pad":"a","seq":1.5,"ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/ts missing", Args: []string{`{"client":0,"pad":"a","seq":0}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts null", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":null}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts of the wrong type", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":"not the right type"}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts at minimum 0", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "/ts below minimum 0", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":-1}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts at maximum 9007199254740991", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":9007199254740991}`}},
+		{Name: "/ts above maximum 9007199254740991", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":9007199254740992}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts not an integer", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":1.5}`}, Invalid: true, Path: "/ts"},
+	},
+}, {
+	Event: bench.MainEventBcast,
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
+		{Name: "payload with an unknown member", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0,"zz_unknown":true}`}, Invalid: true, Path: "/zz_unknown"},
+		{Name: "/client missing", Args: []string{`{"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client null", Args: []string{`{"client":null,"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client of the wrong type", Args: []string{`{"client":"not the right type","pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client at minimum 0", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "/client below minimum 0", Args: []string{`{"client":-1,"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client at maximum 2147483647", Args: []string{`{"client":2147483647,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "/client above maximum 2147483647", Args: []string{`{"client":2147483648,"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/client not an integer", Args: []string{`{"client":1.5,"pad":"a","seq":0,"ts":0}`}, Invalid: true, Path: "/client"},
+		{Name: "/pad missing", Args: []string{`{"client":0,"seq":0,"ts":0}`}, Invalid: true, Path: "/pad"},
+		{Name: "/pad null", Args: []string{`{"client":0,"pad":null,"seq":0,"ts":0}`}, Invalid: true, Path: "/pad"},
+		{Name: "/pad of the wrong type", Args: []string{`{"client":0,"pad":12345,"seq":0,"ts":0}`}, Invalid: true, Path: "/pad"},
+		{Name: "/pad at max_length 1024", Args: []string{`{"client":0,"pad":"` + strings.Repeat("a", 1024) + `","seq":0,"ts":0}`}},
+		{Name: "/pad above max_length 1024", Args: []string{`{"client":0,"pad":"` + strings.Repeat("a", 1025) + `","seq":0,"ts":0}`}, Invalid: true, Path: "/pad"},
+		{Name: "/seq missing", Args: []string{`{"client":0,"pad":"a","ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq null", Args: []string{`{"client":0,"pad":"a","seq":null,"ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq of the wrong type", Args: []string{`{"client":0,"pad":"a","seq":"not the right type","ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq at minimum 0", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "/seq below minimum 0", Args: []string{`{"client":0,"pad":"a","seq":-1,"ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq at maximum 9007199254740991", Args: []string{`{"client":0,"pad":"a","seq":9007199254740991,"ts":0}`}},
+		{Name: "/seq above maximum 9007199254740991", Args: []string{`{"client":0,"pad":"a","seq":9007199254740992,"ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/seq not an integer", Args: []string{`{"client":0,"pad":"a","seq":1.5,"ts":0}`}, Invalid: true, Path: "/seq"},
+		{Name: "/ts missing", Args: []string{`{"client":0,"pad":"a","seq":0}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts null", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":null}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts of the wrong type", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":"not the right type"}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts at minimum 0", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":0}`}},
+		{Name: "/ts below minimum 0", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":-1}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts at maximum 9007199254740991", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":9007199254740991}`}},
+		{Name: "/ts above maximum 9007199254740991", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":9007199254740992}`}, Invalid: true, Path: "/ts"},
+		{Name: "/ts not an integer", Args: []string{`{"client":0,"pad":"a","seq":0,"ts":1.5}`}, Invalid: true, Path: "/ts"},
+	},
+}}
+
+// TestMainContract runs the contract test of / against d, a *siotest.Server or the siotest.URL of a running server: it sends every payload of MainContract and checks each answer against the contract (see siotest.RunContract). opts may be nil.
+func TestMainContract(t *testing.T, d siotest.Dialer, opts *siotest.ContractOptions) {
+	t.Helper()
+	siotest.RunContract(t, d, bench.MainNamespace, nil, MainContract, opts)
+}

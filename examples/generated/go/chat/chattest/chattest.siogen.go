@@ -11,6 +11,7 @@ import (
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
 	siojson "github.com/siogen/siogen/runtime/siojson"
+	"strings"
 	"testing"
 )
 
@@ -314,4 +315,164 @@ func (i chatFakeImpl) MessageHistory(ctx context.Context, _ chat.ChatSocket, in 
 func (i chatFakeImpl) Typing(ctx context.Context, _ chat.ChatSocket, in *chat.ChatTypingPayload) {}
 func (i chatFakeImpl) PingLegacy(ctx context.Context, _ chat.ChatSocket) (chat.ChatPingLegacyAck, error) {
 	return i.f.PingLegacy.Answer(ctx, struct{}{})
+}
+
+// ChatContract lists, per event a client sends to /chat, the payloads of the contract test, derived from the schema: a valid one, valid ones at the edge of each constraint, and invalid ones that each break one constraint, with the JSON pointer the server must report.
+var ChatContract = []siotest.ContractEvent{{
+	Event:    chat.ChatEventRoomJoin,
+	Acked:    true,
+	CheckAck: siotest.AckChecker[*chat.RoomInfo](sio.AckEnvelope, siojson.ReadPointer[chat.RoomInfo]),
+	Errors:   []string{chat.RoomNotFoundName},
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`{"room":"a"}`}},
+		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
+		{Name: "payload with an unknown member", Args: []string{`{"room":"a","zz_unknown":true}`}, Invalid: true, Path: "/zz_unknown"},
+		{Name: "/room missing", Args: []string{`{}`}, Invalid: true, Path: "/room"},
+		{Name: "/room null", Args: []string{`{"room":null}`}, Invalid: true, Path: "/room"},
+		{Name: "/room of the wrong type", Args: []string{`{"room":12345}`}, Invalid: true, Path: "/room"},
+		{Name: "/room at min_length 1", Args: []string{`{"room":"a"}`}},
+		{Name: "/room below min_length 1", Args: []string{`{"room":""}`}, Invalid: true, Path: "/room"},
+		{Name: "/room at max_length 64", Args: []string{`{"room":"` + strings.Repeat("a", 64) + `"}`}},
+		{Name: "/room above max_length 64", Args: []string{`{"room":"` + strings.Repeat("a", 65) + `"}`}, Invalid: true, Path: "/room"},
+		{Name: "/room not matching ^[a-z0-9][a-z0-9-]*$", Args: []string{`{"room":"!"}`}, Invalid: true, Path: "/room"},
+		{Name: "/history present", Args: []string{`{"room":"a","history":0}`}},
+		{Name: "/history of the wrong type", Args: []string{`{"room":"a","history":"not the right type"}`}, Invalid: true, Path: "/history"},
+		{Name: "/history at minimum 0", Args: []string{`{"room":"a","history":0}`}},
+		{Name: "/history below minimum 0", Args: []string{`{"room":"a","history":-1}`}, Invalid: true, Path: "/history"},
+		{Name: "/history at maximum 100", Args: []string{`{"room":"a","history":100}`}},
+		{Name: "/history above maximum 100", Args: []string{`{"room":"a","history":101}`}, Invalid: true, Path: "/history"},
+		{Name: "/history not an integer", Args: []string{`{"room":"a","history":1.5}`}, Invalid: true, Path: "/history"},
+	},
+}, {
+	Event:    chat.ChatEventRoomLeave,
+	Acked:    true,
+	CheckAck: siotest.AckChecker[struct{}](sio.AckEnvelope, nil),
+	Errors:   []string{chat.RoomNotFoundName, chat.NotAMemberName},
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`{"room":"a"}`}},
+		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
+		{Name: "payload with an unknown member", Args: []string{`{"room":"a","zz_unknown":true}`}, Invalid: true, Path: "/zz_unknown"},
+		{Name: "/room missing", Args: []string{`{}`}, Invalid: true, Path: "/room"},
+		{Name: "/room null", Args: []string{`{"room":null}`}, Invalid: true, Path: "/room"},
+		{Name: "/room of the wrong type", Args: []string{`{"room":12345}`}, Invalid: true, Path: "/room"},
+		{Name: "/room at min_length 1", Args: []string{`{"room":"a"}`}},
+		{Name: "/room below min_length 1", Args: []string{`{"room":""}`}, Invalid: true, Path: "/room"},
+		{Name: "/room at max_length 64", Args: []string{`{"room":"` + strings.Repeat("a", 64) + `"}`}},
+		{Name: "/room above max_length 64", Args: []string{`{"room":"` + strings.Repeat("a", 65) + `"}`}, Invalid: true, Path: "/room"},
+		{Name: "/room not matching ^[a-z0-9][a-z0-9-]*$", Args: []string{`{"room":"!"}`}, Invalid: true, Path: "/room"},
+	},
+}, {
+	Event:    chat.ChatEventMessageSend,
+	Acked:    true,
+	CheckAck: siotest.AckChecker[*chat.Message](sio.AckEnvelope, siojson.ReadPointer[chat.Message]),
+	Errors:   []string{chat.RoomNotFoundName, chat.NotAMemberName, common.RateLimitedName},
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`{"room":"a","text":"a"}`}},
+		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
+		{Name: "payload with an unknown member", Args: []string{`{"room":"a","text":"a","zz_unknown":true}`}, Invalid: true, Path: "/zz_unknown"},
+		{Name: "/room missing", Args: []string{`{"text":"a"}`}, Invalid: true, Path: "/room"},
+		{Name: "/room null", Args: []string{`{"room":null,"text":"a"}`}, Invalid: true, Path: "/room"},
+		{Name: "/room of the wrong type", Args: []string{`{"room":12345,"text":"a"}`}, Invalid: true, Path: "/room"},
+		{Name: "/room at min_length 1", Args: []string{`{"room":"a","text":"a"}`}},
+		{Name: "/room below min_length 1", Args: []string{`{"room":"","text":"a"}`}, Invalid: true, Path: "/room"},
+		{Name: "/room at max_length 64", Args: []string{`{"room":"` + strings.Repeat("a", 64) + `","text":"a"}`}},
+		{Name: "/room above max_length 64", Args: []string{`{"room":"` + strings.Repeat("a", 65) + `","text":"a"}`}, Invalid: true, Path: "/room"},
+		{Name: "/room not matching ^[a-z0-9][a-z0-9-]*$", Args: []string{`{"room":"!","text":"a"}`}, Invalid: true, Path: "/room"},
+		{Name: "/text missing", Args: []string{`{"room":"a"}`}, Invalid: true, Path: "/text"},
+		{Name: "/text null", Args: []string{`{"room":"a","text":null}`}, Invalid: true, Path: "/text"},
+		{Name: "/text of the wrong type", Args: []string{`{"room":"a","text":12345}`}, Invalid: true, Path: "/text"},
+		{Name: "/text at min_length 1", Args: []string{`{"room":"a","text":"a"}`}},
+		{Name: "/text below min_length 1", Args: []string{`{"room":"a","text":""}`}, Invalid: true, Path: "/text"},
+		{Name: "/text at max_length 4000", Args: []string{`{"room":"a","text":"` + strings.Repeat("a", 4000) + `"}`}},
+		{Name: "/text above max_length 4000", Args: []string{`{"room":"a","text":"` + strings.Repeat("a", 4001) + `"}`}, Invalid: true, Path: "/text"},
+		{Name: "/image present", Args: []string{`{"room":"a","text":"a","image":""}`}},
+		{Name: "/image of the wrong type", Args: []string{`{"room":"a","text":"a","image":12345}`}, Invalid: true, Path: "/image"},
+		{Name: "/image not base64", Args: []string{`{"room":"a","text":"a","image":"!!"}`}, Invalid: true, Path: "/image"},
+		{Name: "/reply_to present", Args: []string{`{"room":"a","text":"a","reply_to":"00000000-0000-4000-8000-000000000000"}`}},
+		{Name: "/reply_to null", Args: []string{`{"room":"a","text":"a","reply_to":null}`}},
+		{Name: "/reply_to of the wrong type", Args: []string{`{"room":"a","text":"a","reply_to":12345}`}, Invalid: true, Path: "/reply_to"},
+		{Name: "/reply_to not a valid uuid", Args: []string{`{"room":"a","text":"a","reply_to":"%"}`}, Invalid: true, Path: "/reply_to"},
+		{Name: "/client_id present", Args: []string{`{"room":"a","text":"a","client_id":"a"}`}},
+		{Name: "/client_id of the wrong type", Args: []string{`{"room":"a","text":"a","client_id":12345}`}, Invalid: true, Path: "/client_id"},
+		{Name: "/client_id at max_length 64", Args: []string{`{"room":"a","text":"a","client_id":"` + strings.Repeat("a", 64) + `"}`}},
+		{Name: "/client_id above max_length 64", Args: []string{`{"room":"a","text":"a","client_id":"` + strings.Repeat("a", 65) + `"}`}, Invalid: true, Path: "/client_id"},
+	},
+}, {
+	Event: chat.ChatEventMessageHistory,
+	Acked: true,
+	CheckAck: siotest.AckChecker[[]chat.Message](sio.AckEnvelope, func(r *siojson.Reader) []chat.Message {
+		var v []chat.Message
+		if r.BeginArray() {
+			l0 := []chat.Message{}
+			for i0 := 0; r.More(); i0++ {
+				r.EnterIndex(i0)
+				var e0 chat.Message
+				e0.ReadJSON(r)
+				l0 = append(l0, e0)
+				r.Leave()
+			}
+			r.EndArray()
+			v = l0
+		}
+		return v
+	}),
+	Errors: []string{chat.RoomNotFoundName},
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`"a"`, `{}`}},
+		{Name: "/0 missing", Args: []string{`{}`}, Invalid: true, Path: ""},
+		{Name: "/0 null", Args: []string{`null`, `{}`}, Invalid: true, Path: "/0"},
+		{Name: "/0 of the wrong type", Args: []string{`12345`, `{}`}, Invalid: true, Path: "/0"},
+		{Name: "/0 at min_length 1", Args: []string{`"a"`, `{}`}},
+		{Name: "/0 below min_length 1", Args: []string{`""`, `{}`}, Invalid: true, Path: "/0"},
+		{Name: "/0 at max_length 64", Args: []string{`"` + strings.Repeat("a", 64) + `"`, `{}`}},
+		{Name: "/0 above max_length 64", Args: []string{`"` + strings.Repeat("a", 65) + `"`, `{}`}, Invalid: true, Path: "/0"},
+		{Name: "/0 not matching ^[a-z0-9][a-z0-9-]*$", Args: []string{`"!"`, `{}`}, Invalid: true, Path: "/0"},
+		{Name: "/1 missing", Args: []string{`"a"`}, Invalid: true, Path: ""},
+		{Name: "/1 null", Args: []string{`"a"`, `null`}, Invalid: true, Path: "/1"},
+		{Name: "/1 of the wrong type", Args: []string{`"a"`, `"not the right type"`}, Invalid: true, Path: "/1"},
+		{Name: "/1 with an unknown member", Args: []string{`"a"`, `{"zz_unknown":true}`}, Invalid: true, Path: "/1/zz_unknown"},
+		{Name: "/1/cursor present", Args: []string{`"a"`, `{"cursor":"a"}`}},
+		{Name: "/1/cursor of the wrong type", Args: []string{`"a"`, `{"cursor":12345}`}, Invalid: true, Path: "/1/cursor"},
+		{Name: "/1/limit present", Args: []string{`"a"`, `{"limit":1}`}},
+		{Name: "/1/limit of the wrong type", Args: []string{`"a"`, `{"limit":"not the right type"}`}, Invalid: true, Path: "/1/limit"},
+		{Name: "/1/limit at minimum 1", Args: []string{`"a"`, `{"limit":1}`}},
+		{Name: "/1/limit below minimum 1", Args: []string{`"a"`, `{"limit":0}`}, Invalid: true, Path: "/1/limit"},
+		{Name: "/1/limit at maximum 200", Args: []string{`"a"`, `{"limit":200}`}},
+		{Name: "/1/limit above maximum 200", Args: []string{`"a"`, `{"limit":201}`}, Invalid: true, Path: "/1/limit"},
+		{Name: "/1/limit not an integer", Args: []string{`"a"`, `{"limit":1.5}`}, Invalid: true, Path: "/1/limit"},
+	},
+}, {
+	Event: chat.ChatEventTyping,
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`{"room":"a","typing":false}`}},
+		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
+		{Name: "payload with an unknown member", Args: []string{`{"room":"a","typing":false,"zz_unknown":true}`}, Invalid: true, Path: "/zz_unknown"},
+		{Name: "/room missing", Args: []string{`{"typing":false}`}, Invalid: true, Path: "/room"},
+		{Name: "/room null", Args: []string{`{"room":null,"typing":false}`}, Invalid: true, Path: "/room"},
+		{Name: "/room of the wrong type", Args: []string{`{"room":12345,"typing":false}`}, Invalid: true, Path: "/room"},
+		{Name: "/room at min_length 1", Args: []string{`{"room":"a","typing":false}`}},
+		{Name: "/room below min_length 1", Args: []string{`{"room":"","typing":false}`}, Invalid: true, Path: "/room"},
+		{Name: "/room at max_length 64", Args: []string{`{"room":"` + strings.Repeat("a", 64) + `","typing":false}`}},
+		{Name: "/room above max_length 64", Args: []string{`{"room":"` + strings.Repeat("a", 65) + `","typing":false}`}, Invalid: true, Path: "/room"},
+		{Name: "/room not matching ^[a-z0-9][a-z0-9-]*$", Args: []string{`{"room":"!","typing":false}`}, Invalid: true, Path: "/room"},
+		{Name: "/user present", Args: []string{`{"room":"a","typing":false,"user":"00000000-0000-4000-8000-000000000000"}`}},
+		{Name: "/user of the wrong type", Args: []string{`{"room":"a","typing":false,"user":12345}`}, Invalid: true, Path: "/user"},
+		{Name: "/user not a valid uuid", Args: []string{`{"room":"a","typing":false,"user":"%"}`}, Invalid: true, Path: "/user"},
+		{Name: "/typing missing", Args: []string{`{"room":"a"}`}, Invalid: true, Path: "/typing"},
+		{Name: "/typing null", Args: []string{`{"room":"a","typing":null}`}, Invalid: true, Path: "/typing"},
+		{Name: "/typing of the wrong type", Args: []string{`{"room":"a","typing":"not the right type"}`}, Invalid: true, Path: "/typing"},
+	},
+}, {
+	Event:    chat.ChatEventPingLegacy,
+	Acked:    true,
+	CheckAck: siotest.AckChecker[chat.ChatPingLegacyAck](sio.AckPlain, siojson.ReadValue[chat.ChatPingLegacyAck]),
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{}},
+	},
+}}
+
+// TestChatContract runs the contract test of /chat against d, a *siotest.Server or the siotest.URL of a running server: it sends every payload of ChatContract and checks each answer against the contract (see siotest.RunContract). opts may be nil. The client connects with auth.
+func TestChatContract(t *testing.T, d siotest.Dialer, auth *chat.ChatAuth, opts *siotest.ContractOptions) {
+	t.Helper()
+	siotest.RunContract(t, d, chat.ChatNamespace, auth, ChatContract, opts)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
 	siojson "github.com/siogen/siogen/runtime/siojson"
+	"strings"
 	"testing"
 )
 
@@ -149,4 +150,43 @@ func (i dashboardFakeImpl) Subscribe(ctx context.Context, _ dashboard.DashboardS
 	return i.f.Subscribe.Answer(ctx, in)
 }
 func (i dashboardFakeImpl) Unsubscribe(ctx context.Context, _ dashboard.DashboardSocket, in dashboard.DashboardUnsubscribeArgs) {
+}
+
+// DashboardContract lists, per event a client sends to /dashboard, the payloads of the contract test, derived from the schema: a valid one, valid ones at the edge of each constraint, and invalid ones that each break one constraint, with the JSON pointer the server must report.
+var DashboardContract = []siotest.ContractEvent{{
+	Event:    dashboard.DashboardEventSubscribe,
+	Acked:    true,
+	CheckAck: siotest.AckChecker[*dashboard.Snapshot](sio.AckEnvelope, siojson.ReadPointer[dashboard.Snapshot]),
+	Errors:   []string{dashboard.UnknownMetricName},
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`"a"`, `"1m"`}},
+		{Name: "/0 missing", Args: []string{`"1m"`}, Invalid: true, Path: ""},
+		{Name: "/0 null", Args: []string{`null`, `"1m"`}, Invalid: true, Path: "/0"},
+		{Name: "/0 of the wrong type", Args: []string{`12345`, `"1m"`}, Invalid: true, Path: "/0"},
+		{Name: "/0 at max_length 100", Args: []string{`"` + strings.Repeat("a", 100) + `"`, `"1m"`}},
+		{Name: "/0 above max_length 100", Args: []string{`"` + strings.Repeat("a", 101) + `"`, `"1m"`}, Invalid: true, Path: "/0"},
+		{Name: "/0 not matching ^[a-z][a-z0-9_.]*$", Args: []string{`"!"`, `"1m"`}, Invalid: true, Path: "/0"},
+		{Name: "/1 missing", Args: []string{`"a"`}, Invalid: true, Path: ""},
+		{Name: "/1 null", Args: []string{`"a"`, `null`}, Invalid: true, Path: "/1"},
+		{Name: "/1 of the wrong type", Args: []string{`"a"`, `12345`}, Invalid: true, Path: "/1"},
+		{Name: "/1 = 1h", Args: []string{`"a"`, `"1h"`}},
+		{Name: "/1 not one of the values", Args: []string{`"a"`, `"zz-not-a-value"`}, Invalid: true, Path: "/1"},
+	},
+}, {
+	Event: dashboard.DashboardEventUnsubscribe,
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`"a"`}},
+		{Name: "/0 missing", Args: []string{}, Invalid: true, Path: ""},
+		{Name: "/0 null", Args: []string{`null`}, Invalid: true, Path: "/0"},
+		{Name: "/0 of the wrong type", Args: []string{`12345`}, Invalid: true, Path: "/0"},
+		{Name: "/0 at max_length 100", Args: []string{`"` + strings.Repeat("a", 100) + `"`}},
+		{Name: "/0 above max_length 100", Args: []string{`"` + strings.Repeat("a", 101) + `"`}, Invalid: true, Path: "/0"},
+		{Name: "/0 not matching ^[a-z][a-z0-9_.]*$", Args: []string{`"!"`}, Invalid: true, Path: "/0"},
+	},
+}}
+
+// TestDashboardContract runs the contract test of /dashboard against d, a *siotest.Server or the siotest.URL of a running server: it sends every payload of DashboardContract and checks each answer against the contract (see siotest.RunContract). opts may be nil.
+func TestDashboardContract(t *testing.T, d siotest.Dialer, opts *siotest.ContractOptions) {
+	t.Helper()
+	siotest.RunContract(t, d, dashboard.DashboardNamespace, nil, DashboardContract, opts)
 }

@@ -140,3 +140,26 @@ func (i notificationsFakeImpl) Dismiss(ctx context.Context, _ notifications.Noti
 	_, err := i.f.Dismiss.Answer(ctx, in)
 	return err
 }
+
+// NotificationsContract lists, per event a client sends to /notifications, the payloads of the contract test, derived from the schema: a valid one, valid ones at the edge of each constraint, and invalid ones that each break one constraint, with the JSON pointer the server must report.
+var NotificationsContract = []siotest.ContractEvent{{
+	Event:    notifications.NotificationsEventDismiss,
+	Acked:    true,
+	CheckAck: siotest.AckChecker[struct{}](sio.AckEnvelope, nil),
+	Errors:   []string{notifications.UnknownNotificationName},
+	Cases: []siotest.ContractCase{
+		{Name: "valid", Args: []string{`{"id":"00000000-0000-4000-8000-000000000000"}`}},
+		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
+		{Name: "payload with an unknown member", Args: []string{`{"id":"00000000-0000-4000-8000-000000000000","zz_unknown":true}`}, Invalid: true, Path: "/zz_unknown"},
+		{Name: "/id missing", Args: []string{`{}`}, Invalid: true, Path: "/id"},
+		{Name: "/id null", Args: []string{`{"id":null}`}, Invalid: true, Path: "/id"},
+		{Name: "/id of the wrong type", Args: []string{`{"id":12345}`}, Invalid: true, Path: "/id"},
+		{Name: "/id not a valid uuid", Args: []string{`{"id":"%"}`}, Invalid: true, Path: "/id"},
+	},
+}}
+
+// TestNotificationsContract runs the contract test of /notifications against d, a *siotest.Server or the siotest.URL of a running server: it sends every payload of NotificationsContract and checks each answer against the contract (see siotest.RunContract). opts may be nil. The client connects with auth.
+func TestNotificationsContract(t *testing.T, d siotest.Dialer, auth *notifications.NotificationsAuth, opts *siotest.ContractOptions) {
+	t.Helper()
+	siotest.RunContract(t, d, notifications.NotificationsNamespace, auth, NotificationsContract, opts)
+}

@@ -80,7 +80,13 @@ var targets = []target{
 			}
 			return c.TS.Dir
 		},
-		gen: func(set *schema.Set, _ *schema.Config) ([]File, error) { return tsgen.Generate(set) },
+		gen: func(set *schema.Set, c *schema.Config) ([]File, error) {
+			files, err := tsgen.Generate(set)
+			if err == nil && c.Options.TestKit {
+				files = append(files, tsgen.GenerateMocks(set)...)
+			}
+			return files, err
+		},
 	},
 	{
 		name: "asyncapi",

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/siogen/siogen/examples/generated/go/chat"
 	"github.com/siogen/siogen/examples/generated/go/chat/chattest"
@@ -113,4 +116,32 @@ func TestContractCatchesBrokenHandler(t *testing.T) {
 			t.Errorf("the contract test's output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// TestRateLimitInFakeTime runs the chat server and a fake client inside a
+// testing/synctest bubble: the sixth message in the window is refused
+// with the declared RateLimited error, and two seconds of fake time later
+// the user may post again.
+func TestRateLimitInFakeTime(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		ann := chattest.NewChatClient(t, startChat(t), &chat.ChatAuth{Token: "ann", Nickname: "ann"}, nil)
+		ctx := t.Context()
+		if _, err := ann.RoomJoin(ctx, &chat.ChatRoomJoinPayload{Room: "lobby"}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range rateMessages {
+			if _, err := ann.MessageSend(ctx, &chat.SendMessage{Room: "lobby", Text: fmt.Sprint("message ", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := ann.MessageSend(ctx, &chat.SendMessage{Room: "lobby", Text: "one too many"})
+		if !common.IsRateLimited(err) {
+			t.Fatalf("message %d in the window: %v, want RateLimited", rateMessages+1, err)
+		}
+		time.Sleep(rateWindow)
+		if _, err := ann.MessageSend(ctx, &chat.SendMessage{Room: "lobby", Text: "later"}); err != nil {
+			t.Errorf("after the window: %v", err)
+		}
+	})
 }

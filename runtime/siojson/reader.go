@@ -678,7 +678,10 @@ func (r *Reader) Int(lo, hi int64) (int64, bool) {
 		r.syntax()
 		return 0, false
 	}
-	n, status := parseInt(text)
+	n, status := plainInt(text)
+	if status != intOK {
+		n, status = parseInt(text)
+	}
 	switch status {
 	case intNotInteger:
 		r.Fail("got number, want integer")
@@ -707,6 +710,31 @@ const (
 	intTooSmall
 	intTooLarge
 )
+
+// plainInt is parseInt's fast path for the common case: at most 18
+// digits, no fraction or exponent; it reports intNotInteger for the rest,
+// which parseInt then reads.
+func plainInt(text []byte) (int64, int) {
+	d := text
+	neg := d[0] == '-'
+	if neg {
+		d = d[1:]
+	}
+	if len(d) == 0 || len(d) > 18 {
+		return 0, intNotInteger
+	}
+	var n int64
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return 0, intNotInteger
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, intOK
+}
 
 // parseInt returns the value of a JSON number that is an integer in the
 // range of int64, or why it is not.

@@ -105,6 +105,7 @@ type Reader struct {
 	// hold, at depth discDepth.
 	disc      string
 	discDepth int
+	discSeen  bool
 }
 
 type pathSeg struct {
@@ -357,6 +358,11 @@ func (r *Reader) Unknown(name []byte) {
 		return
 	}
 	if r.disc != "" && r.discDepth == r.depth && string(name) == r.disc {
+		if r.discSeen {
+			r.Duplicate(r.disc)
+			return
+		}
+		r.discSeen = true
 		r.Skip()
 		return
 	}
@@ -1100,19 +1106,20 @@ func (r *Reader) BadTag(disc, allowed string) {
 type VariantState struct {
 	disc  string
 	depth int
+	seen  bool
 }
 
 // Variant prepares reading the object of a union variant: its member disc
 // is accepted, as the discriminator, by [Reader.Unknown]. It returns
 // the state EndVariant restores after the variant, for nested unions.
 func (r *Reader) Variant(disc string) VariantState {
-	prev := VariantState{r.disc, r.discDepth}
-	r.disc, r.discDepth = disc, r.depth+1
+	prev := VariantState{r.disc, r.discDepth, r.discSeen}
+	r.disc, r.discDepth, r.discSeen = disc, r.depth+1, false
 	return prev
 }
 
 // EndVariant restores the state [Reader.Variant] returned.
-func (r *Reader) EndVariant(s VariantState) { r.disc, r.discDepth = s.disc, s.depth }
+func (r *Reader) EndVariant(s VariantState) { r.disc, r.discDepth, r.discSeen = s.disc, s.depth, s.seen }
 
 // ReadPointer is the [ReadFunc] of a payload passed by pointer, a
 // generated object or union type T.

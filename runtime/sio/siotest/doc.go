@@ -44,6 +44,16 @@
 // server, which is shut down (its sockets get "server shutting down") and
 // waited for, so that goleak finds nothing left.
 //
-// Typed fakes and contract tests built on this package are generated per
-// contract (see gen/gogen, the P/Ptest packages).
+// # Typed fakes and contract tests
+//
+// With options.testkit in siogen.yaml, siogen generates per contract a
+// package P/Ptest built on this package (see gen/gogen): NClient, a fake
+// client for testing a server implementation, NServer, a fake server for
+// code that uses the generated client, and TestNContract, the contract
+// test. Their building blocks are here: [Log] with [Next] and [Expect]
+// (what crossed, decoded and checked), [Script] (scripted answers, checked
+// when scripted), [NewClient] and [Watch] (check and log every event a
+// side receives), and [RunContract] with [ContractEvent] (the contract
+// test, against a *[Server] or a [URL]). A payload or an answer from either
+// side that breaks the contract fails the test.
 package siotest

@@ -2,6 +2,7 @@ package sioadmin
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -83,6 +84,9 @@ func serializeHandshake(h *sio.Handshake) handshake {
 		return handshake{Headers: map[string]string{}, Query: map[string]any{}}
 	}
 	address := h.Address
+	if host, _, err := net.SplitHostPort(address); err == nil {
+		address = host // Node's remoteAddress: no port
+	}
 	// As the reference: the address a proxy reports, when it does.
 	if v := first(h.Headers, "Cf-Connecting-Ip", "X-Forwarded-For"); v != "" {
 		address = v

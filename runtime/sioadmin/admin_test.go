@@ -38,7 +38,13 @@ var hash = func() string {
 // namespace whose sockets join "lobby" when they connect and echo "ping".
 func start(t *testing.T, opts *sioadmin.Options) (*sio.Server, *sioadmin.Admin, string) {
 	t.Helper()
-	srv := sio.NewServer(nil)
+	return startWith(t, nil, opts)
+}
+
+// startWith is start with server options.
+func startWith(t *testing.T, so *sio.ServerOptions, opts *sioadmin.Options) (*sio.Server, *sioadmin.Admin, string) {
+	t.Helper()
+	srv := sio.NewServer(so)
 	chat := srv.Of("/chat")
 	chat.OnConnection(func(s *sio.Socket) { s.Join("lobby") })
 	chat.On("ping", func(s *sio.Socket, e *sio.Event) { _ = s.Emit("pong", e.Values()...) })

@@ -81,6 +81,13 @@ func (a *Admin) authenticate(ctx context.Context, s *sio.Socket) error {
 	a.mu.Lock()
 	a.logins[s] = a.auth.newSession()
 	a.mu.Unlock()
+	// Forgotten when the socket ends, connected or not (its context is
+	// canceled either way), in case it never reaches welcome.
+	context.AfterFunc(s.Context(), func() {
+		a.mu.Lock()
+		delete(a.logins, s)
+		a.mu.Unlock()
+	})
 	return nil
 }
 

@@ -26,7 +26,8 @@ import (
 // the dashboard shows the servers, clients and namespaces, the sockets and
 // rooms pages list two Go chat clients (one on websocket, one on
 // long-polling) and their rooms, and two actions taken in the page, joining
-// a room and disconnecting a socket, take effect on the server. Screenshots
+// a room and disconnecting a socket, take effect on the server; the events
+// page shows them live, with a third client's events. Screenshots
 // go to testdata-artifacts/admin-ui at the repository root.
 //
 // It fails, rather than skips, when Chromium or the npm packages are missing.
@@ -95,6 +96,7 @@ func TestAdminUI(t *testing.T) {
 		"the rooms page lists the chat rooms",
 		"joining a room from the page",
 		"disconnecting a socket from the page",
+		"the events page shows the live updates",
 	} {
 		if !checks[name] {
 			t.Errorf("check %q did not pass", name)

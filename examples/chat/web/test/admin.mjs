@@ -7,8 +7,10 @@
 //	node admin.mjs <chat url> <user> <password> <socket id on websocket> <socket id on polling> <artifacts dir>
 //
 // The second socket is disconnected from the page; the first is made to
-// join the room "picked-by-admin".
+// join the room "picked-by-admin"; a third, from Node's socket.io-client,
+// speaks while the events page watches.
 import { chromium } from "playwright-core";
+import { io } from "socket.io-client";
 import { mkdtemp, mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -151,6 +153,29 @@ try {
       [pollingID, wsID],
     );
     await shot("admin-after-disconnect");
+  });
+  await check("the events page shows the live updates", async () => {
+    // A third chat client, the official socket.io-client from Node, joins
+    // and speaks while the page watches.
+    const carol = io(`${base}/chat`, { auth: { token: "test:carol", nickname: "carol" }, transports: ["websocket"] });
+    try {
+      await carol.timeout(T).emitWithAck("room:join", { room: "lobby" });
+      await carol.timeout(T).emitWithAck("message:send", { room: "lobby", text: "hello, admin" });
+      await go("#/events/");
+      const main = page.locator("main");
+      for (const [type, detail] of [
+        ["Connection", carol.id],
+        ["Room joined", "picked-by-admin"],
+        ["Disconnection", "server namespace disconnect"],
+        ["Event received", "message:send"],
+        ["Event sent", "message:new"],
+      ]) {
+        await main.locator("tbody tr", { hasText: type }).filter({ hasText: detail }).first().waitFor();
+      }
+      await shot("admin-events");
+    } finally {
+      carol.disconnect();
+    }
   });
 } finally {
   await browser.close().catch(() => {});

@@ -29,7 +29,9 @@ type Observer struct {
 	// its rooms are left and before its OnDisconnect functions run; Leave
 	// is then called for each room it was in, its own room included.
 	Disconnect func(s *Socket, reason DisconnectReason)
-	// Join is called when a socket enters a room it was not in.
+	// Join is called when a socket enters a room it was not in: its own
+	// room and restored rooms as it connects, then any room it joins while
+	// connected (rooms a middleware joins are in its Rooms at Connect).
 	Join func(s *Socket, room string)
 	// Leave is called when a socket leaves a room it was in.
 	Leave func(s *Socket, room string)
@@ -89,8 +91,7 @@ func (s *Server) Namespaces() []*Namespace {
 
 // ClientID returns the id of the socket's Engine.IO connection, which the
 // sockets of one client in several namespaces share (the reference server's
-// socket.client.id); "" for a socket restored from another node's session
-// that has no connection here.
+// socket.client.id).
 func (s *Socket) ClientID() string {
 	if s.conn == nil {
 		return ""

@@ -73,6 +73,13 @@
 // id, rooms and data for a while, and the events they missed are replayed
 // when they come back ([Socket.Recovered]).
 //
+// A restored socket gets every broadcast to its rooms once and in order:
+// those it missed while away, then those made while it was being restored
+// (held until the missed ones are sent), then live ones. With the
+// [MemoryAdapter] this holds whatever broadcasts run meanwhile; with
+// another adapter, a broadcast in the instant between its RestoreSession
+// and the socket's return to its rooms can be missed.
+//
 // # Errors
 //
 // Errors that cross the wire are *[Error] values with a [CodeOf]-readable

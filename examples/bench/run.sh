@@ -136,15 +136,15 @@ churn_cmd() { # go|node
 # "variant recovery(0|1) starts-own-server(0|1) load-arguments".
 churn_runs() {
 	if [ "$quick" = 1 ]; then
-		echo "drops+recovery 1 0 -scenario drops -clients 50 -rooms 5 -rate 20 -duration 5s -reset 0.1 -recovery -settle 10s"
-		echo "drops-recovery 0 0 -scenario drops -clients 50 -rooms 5 -rate 20 -duration 5s -reset 0.1 -settle 2s"
+		echo "drops+recovery 1 0 -scenario drops -clients 50 -rooms 5 -rate 20 -duration 5s -reset 0.1 -recovery -settle 20s"
+		echo "drops-recovery 0 0 -scenario drops -clients 50 -rooms 5 -rate 20 -duration 5s -reset 0.1 -settle 20s"
 		echo "avalanche-5000 0 1 -scenario avalanche -conns 500 -duration 30s"
 		echo "slow-none 0 0 -scenario slow -clients 100 -rate 50 -duration 6s -slow 0 -settle 5s"
 		echo "slow-10pct 0 0 -scenario slow -clients 100 -rate 50 -duration 6s -slow 0.1 -stall 2s -settle 5s"
 		return
 	fi
-	echo "drops+recovery 1 0 -scenario drops -clients 1000 -rooms 10 -rate 20 -duration 60s -reset 0.05 -recovery -settle 15s"
-	echo "drops-recovery 0 0 -scenario drops -clients 1000 -rooms 10 -rate 20 -duration 60s -reset 0.05 -settle 3s"
+	echo "drops+recovery 1 0 -scenario drops -clients 1000 -rooms 10 -rate 20 -duration 60s -reset 0.05 -recovery -settle 60s"
+	echo "drops-recovery 0 0 -scenario drops -clients 1000 -rooms 10 -rate 20 -duration 60s -reset 0.05 -settle 60s"
 	for n in 5000 10000 19000; do
 		echo "avalanche-$n 0 1 -scenario avalanche -conns $n -duration 60s"
 	done

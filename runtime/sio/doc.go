@@ -67,6 +67,25 @@
 // connections writes them (engineio.Conn.SendShared), so that under load a
 // connection's pending broadcasts go out together in one write.
 //
+// # Slow clients
+//
+// A client that reads slowly, or stops reading, never slows the server or
+// the other clients, and costs a bounded amount of memory. What its
+// connection does not take at once waits, first in the kernel's socket
+// buffers, then in the connection's queue; it gets everything, in order,
+// as soon as it reads again, unless one of two limits is passed first:
+// more than engineio.ServerOptions.MaxQueuedMessages messages waiting
+// (default 4096) closes the connection with "send queue full", and a
+// write that makes no progress for engineio.ServerOptions.WriteTimeout
+// (default 10 s) closes it as a "transport error". Either way the client
+// is disconnected and reconnects; with connection state recovery a
+// "transport error" keeps its session, and the broadcasts it missed are
+// replayed when it is back, while "send queue full" ends the session (the
+// client fell too far behind for a replay to help). Volatile emits
+// ([BroadcastOperator.Volatile]) are dropped, not queued, for a
+// connection with anything waiting. The churn scenarios of examples/bench
+// measure this ("slow consumers").
+//
 // # Connection state recovery
 //
 // With ServerOptions.Recovery, sockets that lose their connection keep their

@@ -67,6 +67,7 @@ type churnClient struct {
 	connects   atomic.Int64
 	recovered  atomic.Int64
 	disconnect atomic.Int64
+	failed     atomic.Int64 // reconnection attempts that failed
 }
 
 // dialChurn connects n clients to url, client i in room "r<i%rooms>",
@@ -109,6 +110,7 @@ func dialChurn(ctx context.Context, url string, n, rooms, count int, lat *hist, 
 			}
 		})
 		cs.OnDisconnect(func(sio.DisconnectReason) { cl.disconnect.Add(1) })
+		cs.Manager().OnReconnectError(func(error) { cl.failed.Add(1) })
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
@@ -206,25 +208,36 @@ loop:
 		}
 	}
 	_, gen, srv, _ := m.stop()
-	// Let the clients that were reset last come back and catch up.
-	settle := time.Now().Add(c.settle)
-	for time.Now().Before(settle) {
+	// Let the clients that were reset last come back (and, with recovery,
+	// catch up), for at most c.settle.
+	end := time.Now()
+	settled := -1.0
+	for time.Since(end) < c.settle {
 		all := true
 		for _, cl := range clients {
-			if !cl.cs.Connected() || !cl.t.complete() {
+			if !cl.cs.Connected() || (c.recovery && !cl.t.complete()) {
 				all = false
 				break
 			}
 		}
 		if all {
+			settled = time.Since(end).Seconds()
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	var delivered, missed, dups, ooo, reconnects, recovered, hit int
+	if !c.recovery {
+		time.Sleep(time.Second) // what is in flight
+	}
+	var delivered, missed, dups, ooo, reconnects, recovered, hit, down, failedAttempts int
+	minDelivered := count
 	for _, cl := range clients {
+		if !cl.cs.Connected() {
+			down++
+		}
 		cl.t.mu.Lock()
 		delivered += cl.t.delivered
+		minDelivered = min(minDelivered, cl.t.delivered)
 		miss := count - cl.t.delivered
 		missed += miss
 		dups += cl.t.dups
@@ -234,6 +247,7 @@ loop:
 		}
 		cl.t.mu.Unlock()
 		reconnects += int(cl.connects.Load()) - 1
+		failedAttempts += int(cl.failed.Load())
 		recovered += int(cl.recovered.Load())
 	}
 	res := Result{Metrics: map[string]float64{
@@ -244,6 +258,10 @@ loop:
 		"duplicated":       float64(dups),
 		"out_of_order":     float64(ooo),
 		"clients_hit":      float64(hit),
+		"min_delivered":    float64(minDelivered),
+		"down_at_end":      float64(down),
+		"settle_s":         settled,
+		"failed_attempts":  float64(failedAttempts),
 		"resets":           float64(resets),
 		"reconnects":       float64(reconnects),
 		"recovered":        float64(recovered),

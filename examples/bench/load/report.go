@@ -46,6 +46,8 @@ var reportRows = []metric{
 	{"drops+recovery", "clients_hit", "drops, recovery on: clients with any of these", false},
 	{"drops+recovery", "resets", "drops, recovery on: connections reset", false},
 	{"drops+recovery", "recovered", "drops, recovery on: recovered reconnections", false},
+	{"drops+recovery", "failed_attempts", "drops, recovery on: failed reconnection attempts", false},
+	{"drops+recovery", "settle_s", "drops, recovery on: s after the last tick until all caught up", false},
 	{"drops+recovery", "server_cores", "drops, recovery on: server cores", false},
 	{"drops-recovery", "delivered_pct", "drops, recovery off: delivered %", true},
 	{"drops-recovery", "missed", "drops, recovery off: missed", false},
@@ -83,7 +85,7 @@ var reportRows = []metric{
 // to the base server means nothing.
 var counts = map[string]bool{
 	"drops": true, "delivered_pct": true, "missed": true, "duplicated": true, "out_of_order": true,
-	"clients_hit": true, "resets": true, "recovered": true, "lost": true, "failed_handshake": true,
+	"clients_hit": true, "resets": true, "failed_attempts": true, "recovered": true, "lost": true, "failed_handshake": true,
 	"slow_caught_up": true, "slow_missed": true, "slow_disconnects": true, "fast_missed": true,
 }
 

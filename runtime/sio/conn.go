@@ -241,7 +241,7 @@ func (c *conn) connect(p *parser.Packet) {
 		sock = newSocket(ns, c, newID(), auth)
 	}
 	if !c.track(p.Namespace, sock) {
-		ns.leave(sock) // a restored session is back in its rooms
+		ns.lost(sock)
 		return
 	}
 	if !restored || (c.srv.opts.Recovery != nil && c.srv.opts.Recovery.RunMiddlewares) {
@@ -257,7 +257,7 @@ func (c *conn) connect(p *parser.Packet) {
 	c.mu.Lock()
 	if c.eio.Err() != nil {
 		c.mu.Unlock()
-		ns.leave(sock)
+		ns.lost(sock)
 		sock.cancel()
 		return
 	}

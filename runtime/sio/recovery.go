@@ -68,6 +68,18 @@ func (ns *Namespace) restore(c *conn, p *Packet) (*Socket, bool) {
 	return s, s != nil
 }
 
+// lost forgets a socket whose connection was lost before it could join;
+// a restored one keeps its session for the client's next attempt, as
+// nothing of its replay was sent.
+func (ns *Namespace) lost(s *Socket) {
+	if s.recovered && ns.srv.opts.Recovery != nil {
+		ns.adapter.PersistSession(&Session{
+			SID: s.id, PID: s.pid, Namespace: ns.name, Rooms: ns.adapter.SocketRooms(s.id), Data: s.Data(),
+		})
+	}
+	ns.leave(s)
+}
+
 // replayHold keeps the broadcasts a restored socket is sent between the
 // restore of its session and its connection, so that they go out after
 // the packets it missed. A socket has one (made before anything can reach

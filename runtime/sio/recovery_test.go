@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,5 +110,67 @@ func TestInteropRecoveryBroadcastDuringRestore(t *testing.T) {
 			_, url := startServer(t, gapOptions, func(srv *sio.Server) { gapServer(srv, make(chan string, 4)) })
 			runScenario(t, url, mode, "recovery-gap")
 		})
+	}
+}
+
+// A recovered reconnection whose connection is lost before the socket
+// joins (here in a middleware) keeps the session for the next attempt,
+// which gets the missed events once.
+func TestRecoveryConnectionLostWhileRestoring(t *testing.T) {
+	t.Parallel()
+	disconnects := make(chan string, 4)
+	var px *clProxy
+	var once sync.Once
+	_, url := startServer(t, gapOptions, func(srv *sio.Server) {
+		ns := srv.Of("/")
+		ns.Use(func(ctx context.Context, s *sio.Socket) error {
+			if s.Recovered() {
+				once.Do(func() {
+					px.drop(false)
+					select { // the connection is seen lost
+					case <-ctx.Done():
+					case <-time.After(10 * time.Second):
+					}
+				})
+			}
+			return nil
+		})
+		gapServer(srv, disconnects)
+	})
+	px, purl := newClProxy(t, url)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cs, err := sio.NewSocket(purl, clFastOpts([]string{"websocket"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer clClose(t, cs.Manager())
+	w := clWatchSocket(cs, "missed")
+	if err := cs.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clWithin(t, w.connects, "connect")
+	if _, err := cs.EmitWithAck(ctx, "arm"); err != nil {
+		t.Fatal(err)
+	}
+	px.drop(true)
+	clWithin(t, disconnects, "the server's disconnect")
+	px.up()
+	clWithin(t, w.connects, "reconnect")
+	if !cs.Recovered() {
+		t.Fatal("the session was not recovered after a lost attempt")
+	}
+	if _, err := cs.EmitWithAck(ctx, "sentinel"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !slices.Contains(w.seen(), "missed:9/1") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	// gapServer's middleware emits 4 on each recovered attempt: the first
+	// attempt's is replayed with 1, 2 and 3, the second's was held.
+	want := []string{"connect", "missed:0/1", "missed:1/1", "missed:2/1", "missed:3/1", "missed:4/1", "missed:4/1", "connect", "missed:9/1"}
+	if got := w.seen(); !reflect.DeepEqual(got, want) {
+		t.Errorf("handled %q,\nwant %q", got, want)
 	}
 }

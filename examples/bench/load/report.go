@@ -154,7 +154,9 @@ func report(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "| %s |", row.label)
 		for _, s := range servers {
-			if v, ok := med[s]; ok {
+			if v, ok := med[s]; ok && v < 0 {
+				fmt.Fprint(stdout, " not reached |") // a time the run did not reach
+			} else if ok {
 				fmt.Fprintf(stdout, " %s |", num(v))
 			} else {
 				fmt.Fprint(stdout, " n/a |")
@@ -166,7 +168,7 @@ func report(args []string, stdout, stderr io.Writer) int {
 				continue
 			}
 			v, ok := med[s]
-			if !ok || !okb || b == 0 || strings.Contains(row.key, "cores") || counts[row.key] {
+			if !ok || !okb || b <= 0 || v < 0 || strings.Contains(row.key, "cores") || counts[row.key] {
 				fmt.Fprint(stdout, " |")
 				continue
 			}

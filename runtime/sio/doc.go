@@ -81,7 +81,9 @@
 // is disconnected and reconnects; with connection state recovery a
 // "transport error" keeps its session, and the broadcasts it missed are
 // replayed when it is back, while "send queue full" ends the session (the
-// client fell too far behind for a replay to help). Volatile emits
+// client fell too far behind for a replay to help). Like any client, it
+// is also disconnected when its answer to a ping comes later than the
+// ping timeout ("ping timeout", which keeps the session). Volatile emits
 // ([BroadcastOperator.Volatile]) are dropped, not queued, for a
 // connection with anything waiting. The churn scenarios of examples/bench
 // measure this ("slow consumers").

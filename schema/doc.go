@@ -162,8 +162,10 @@
 //	  Unauthenticated:          # an empty body is allowed
 //
 // An envelope ack error carries {"code","name","message","details"}
-// (DESIGN.md §4). Error names share the Go and TypeScript scope of the
-// file's types.
+// (DESIGN.md §4); a middleware refusing a connection with a declared error
+// sends the same object as the CONNECT_ERROR's data. Go gets IsX(err) for
+// each error and, for one with details, AsX(err) returning them typed.
+// Error names share the Go and TypeScript scope of the file's types.
 //
 // # Namespaces and events
 //
@@ -192,8 +194,13 @@
 // disconnect, disconnecting, newListener, removeListener. An acknowledged
 // event has one direction: an ack on from: both is an error (declare one
 // event per direction). errors, timeout and ack_style need an ack. The
-// plain style has no typed errors. Server→client acks (from: server with an
-// ack) are supported; give them a timeout.
+// plain style has no typed errors: its ack carries only the declared ack
+// or ack_args, so an invalid payload or a failed handler gets no answer
+// (the runtime logs it, or reports it to a hook) and the emitter's wait
+// ends with its timeout. An envelope-style event gets invalid_argument or
+// the handler's error instead, and an event the contract does not declare,
+// sent with an ack, gets "unimplemented". Server→client acks (from: server
+// with an ack) are supported; give them a timeout.
 //
 // # Names
 //

@@ -231,6 +231,8 @@
 //	inputs: [chat.siogen.yaml, "*.siogen.yaml"]   # files or fs.Glob patterns; imports follow
 //	outputs:
 //	  go: { dir: ../generated/go, import_path: github.com/acme/app/generated/go }
+//	  # go may add redis_emitter: true, a typed emitter per namespace over
+//	  # runtime/redisadapter (a file of its own; default false)
 //	  ts: { dir: ../generated/ts }
 //	  jsonschema: { dir: ../generated/jsonschema, base_id: https://acme.dev/schemas/ }
 //	options:

@@ -85,6 +85,13 @@ func startCrossServer(t *testing.T) *crossServer {
 		return nil
 	})
 	bench.RegisterMainServer(srv, crossBench{failed: cs.failed}, sio.OnInvalid(func(_ *sio.Socket, _ *sio.Event, err *sio.Error) { cs.invalid <- err }))
+	cs.url = serve(t, srv)
+	return cs
+}
+
+// serve serves srv on a test HTTP server until the test ends and returns
+// its URL.
+func serve(t *testing.T, srv *sio.Server) string {
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -93,8 +100,7 @@ func startCrossServer(t *testing.T) *crossServer {
 		hs.CloseClientConnections()
 		hs.Close()
 	})
-	cs.url = hs.URL
-	return cs
+	return hs.URL
 }
 
 func within[T any](t *testing.T, ch <-chan T, what string) T {

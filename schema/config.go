@@ -63,7 +63,8 @@ type JSONSchemaOutput struct {
 // Options are switches that apply to every target.
 type Options struct {
 	// Validate makes generated code validate payloads, acks and auth
-	// against their constraints (DESIGN.md §4). Default true.
+	// against their constraints (package runtime/siovalidate and the
+	// generated decoders). Default true.
 	Validate bool
 }
 
@@ -179,7 +180,7 @@ func (cr *configReader) localPath(n *yaml.Node, p string) (string, bool) {
 		return "", false
 	}
 	full := path.Join(cr.dir(), p)
-	if !fs.ValidPath(full) {
+	if !validName(cr.fsys, full) {
 		cr.errorf(n, CodeBadPath, "path %q leaves the directory tree the config is read from", p)
 		return "", false
 	}

@@ -11,6 +11,8 @@
 //     fs.FS, follows their imports, resolves references and runs [Check].
 //     It returns a [*Set] and sorted [Diagnostics].
 //   - [LoadConfig] reads a generator config (siogen.yaml) into a [*Config].
+//   - [DirFS] is the file system to load from disk with: unlike os.DirFS,
+//     paths, config inputs and imports may leave its directory.
 //   - [LanguageSchema] returns the JSON Schema of the language for editors
 //     (also in this folder as siogen.schema.json).
 //
@@ -44,8 +46,10 @@
 //
 // # Imports
 //
-// An import path is relative to the importing file, uses "/" and must stay
-// inside the file system given to [Load]. Types and errors of an imported
+// An import path is relative to the importing file and uses "/". It must
+// stay inside the file system given to [Load], unless that is a [DirFS],
+// which reads files anywhere on disk ("../shared/common.siogen.yaml" from
+// a contract kept beside a Go module). Types and errors of an imported
 // file are referenced as alias.Name. Imports must form a DAG: a cycle is
 // reported with its full path (a.siogen.yaml → b.siogen.yaml →
 // a.siogen.yaml). An import no reference uses is a warning.
@@ -140,8 +144,10 @@
 //
 //	min_length, max_length  string (code points), bytes (bytes): integers ≥ 0
 //	pattern                 string: a regular expression, unanchored, in the
-//	                        common subset of RE2 and ECMAScript ((?flags),
-//	                        \A, \z and \Q are rejected), at most 1024 bytes
+//	                        common subset of RE2 and ECMAScript: flags ((?i)),
+//	                        (?P<name>…), \A, \z and \Q are rejected; (?:…)
+//	                        and named groups (?<name>…) are fine; at most
+//	                        1024 bytes
 //	format                  string: uuid, email, uri, hostname, ipv4, ipv6, date
 //	minimum, maximum        int32, int64 (integers; int32 range for int32), number
 //	min_items, max_items    list (items), map (entries): integers ≥ 0
@@ -161,11 +167,13 @@
 //	    go_name, ts_name, deprecated
 //	  Unauthenticated:          # an empty body is allowed
 //
-// An envelope ack error carries {"code","name","message","details"}
-// (DESIGN.md §4); a middleware refusing a connection with a declared error
-// sends the same object as the CONNECT_ERROR's data. Go gets IsX(err) for
-// each error and, for one with details, AsX(err) returning them typed.
-// Error names share the Go and TypeScript scope of the file's types.
+// An envelope ack error carries {"code","name","message","details"}:
+// the ack is {"ok":false,"error":{"code":"not_found","name":"RoomNotFound",
+// "message":"…","details":{…}}}, a success {"ok":true,"data":…}. A
+// middleware refusing a connection with a declared error sends the same
+// error object as the CONNECT_ERROR's data. Go gets IsX(err) for each
+// error and, for one with details, AsX(err) returning them typed. Error
+// names share the Go and TypeScript scope of the file's types.
 //
 // # Namespaces and events
 //
@@ -225,7 +233,8 @@
 // # Config
 //
 // The generator config (siogen.yaml, read by [LoadConfig]); paths are
-// relative to the config file:
+// relative to the config file, and inputs may leave its directory only
+// when it is read through a [DirFS] (as siogen does):
 //
 //	version: 1
 //	inputs: [chat.siogen.yaml, "*.siogen.yaml"]   # files or fs.Glob patterns; imports follow

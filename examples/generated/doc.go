@@ -13,8 +13,9 @@
 //	             P.server.ts (socket.io), siogen.types.ts (shared)
 //	jsonschema/  JSON Schema 2020-12: P/Type.json, P/Namespace/Event.payload.json,
 //	             P/Namespace/Event.ack.json, P/Namespace/auth.json
-//	go/          typed Go server and client (P/P.siogen.go) and typed Redis
-//	             emitters (P/P.redis.siogen.go, config redis_emitter: true)
+//	go/          Go: P/P.siogen.go, typed server handlers and emitters, a typed
+//	             client, payload types with validation (see package gogen);
+//	             P/P.redis.siogen.go, typed Redis emitters (redis_emitter: true)
 package generated
 
 //go:generate go run github.com/siogen/siogen/cmd/siogen generate -config ../schemas/siogen.yaml

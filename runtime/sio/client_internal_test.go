@@ -84,7 +84,7 @@ func TestClientConnectErrorDecoding(t *testing.T) {
 	}
 	for _, c := range cases {
 		got := connectErrorOf([]byte(c.data))
-		got.rawDetails = nil
+		got.rawDetails = ""
 		if !reflect.DeepEqual(*got, c.want) {
 			t.Errorf("%s: %#v, want %#v", c.data, *got, c.want)
 		}

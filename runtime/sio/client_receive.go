@@ -1,7 +1,6 @@
 package sio
 
 import (
-	"bytes"
 	"context"
 	encjson "encoding/json"
 	"slices"
@@ -189,7 +188,7 @@ func connectErrorOf(data []byte) *Error {
 			return wire
 		}
 		_ = encjson.Unmarshal(body.Data, &e.Details)
-		e.rawDetails = bytes.Clone(body.Data)
+		e.rawDetails = string(body.Data)
 		if m, ok := e.Details.(map[string]any); ok {
 			if c, ok := m["code"].(string); ok && c != "" {
 				e.Code = c

@@ -49,8 +49,9 @@ type Error struct {
 	Err error `json:"-"`
 
 	// rawDetails is the JSON of Details as received from a peer, for
-	// [DetailsAs]; nil for an error made locally.
-	rawDetails jsontext.Value
+	// [DetailsAs]; "" for an error made locally. A string keeps Error
+	// comparable.
+	rawDetails string
 }
 
 // UnmarshalJSON decodes the wire form of an error, keeping the JSON of its
@@ -71,7 +72,7 @@ func (e *Error) UnmarshalJSON(data []byte) error {
 		if err := json.Unmarshal(w.Details, &e.Details, v1opts); err != nil {
 			return err
 		}
-		e.rawDetails = w.Details
+		e.rawDetails = string(w.Details)
 	}
 	return nil
 }
@@ -92,8 +93,8 @@ func DetailsAs[T any](err error, name string) (*T, bool) {
 	case T:
 		return &d, true
 	}
-	raw := e.rawDetails
-	if raw == nil {
+	raw := []byte(e.rawDetails)
+	if e.rawDetails == "" {
 		// Made locally with details of another Go type (a map, say):
 		// convert through JSON.
 		b, err := json.Marshal(e.Details, v1opts)

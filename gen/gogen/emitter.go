@@ -23,14 +23,14 @@ func emitterFile(f *schema.File, opts Options) (File, bool, error) {
 	g.jf.HeaderComment("source: " + f.Path)
 	g.jf.ImportName(sioPkg, "sio")
 	g.jf.ImportName(redisPkg, "redisadapter")
-	any := false
+	found := false
 	for _, ns := range f.Namespaces {
 		if len(emitterEvents(ns)) > 0 {
 			g.emitterType(ns)
-			any = true
+			found = true
 		}
 	}
-	if !any {
+	if !found {
 		return File{}, false, nil
 	}
 	if g.validating() {

@@ -105,5 +105,19 @@
 //
 // Errors that cross the wire are *[Error] values with a [CodeOf]-readable
 // code; disconnections carry a [DisconnectReason] named as in JavaScript.
+// Where they go:
+//   - an envelope-style ack: {"ok":false,"error":{code,name,message,details}};
+//   - a connection refused by a [Middleware]: CONNECT_ERROR
+//     {"message":…,"data":{code,name,message,details}}, which the Go client
+//     turns back into the same *Error (code, name and details) and the
+//     JavaScript client shows as err.message and err.data;
+//   - an event no handler takes, sent with an ack, on a namespace of typed
+//     handlers: [CodeUnimplemented] (see [Namespace.On]);
+//   - a plain-style ack ([AckPlain]): never; it carries only the declared
+//     result, and a failure is logged instead of answered.
+//
+// [DetailsAs] (and the generated AsX functions) decode an error's details
+// into the contract's type.
+//
 // Logging is silent unless SIOGEN_DEBUG names "sio".
 package sio

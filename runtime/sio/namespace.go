@@ -13,9 +13,11 @@ import (
 // Middleware vets a connection to a namespace before it is accepted. The
 // socket is not connected yet: its handshake, auth and data are available,
 // and a middleware may set its data. A non-nil error refuses the connection
-// with CONNECT_ERROR: an *[Error] sends its Message and Details (as
-// "data"); any other error sends its text. Middlewares run in order, on the
-// connection's dispatcher; ctx ends if the connection closes.
+// with CONNECT_ERROR: an *[Error] sends its Message, and itself as "data"
+// ({"code","name","message","details"}), which the Go client turns back
+// into an *Error with the same code, name and details; any other error
+// sends its text only. Middlewares run in order, on the connection's
+// dispatcher; ctx ends if the connection closes.
 type Middleware func(ctx context.Context, s *Socket) error
 
 // Namespace is a communication channel that sockets join, with its own
@@ -33,6 +35,9 @@ type Namespace struct {
 	match   func(string, Raw) bool // parents only
 	adapter Adapter
 	ackIDs  atomic.Int64
+	// envelope is set once a typed handler ([Handle], [HandleAck]) is
+	// registered: acknowledgements follow the envelope convention here.
+	envelope atomic.Bool
 
 	mu         sync.RWMutex
 	sockets    map[string]*Socket
@@ -90,10 +95,28 @@ func (ns *Namespace) OnConnection(fn func(s *Socket)) {
 
 // On adds a handler for an event on every socket of the namespace. See
 // [Handle] and [HandleAck] for typed handlers.
+//
+// An event that no handler takes (none here, on the socket, or OnAny) is
+// logged at debug level. If it asks for an acknowledgement and the
+// namespace has typed handlers (as a generated RegisterXServer registers:
+// their acknowledgements are envelopes), it is answered
+// {"ok":false,"error":{"code":"unimplemented",…}}; a namespace with only
+// untyped handlers has no such convention and, like the reference server,
+// leaves it unanswered.
 func (ns *Namespace) On(event string, fn EventHandler) {
 	ns.mu.Lock()
 	ns.handlers[event] = append(ns.handlers[event], fn)
 	ns.mu.Unlock()
+}
+
+// useEnvelopes records that typed handlers are registered on the
+// namespace (see [Namespace.On]).
+func (ns *Namespace) useEnvelopes() { ns.envelope.Store(true) }
+
+// enveloped reports whether the namespace, or the parent it was created
+// through, has typed handlers.
+func (ns *Namespace) enveloped() bool {
+	return ns.envelope.Load() || (ns.parent != nil && ns.parent.enveloped())
 }
 
 // OnServerSideEmit adds a handler for events that other nodes send with

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -435,8 +436,23 @@ func (s *Socket) dispatch(p *Packet) {
 	for _, fn := range own {
 		fn(e)
 	}
-	for _, fn := range s.nsp.eventHandlers(name) {
+	nsh := s.nsp.eventHandlers(name)
+	for _, fn := range nsh {
 		fn(s, e)
+	}
+	if len(anyIn) == 0 && len(own) == 0 && len(nsh) == 0 {
+		s.unhandled(e)
+	}
+}
+
+// unhandled deals with an event no handler took (no OnAny, socket or
+// namespace handler): it is logged at debug level, and, on a namespace of
+// typed handlers, an acknowledgement it asks for is answered with an
+// envelope error [CodeUnimplemented]; see [Namespace.On].
+func (s *Socket) unhandled(e *Event) {
+	s.nsp.srv.log.Debug("unhandled event", "nsp", s.nsp.name, "sid", s.id, "event", e.Name, "ack", e.WantsAck())
+	if e.WantsAck() && s.nsp.enveloped() {
+		_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeUnimplemented, Message: "no handler for event " + strconv.Quote(e.Name)}})
 	}
 }
 

@@ -172,7 +172,13 @@ scenarios.namespaces = async () => {
 
   const p = mgr.socket("/private", { auth: { token: "bad" } });
   err = await connected(p);
-  check("middleware-error-data", err && err.message === "not authorized" && same(err.data, { reason: "nope" }), err && [err.message, err.data]);
+  // A *sio.Error from a middleware arrives whole as data: code, name, message, details.
+  check(
+    "middleware-error-data",
+    err && err.message === "not authorized" &&
+      same(err.data, { code: "unauthenticated", name: "Denied", message: "not authorized", details: { reason: "nope" } }),
+    err && [err.message, err.data],
+  );
   check("no-auto-retry", !p.connected && !p.active, p.active);
   p.auth = { token: "ok" };
   p.connect();

@@ -27,6 +27,11 @@ type Options struct {
 	// decoders generated for every type (ReadJSON); without it they decode
 	// reflectively and check nothing.
 	Validate bool
+	// RedisEmitter adds P/P.redis.siogen.go to each package with server
+	// events: a typed emitter per namespace over runtime/redisadapter's
+	// Emitter ("New<Namespace>Emitter"), checking payloads like the
+	// generated server. Off, the packages do not import go-redis.
+	RedisEmitter bool
 }
 
 // File is one generated file, its path relative to the Go output
@@ -39,7 +44,8 @@ type File struct {
 // Generate returns the Go package of each schema file of set, P/: its
 // types and their codecs in P.siogen.go, and, when the file declares
 // namespaces, their API (server, sockets, broadcasts, client) in
-// P_api.siogen.go, as protobuf's *.pb.go and connect's *.connect.go.
+// P_api.siogen.go, as protobuf's *.pb.go and connect's *.connect.go; with
+// [Options.RedisEmitter], the typed Redis emitters in P/P.redis.siogen.go.
 func Generate(set *schema.Set, opts Options) ([]File, error) {
 	var out []File
 	for _, f := range set.Files {
@@ -51,6 +57,15 @@ func Generate(set *schema.Set, opts Options) ([]File, error) {
 		out = append(out, File{Path: path.Join(f.Package, f.Package+".siogen.go"), Content: types})
 		if api != nil {
 			out = append(out, File{Path: path.Join(f.Package, f.Package+"_api.siogen.go"), Content: api})
+		}
+		if opts.RedisEmitter {
+			ef, ok, err := emitterFile(f, opts)
+			if err != nil {
+				return nil, fmt.Errorf("failed to generate the Redis emitter for %s: %w", f.Path, err)
+			}
+			if ok {
+				out = append(out, ef)
+			}
 		}
 	}
 	return out, nil

@@ -129,7 +129,7 @@ func generateGo(set *schema.Set, c *schema.Config) ([]File, error) {
 	if c.JSONSchema != nil {
 		jopts.BaseID = c.JSONSchema.BaseID
 	}
-	opts := gogen.Options{ImportPath: c.Go.ImportPath, Validate: c.Options.Validate, TestKit: c.Options.TestKit}
+	opts := gogen.Options{ImportPath: c.Go.ImportPath, Validate: c.Options.Validate, RedisEmitter: c.Go.RedisEmitter, TestKit: c.Options.TestKit}
 	files, err := gogen.Generate(set, opts)
 	if err != nil {
 		return nil, err

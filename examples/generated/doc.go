@@ -16,6 +16,7 @@
 //	             P/Namespace/Event.ack.json, P/Namespace/auth.json
 //	go/          Go: P/P.siogen.go, typed server handlers and emitters, a typed
 //	             client, payload types with validation (see package gogen);
+//	             P/P.redis.siogen.go, typed Redis emitters (redis_emitter: true);
 //	             the test kit P/Ptest/Ptest.siogen.go (fakes, contract tests)
 //	asyncapi/    AsyncAPI 3.0: P.asyncapi.json per contract with namespaces
 //	docs/        reference pages: P.html (self-contained) and P.md

@@ -4,7 +4,12 @@
 // P.siogen.go, and, for each namespace, the API in P_api.siogen.go (a
 // handler interface, an Unimplemented struct, a Register function, a typed
 // socket, typed broadcasts and the typed client), as protobuf's *.pb.go
-// and connect's *.connect.go.
+// and connect's *.connect.go. Errors get NewX, IsX and, with details, AsX
+// returning them typed. With [Options.RedisEmitter], a third file,
+// P.redis.siogen.go, holds a typed emitter per namespace over
+// runtime/redisadapter's Emitter (NewChatEmitter(e).To("lobby").EmitMessageNew),
+// checking payloads as the generated server does; it is a file of its own
+// so that only packages generated with the option import go-redis.
 //
 // Generated code is thin: every method body is one call into runtime/sio,
 // which holds the protocol logic and the generics. The exceptions are the
@@ -26,7 +31,7 @@
 // cases derived from the schema at generation time (testkit.go,
 // contractcases.go), all built on runtime/sio/siotest.
 //
-// Caveats: binary ([]byte) fields inside union variants travel as base64
-// strings, not attachments, because a variant is encoded by its own
-// MarshalJSON.
+// Binary ([]byte) fields travel as attachments everywhere, union variants
+// included (unions encode through json/v2's MarshalJSONTo with the
+// runtime's options); receivers accept an attachment or a base64 string.
 package gogen

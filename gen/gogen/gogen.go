@@ -27,6 +27,11 @@ type Options struct {
 	// decoders generated for every type (ReadJSON); without it they decode
 	// reflectively and check nothing.
 	Validate bool
+	// RedisEmitter adds P/P.redis.siogen.go to each package with server
+	// events: a typed emitter per namespace over runtime/redisadapter's
+	// Emitter ("New<Namespace>Emitter"), checking payloads like the
+	// generated server. Off, the packages do not import go-redis.
+	RedisEmitter bool
 	// TestKit adds, for each schema file with namespaces, a package
 	// P/Ptest (P/Ptest/Ptest.siogen.go) with typed fakes and contract
 	// tests built on runtime/sio/siotest; only tests import it, so
@@ -44,7 +49,8 @@ type File struct {
 // Generate returns the Go package of each schema file of set, P/: its
 // types and their codecs in P.siogen.go, and, when the file declares
 // namespaces, their API (server, sockets, broadcasts, client) in
-// P_api.siogen.go, as protobuf's *.pb.go and connect's *.connect.go.
+// P_api.siogen.go, as protobuf's *.pb.go and connect's *.connect.go; with
+// [Options.RedisEmitter], the typed Redis emitters in P/P.redis.siogen.go.
 func Generate(set *schema.Set, opts Options) ([]File, error) {
 	var out []File
 	for _, f := range set.Files {
@@ -56,6 +62,15 @@ func Generate(set *schema.Set, opts Options) ([]File, error) {
 		out = append(out, File{Path: path.Join(f.Package, f.Package+".siogen.go"), Content: types})
 		if api != nil {
 			out = append(out, File{Path: path.Join(f.Package, f.Package+"_api.siogen.go"), Content: api})
+		}
+		if opts.RedisEmitter {
+			ef, ok, err := emitterFile(f, opts)
+			if err != nil {
+				return nil, fmt.Errorf("failed to generate the Redis emitter for %s: %w", f.Path, err)
+			}
+			if ok {
+				out = append(out, ef)
+			}
 		}
 		if opts.TestKit && len(f.Namespaces) > 0 {
 			kit, err := generateTestKit(f, opts)

@@ -1119,7 +1119,9 @@ func (r *Reader) Variant(disc string) VariantState {
 }
 
 // EndVariant restores the state [Reader.Variant] returned.
-func (r *Reader) EndVariant(s VariantState) { r.disc, r.discDepth, r.discSeen = s.disc, s.depth, s.seen }
+func (r *Reader) EndVariant(s VariantState) {
+	r.disc, r.discDepth, r.discSeen = s.disc, s.depth, s.seen
+}
 
 // ReadPointer is the [ReadFunc] of a payload passed by pointer, a
 // generated object or union type T.

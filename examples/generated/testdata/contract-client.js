@@ -21,7 +21,7 @@ const paths = (r) => (r && !r.ok && r.error.details ? r.error.details.map((v) =>
 
 async function main() {
   const bad = await connect({ token: "" });
-  check("auth-invalid", bad.err && bad.err.data && bad.err.data.code === "invalid_argument", bad.err && bad.err.data);
+  check("auth-invalid", bad.err && bad.err.data && bad.err.data.code === "invalid_argument" && bad.err.data.details[0].path === "/token", bad.err && bad.err.data);
   bad.s.close();
 
   const { s, err } = await connect({ token: "t" });

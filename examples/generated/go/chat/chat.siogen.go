@@ -1931,6 +1931,11 @@ func IsRoomNotFound(err error) bool {
 	return errors.As(err, &e) && e.Name == "RoomNotFound"
 }
 
+// AsRoomNotFound returns the details of the RoomNotFound error in err's chain and whether there was one: the value given to NewRoomNotFound on the side that made it, decoded from the wire on the other.
+func AsRoomNotFound(err error) (*RoomNotFoundDetails, bool) {
+	return sio.DetailsAs[RoomNotFoundDetails](err, RoomNotFoundName)
+}
+
 // NotAMemberName is the name of the NotAMember error on the wire; its code is "permission_denied".
 const NotAMemberName = "NotAMember"
 

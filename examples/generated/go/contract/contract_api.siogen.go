@@ -46,13 +46,13 @@ type UnimplementedContractServer struct{}
 // Check implements ContractServer.
 func (UnimplementedContractServer) Check(ctx context.Context, s ContractSocket, in *Everything) (*Everything, error) {
 	var out *Everything
-	return out, sio.NewError("unimplemented", "check is not implemented")
+	return out, sio.NewError(sio.CodeUnimplemented, "check is not implemented")
 }
 
 // Settle implements ContractServer.
 func (UnimplementedContractServer) Settle(ctx context.Context, s ContractSocket, in *Settings) (*Settings, error) {
 	var out *Settings
-	return out, sio.NewError("unimplemented", "settle is not implemented")
+	return out, sio.NewError(sio.CodeUnimplemented, "settle is not implemented")
 }
 
 // Tree implements ContractServer.

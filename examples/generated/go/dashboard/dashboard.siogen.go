@@ -493,6 +493,11 @@ func IsUnknownMetric(err error) bool {
 	return errors.As(err, &e) && e.Name == "UnknownMetric"
 }
 
+// AsUnknownMetric returns the details of the UnknownMetric error in err's chain and whether there was one: the value given to NewUnknownMetric on the side that made it, decoded from the wire on the other.
+func AsUnknownMetric(err error) (*UnknownMetricDetails, bool) {
+	return sio.DetailsAs[UnknownMetricDetails](err, UnknownMetricName)
+}
+
 // The patterns of the contract's strings.
 var (
 	pattern0 = regexp.MustCompile("^[a-z][a-z0-9_.]*$")

@@ -144,7 +144,7 @@ type UnimplementedDashboardServer struct{}
 // Subscribe implements DashboardServer.
 func (UnimplementedDashboardServer) Subscribe(ctx context.Context, s DashboardSocket, in DashboardSubscribeArgs) (*Snapshot, error) {
 	var out *Snapshot
-	return out, sio.NewError("unimplemented", "subscribe is not implemented")
+	return out, sio.NewError(sio.CodeUnimplemented, "subscribe is not implemented")
 }
 
 // Unsubscribe implements DashboardServer.

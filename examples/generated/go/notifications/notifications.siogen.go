@@ -589,3 +589,8 @@ func IsUnknownNotification(err error) bool {
 	var e *sio.Error
 	return errors.As(err, &e) && e.Name == "UnknownNotification"
 }
+
+// AsUnknownNotification returns the details of the UnknownNotification error in err's chain and whether there was one: the value given to NewUnknownNotification on the side that made it, decoded from the wire on the other.
+func AsUnknownNotification(err error) (*UnknownNotificationDetails, bool) {
+	return sio.DetailsAs[UnknownNotificationDetails](err, UnknownNotificationName)
+}

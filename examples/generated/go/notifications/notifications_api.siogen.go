@@ -38,7 +38,7 @@ type UnimplementedNotificationsServer struct{}
 
 // Dismiss implements NotificationsServer.
 func (UnimplementedNotificationsServer) Dismiss(ctx context.Context, s NotificationsSocket, in *NotificationsDismissPayload) error {
-	return sio.NewError("unimplemented", "dismiss is not implemented")
+	return sio.NewError(sio.CodeUnimplemented, "dismiss is not implemented")
 }
 
 // RegisterNotificationsServer registers impl's handlers on the /notifications namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.

@@ -22,13 +22,18 @@ const RuntimeModule = "siogen.types.ts"
 // siogen adds (such as ChatClientToServerEvents) collides with a declared
 // one.
 func Generate(set *schema.Set) ([]genfile.File, error) {
-	files := []genfile.File{{Path: RuntimeModule, Content: []byte(runtimeModule)}}
+	files := []genfile.File{
+		{Path: RuntimeModule, Content: []byte(runtimeModule)},
+		{Path: ValidateModule, Content: validateRuntimeModule()},
+	}
 	for _, f := range set.Files {
 		if err := checkNames(f); err != nil {
 			return nil, err
 		}
 		g := &fileGen{file: f, w: &writer{}, imports: map[string]string{}}
-		files = append(files, genfile.File{Path: f.Package + ".ts", Content: g.contract()})
+		files = append(files,
+			genfile.File{Path: f.Package + ".ts", Content: g.contract()},
+			genfile.File{Path: f.Package + ".validate.ts", Content: validateModule(f)})
 		if len(f.Namespaces) > 0 {
 			files = append(files,
 				genfile.File{Path: f.Package + ".client.ts", Content: clientModule(f)},

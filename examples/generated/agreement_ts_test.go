@@ -1,0 +1,167 @@
+package generated_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/siogen/siogen/internal/nodetest"
+	"github.com/siogen/siogen/runtime/sio"
+)
+
+// The generated TypeScript validators (examples/generated/ts/*.validate.ts)
+// must judge every payload as the generated Go decoders do: the same
+// verdict and the same JSON pointers. TestTypeScriptAgreement runs
+// testdata/tsagree/agreement.ts under Node on the shared corpus, each
+// payload decoded first by the official socket.io-parser as
+// socket.io-client would, then on payloads the script makes up from the
+// valid ones (a bounded, seeded property test), which the Go decoders
+// judge too.
+
+// tsDivergences are the corpus cases where the TypeScript side cannot see
+// what the Go decoder sees, because socket.io-client's JSON.parse has lost
+// it before any validator runs; the test checks that they do differ, so
+// that the list stays true.
+var tsDivergences = map[string]string{
+	"largest int64":                         "JSON.parse rounds 9223372036854775807 to 2^63, sent back as 9223372036854776000: beyond int64",
+	"largest int64 written with a fraction": "JSON.parse rounds it to 2^63, beyond int64",
+	"smallest int64":                        "JSON.parse rounds -9223372036854775808 to -2^63, sent back as -9223372036854776000: beyond int64",
+	"int64 minimum beyond 2^53 met exactly": "JSON.parse rounds 9007199254740993 to 9007199254740992, below the bound",
+	"duplicate member":                      "JSON.parse keeps the last of two members of one name",
+	"placeholder of a missing attachment":   "socket.io-parser refuses the whole packet (illegal attachments): no event reaches the listener",
+	"placeholder with another member":       "socket.io-parser reads a placeholder by its num alone",
+}
+
+type tsVerdict struct {
+	Valid    bool     `json:"valid"`
+	Paths    []string `json:"paths"`
+	Messages []string `json:"messages"`
+	Refused  string   `json:"refused"`
+}
+
+type tsFuzzCase struct {
+	Type    string   `json:"type"`
+	Payload string   `json:"payload"`
+	Valid   bool     `json:"valid"`
+	Paths   []string `json:"paths"`
+}
+
+func TestTypeScriptAgreement(t *testing.T) {
+	t.Parallel()
+	root := nodetest.Require(t)
+	// Bundle the harness with the generated modules and socket.io-parser.
+	out := filepath.Join(t.TempDir(), "agreement.cjs")
+	esbuild := exec.Command(filepath.Join(root, "node_modules", ".bin", "esbuild"), "examples/generated/testdata/tsagree/agreement.ts",
+		"--bundle", "--platform=node", "--format=cjs", "--log-level=warning", "--outfile="+out)
+	esbuild.Dir = root
+	if b, err := esbuild.CombinedOutput(); err != nil {
+		t.Fatalf("esbuild: %v\n%s", err, b)
+	}
+
+	type tsCase struct {
+		Type        string   `json:"type"`
+		Payload     string   `json:"payload"`
+		Attachments []string `json:"attachments,omitempty"`
+	}
+	type named struct {
+		typ string
+		corpusCase
+	}
+	var cases []named
+	in := struct {
+		Cases []tsCase `json:"cases"`
+		Fuzz  int      `json:"fuzz"`
+		Seed  int      `json:"seed"`
+	}{Fuzz: 3000, Seed: 16}
+	for _, f := range loadCorpus(t) {
+		for _, c := range f.Cases {
+			cases = append(cases, named{f.Type, c})
+			in.Cases = append(in.Cases, tsCase{f.Type, c.Payload, c.Attachments})
+		}
+	}
+	input, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := exec.Command("node", out)
+	node.Stdin = bytes.NewReader(input)
+	node.Stderr = os.Stderr
+	b, err := node.Output()
+	if err != nil {
+		t.Fatalf("node: %v", err)
+	}
+	var res struct {
+		Verdicts []tsVerdict `json:"verdicts"`
+		Fuzz     []tsFuzzCase `json:"fuzz"`
+	}
+	if err := json.Unmarshal(b, &res); err != nil || len(res.Verdicts) != len(cases) {
+		t.Fatalf("node output: %v (%d verdicts for %d cases)", err, len(res.Verdicts), len(cases))
+	}
+
+	for i, c := range cases {
+		var att [][]byte
+		for _, a := range c.Attachments {
+			b, err := base64.StdEncoding.DecodeString(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			att = append(att, b)
+		}
+		goPaths := violationPaths(decoders[c.typ]([]byte(c.Payload), att))
+		ts := res.Verdicts[i]
+		agree := ts.Valid == (goPaths == nil) && slices.Equal(sorted(ts.Paths), goPaths)
+		if why, ok := tsDivergences[c.Name]; ok {
+			if agree {
+				t.Errorf("%s %q: TypeScript now agrees with Go (%v); drop it from tsDivergences (%s)", c.typ, c.Name, goPaths, why)
+			}
+			continue
+		}
+		if !agree {
+			t.Errorf("%s %q: TypeScript says valid=%v at %q %q %s, Go valid=%v at %q", c.typ, c.Name, ts.Valid, ts.Paths, ts.Messages, ts.Refused, goPaths == nil, goPaths)
+		}
+	}
+
+	if len(res.Fuzz) != in.Fuzz {
+		t.Fatalf("%d made-up payloads, want %d", len(res.Fuzz), in.Fuzz)
+	}
+	invalid, failures := 0, 0
+	for _, c := range res.Fuzz {
+		goPaths := violationPaths(decoders[c.Type]([]byte(c.Payload), nil))
+		if goPaths != nil {
+			invalid++
+		}
+		if c.Valid != (goPaths == nil) || !slices.Equal(sorted(c.Paths), goPaths) {
+			if failures++; failures <= 20 {
+				t.Errorf("made up %s %s: TypeScript says valid=%v at %q, Go valid=%v at %q", c.Type, c.Payload, c.Valid, c.Paths, goPaths == nil, goPaths)
+			}
+		}
+	}
+	t.Logf("%d corpus cases (%d known divergences), %d made-up payloads (%d invalid), %d disagreements", len(cases), len(tsDivergences), len(res.Fuzz), invalid, failures)
+}
+
+// violationPaths returns the distinct paths of vs sorted, nil for none.
+func violationPaths(vs []sio.Violation) []string {
+	var paths []string
+	for _, v := range vs {
+		if p := v.Path; !slices.Contains(paths, p) {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	sort.Strings(s)
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}

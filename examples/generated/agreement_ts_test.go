@@ -97,7 +97,7 @@ func TestTypeScriptAgreement(t *testing.T) {
 		t.Fatalf("node: %v", err)
 	}
 	var res struct {
-		Verdicts []tsVerdict `json:"verdicts"`
+		Verdicts []tsVerdict  `json:"verdicts"`
 		Fuzz     []tsFuzzCase `json:"fuzz"`
 	}
 	if err := json.Unmarshal(b, &res); err != nil || len(res.Verdicts) != len(cases) {

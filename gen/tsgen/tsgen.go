@@ -25,6 +25,7 @@ func Generate(set *schema.Set) ([]genfile.File, error) {
 	files := []genfile.File{
 		{Path: RuntimeModule, Content: []byte(runtimeModule)},
 		{Path: ValidateModule, Content: validateRuntimeModule()},
+		{Path: ClientModule, Content: clientRuntimeModule()},
 	}
 	for _, f := range set.Files {
 		if err := checkNames(f); err != nil {
@@ -49,6 +50,7 @@ type fileGen struct {
 	file        *schema.File
 	w           *writer
 	imports     map[string]string // alias → package of the files referenced
+	locals      map[string]bool   // this file's names used, when not nil (modules besides the contract)
 	usesRuntime bool
 }
 
@@ -122,23 +124,6 @@ func header(w *writer, f *schema.File) {
 // x.ts under every module resolution mode, including node16/nodenext.
 func moduleRef(file string) string {
 	return strings.TrimSuffix(file, ".ts") + ".js"
-}
-
-// clientModule returns P.client.ts: the typed socket.io-client sockets.
-func clientModule(f *schema.File) []byte {
-	w := &writer{}
-	header(w, f)
-	w.line(`import type { Socket } from "socket.io-client";`)
-	w.line(`import type { %s } from "./%s.js";`, strings.Join(mapNames(f), ", "), f.Package)
-	w.blank()
-	for _, ns := range f.Namespaces {
-		n := ns.TSName
-		w.doc("", fmt.Sprintf("A socket.io-client socket connected to %s, typed by the contract:", ns.Path),
-			fmt.Sprintf("`const socket: %sClientSocket = io(url + %sNamespace, { auth })`.", n, n))
-		w.line("export type %sClientSocket = Socket<%sServerToClientEvents, %sClientToServerEvents>;", n, n, n)
-		w.blank()
-	}
-	return []byte(strings.TrimRight(w.String(), "\n") + "\n")
 }
 
 // serverModule returns P.server.ts: types for a Node socket.io server that

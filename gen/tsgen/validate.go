@@ -19,6 +19,9 @@ const ValidateModule = "siogen.validate.ts"
 //go:embed runtime/siogen.validate.ts
 var validateRuntime string
 
+//go:embed runtime/siogen.client.ts
+var clientRuntime string
+
 // validateRuntimeModule returns siogen.validate.ts.
 func validateRuntimeModule() []byte { return []byte(genfile.Header + validateRuntime) }
 
@@ -27,6 +30,9 @@ type valGen struct {
 	file    *schema.File
 	w       *writer
 	imports map[string]string // alias → package of the validate modules referenced
+	// local prefixes the checks of this file's types ("$v." in a client
+	// module); the checks of other files are then prefixed "$v_" + alias.
+	local string
 }
 
 // validateModule returns P.validate.ts: per declared type X, checkX (the
@@ -131,9 +137,9 @@ func (g *valGen) check(t *schema.Type) string {
 		if t.Target == nil {
 			return "$.ref(() => () => {})"
 		}
-		return "$.ref(() => " + g.qualify(t.Target.File, "check"+t.Target.TSName) + ")"
+		return g.ref(t.Target)
 	case schema.KindEnum, schema.KindObject, schema.KindUnion:
-		return "$.ref(() => " + g.qualify(t.File, "check"+t.TSName) + ")"
+		return g.ref(t)
 	case schema.KindString:
 		args := []string{intArg(c.MinLength), intArg(c.MaxLength), "undefined", "undefined"}
 		if c.Pattern != "" {
@@ -163,9 +169,20 @@ func (g *valGen) check(t *schema.Type) string {
 	return "() => {}"
 }
 
+// ref returns the check of a declaration: in a validate module a lazy
+// reference, which may precede the declaration; in a client module the
+// check itself, the validate modules being loaded by then.
+func (g *valGen) ref(t *schema.Type) string {
+	name := g.qualify(t.File, "check"+t.TSName)
+	if g.local != "" {
+		return name
+	}
+	return "$.ref(() => " + name + ")"
+}
+
 func (g *valGen) qualify(f *schema.File, name string) string {
 	if f == nil || f == g.file {
-		return name
+		return g.local + name
 	}
 	alias := f.Package
 	for _, im := range g.file.Imports {
@@ -175,6 +192,9 @@ func (g *valGen) qualify(f *schema.File, name string) string {
 		}
 	}
 	g.imports[alias] = f.Package
+	if g.local != "" {
+		return "$v_" + alias + "." + name
+	}
 	return alias + "." + name
 }
 

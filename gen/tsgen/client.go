@@ -20,11 +20,11 @@ func clientRuntimeModule() []byte { return []byte(genfile.Header + clientRuntime
 
 // clientModule returns P.client.ts: per namespace the typed socket
 // (XClientSocket) and the typed client over it (createXClient).
-func clientModule(f *schema.File) []byte {
+func clientModule(f *schema.File, opts Options) []byte {
 	g := &fileGen{file: f, w: &writer{}, imports: map[string]string{}, locals: map[string]bool{}}
 	v := &valGen{file: f, w: &writer{}, imports: map[string]string{}, local: "$v."}
 	for _, ns := range f.Namespaces {
-		g.typedClient(ns, v)
+		g.typedClient(ns, v, opts)
 	}
 
 	w := &writer{}
@@ -60,7 +60,7 @@ func mapKeys[V any](m map[string]V) []string {
 
 // typedClient writes the socket type, the event specs, the client
 // interface and createXClient of one namespace.
-func (g *fileGen) typedClient(ns *schema.Namespace, v *valGen) {
+func (g *fileGen) typedClient(ns *schema.Namespace, v *valGen, opts Options) {
 	w, n := g.w, ns.TSName
 	w.doc("", fmt.Sprintf("A socket.io-client socket connected to %s, typed by the contract:", ns.Path),
 		fmt.Sprintf("`const socket: %sClientSocket = io(url + %sNamespace, { auth })`.", n, n))
@@ -137,7 +137,18 @@ func (g *fileGen) typedClient(ns *schema.Namespace, v *valGen) {
 	w.blank()
 	w.doc("", fmt.Sprintf("Returns the typed client of %s over socket.", ns.Path))
 	w.line("export function create%sClient(socket: %sClientSocket, options?: $c.ClientOptions): %sClient {", n, n, n)
-	w.line("  const c = new $c.Client(socket as unknown as $c.SocketLike, options);")
+	var defaults []string
+	if opts.NoValidateOutgoing {
+		defaults = append(defaults, "validateOutgoing: false")
+	}
+	if opts.NoValidateIncoming {
+		defaults = append(defaults, "validateIncoming: false")
+	}
+	if len(defaults) > 0 {
+		w.line("  const c = new $c.Client(socket as unknown as $c.SocketLike, { %s, ...options });", strings.Join(defaults, ", "))
+	} else {
+		w.line("  const c = new $c.Client(socket as unknown as $c.SocketLike, options);")
+	}
 	w.line("  return {")
 	w.line("    socket,")
 	for _, s := range impls {

@@ -22,10 +22,30 @@ const RuntimeModule = "siogen.types.ts"
 // siogen adds (such as ChatClientToServerEvents) collides with a declared
 // one.
 func Generate(set *schema.Set) ([]genfile.File, error) {
+	return GenerateWith(set, Options{})
+}
+
+// Options select what [GenerateWith] writes. The zero value is what
+// [Generate] writes: every module, checks on.
+type Options struct {
+	// Side is "client" to leave out the P.server.ts modules (which import
+	// socket.io), "server" to leave out the typed clients (P.client.ts and
+	// siogen.client.ts), "" for both.
+	Side string
+	// NoValidateOutgoing and NoValidateIncoming turn off, by default, the
+	// typed clients' checks of what they send and of what arrives; their
+	// ClientOptions turn them back on.
+	NoValidateOutgoing, NoValidateIncoming bool
+}
+
+// GenerateWith is [Generate] with options.
+func GenerateWith(set *schema.Set, opts Options) ([]genfile.File, error) {
 	files := []genfile.File{
 		{Path: RuntimeModule, Content: []byte(runtimeModule)},
 		{Path: ValidateModule, Content: validateRuntimeModule()},
-		{Path: ClientModule, Content: clientRuntimeModule()},
+	}
+	if opts.Side != "server" {
+		files = append(files, genfile.File{Path: ClientModule, Content: clientRuntimeModule()})
 	}
 	for _, f := range set.Files {
 		if err := checkNames(f); err != nil {
@@ -35,10 +55,11 @@ func Generate(set *schema.Set) ([]genfile.File, error) {
 		files = append(files,
 			genfile.File{Path: f.Package + ".ts", Content: g.contract()},
 			genfile.File{Path: f.Package + ".validate.ts", Content: validateModule(f)})
-		if len(f.Namespaces) > 0 {
-			files = append(files,
-				genfile.File{Path: f.Package + ".client.ts", Content: clientModule(f)},
-				genfile.File{Path: f.Package + ".server.ts", Content: serverModule(f)})
+		if len(f.Namespaces) > 0 && opts.Side != "server" {
+			files = append(files, genfile.File{Path: f.Package + ".client.ts", Content: clientModule(f, opts)})
+		}
+		if len(f.Namespaces) > 0 && opts.Side != "client" {
+			files = append(files, genfile.File{Path: f.Package + ".server.ts", Content: serverModule(f)})
 		}
 	}
 	genfile.Sort(files)

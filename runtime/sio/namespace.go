@@ -189,6 +189,7 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 	ns.mu.Unlock()
 	rooms := append([]string{s.id}, s.restoredRooms...)
 	ns.adapter.AddAll(s.id, rooms)
+	ns.srv.notifyJoin(s, rooms)
 	s.mu.Lock()
 	s.connected = true
 	missed := s.missed
@@ -204,6 +205,7 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 	data, _ := json.Marshal(reply)
 	_ = s.conn.send(&Packet{Type: parser.Connect, Namespace: ns.name, Data: data}, false)
 	ns.srv.log.Debug("socket connected", "nsp", ns.name, "sid", s.id, "recovered", restored)
+	ns.srv.notifyConnect(s)
 	for _, fn := range ns.connectionHandlers() {
 		fn(s)
 	}

@@ -60,7 +60,7 @@ func TestGenerateExamples(t *testing.T) {
 			t.Errorf("%s mentions a version", f.Path)
 		}
 	}
-	if ts != 25 || js < 50 || gofiles != 6 || asyncapi != 5 || docs != 10 {
+	if ts != 25 || js < 50 || gofiles != 11 || asyncapi != 5 || docs != 10 {
 		t.Errorf("got %d ts, %d json, %d go, %d asyncapi and %d docs files", ts, js, gofiles, asyncapi, docs)
 	}
 	if got := gen.OutputDirs(cfg); !slices.Equal(got, []string{"../generated/asyncapi", "../generated/docs", "../generated/go", "../generated/jsonschema", "../generated/ts"}) {

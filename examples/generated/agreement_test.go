@@ -20,6 +20,7 @@ import (
 	"github.com/siogen/siogen/examples/generated/go/dashboard"
 	"github.com/siogen/siogen/examples/generated/go/notifications"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"github.com/siogen/siogen/runtime/siovalidate"
 )
 
@@ -34,9 +35,9 @@ const baseID = "https://siogen.dev/examples/schemas/"
 // decodeFunc runs a generated decoder and returns its violations.
 type decodeFunc func(data []byte, att [][]byte) []sio.Violation
 
-func decoder[T any](read sio.ReadFunc[T]) decodeFunc {
+func decoder[T any](read siojson.ReadFunc[T]) decodeFunc {
 	return func(data []byte, att [][]byte) []sio.Violation {
-		_, vs := sio.DecodeJSON(data, att, read)
+		_, vs := siojson.Decode(data, att, read)
 		return vs
 	}
 }
@@ -45,20 +46,20 @@ func decoder[T any](read sio.ReadFunc[T]) decodeFunc {
 // by "package.Type"; the JSON Schema document of each is
 // package/Type.json.
 var decoders = map[string]decodeFunc{
-	"contract.Everything":        decoder(sio.ReadPointer[contract.Everything]),
-	"contract.Tree":              decoder(sio.ReadPointer[contract.Tree]),
-	"contract.Settings":          decoder(sio.ReadPointer[contract.Settings]),
-	"contract.Shape":             decoder(sio.ReadPointer[contract.Shape]),
-	"contract.ContractAskAck":    decoder(sio.ReadValue[contract.ContractAskAck]),
-	"contract.ContractAuth":      decoder(sio.ReadPointer[contract.ContractAuth]),
-	"chat.Message":               decoder(sio.ReadPointer[chat.Message]),
-	"chat.SendMessage":           decoder(sio.ReadPointer[chat.SendMessage]),
-	"chat.RoomInfo":              decoder(sio.ReadPointer[chat.RoomInfo]),
-	"chat.Question":              decoder(sio.ReadPointer[chat.Question]),
-	"chat.Attachment":            decoder(sio.ReadPointer[chat.Attachment]),
-	"common.Page":                decoder(sio.ReadPointer[common.Page]),
-	"dashboard.Snapshot":         decoder(sio.ReadPointer[dashboard.Snapshot]),
-	"notifications.Notification": decoder(sio.ReadPointer[notifications.Notification]),
+	"contract.Everything":        decoder(siojson.ReadPointer[contract.Everything]),
+	"contract.Tree":              decoder(siojson.ReadPointer[contract.Tree]),
+	"contract.Settings":          decoder(siojson.ReadPointer[contract.Settings]),
+	"contract.Shape":             decoder(siojson.ReadPointer[contract.Shape]),
+	"contract.ContractAskAck":    decoder(siojson.ReadValue[contract.ContractAskAck]),
+	"contract.ContractAuth":      decoder(siojson.ReadPointer[contract.ContractAuth]),
+	"chat.Message":               decoder(siojson.ReadPointer[chat.Message]),
+	"chat.SendMessage":           decoder(siojson.ReadPointer[chat.SendMessage]),
+	"chat.RoomInfo":              decoder(siojson.ReadPointer[chat.RoomInfo]),
+	"chat.Question":              decoder(siojson.ReadPointer[chat.Question]),
+	"chat.Attachment":            decoder(siojson.ReadPointer[chat.Attachment]),
+	"common.Page":                decoder(siojson.ReadPointer[common.Page]),
+	"dashboard.Snapshot":         decoder(siojson.ReadPointer[dashboard.Snapshot]),
+	"notifications.Notification": decoder(siojson.ReadPointer[notifications.Notification]),
 }
 
 func schemaID(typ string) string {

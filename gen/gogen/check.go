@@ -12,7 +12,7 @@ import (
 
 // The outgoing checks. Every object, enum and union type, and every tuple
 // of arguments, gets a CheckJSON method that walks a Go value and records
-// in a sio.JSONReader every way the JSON it encodes to would break the
+// in a siojson.Reader every way the JSON it encodes to would break the
 // contract, with the JSON pointers the receiving side's decoder would
 // report. Only constraints a Go value can break are checked: a plain
 // string or an int64 without bounds costs nothing. The runtime runs them
@@ -102,7 +102,7 @@ func (g *generator) checkDecl(t *schema.Type) {
 		return
 	}
 	g.jf.Commentf("CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.")
-	g.jf.Func().Params(recv).Id("CheckJSON").Params(jen.Id("r").Op("*").Qual(sioPkg, "JSONReader")).Block(body...)
+	g.jf.Func().Params(recv).Id("CheckJSON").Params(jen.Id("r").Op("*").Qual(jsonPkg, "Reader")).Block(body...)
 	g.jf.Line()
 }
 
@@ -246,7 +246,7 @@ func (g *generator) tupleCheck(name string, fields []*schema.Field) {
 		body = append(body, g.fieldCheck(f, jen.Id("v").Dot(f.GoName), i)...)
 	}
 	g.jf.Commentf("CheckJSON records in r every way the arguments v break the contract.")
-	g.jf.Func().Params(jen.Id("v").Id(name)).Id("CheckJSON").Params(jen.Id("r").Op("*").Qual(sioPkg, "JSONReader")).Block(body...)
+	g.jf.Func().Params(jen.Id("v").Id(name)).Id("CheckJSON").Params(jen.Id("r").Op("*").Qual(jsonPkg, "Reader")).Block(body...)
 	g.jf.Line()
 }
 
@@ -265,5 +265,5 @@ func (g *generator) checkFunc(t *schema.Type) jen.Code {
 		return nil
 	}
 	body := g.elemCheck(t, jen.Id("v"), 0)
-	return jen.Func().Params(jen.Id("v").Add(g.goType(t)), jen.Id("r").Op("*").Qual(sioPkg, "JSONReader")).Block(body...)
+	return jen.Func().Params(jen.Id("v").Add(g.goType(t)), jen.Id("r").Op("*").Qual(jsonPkg, "Reader")).Block(body...)
 }

@@ -11,8 +11,8 @@ import (
 // Reflection-free JSON codecs. An object type whose every field is a
 // string, integer, number, boolean, timestamp, enum, generated object with
 // a codec, or a list or map of those gets three methods that the runtime prefers to
-// its reflective codec: AppendJSON (sio.JSONAppender), ReadJSON
-// (sio.JSONReaderFrom) and DecodeJSON (sio.JSONDecoder). Any other type
+// its reflective codec: AppendJSON (siojson.Appender), ReadJSON
+// (siojson.ReaderFrom) and DecodeJSON (sio.JSONDecoder). Any other type
 // (timestamps, bytes, unions, and types that reach themselves) keeps the
 // reflective path only.
 //
@@ -83,7 +83,7 @@ func (g *generator) codecDecl(t *schema.Type) {
 		return
 	}
 	name := t.GoName
-	g.jf.Comment("AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.")
+	g.jf.Comment("AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.")
 	g.jf.Func().Params(jen.Id("v").Op("*").Id(name)).Id("AppendJSON").Params(jen.Id("b").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(g.appendBody(t)...)
 	g.jf.Line()
 }
@@ -178,9 +178,9 @@ func (e *encoder) value(t *schema.Type, x *jen.Statement, depth int) []jen.Code 
 	u := t.Underlying()
 	switch u.Kind {
 	case schema.KindString:
-		return []jen.Code{b.Clone().Op("=").Qual(sioPkg, "AppendJSONString").Call(jen.Id("b"), x)}
+		return []jen.Code{b.Clone().Op("=").Qual(jsonPkg, "AppendString").Call(jen.Id("b"), x)}
 	case schema.KindEnum:
-		return []jen.Code{b.Clone().Op("=").Qual(sioPkg, "AppendJSONString").Call(jen.Id("b"), jen.String().Call(x))}
+		return []jen.Code{b.Clone().Op("=").Qual(jsonPkg, "AppendString").Call(jen.Id("b"), jen.String().Call(x))}
 	case schema.KindInt32:
 		return []jen.Code{b.Clone().Op("=").Qual("strconv", "AppendInt").Call(jen.Id("b"), jen.Int64().Call(x), jen.Lit(10))}
 	case schema.KindInt64:
@@ -190,13 +190,13 @@ func (e *encoder) value(t *schema.Type, x *jen.Statement, depth int) []jen.Code 
 	case schema.KindNumber:
 		e.usesEr = true
 		return []jen.Code{jen.If(
-			jen.List(jen.Id("b"), jen.Err()).Op("=").Qual(sioPkg, "AppendJSONFloat").Call(jen.Id("b"), x),
+			jen.List(jen.Id("b"), jen.Err()).Op("=").Qual(jsonPkg, "AppendFloat").Call(jen.Id("b"), x),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Nil(), jen.Err()))}
 	case schema.KindTimestamp:
 		e.usesEr = true
 		return []jen.Code{jen.If(
-			jen.List(jen.Id("b"), jen.Err()).Op("=").Qual(sioPkg, "AppendJSONTime").Call(jen.Id("b"), x),
+			jen.List(jen.Id("b"), jen.Err()).Op("=").Qual(jsonPkg, "AppendTime").Call(jen.Id("b"), x),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Nil(), jen.Err()))}
 	case schema.KindObject:
@@ -214,7 +214,7 @@ func (e *encoder) value(t *schema.Type, x *jen.Statement, depth int) []jen.Code 
 		i, k, el := jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("k%d", depth)), jen.Id(fmt.Sprintf("e%d", depth))
 		loop := []jen.Code{
 			jen.If(i.Clone().Op(">").Lit(0)).Block(appendBytes(",")),
-			jen.Id("b").Op("=").Qual(sioPkg, "AppendJSONString").Call(jen.Id("b"), k.Clone()),
+			jen.Id("b").Op("=").Qual(jsonPkg, "AppendString").Call(jen.Id("b"), k.Clone()),
 			appendBytes(":"),
 			el.Clone().Op(":=").Add(x.Clone()).Index(k.Clone()),
 		}

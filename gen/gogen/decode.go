@@ -12,7 +12,7 @@ import (
 )
 
 // The checking decoders. Every object, enum and union type gets a ReadJSON
-// method (sio.JSONReaderFrom) that decodes its JSON in one pass over the
+// method (siojson.ReaderFrom) that decodes its JSON in one pass over the
 // text and checks every constraint of the contract on the way, recording
 // each violation with its JSON pointer in the reader (see
 // runtime/sio/decode.go); tuples of arguments get one that reads their
@@ -41,8 +41,8 @@ func (g *generator) readerDecl(t *schema.Type) {
 	default:
 		return
 	}
-	g.jf.Commentf("ReadJSON implements sio.JSONReaderFrom: it decodes the %s r is at into v, checking it against the contract.", kindWord(t))
-	g.jf.Func().Params(jen.Id("v").Op("*").Id(t.GoName)).Id("ReadJSON").Params(jen.Id("r").Op("*").Qual(sioPkg, "JSONReader")).Block(body...)
+	g.jf.Commentf("ReadJSON implements siojson.ReaderFrom: it decodes the %s r is at into v, checking it against the contract.", kindWord(t))
+	g.jf.Func().Params(jen.Id("v").Op("*").Id(t.GoName)).Id("ReadJSON").Params(jen.Id("r").Op("*").Qual(jsonPkg, "Reader")).Block(body...)
 	g.jf.Line()
 }
 
@@ -387,8 +387,8 @@ func (g *generator) tupleReader(name string, fields []*schema.Field) {
 	}
 	cases = append(cases, jen.Default().Block(r().Dot("Fail").Call(jen.Lit("no value is allowed here")), r().Dot("Skip").Call()))
 	n := len(fields)
-	g.jf.Commentf("ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.")
-	g.jf.Func().Params(jen.Id("v").Op("*").Id(name)).Id("ReadJSON").Params(jen.Id("r").Op("*").Qual(sioPkg, "JSONReader")).Block(
+	g.jf.Commentf("ReadJSON implements siojson.ReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.")
+	g.jf.Func().Params(jen.Id("v").Op("*").Id(name)).Id("ReadJSON").Params(jen.Id("r").Op("*").Qual(jsonPkg, "Reader")).Block(
 		jen.If(jen.Op("!").Add(r().Dot("BeginArray").Call())).Block(jen.Return()),
 		jen.Id("n").Op(":=").Lit(0),
 		jen.For(jen.Op(";").Add(r().Dot("More").Call()).Op(";").Id("n").Op("++")).Block(
@@ -409,17 +409,17 @@ func (g *generator) readFunc(t *schema.Type) jen.Code {
 	case u == nil:
 		return jen.Nil()
 	case u.Kind == schema.KindObject || u.Kind == schema.KindUnion:
-		return jen.Qual(sioPkg, "ReadPointer").Types(g.goType(t))
+		return jen.Qual(jsonPkg, "ReadPointer").Types(g.goType(t))
 	case u.Kind == schema.KindEnum:
-		return jen.Qual(sioPkg, "ReadValue").Types(g.goType(t))
+		return jen.Qual(jsonPkg, "ReadValue").Types(g.goType(t))
 	}
 	body := []jen.Code{jen.Var().Id("v").Add(g.goType(t))}
 	body = append(body, g.readValue(t, jen.Id("v"), false, 0)...)
 	body = append(body, jen.Return(jen.Id("v")))
-	return jen.Func().Params(jen.Id("r").Op("*").Qual(sioPkg, "JSONReader")).Add(g.goType(t)).Block(body...)
+	return jen.Func().Params(jen.Id("r").Op("*").Qual(jsonPkg, "Reader")).Add(g.goType(t)).Block(body...)
 }
 
 // tupleReadFunc returns the sio.ReadFunc of a tuple type.
 func tupleReadFunc(name string) jen.Code {
-	return jen.Qual(sioPkg, "ReadValue").Types(jen.Id(name))
+	return jen.Qual(jsonPkg, "ReadValue").Types(jen.Id(name))
 }

@@ -229,11 +229,7 @@ func (g *generator) serverInterface(ns *schema.Namespace) {
 }
 
 func eventDoc(e *schema.Event) string {
-	d := e.Description
-	if d == "" {
-		d = "handles the " + e.Name + " event."
-	}
-	return d
+	return sentence("handles the "+e.Name+" event.", e.Description)
 }
 
 // register generates RegisterXServer.

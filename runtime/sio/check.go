@@ -1,12 +1,6 @@
 package sio
 
-import (
-	"math"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
-)
+import "github.com/siogen/siogen/runtime/siojson"
 
 // Outgoing checks: generated code checks what a side sends (emits,
 // broadcasts, calls, acknowledgements) against the contract before it
@@ -16,29 +10,14 @@ import (
 // listing the violations. [ServerOptions.SkipOutgoingChecks] and
 // [ClientOptions.SkipOutgoingChecks] turn the checks off.
 
-// CheckFunc records in r every way v breaks the contract; generated code
-// passes one per payload and ack (a CheckJSON method expression).
-type CheckFunc[T any] func(v T, r *JSONReader)
-
-// Check runs check on v and returns the violations, sorted by path, as a
+// check runs check on v and returns the violations as a
 // [CodeInvalidArgument] error; nil when v keeps the contract or check is
 // nil.
-func Check[T any](v T, check CheckFunc[T]) *Error {
-	if check == nil {
-		return nil
+func check[T any](v T, chk siojson.CheckFunc[T]) *Error {
+	if vs := siojson.Check(v, chk); vs != nil {
+		return &Error{Code: CodeInvalidArgument, Message: "payload breaks the contract", Details: vs}
 	}
-	r := readerPool.Get().(*JSONReader)
-	r.reset(nil, nil)
-	check(v, r)
-	var err *Error
-	if len(r.viols) > 0 {
-		vs := slices.Clone(r.viols)
-		slices.SortStableFunc(vs, func(a, b Violation) int { return strings.Compare(a.Path, b.Path) })
-		err = &Error{Code: CodeInvalidArgument, Message: "payload breaks the contract", Details: vs}
-	}
-	r.reset(nil, nil)
-	readerPool.Put(r)
-	return err
+	return nil
 }
 
 // Emitter is what sends an event: a [*Socket], a [*BroadcastOperator]
@@ -63,9 +42,9 @@ func skipChecks(to any) bool {
 // EmitChecked checks in with check, then emits event with args (in, or
 // the elements of a tuple) through to. A payload that breaks the contract
 // is not sent: the error lists its violations.
-func EmitChecked[T any](to Emitter, check CheckFunc[T], in T, event string, args ...any) error {
+func EmitChecked[T any](to Emitter, chk siojson.CheckFunc[T], in T, event string, args ...any) error {
 	if !skipChecks(to) {
-		if err := Check(in, check); err != nil {
+		if err := check(in, chk); err != nil {
 			return err
 		}
 	}
@@ -77,47 +56,19 @@ func EmitChecked[T any](to Emitter, check CheckFunc[T], in T, event string, args
 // logged with its violations and answered with [CodeInternal], since the
 // fault is the handler's. check must be a CheckFunc of the handler's
 // result type.
-func WithAckCheck[T any](check CheckFunc[T]) HandlerOption {
+func WithAckCheck[T any](check siojson.CheckFunc[T]) HandlerOption {
 	return optionFunc(func(c *handlerConfig) { c.check = check })
 }
 
 // checkAck checks a handler's result; it returns the error to answer
 // instead, and the violations to log.
 func checkAck[Out any](c *handlerConfig, out Out, skip bool) (*Error, *Error) {
-	chk, ok := c.check.(CheckFunc[Out])
+	chk, ok := c.check.(siojson.CheckFunc[Out])
 	if !ok || skip {
 		return nil, nil
 	}
-	if err := Check(out, chk); err != nil {
+	if err := check(out, chk); err != nil {
 		return &Error{Code: CodeInternal, Message: "internal error"}, err
 	}
 	return nil, nil
-}
-
-// CheckInt records a violation when n is outside [lo, hi].
-func (r *JSONReader) CheckInt(n, lo, hi int64) {
-	switch {
-	case n < lo:
-		r.Fail("must be at least " + strconv.FormatInt(lo, 10) + ", got " + strconv.FormatInt(n, 10))
-	case n > hi:
-		r.Fail("must be at most " + strconv.FormatInt(hi, 10) + ", got " + strconv.FormatInt(n, 10))
-	}
-}
-
-// CheckTime records a violation when t cannot be written as an RFC 3339
-// timestamp: a year outside [0, 9999].
-func (r *JSONReader) CheckTime(t time.Time) {
-	if y := t.Year(); y < 0 || y > 9999 {
-		r.Fail("year " + strconv.Itoa(y) + " is outside [0, 9999]")
-	}
-}
-
-// checkFinite records a violation for NaN and infinities, which JSON
-// cannot carry.
-func (r *JSONReader) checkFinite(f float64) bool {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		r.Fail("got " + strconv.FormatFloat(f, 'g', -1, 64) + ", want a finite number")
-		return false
-	}
-	return true
 }

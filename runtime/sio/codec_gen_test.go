@@ -25,6 +25,7 @@ import (
 	"github.com/siogen/siogen/examples/generated/go/dashboard"
 	"github.com/siogen/siogen/examples/generated/go/notifications"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
 // The generated codecs (AppendJSON, ReadJSON) must agree with the
@@ -35,14 +36,14 @@ import (
 // codec is what gogen generates for an object type T.
 type codec[T any] interface {
 	*T
-	sio.JSONAppender
-	sio.JSONReaderFrom
+	siojson.Appender
+	siojson.ReaderFrom
 }
 
 // decodeGen decodes in with the generated decoder of T; ok reports no
 // violations.
 func decodeGen[T any, PT codec[T]](in []byte) (*T, bool) {
-	v, vs := sio.DecodeJSON(in, nil, sio.ReadPointer[T, PT])
+	v, vs := siojson.Decode(in, nil, siojson.ReadPointer[T, PT])
 	return v, vs == nil
 }
 
@@ -412,8 +413,8 @@ func randFloat(rng *rand.Rand) float64 {
 // defaults to absent fields, the reflective one leaves them nil.
 func applyDefaults[T any](got, want *T) {
 	var defaults T
-	if r, ok := any(&defaults).(sio.JSONReaderFrom); ok {
-		sio.DecodeJSON([]byte("{}"), nil, func(rd *sio.JSONReader) struct{} { r.ReadJSON(rd); return struct{}{} })
+	if r, ok := any(&defaults).(siojson.ReaderFrom); ok {
+		siojson.Decode([]byte("{}"), nil, func(rd *siojson.Reader) struct{} { r.ReadJSON(rd); return struct{}{} })
 	}
 	gv, wv, dv := reflect.ValueOf(got).Elem(), reflect.ValueOf(want).Elem(), reflect.ValueOf(defaults)
 	for i := range wv.NumField() {

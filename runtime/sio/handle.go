@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strconv"
+
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
 // AckStyle is how a typed handler's result travels in the acknowledgement.
@@ -50,7 +52,7 @@ func WithValidator(v Validator, schemaID string) HandlerOption {
 // payload is answered as with [WithValidator], and the payload is read
 // once. read must be a ReadFunc of the handler's input type; it takes
 // precedence over [WithValidator].
-func WithReader[T any](read ReadFunc[T]) HandlerOption {
+func WithReader[T any](read siojson.ReadFunc[T]) HandlerOption {
 	return optionFunc(func(c *handlerConfig) { c.read = read })
 }
 
@@ -92,12 +94,12 @@ func decodeInput[In any](c *handlerConfig, e incoming) (In, *Error) {
 	var zero In
 	args := e.arguments()
 	_, isTuple := any((*In)(nil)).(TupleDecoder)
-	if read, ok := c.read.(ReadFunc[In]); ok {
+	if read, ok := c.read.(siojson.ReadFunc[In]); ok {
 		data := args.At(0).JSON()
 		if isTuple {
 			data = args.arrayJSON()
 		}
-		in, vs := DecodeJSON(data, args.att, read)
+		in, vs := siojson.Decode(data, args.att, read)
 		if vs != nil {
 			return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: vs}
 		}
@@ -223,9 +225,9 @@ type okEnvelope[T any] struct {
 }
 
 // AppendJSON encodes the envelope without reflection when its data is a
-// [JSONAppender].
+// [siojson.Appender].
 func (e okEnvelope[T]) AppendJSON(b []byte) ([]byte, error) {
-	data, ok := any(e.Data).(JSONAppender)
+	data, ok := any(e.Data).(siojson.Appender)
 	if !ok {
 		return b, errors.ErrUnsupported
 	}
@@ -243,7 +245,7 @@ type okOnly struct {
 	OK bool `json:"ok"`
 }
 
-// AppendJSON implements [JSONAppender].
+// AppendJSON implements [siojson.Appender].
 func (e okOnly) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"ok":`...)
 	return append(strconv.AppendBool(b, e.OK), '}'), nil
@@ -268,48 +270,25 @@ type envelopeIn struct {
 // the contract while it is decoded, and one that breaks it is a
 // [CodeInvalidArgument] error listing the violations; else it is decoded
 // reflectively, unchecked.
-func DecodeAck[Out any](args Args, style AckStyle, read ReadFunc[Out]) (Out, error) {
+func DecodeAck[Out any](args Args, style AckStyle, read siojson.ReadFunc[Out]) (Out, error) {
 	var out Out
 	raw := args.At(0)
-	if style == AckPlain || read == nil {
-		var env envelopeIn
-		isEnvelope := raw.Decode(&env) == nil && env.OK != nil
-		if isEnvelope && !*env.OK {
-			if env.Error == nil {
-				env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
-			}
-			return out, env.Error
-		}
-		if style != AckPlain {
-			if !isEnvelope {
-				return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
-			}
-			raw = env.Data
-		}
-	}
 	if read != nil {
-		data := raw.JSON()
-		if _, isTuple := any(&out).(TupleDecoder); isTuple && style == AckPlain {
-			data = args.arrayJSON()
+		return decodeAckWith(args, style, read)
+	}
+	var env envelopeIn
+	isEnvelope := raw.Decode(&env) == nil && env.OK != nil
+	if isEnvelope && !*env.OK {
+		if env.Error == nil {
+			env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
 		}
-		var ackErr *Error
-		var vs []Violation
-		if style == AckPlain {
-			out, vs = DecodeJSON(data, args.att, read)
-		} else {
-			out, vs = DecodeJSON(data, args.att, func(r *JSONReader) Out {
-				v, e := readEnvelope(r, read)
-				ackErr = e
-				return v
-			})
+		return out, env.Error
+	}
+	if style != AckPlain {
+		if !isEnvelope {
+			return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
 		}
-		if ackErr != nil {
-			return out, ackErr
-		}
-		if vs != nil {
-			return out, &Error{Code: CodeInvalidArgument, Message: "invalid acknowledgement", Details: vs}
-		}
-		return out, nil
+		raw = env.Data
 	}
 	if style == AckPlain {
 		if tuple, ok := any(&out).(TupleDecoder); ok {
@@ -325,75 +304,59 @@ func DecodeAck[Out any](args Args, style AckStyle, read ReadFunc[Out]) (Out, err
 	return out, nil
 }
 
+// decodeAckWith is DecodeAck with a generated reader: one pass over the
+// answer on success. A plain answer that the reader refuses may still be
+// an {"ok":false} envelope, which only then is decoded as one.
+func decodeAckWith[Out any](args Args, style AckStyle, read siojson.ReadFunc[Out]) (Out, error) {
+	raw := args.At(0)
+	var out Out
+	var vs []Violation
+	var ackErr *Error
+	if style == AckPlain {
+		data := raw.JSON()
+		if _, isTuple := any(&out).(TupleDecoder); isTuple {
+			data = args.arrayJSON()
+		}
+		if out, vs = siojson.Decode(data, args.att, read); vs == nil {
+			return out, nil
+		}
+		var env envelopeIn
+		if raw.Decode(&env) == nil && env.OK != nil && !*env.OK {
+			if env.Error == nil {
+				env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
+			}
+			return out, env.Error
+		}
+	} else {
+		out, vs = siojson.Decode(raw.JSON(), args.att, func(r *siojson.Reader) Out {
+			v, e := readEnvelope(r, read)
+			ackErr = e
+			return v
+		})
+		if ackErr != nil {
+			return out, ackErr
+		}
+	}
+	if vs != nil {
+		return out, &Error{Code: CodeInvalidArgument, Message: "invalid acknowledgement", Details: vs}
+	}
+	return out, nil
+}
+
 // readEnvelope reads an envelope-style acknowledgement with one pass:
 // {"ok":true,"data":…} checked by read, or {"ok":false,"error":…}, whose
 // error it returns.
-func readEnvelope[Out any](r *JSONReader, read ReadFunc[Out]) (Out, *Error) {
-	var out Out
-	if !r.BeginObject() {
+func readEnvelope[Out any](r *siojson.Reader, read siojson.ReadFunc[Out]) (Out, *Error) {
+	var zero Out
+	out, failed, errJSON := siojson.ReadEnvelope(r, read, !isEmpty(zero))
+	if !failed {
 		return out, nil
 	}
-	var ok, seenOK, seenData, seenErr bool
-	var ackErr *Error
-	mark := -1 // violations before data, dropped when ok is false
-	for r.More() {
-		name := r.Name()
-		switch string(name) {
-		case "ok":
-			if seenOK {
-				r.Duplicate("ok")
-				continue
-			}
-			seenOK = true
-			r.Enter("ok")
-			ok, _ = r.Bool()
-			r.Leave()
-		case "data":
-			if seenData {
-				r.Duplicate("data")
-				continue
-			}
-			seenData = true
-			mark = len(r.viols)
-			r.Enter("data")
-			out = read(r)
-			r.Leave()
-		case "error":
-			if seenErr {
-				r.Duplicate("error")
-				continue
-			}
-			seenErr = true
-			start := r.peek()
-			from := r.pos
-			r.Skip()
-			if start == '{' && !r.bad {
-				var e Error
-				if NewRaw(r.data[from:r.pos]).Decode(&e) == nil {
-					ackErr = &e
-				}
-			}
-		default:
-			r.Unknown(name)
-		}
+	var e Error
+	if errJSON == nil || NewRaw(errJSON).Decode(&e) != nil {
+		return out, &Error{Code: CodeInternal, Message: "acknowledged with an error"}
 	}
-	r.EndObject()
-	switch {
-	case r.bad:
-	case !seenOK:
-		r.Missing("ok")
-	case !ok:
-		if mark >= 0 {
-			r.viols = r.viols[:mark]
-		}
-		if ackErr == nil {
-			ackErr = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
-		}
-		return out, ackErr
-	case !seenData && !isEmpty(out):
-		r.Missing("data")
-	}
-	return out, nil
+	return out, &e
 }
 
 // AckEmitter is what can send one event and wait for its acknowledgement:
@@ -429,9 +392,9 @@ func ValidateAuth(v Validator, schemaID string) Middleware {
 // CheckAuth returns a middleware that checks the CONNECT auth payload with
 // read (gogen generates one per namespace with auth), refusing an invalid
 // one as [ValidateAuth] does.
-func CheckAuth[T any](read ReadFunc[T]) Middleware {
+func CheckAuth[T any](read siojson.ReadFunc[T]) Middleware {
 	return func(_ context.Context, s *Socket) error {
-		if _, vs := DecodeJSON(s.handshake.Auth.JSON(), nil, read); vs != nil {
+		if _, vs := siojson.Decode(s.handshake.Auth.JSON(), nil, read); vs != nil {
 			return &Error{Code: CodeInvalidArgument, Message: "invalid auth payload",
 				Details: map[string]any{"code": CodeInvalidArgument, "violations": vs}}
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/runtime/engineio"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"github.com/siogen/siogen/runtime/siovalidate"
 )
 
@@ -55,7 +56,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("generated", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, vs := sio.DecodeJSON(sample, nil, sio.ReadPointer[bench.Sample]); vs != nil {
+			if _, vs := siojson.Decode(sample, nil, siojson.ReadPointer[bench.Sample]); vs != nil {
 				b.Fatal(vs)
 			}
 		}
@@ -65,7 +66,7 @@ func BenchmarkDecode(b *testing.B) {
 // BenchmarkEncode appends the payload's JSON with the generated encoder,
 // which emits and acknowledgements use.
 func BenchmarkEncode(b *testing.B) {
-	s, vs := sio.DecodeJSON(sample, nil, sio.ReadPointer[bench.Sample])
+	s, vs := siojson.Decode(sample, nil, siojson.ReadPointer[bench.Sample])
 	if vs != nil {
 		b.Fatal(vs)
 	}
@@ -116,14 +117,16 @@ func (echoServer) Echo(_ context.Context, _ bench.MainSocket, in *bench.Sample) 
 }
 
 // BenchmarkEchoAck measures the ack round trip of echo over a loopback
-// websocket: the generated validating handler, and the untyped one.
+// websocket: the generated checking handler (payload and ack checked), the
+// same without the check of the ack it sends ("typed/nocheck",
+// ServerOptions.SkipOutgoingChecks), and the untyped one.
 func BenchmarkEchoAck(b *testing.B) {
 	frame := append(append([]byte(`421["echo",`), sample...), ']')
 	want := append(append([]byte(`431[`), sample...), ']')
-	for _, api := range []string{"typed", "untyped"} {
+	for _, api := range []string{"typed", "typed/nocheck", "untyped"} {
 		b.Run(api, func(b *testing.B) {
-			srv := sio.NewServer(nil)
-			if api == "typed" {
+			srv := sio.NewServer(&sio.ServerOptions{SkipOutgoingChecks: api == "typed/nocheck"})
+			if strings.HasPrefix(api, "typed") {
 				bench.RegisterMainServer(srv, echoServer{})
 			} else {
 				srv.Of("/").On("echo", func(_ *sio.Socket, e *sio.Event) { _ = e.Ack(e.At(0)) })

@@ -5,8 +5,8 @@
 package bench
 
 import (
-	"context"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"strconv"
 )
@@ -14,19 +14,19 @@ import (
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// Sample: One load-generator message, about 100 bytes. Fields are declared in sorted order so that a re-encoded value is byte-identical to the received one.
+// Sample is an object of the contract. One load-generator message, about 100 bytes. Fields are declared in sorted order so that a re-encoded value is byte-identical to the received one.
 type Sample struct {
-	// Client
+	// Client is the "client" member.
 	Client int32 `json:"client"`
-	// Pad
+	// Pad is the "pad" member.
 	Pad string `json:"pad"`
-	// Seq
+	// Seq is the "seq" member.
 	Seq int64 `json:"seq"`
-	// Ts: Send time in nanoseconds on the generator's clock.
+	// Ts is the "ts" member. Send time in nanoseconds on the generator's clock.
 	Ts int64 `json:"ts"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -34,7 +34,7 @@ func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"client":`...)
 	b = strconv.AppendInt(b, int64(v.Client), 10)
 	b = append(b, `,"pad":`...)
-	b = sio.AppendJSONString(b, v.Pad)
+	b = siojson.AppendString(b, v.Pad)
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendInt(b, v.Seq, 10)
 	b = append(b, `,"ts":`...)
@@ -42,8 +42,8 @@ func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Sample) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Sample) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -116,7 +116,7 @@ func (v *Sample) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Sample) CheckJSON(r *sio.JSONReader) {
+func (v *Sample) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -133,132 +133,4 @@ func (v *Sample) CheckJSON(r *sio.JSONReader) {
 	r.Enter("ts")
 	r.CheckInt(int64(v.Ts), int64(0), int64(9007199254740991))
 	r.Leave()
-}
-
-// MainNamespace is the name of the / namespace.
-const MainNamespace = "/"
-
-// Event names of the / namespace.
-const (
-	// MainEventEcho is the wire name of the echo event.
-	MainEventEcho = "echo"
-	// MainEventBcast is the wire name of the bcast event.
-	MainEventBcast = "bcast"
-)
-
-// MainServer handles the events clients send to /; embed UnimplementedMainServer to stay compatible with later versions of the contract.
-type MainServer interface {
-	// Echo: The server acknowledges with the received argument.
-	Echo(ctx context.Context, s MainSocket, in *Sample) (*Sample, error)
-	// Bcast: A client sends it; the server emits it to every socket of "/", the sender included.
-	Bcast(ctx context.Context, s MainSocket, in *Sample)
-}
-
-// UnimplementedMainServer answers every event with an "unimplemented" error.
-type UnimplementedMainServer struct{}
-
-// Echo implements MainServer.
-func (UnimplementedMainServer) Echo(ctx context.Context, s MainSocket, in *Sample) (*Sample, error) {
-	var out *Sample
-	return out, sio.NewError("unimplemented", "echo is not implemented")
-}
-
-// Bcast implements MainServer.
-func (UnimplementedMainServer) Bcast(ctx context.Context, s MainSocket, in *Sample) {}
-
-// RegisterMainServer registers impl's handlers on the / namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
-func RegisterMainServer(srv *sio.Server, impl MainServer, opts ...sio.HandlerOption) *sio.Namespace {
-	ns := srv.Of(MainNamespace)
-	sio.HandleAck(ns, MainEventEcho, func(ctx context.Context, s *sio.Socket, in *Sample) (*Sample, error) {
-		return impl.Echo(ctx, MainSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Sample]), sio.WithAckStyle(sio.AckPlain), sio.WithAckCheck((*Sample).CheckJSON)}, opts...)...)
-	sio.Handle(ns, MainEventBcast, func(ctx context.Context, s *sio.Socket, in *Sample) {
-		impl.Bcast(ctx, MainSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Sample])}, opts...)...)
-	return ns
-}
-
-// MainSocket is a client's connection to /, with typed emitters for the events the server sends. It embeds the *sio.Socket for rooms, data and the untyped API; it is safe for concurrent use.
-type MainSocket struct {
-	*sio.Socket
-}
-
-// EmitBcast: sends the bcast event to the client. A client sends it; the server emits it to every socket of "/", the sender included.
-func (s MainSocket) EmitBcast(in *Sample) error {
-	return sio.EmitChecked(s.Socket, (*Sample).CheckJSON, in, MainEventBcast, in)
-}
-
-// To returns a typed broadcast to the rooms, without this socket.
-func (s MainSocket) To(rooms ...string) MainBroadcast {
-	return MainBroadcast{s.Socket.To(rooms...)}
-}
-
-// Broadcast returns a typed broadcast to every other socket of the namespace.
-func (s MainSocket) Broadcast() MainBroadcast {
-	return MainBroadcast{s.Socket.Broadcast()}
-}
-
-// MainBroadcast sends server events to many sockets of /: narrow it with To, Except, Volatile and Local. It is immutable and safe for concurrent use.
-type MainBroadcast struct {
-	op *sio.BroadcastOperator
-}
-
-// NewMainBroadcast returns a broadcast to every socket of / on srv.
-func NewMainBroadcast(srv *sio.Server) MainBroadcast {
-	return MainBroadcast{srv.Of(MainNamespace).Except()}
-}
-
-// To adds rooms: sockets in any of them receive the events.
-func (b MainBroadcast) To(rooms ...string) MainBroadcast {
-	return MainBroadcast{b.op.To(rooms...)}
-}
-
-// Except excludes the sockets in any of the rooms.
-func (b MainBroadcast) Except(rooms ...string) MainBroadcast {
-	return MainBroadcast{b.op.Except(rooms...)}
-}
-
-// Volatile lets the events be dropped for sockets that are not ready.
-func (b MainBroadcast) Volatile() MainBroadcast {
-	return MainBroadcast{b.op.Volatile()}
-}
-
-// Local restricts the broadcast to this node.
-func (b MainBroadcast) Local() MainBroadcast {
-	return MainBroadcast{b.op.Local()}
-}
-
-// Operator returns the untyped broadcast.
-func (b MainBroadcast) Operator() *sio.BroadcastOperator {
-	return b.op
-}
-
-// EmitBcast: sends the bcast event to the selected sockets.
-func (b MainBroadcast) EmitBcast(in *Sample) error {
-	return sio.EmitChecked(b.op, (*Sample).CheckJSON, in, MainEventBcast, in)
-}
-
-// MainClient is the typed client of /: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
-type MainClient struct {
-	*sio.ClientSocket
-}
-
-// NewMainClient returns the / socket of m; call Connect to connect it.
-func NewMainClient(m *sio.Manager) MainClient {
-	return MainClient{m.Socket(MainNamespace, nil)}
-}
-
-// Echo: sends echo and waits for the server's answer. The server acknowledges with the received argument.
-func (c MainClient) Echo(ctx context.Context, in *Sample) (*Sample, error) {
-	return sio.CallTimeout[*Sample, *Sample](ctx, c.ClientSocket, sio.AckPlain, 0, sio.ReadPointer[Sample], (*Sample).CheckJSON, in, MainEventEcho, in)
-}
-
-// EmitBcast: sends the bcast event to the server. A client sends it; the server emits it to every socket of "/", the sender included.
-func (c MainClient) EmitBcast(in *Sample) error {
-	return sio.EmitChecked(c.ClientSocket, (*Sample).CheckJSON, in, MainEventBcast, in)
-}
-
-// OnBcast: adds a handler of bcast. A client sends it; the server emits it to every socket of "/", the sender included.
-func (c MainClient) OnBcast(fn func(context.Context, *Sample)) {
-	sio.OnClient(c.ClientSocket, MainEventBcast, fn, sio.WithReader(sio.ReadPointer[Sample]))
 }

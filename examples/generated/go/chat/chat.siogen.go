@@ -9,13 +9,13 @@ Real-time chat rooms over Socket.IO.
 package chat
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	jsontext "github.com/go-json-experiment/json/jsontext"
 	common "github.com/siogen/siogen/examples/generated/go/common"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"regexp"
 	"strconv"
@@ -25,20 +25,20 @@ import (
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// RoomID
+// RoomID is a named type of the contract.
 type RoomID = string
 
-// Presence: Whether a user is around.
+// Presence is an enum of the contract: one of the constants below. Whether a user is around.
 type Presence string
 
 const (
-	// PresenceOnline
+	// PresenceOnline is the "online" value of Presence.
 	PresenceOnline Presence = "online"
-	// PresenceAway
+	// PresenceAway is the "away" value of Presence.
 	PresenceAway Presence = "away"
-	// PresenceDoNotDisturb: Do not disturb.
+	// PresenceDoNotDisturb is the "dnd" value of Presence. Do not disturb.
 	PresenceDoNotDisturb Presence = "dnd"
-	// PresenceOffline
+	// PresenceOffline is the "offline" value of Presence.
 	PresenceOffline Presence = "offline"
 )
 
@@ -51,8 +51,8 @@ func (v Presence) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *Presence) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Presence) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -66,44 +66,44 @@ func (v *Presence) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v Presence) CheckJSON(r *sio.JSONReader) {
+func (v Presence) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'online', 'away', 'dnd', 'offline'")
 	}
 }
 
-// ImageRef: An image stored by the server.
+// ImageRef is an object of the contract. An image stored by the server.
 type ImageRef struct {
-	// URL
+	// URL is the "url" member.
 	URL string `json:"url"`
-	// Width
+	// Width is the "width" member.
 	Width int32 `json:"width"`
-	// Height
+	// Height is the "height" member.
 	Height int32 `json:"height"`
-	// Alt: Optional.
+	// Alt is the "alt" member. Optional.
 	Alt *string `json:"alt,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ImageRef) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"url":`...)
-	b = sio.AppendJSONString(b, v.URL)
+	b = siojson.AppendString(b, v.URL)
 	b = append(b, `,"width":`...)
 	b = strconv.AppendInt(b, int64(v.Width), 10)
 	b = append(b, `,"height":`...)
 	b = strconv.AppendInt(b, int64(v.Height), 10)
 	if v.Alt != nil {
 		b = append(b, `,"alt":`...)
-		b = sio.AppendJSONString(b, *v.Alt)
+		b = siojson.AppendString(b, *v.Alt)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ImageRef) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ImageRef) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -174,7 +174,7 @@ func (v *ImageRef) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ImageRef) CheckJSON(r *sio.JSONReader) {
+func (v *ImageRef) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -195,38 +195,38 @@ func (v *ImageRef) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// FileRef: A file stored by the server.
+// FileRef is an object of the contract. A file stored by the server.
 type FileRef struct {
-	// URL
+	// URL is the "url" member.
 	URL string `json:"url"`
-	// Name
+	// Name is the "name" member.
 	Name string `json:"name"`
-	// SizeBytes
+	// SizeBytes is the "size_bytes" member.
 	SizeBytes int64 `json:"size_bytes"`
-	// MimeType: Optional.
+	// MimeType is the "mime_type" member. Optional.
 	MimeType *string `json:"mime_type,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *FileRef) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"url":`...)
-	b = sio.AppendJSONString(b, v.URL)
+	b = siojson.AppendString(b, v.URL)
 	b = append(b, `,"name":`...)
-	b = sio.AppendJSONString(b, v.Name)
+	b = siojson.AppendString(b, v.Name)
 	b = append(b, `,"size_bytes":`...)
 	b = strconv.AppendInt(b, v.SizeBytes, 10)
 	if v.MimeType != nil {
 		b = append(b, `,"mime_type":`...)
-		b = sio.AppendJSONString(b, *v.MimeType)
+		b = siojson.AppendString(b, *v.MimeType)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *FileRef) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *FileRef) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -297,7 +297,7 @@ func (v *FileRef) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *FileRef) CheckJSON(r *sio.JSONReader) {
+func (v *FileRef) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -313,7 +313,7 @@ func (v *FileRef) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// Attachment: Something attached to a message, told apart by kind.
+// Attachment is a union of the contract: exactly one of its variants is set. Something attached to a message, told apart by kind.
 type Attachment struct {
 	// Image is set when kind is "image".
 	Image *ImageRef
@@ -326,13 +326,13 @@ type Attachment struct {
 // MarshalJSON implements json.Marshaler.
 func (u Attachment) MarshalJSON() ([]byte, error) {
 	if u.Image != nil {
-		return sio.MarshalUnion("kind", "image", u.Image)
+		return siojson.MarshalUnion("kind", "image", u.Image)
 	}
 	if u.File != nil {
-		return sio.MarshalUnion("kind", "file", u.File)
+		return siojson.MarshalUnion("kind", "file", u.File)
 	}
 	if u.Link != nil {
-		return sio.MarshalUnion("kind", "link", u.Link)
+		return siojson.MarshalUnion("kind", "link", u.Link)
 	}
 	return nil, fmt.Errorf("Attachment: no variant is set")
 }
@@ -340,20 +340,20 @@ func (u Attachment) MarshalJSON() ([]byte, error) {
 // MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.
 func (u Attachment) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if u.Image != nil {
-		return sio.MarshalUnionTo(enc, "kind", "image", u.Image)
+		return siojson.MarshalUnionTo(enc, "kind", "image", u.Image)
 	}
 	if u.File != nil {
-		return sio.MarshalUnionTo(enc, "kind", "file", u.File)
+		return siojson.MarshalUnionTo(enc, "kind", "file", u.File)
 	}
 	if u.Link != nil {
-		return sio.MarshalUnionTo(enc, "kind", "link", u.Link)
+		return siojson.MarshalUnionTo(enc, "kind", "link", u.Link)
 	}
 	return fmt.Errorf("Attachment: no variant is set")
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (u *Attachment) UnmarshalJSON(data []byte) error {
-	tag, err := sio.UnionTag(data, "kind")
+	tag, err := siojson.UnionTag(data, "kind")
 	if err != nil {
 		return err
 	}
@@ -373,8 +373,8 @@ func (u *Attachment) UnmarshalJSON(data []byte) error {
 	}
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the union variant r is at into v, checking it against the contract.
-func (v *Attachment) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the union variant r is at into v, checking it against the contract.
+func (v *Attachment) ReadJSON(r *siojson.Reader) {
 	tag, ok := r.UnionTag("kind")
 	if !ok {
 		return
@@ -401,7 +401,7 @@ func (v *Attachment) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Attachment) CheckJSON(r *sio.JSONReader) {
+func (v *Attachment) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -424,30 +424,30 @@ func (v *Attachment) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// AttachmentLink: A link with a preview.
+// AttachmentLink is an object of the contract. A link with a preview.
 type AttachmentLink struct {
-	// URL
+	// URL is the "url" member.
 	URL string `json:"url"`
-	// Title: Optional.
+	// Title is the "title" member. Optional.
 	Title *string `json:"title,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *AttachmentLink) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"url":`...)
-	b = sio.AppendJSONString(b, v.URL)
+	b = siojson.AppendString(b, v.URL)
 	if v.Title != nil {
 		b = append(b, `,"title":`...)
-		b = sio.AppendJSONString(b, *v.Title)
+		b = siojson.AppendString(b, *v.Title)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *AttachmentLink) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *AttachmentLink) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -489,7 +489,7 @@ func (v *AttachmentLink) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *AttachmentLink) CheckJSON(r *sio.JSONReader) {
+func (v *AttachmentLink) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -499,38 +499,38 @@ func (v *AttachmentLink) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// Message: A chat message.
+// Message is an object of the contract. A chat message.
 type Message struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// Author
+	// Author is the "author" member.
 	Author common.User `json:"author"`
-	// Text
+	// Text is the "text" member.
 	Text string `json:"text"`
-	// Attachments: Optional.
+	// Attachments is the "attachments" member. Optional.
 	Attachments []Attachment `json:"attachments,omitempty"`
-	// ReplyTo: The message this one answers, or null. May be null.
+	// ReplyTo is the "reply_to" member. The message this one answers, or null. May be null.
 	ReplyTo *string `json:"reply_to"`
-	// SentAt
+	// SentAt is the "sent_at" member.
 	SentAt time.Time `json:"sent_at"`
-	// EditedAt: Optional.
+	// EditedAt is the "edited_at" member. Optional.
 	EditedAt *time.Time `json:"edited_at,omitempty"`
-	// Reactions: Count of each emoji reaction. Optional.
+	// Reactions is the "reactions" member. Count of each emoji reaction. Optional.
 	Reactions map[string]int32 `json:"reactions,omitempty"`
-	// Status: Delivery status; an inline enum named MessageStatus. Optional.
+	// Status is the "status" member. Delivery status; an inline enum named MessageStatus. Optional.
 	Status *MessageStatus `json:"status,omitempty"`
 	/*
-	   LegacyHTML: Optional.
+	   LegacyHTML is the "legacy_html" member. Optional.
 
 	   Deprecated: Render text instead.
 	*/
 	LegacyHTML *string `json:"legacy_html,omitempty"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Message) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Message) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -718,7 +718,7 @@ func (v *Message) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Message) CheckJSON(r *sio.JSONReader) {
+func (v *Message) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -766,15 +766,15 @@ func (v *Message) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// MessageStatus
+// MessageStatus is an enum of the contract: one of the constants below.
 type MessageStatus string
 
 const (
-	// MessageStatusSent
+	// MessageStatusSent is the "sent" value of MessageStatus.
 	MessageStatusSent MessageStatus = "sent"
-	// MessageStatusDelivered
+	// MessageStatusDelivered is the "delivered" value of MessageStatus.
 	MessageStatusDelivered MessageStatus = "delivered"
-	// MessageStatusRead
+	// MessageStatusRead is the "read" value of MessageStatus.
 	MessageStatusRead MessageStatus = "read"
 )
 
@@ -787,8 +787,8 @@ func (v MessageStatus) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *MessageStatus) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *MessageStatus) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -802,28 +802,28 @@ func (v *MessageStatus) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v MessageStatus) CheckJSON(r *sio.JSONReader) {
+func (v MessageStatus) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'sent', 'delivered', 'read'")
 	}
 }
 
-// SendMessage: A message to post.
+// SendMessage is an object of the contract. A message to post.
 type SendMessage struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// Text
+	// Text is the "text" member.
 	Text string `json:"text"`
-	// Image: Sent as a binary attachment. Optional.
+	// Image is the "image" member. Sent as a binary attachment. Optional.
 	Image []byte `json:"image,omitempty"`
-	// ReplyTo: Optional. May be null.
+	// ReplyTo is the "reply_to" member. Optional. May be null.
 	ReplyTo *string `json:"reply_to,omitempty"`
-	// ClientID: Idempotency key. Optional.
+	// ClientID is the "client_id" member. Idempotency key. Optional.
 	ClientID *string `json:"client_id,omitempty"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *SendMessage) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *SendMessage) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -908,7 +908,7 @@ func (v *SendMessage) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *SendMessage) CheckJSON(r *sio.JSONReader) {
+func (v *SendMessage) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -937,22 +937,22 @@ func (v *SendMessage) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// RoomInfo
+// RoomInfo is an object of the contract.
 type RoomInfo struct {
-	// ID
+	// ID is the "id" member.
 	ID RoomID `json:"id"`
-	// Title
+	// Title is the "title" member.
 	Title string `json:"title"`
-	// Members
+	// Members is the "members" member.
 	Members []common.User `json:"members"`
-	// History
+	// History is the "history" member.
 	History []Message `json:"history"`
-	// Presence: Presence by user ID.
+	// Presence is the "presence" member. Presence by user ID.
 	Presence map[string]Presence `json:"presence"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *RoomInfo) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *RoomInfo) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1073,7 +1073,7 @@ func (v *RoomInfo) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *RoomInfo) CheckJSON(r *sio.JSONReader) {
+func (v *RoomInfo) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1108,39 +1108,39 @@ func (v *RoomInfo) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// Question
+// Question is an object of the contract.
 type Question struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
-	// Text
+	// Text is the "text" member.
 	Text string `json:"text"`
-	// Choices
+	// Choices is the "choices" member.
 	Choices []string `json:"choices"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Question) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	b = append(b, `,"text":`...)
-	b = sio.AppendJSONString(b, v.Text)
+	b = siojson.AppendString(b, v.Text)
 	b = append(b, `,"choices":`...)
 	b = append(b, '[')
 	for i0 := range v.Choices {
 		if i0 > 0 {
 			b = append(b, ',')
 		}
-		b = sio.AppendJSONString(b, v.Choices[i0])
+		b = siojson.AppendString(b, v.Choices[i0])
 	}
 	b = append(b, ']')
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Question) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Question) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1212,7 +1212,7 @@ func (v *Question) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Question) CheckJSON(r *sio.JSONReader) {
+func (v *Question) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1228,13 +1228,13 @@ func (v *Question) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// Answer
+// Answer is an object of the contract.
 type Answer struct {
-	// Choice
+	// Choice is the "choice" member.
 	Choice int32 `json:"choice"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Answer) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -1244,8 +1244,8 @@ func (v *Answer) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Answer) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Answer) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1275,7 +1275,7 @@ func (v *Answer) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Answer) CheckJSON(r *sio.JSONReader) {
+func (v *Answer) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1285,24 +1285,24 @@ func (v *Answer) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// RoomNotFoundDetails
+// RoomNotFoundDetails is an object of the contract.
 type RoomNotFoundDetails struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *RoomNotFoundDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *RoomNotFoundDetails) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *RoomNotFoundDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1334,7 +1334,7 @@ func (v *RoomNotFoundDetails) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *RoomNotFoundDetails) CheckJSON(r *sio.JSONReader) {
+func (v *RoomNotFoundDetails) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1345,28 +1345,28 @@ func (v *RoomNotFoundDetails) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// ChatAuth: Sent in the CONNECT packet.
+// ChatAuth is an object of the contract. Sent in the CONNECT packet.
 type ChatAuth struct {
-	// Token
+	// Token is the "token" member.
 	Token string `json:"token"`
-	// Nickname
+	// Nickname is the "nickname" member.
 	Nickname string `json:"nickname"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatAuth) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"token":`...)
-	b = sio.AppendJSONString(b, v.Token)
+	b = siojson.AppendString(b, v.Token)
 	b = append(b, `,"nickname":`...)
-	b = sio.AppendJSONString(b, v.Nickname)
+	b = siojson.AppendString(b, v.Nickname)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatAuth) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatAuth) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1412,7 +1412,7 @@ func (v *ChatAuth) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatAuth) CheckJSON(r *sio.JSONReader) {
+func (v *ChatAuth) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1425,21 +1425,21 @@ func (v *ChatAuth) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// ChatRoomJoinPayload
+// ChatRoomJoinPayload is an object of the contract.
 type ChatRoomJoinPayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// History: Optional.
+	// History is the "history" member. Optional.
 	History *int32 `json:"history,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatRoomJoinPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	if v.History != nil {
 		b = append(b, `,"history":`...)
 		b = strconv.AppendInt(b, int64(*v.History), 10)
@@ -1447,8 +1447,8 @@ func (v *ChatRoomJoinPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatRoomJoinPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatRoomJoinPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1494,7 +1494,7 @@ func (v *ChatRoomJoinPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatRoomJoinPayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatRoomJoinPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1510,24 +1510,24 @@ func (v *ChatRoomJoinPayload) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// ChatRoomLeavePayload
+// ChatRoomLeavePayload is an object of the contract.
 type ChatRoomLeavePayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatRoomLeavePayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatRoomLeavePayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatRoomLeavePayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1559,7 +1559,7 @@ func (v *ChatRoomLeavePayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatRoomLeavePayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatRoomLeavePayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1570,34 +1570,34 @@ func (v *ChatRoomLeavePayload) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// ChatTypingPayload
+// ChatTypingPayload is an object of the contract.
 type ChatTypingPayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// User: Set by the server when relaying. Optional.
+	// User is the "user" member. Set by the server when relaying. Optional.
 	User *common.UserID `json:"user,omitempty"`
-	// Typing
+	// Typing is the "typing" member.
 	Typing bool `json:"typing"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatTypingPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	if v.User != nil {
 		b = append(b, `,"user":`...)
-		b = sio.AppendJSONString(b, *v.User)
+		b = siojson.AppendString(b, *v.User)
 	}
 	b = append(b, `,"typing":`...)
 	b = strconv.AppendBool(b, v.Typing)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatTypingPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatTypingPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1655,7 +1655,7 @@ func (v *ChatTypingPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatTypingPayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatTypingPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1671,28 +1671,28 @@ func (v *ChatTypingPayload) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// ChatPresencePayload
+// ChatPresencePayload is an object of the contract.
 type ChatPresencePayload struct {
-	// User
+	// User is the "user" member.
 	User common.UserID `json:"user"`
-	// Presence
+	// Presence is the "presence" member.
 	Presence Presence `json:"presence"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatPresencePayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"user":`...)
-	b = sio.AppendJSONString(b, v.User)
+	b = siojson.AppendString(b, v.User)
 	b = append(b, `,"presence":`...)
-	b = sio.AppendJSONString(b, string(v.Presence))
+	b = siojson.AppendString(b, string(v.Presence))
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatPresencePayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatPresencePayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1735,7 +1735,7 @@ func (v *ChatPresencePayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatPresencePayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatPresencePayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1748,22 +1748,22 @@ func (v *ChatPresencePayload) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// ChatUserJoinedPayload
+// ChatUserJoinedPayload is an object of the contract.
 type ChatUserJoinedPayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// User
+	// User is the "user" member.
 	User common.User `json:"user"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatUserJoinedPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	b = append(b, `,"user":`...)
 	if b, err = v.User.AppendJSON(b); err != nil {
 		return nil, err
@@ -1771,8 +1771,8 @@ func (v *ChatUserJoinedPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatUserJoinedPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatUserJoinedPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1816,7 +1816,7 @@ func (v *ChatUserJoinedPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatUserJoinedPayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatUserJoinedPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1830,22 +1830,22 @@ func (v *ChatUserJoinedPayload) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// ChatUserLeftPayload
+// ChatUserLeftPayload is an object of the contract.
 type ChatUserLeftPayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// User
+	// User is the "user" member.
 	User common.User `json:"user"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatUserLeftPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	b = append(b, `,"user":`...)
 	if b, err = v.User.AppendJSON(b); err != nil {
 		return nil, err
@@ -1853,8 +1853,8 @@ func (v *ChatUserLeftPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ChatUserLeftPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatUserLeftPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1898,7 +1898,7 @@ func (v *ChatUserLeftPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ChatUserLeftPayload) CheckJSON(r *sio.JSONReader) {
+func (v *ChatUserLeftPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -1915,7 +1915,7 @@ func (v *ChatUserLeftPayload) CheckJSON(r *sio.JSONReader) {
 // RoomNotFoundName is the name of the RoomNotFound error on the wire; its code is "not_found".
 const RoomNotFoundName = "RoomNotFound"
 
-// NewRoomNotFound: returns the RoomNotFound error (code "not_found") with a message and details. No room has this ID.
+// NewRoomNotFound returns the RoomNotFound error (code "not_found") with a message and details. No room has this ID.
 func NewRoomNotFound(message string, details *RoomNotFoundDetails) *sio.Error {
 	return &sio.Error{
 		Code:    "not_found",
@@ -1934,7 +1934,7 @@ func IsRoomNotFound(err error) bool {
 // NotAMemberName is the name of the NotAMember error on the wire; its code is "permission_denied".
 const NotAMemberName = "NotAMember"
 
-// NewNotAMember: returns the NotAMember error (code "permission_denied") with a message and details. The user has not joined the room.
+// NewNotAMember returns the NotAMember error (code "permission_denied") with a message and details. The user has not joined the room.
 func NewNotAMember(message string) *sio.Error {
 	return &sio.Error{
 		Code:    "permission_denied",
@@ -1948,435 +1948,6 @@ func NewNotAMember(message string) *sio.Error {
 func IsNotAMember(err error) bool {
 	var e *sio.Error
 	return errors.As(err, &e) && e.Name == "NotAMember"
-}
-
-// ChatNamespace is the name of the /chat namespace.
-const ChatNamespace = "/chat"
-
-// Event names of the /chat namespace.
-const (
-	// ChatEventRoomJoin is the wire name of the room:join event.
-	ChatEventRoomJoin = "room:join"
-	// ChatEventRoomLeave is the wire name of the room:leave event.
-	ChatEventRoomLeave = "room:leave"
-	// ChatEventMessageSend is the wire name of the message:send event.
-	ChatEventMessageSend = "message:send"
-	// ChatEventMessageNew is the wire name of the message:new event.
-	ChatEventMessageNew = "message:new"
-	// ChatEventMessageHistory is the wire name of the message:history event.
-	ChatEventMessageHistory = "message:history"
-	// ChatEventTyping is the wire name of the typing event.
-	ChatEventTyping = "typing"
-	// ChatEventPresence is the wire name of the presence event.
-	ChatEventPresence = "presence"
-	// ChatEventUserJoined is the wire name of the user:joined event.
-	ChatEventUserJoined = "user:joined"
-	// ChatEventUserLeft is the wire name of the user:left event.
-	ChatEventUserLeft = "user:left"
-	// ChatEventPoll is the wire name of the poll event.
-	ChatEventPoll = "poll"
-	// ChatEventPingLegacy is the wire name of the ping:legacy event.
-	ChatEventPingLegacy = "ping:legacy"
-)
-
-// ChatMessageHistoryArgs holds the arguments of the message:history event.
-type ChatMessageHistoryArgs struct {
-	// Room
-	Room RoomID `json:"room"`
-	// Page
-	Page common.Page `json:"page"`
-}
-
-// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
-func (v *ChatMessageHistoryArgs) ReadJSON(r *sio.JSONReader) {
-	if !r.BeginArray() {
-		return
-	}
-	n := 0
-	for ; r.More(); n++ {
-		r.EnterIndex(n)
-		switch n {
-		case 0:
-			if s0, ok := r.String(); ok {
-				r.CheckLength(s0, 1, 64)
-				r.CheckPattern(s0, pattern0)
-				v.Room = s0
-			}
-		case 1:
-			v.Page.ReadJSON(r)
-		default:
-			r.Fail("no value is allowed here")
-			r.Skip()
-		}
-		r.Leave()
-	}
-	r.EndArray()
-	r.CheckItems(n, 2, 2)
-}
-
-// CheckJSON records in r every way the arguments v break the contract.
-func (v ChatMessageHistoryArgs) CheckJSON(r *sio.JSONReader) {
-	r.EnterIndex(0)
-	r.CheckLength(v.Room, 1, 64)
-	r.CheckPattern(v.Room, pattern0)
-	r.Leave()
-	r.EnterIndex(1)
-	v.Page.CheckJSON(r)
-	r.Leave()
-}
-
-// DecodeArgs implements sio.TupleDecoder.
-func (t *ChatMessageHistoryArgs) DecodeArgs(a sio.Args) error {
-	return a.Decode(&t.Room, &t.Page)
-}
-
-// EncodeArgs implements sio.TupleEncoder.
-func (t ChatMessageHistoryArgs) EncodeArgs() []any {
-	return []any{t.Room, t.Page}
-}
-
-// ChatPingLegacyAck holds the acknowledgement arguments of the ping:legacy event.
-type ChatPingLegacyAck struct {
-	// Err: May be null.
-	Err *string `json:"err"`
-	// Pong
-	Pong time.Time `json:"pong"`
-}
-
-// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
-func (v *ChatPingLegacyAck) ReadJSON(r *sio.JSONReader) {
-	if !r.BeginArray() {
-		return
-	}
-	n := 0
-	for ; r.More(); n++ {
-		r.EnterIndex(n)
-		switch n {
-		case 0:
-			if !r.Null() {
-				if s0, ok := r.String(); ok {
-					v.Err = new(s0)
-				}
-			}
-		case 1:
-			if t0, ok := r.Time(); ok {
-				v.Pong = t0
-			}
-		default:
-			r.Fail("no value is allowed here")
-			r.Skip()
-		}
-		r.Leave()
-	}
-	r.EndArray()
-	r.CheckItems(n, 2, 2)
-}
-
-// CheckJSON records in r every way the arguments v break the contract.
-func (v ChatPingLegacyAck) CheckJSON(r *sio.JSONReader) {
-	r.EnterIndex(1)
-	r.CheckTime(v.Pong)
-	r.Leave()
-}
-
-// DecodeArgs implements sio.TupleDecoder.
-func (t *ChatPingLegacyAck) DecodeArgs(a sio.Args) error {
-	return a.Decode(&t.Err, &t.Pong)
-}
-
-// EncodeArgs implements sio.TupleEncoder.
-func (t ChatPingLegacyAck) EncodeArgs() []any {
-	return []any{t.Err, t.Pong}
-}
-
-/*
-ChatServer handles the events clients send to /chat; embed UnimplementedChatServer to stay compatible with later versions of the contract.
-
-Chat rooms. Clients join rooms, then send and receive messages.
-*/
-type ChatServer interface {
-	// RoomJoin: Join a room and get its recent history.
-	RoomJoin(ctx context.Context, s ChatSocket, in *ChatRoomJoinPayload) (*RoomInfo, error)
-	// RoomLeave: handles the room:leave event.
-	RoomLeave(ctx context.Context, s ChatSocket, in *ChatRoomLeavePayload) error
-	// MessageSend: handles the message:send event.
-	MessageSend(ctx context.Context, s ChatSocket, in *SendMessage) (*Message, error)
-	// MessageHistory: Older messages of a room, newest first.
-	MessageHistory(ctx context.Context, s ChatSocket, in ChatMessageHistoryArgs) ([]Message, error)
-	// Typing: The client says it is typing; the server relays it to the room.
-	Typing(ctx context.Context, s ChatSocket, in *ChatTypingPayload)
-	/*
-	   PingLegacy: Kept for old clients that expect a node-style callback.
-
-	   Deprecated: Use Socket.IO's own heartbeat.
-	*/
-	PingLegacy(ctx context.Context, s ChatSocket) (ChatPingLegacyAck, error)
-}
-
-// UnimplementedChatServer answers every event with an "unimplemented" error.
-type UnimplementedChatServer struct{}
-
-// RoomJoin implements ChatServer.
-func (UnimplementedChatServer) RoomJoin(ctx context.Context, s ChatSocket, in *ChatRoomJoinPayload) (*RoomInfo, error) {
-	var out *RoomInfo
-	return out, sio.NewError("unimplemented", "room:join is not implemented")
-}
-
-// RoomLeave implements ChatServer.
-func (UnimplementedChatServer) RoomLeave(ctx context.Context, s ChatSocket, in *ChatRoomLeavePayload) error {
-	return sio.NewError("unimplemented", "room:leave is not implemented")
-}
-
-// MessageSend implements ChatServer.
-func (UnimplementedChatServer) MessageSend(ctx context.Context, s ChatSocket, in *SendMessage) (*Message, error) {
-	var out *Message
-	return out, sio.NewError("unimplemented", "message:send is not implemented")
-}
-
-// MessageHistory implements ChatServer.
-func (UnimplementedChatServer) MessageHistory(ctx context.Context, s ChatSocket, in ChatMessageHistoryArgs) ([]Message, error) {
-	var out []Message
-	return out, sio.NewError("unimplemented", "message:history is not implemented")
-}
-
-// Typing implements ChatServer.
-func (UnimplementedChatServer) Typing(ctx context.Context, s ChatSocket, in *ChatTypingPayload) {}
-
-// PingLegacy implements ChatServer.
-func (UnimplementedChatServer) PingLegacy(ctx context.Context, s ChatSocket) (ChatPingLegacyAck, error) {
-	var out ChatPingLegacyAck
-	return out, sio.NewError("unimplemented", "ping:legacy is not implemented")
-}
-
-// RegisterChatServer registers impl's handlers on the /chat namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
-func RegisterChatServer(srv *sio.Server, impl ChatServer, opts ...sio.HandlerOption) *sio.Namespace {
-	ns := srv.Of(ChatNamespace)
-	ns.Use(sio.CheckAuth(sio.ReadPointer[ChatAuth]))
-	sio.HandleAck(ns, ChatEventRoomJoin, func(ctx context.Context, s *sio.Socket, in *ChatRoomJoinPayload) (*RoomInfo, error) {
-		return impl.RoomJoin(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatRoomJoinPayload]), sio.WithAckCheck((*RoomInfo).CheckJSON)}, opts...)...)
-	sio.HandleAck(ns, ChatEventRoomLeave, func(ctx context.Context, s *sio.Socket, in *ChatRoomLeavePayload) (struct{}, error) {
-		return struct{}{}, impl.RoomLeave(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatRoomLeavePayload])}, opts...)...)
-	sio.HandleAck(ns, ChatEventMessageSend, func(ctx context.Context, s *sio.Socket, in *SendMessage) (*Message, error) {
-		return impl.MessageSend(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[SendMessage]), sio.WithAckCheck((*Message).CheckJSON)}, opts...)...)
-	sio.HandleAck(ns, ChatEventMessageHistory, func(ctx context.Context, s *sio.Socket, in ChatMessageHistoryArgs) ([]Message, error) {
-		return impl.MessageHistory(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[ChatMessageHistoryArgs]), sio.WithAckCheck(func(v []Message, r *sio.JSONReader) {
-		for i0 := range v {
-			r.EnterIndex(i0)
-			v[i0].CheckJSON(r)
-			r.Leave()
-		}
-	})}, opts...)...)
-	sio.Handle(ns, ChatEventTyping, func(ctx context.Context, s *sio.Socket, in *ChatTypingPayload) {
-		impl.Typing(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[ChatTypingPayload])}, opts...)...)
-	sio.HandleAck(ns, ChatEventPingLegacy, func(ctx context.Context, s *sio.Socket, _ struct{}) (ChatPingLegacyAck, error) {
-		return impl.PingLegacy(ctx, ChatSocket{s})
-	}, append([]sio.HandlerOption{sio.WithAckStyle(sio.AckPlain), sio.WithAckCheck(ChatPingLegacyAck.CheckJSON)}, opts...)...)
-	return ns
-}
-
-// ChatSocket is a client's connection to /chat, with typed emitters for the events the server sends. It embeds the *sio.Socket for rooms, data and the untyped API; it is safe for concurrent use.
-type ChatSocket struct {
-	*sio.Socket
-}
-
-// Auth decodes the auth payload the client connected with.
-func (s ChatSocket) Auth() (*ChatAuth, error) {
-	return sio.AuthAs[*ChatAuth](s.Socket)
-}
-
-// EmitMessageNew: sends the message:new event to the client. A message was posted in a room the client is in.
-func (s ChatSocket) EmitMessageNew(in *Message) error {
-	return sio.EmitChecked(s.Socket, (*Message).CheckJSON, in, ChatEventMessageNew, in)
-}
-
-// EmitTyping: sends the typing event to the client. The client says it is typing; the server relays it to the room.
-func (s ChatSocket) EmitTyping(in *ChatTypingPayload) error {
-	return sio.EmitChecked(s.Socket, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
-}
-
-// EmitPresence: sends the presence event to the client.
-func (s ChatSocket) EmitPresence(in *ChatPresencePayload) error {
-	return sio.EmitChecked(s.Socket, (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
-}
-
-// EmitUserJoined: sends the user:joined event to the client.
-func (s ChatSocket) EmitUserJoined(in *ChatUserJoinedPayload) error {
-	return sio.EmitChecked(s.Socket, (*ChatUserJoinedPayload).CheckJSON, in, ChatEventUserJoined, in)
-}
-
-// EmitUserLeft: sends the user:left event to the client.
-func (s ChatSocket) EmitUserLeft(in *ChatUserLeftPayload) error {
-	return sio.EmitChecked(s.Socket, (*ChatUserLeftPayload).CheckJSON, in, ChatEventUserLeft, in)
-}
-
-// Poll: sends poll and waits for the client's answer (at most 30s unless ctx says otherwise). Ask the client a question; it answers in the ack.
-func (s ChatSocket) Poll(ctx context.Context, in *Question) (*Answer, error) {
-	return sio.CallTimeout[*Question, *Answer](ctx, s.Socket, sio.AckEnvelope, 30*time.Second, sio.ReadPointer[Answer], (*Question).CheckJSON, in, ChatEventPoll, in)
-}
-
-// To returns a typed broadcast to the rooms, without this socket.
-func (s ChatSocket) To(rooms ...string) ChatBroadcast {
-	return ChatBroadcast{s.Socket.To(rooms...)}
-}
-
-// Broadcast returns a typed broadcast to every other socket of the namespace.
-func (s ChatSocket) Broadcast() ChatBroadcast {
-	return ChatBroadcast{s.Socket.Broadcast()}
-}
-
-// ChatBroadcast sends server events to many sockets of /chat: narrow it with To, Except, Volatile and Local. It is immutable and safe for concurrent use.
-type ChatBroadcast struct {
-	op *sio.BroadcastOperator
-}
-
-// NewChatBroadcast returns a broadcast to every socket of /chat on srv.
-func NewChatBroadcast(srv *sio.Server) ChatBroadcast {
-	return ChatBroadcast{srv.Of(ChatNamespace).Except()}
-}
-
-// To adds rooms: sockets in any of them receive the events.
-func (b ChatBroadcast) To(rooms ...string) ChatBroadcast {
-	return ChatBroadcast{b.op.To(rooms...)}
-}
-
-// Except excludes the sockets in any of the rooms.
-func (b ChatBroadcast) Except(rooms ...string) ChatBroadcast {
-	return ChatBroadcast{b.op.Except(rooms...)}
-}
-
-// Volatile lets the events be dropped for sockets that are not ready.
-func (b ChatBroadcast) Volatile() ChatBroadcast {
-	return ChatBroadcast{b.op.Volatile()}
-}
-
-// Local restricts the broadcast to this node.
-func (b ChatBroadcast) Local() ChatBroadcast {
-	return ChatBroadcast{b.op.Local()}
-}
-
-// Operator returns the untyped broadcast.
-func (b ChatBroadcast) Operator() *sio.BroadcastOperator {
-	return b.op
-}
-
-// EmitMessageNew: sends the message:new event to the selected sockets.
-func (b ChatBroadcast) EmitMessageNew(in *Message) error {
-	return sio.EmitChecked(b.op, (*Message).CheckJSON, in, ChatEventMessageNew, in)
-}
-
-// EmitTyping: sends the typing event to the selected sockets.
-func (b ChatBroadcast) EmitTyping(in *ChatTypingPayload) error {
-	return sio.EmitChecked(b.op, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
-}
-
-// EmitPresence: sends the presence event to the selected sockets.
-func (b ChatBroadcast) EmitPresence(in *ChatPresencePayload) error {
-	return sio.EmitChecked(b.op, (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
-}
-
-// EmitUserJoined: sends the user:joined event to the selected sockets.
-func (b ChatBroadcast) EmitUserJoined(in *ChatUserJoinedPayload) error {
-	return sio.EmitChecked(b.op, (*ChatUserJoinedPayload).CheckJSON, in, ChatEventUserJoined, in)
-}
-
-// EmitUserLeft: sends the user:left event to the selected sockets.
-func (b ChatBroadcast) EmitUserLeft(in *ChatUserLeftPayload) error {
-	return sio.EmitChecked(b.op, (*ChatUserLeftPayload).CheckJSON, in, ChatEventUserLeft, in)
-}
-
-// ChatClient is the typed client of /chat: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
-type ChatClient struct {
-	*sio.ClientSocket
-}
-
-// NewChatClient returns the /chat socket of m; call Connect to connect it. auth is sent in every CONNECT.
-func NewChatClient(m *sio.Manager, auth *ChatAuth) ChatClient {
-	return ChatClient{m.Socket(ChatNamespace, &sio.SocketOptions{Auth: auth})}
-}
-
-// RoomJoin: sends room:join and waits for the server's answer. Join a room and get its recent history.
-func (c ChatClient) RoomJoin(ctx context.Context, in *ChatRoomJoinPayload) (*RoomInfo, error) {
-	return sio.CallTimeout[*ChatRoomJoinPayload, *RoomInfo](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, sio.ReadPointer[RoomInfo], (*ChatRoomJoinPayload).CheckJSON, in, ChatEventRoomJoin, in)
-}
-
-// RoomLeave: sends room:leave and waits for the server's answer.
-func (c ChatClient) RoomLeave(ctx context.Context, in *ChatRoomLeavePayload) error {
-	_, err := sio.CallTimeout[*ChatRoomLeavePayload, struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, nil, (*ChatRoomLeavePayload).CheckJSON, in, ChatEventRoomLeave, in)
-	return err
-}
-
-// MessageSend: sends message:send and waits for the server's answer.
-func (c ChatClient) MessageSend(ctx context.Context, in *SendMessage) (*Message, error) {
-	return sio.CallTimeout[*SendMessage, *Message](ctx, c.ClientSocket, sio.AckEnvelope, 10*time.Second, sio.ReadPointer[Message], (*SendMessage).CheckJSON, in, ChatEventMessageSend, in)
-}
-
-// MessageHistory: sends message:history and waits for the server's answer. Older messages of a room, newest first.
-func (c ChatClient) MessageHistory(ctx context.Context, in ChatMessageHistoryArgs) ([]Message, error) {
-	return sio.CallTimeout[ChatMessageHistoryArgs, []Message](ctx, c.ClientSocket, sio.AckEnvelope, 0, func(r *sio.JSONReader) []Message {
-		var v []Message
-		if r.BeginArray() {
-			l0 := []Message{}
-			for i0 := 0; r.More(); i0++ {
-				r.EnterIndex(i0)
-				var e0 Message
-				e0.ReadJSON(r)
-				l0 = append(l0, e0)
-				r.Leave()
-			}
-			r.EndArray()
-			v = l0
-		}
-		return v
-	}, ChatMessageHistoryArgs.CheckJSON, in, ChatEventMessageHistory, in.EncodeArgs()...)
-}
-
-// EmitTyping: sends the typing event to the server. The client says it is typing; the server relays it to the room.
-func (c ChatClient) EmitTyping(in *ChatTypingPayload) error {
-	return sio.EmitChecked(c.ClientSocket, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
-}
-
-/*
-PingLegacy: sends ping:legacy and waits for the server's answer. Kept for old clients that expect a node-style callback.
-
-Deprecated: Use Socket.IO's own heartbeat.
-*/
-func (c ChatClient) PingLegacy(ctx context.Context) (ChatPingLegacyAck, error) {
-	return sio.CallTimeout[struct{}, ChatPingLegacyAck](ctx, c.ClientSocket, sio.AckPlain, 0, sio.ReadValue[ChatPingLegacyAck], nil, struct{}{}, ChatEventPingLegacy)
-}
-
-// OnMessageNew: adds a handler of message:new. A message was posted in a room the client is in.
-func (c ChatClient) OnMessageNew(fn func(context.Context, *Message)) {
-	sio.OnClient(c.ClientSocket, ChatEventMessageNew, fn, sio.WithReader(sio.ReadPointer[Message]))
-}
-
-// OnTyping: adds a handler of typing. The client says it is typing; the server relays it to the room.
-func (c ChatClient) OnTyping(fn func(context.Context, *ChatTypingPayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventTyping, fn, sio.WithReader(sio.ReadPointer[ChatTypingPayload]))
-}
-
-// OnPresence: adds a handler of presence.
-func (c ChatClient) OnPresence(fn func(context.Context, *ChatPresencePayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventPresence, fn, sio.WithReader(sio.ReadPointer[ChatPresencePayload]))
-}
-
-// OnUserJoined: adds a handler of user:joined.
-func (c ChatClient) OnUserJoined(fn func(context.Context, *ChatUserJoinedPayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventUserJoined, fn, sio.WithReader(sio.ReadPointer[ChatUserJoinedPayload]))
-}
-
-// OnUserLeft: adds a handler of user:left.
-func (c ChatClient) OnUserLeft(fn func(context.Context, *ChatUserLeftPayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventUserLeft, fn, sio.WithReader(sio.ReadPointer[ChatUserLeftPayload]))
-}
-
-// OnPoll: sets the handler of poll, whose result answers the server. Ask the client a question; it answers in the ack.
-func (c ChatClient) OnPoll(fn func(context.Context, *Question) (*Answer, error)) {
-	sio.OnClientAck(c.ClientSocket, ChatEventPoll, fn, sio.WithReader(sio.ReadPointer[Question]), sio.WithAckCheck((*Answer).CheckJSON))
 }
 
 // The patterns of the contract's strings.

@@ -11,6 +11,7 @@ package common
 import (
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"regexp"
 	"strconv"
@@ -19,37 +20,37 @@ import (
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// UserID: Opaque user identifier.
+// UserID is a named type of the contract. Opaque user identifier.
 type UserID = string
 
-// User: A user as other users see them.
+// User is an object of the contract. A user as other users see them.
 type User struct {
-	// ID
+	// ID is the "id" member.
 	ID UserID `json:"id"`
-	// Nickname
+	// Nickname is the "nickname" member.
 	Nickname string `json:"nickname"`
-	// AvatarURL: Optional.
+	// AvatarURL is the "avatar_url" member. Optional.
 	AvatarURL *string `json:"avatar_url,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *User) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	b = append(b, `,"nickname":`...)
-	b = sio.AppendJSONString(b, v.Nickname)
+	b = siojson.AppendString(b, v.Nickname)
 	if v.AvatarURL != nil {
 		b = append(b, `,"avatar_url":`...)
-		b = sio.AppendJSONString(b, *v.AvatarURL)
+		b = siojson.AppendString(b, *v.AvatarURL)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *User) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *User) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -108,7 +109,7 @@ func (v *User) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *User) CheckJSON(r *sio.JSONReader) {
+func (v *User) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -127,15 +128,15 @@ func (v *User) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// Page: Cursor-based pagination request.
+// Page is an object of the contract. Cursor-based pagination request.
 type Page struct {
-	// Cursor: Opaque cursor from a previous page. Optional.
+	// Cursor is the "cursor" member. Opaque cursor from a previous page. Optional.
 	Cursor *string `json:"cursor,omitempty"`
-	// Limit: Optional.
+	// Limit is the "limit" member. Optional.
 	Limit *int32 `json:"limit,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Page) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -143,7 +144,7 @@ func (v *Page) AppendJSON(b []byte) ([]byte, error) {
 	start := len(b)
 	if v.Cursor != nil {
 		b = append(b, `,"cursor":`...)
-		b = sio.AppendJSONString(b, *v.Cursor)
+		b = siojson.AppendString(b, *v.Cursor)
 	}
 	if v.Limit != nil {
 		b = append(b, `,"limit":`...)
@@ -156,8 +157,8 @@ func (v *Page) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Page) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Page) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -198,7 +199,7 @@ func (v *Page) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Page) CheckJSON(r *sio.JSONReader) {
+func (v *Page) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -210,13 +211,13 @@ func (v *Page) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// RateLimitedDetails
+// RateLimitedDetails is an object of the contract.
 type RateLimitedDetails struct {
-	// RetryAfterMs
+	// RetryAfterMs is the "retry_after_ms" member.
 	RetryAfterMs int32 `json:"retry_after_ms"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *RateLimitedDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -226,8 +227,8 @@ func (v *RateLimitedDetails) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *RateLimitedDetails) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *RateLimitedDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -257,7 +258,7 @@ func (v *RateLimitedDetails) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *RateLimitedDetails) CheckJSON(r *sio.JSONReader) {
+func (v *RateLimitedDetails) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -270,7 +271,7 @@ func (v *RateLimitedDetails) CheckJSON(r *sio.JSONReader) {
 // RateLimitedName is the name of the RateLimited error on the wire; its code is "resource_exhausted".
 const RateLimitedName = "RateLimited"
 
-// NewRateLimited: returns the RateLimited error (code "resource_exhausted") with a message and details. The caller sends too much; retry after the given delay.
+// NewRateLimited returns the RateLimited error (code "resource_exhausted") with a message and details. The caller sends too much; retry after the given delay.
 func NewRateLimited(message string, details *RateLimitedDetails) *sio.Error {
 	return &sio.Error{
 		Code:    "resource_exhausted",
@@ -289,7 +290,7 @@ func IsRateLimited(err error) bool {
 // UnauthenticatedName is the name of the Unauthenticated error on the wire; its code is "unauthenticated".
 const UnauthenticatedName = "Unauthenticated"
 
-// NewUnauthenticated: returns the Unauthenticated error (code "unauthenticated") with a message and details. The auth token is missing, expired or invalid.
+// NewUnauthenticated returns the Unauthenticated error (code "unauthenticated") with a message and details. The auth token is missing, expired or invalid.
 func NewUnauthenticated(message string) *sio.Error {
 	return &sio.Error{
 		Code:    "unauthenticated",

@@ -9,11 +9,11 @@ Every constraint of the schema language in one place.
 package contract
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	jsontext "github.com/go-json-experiment/json/jsontext"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"regexp"
 	"time"
@@ -22,13 +22,13 @@ import (
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// Level
+// Level is an enum of the contract: one of the constants below.
 type Level string
 
 const (
-	// LevelLow
+	// LevelLow is the "low" value of Level.
 	LevelLow Level = "low"
-	// LevelHigh
+	// LevelHigh is the "high" value of Level.
 	LevelHigh Level = "high"
 )
 
@@ -41,8 +41,8 @@ func (v Level) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *Level) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Level) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -56,65 +56,65 @@ func (v *Level) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v Level) CheckJSON(r *sio.JSONReader) {
+func (v Level) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'low', 'high'")
 	}
 }
 
-// Code: A three-letter code.
+// Code is a named type of the contract. A three-letter code.
 type Code = string
 
-// Everything: One field per constraint.
+// Everything is an object of the contract. One field per constraint.
 type Everything struct {
-	// I32
+	// I32 is the "i32" member.
 	I32 int32 `json:"i32"`
-	// I64
+	// I64 is the "i64" member.
 	I64 int64 `json:"i64"`
-	// Big: Optional.
+	// Big is the "big" member. Optional.
 	Big *int64 `json:"big,omitempty"`
-	// Num: Optional.
+	// Num is the "num" member. Optional.
 	Num *float64 `json:"num,omitempty"`
-	// Text
+	// Text is the "text" member.
 	Text string `json:"text"`
-	// Code: Optional.
+	// Code is the "code" member. Optional.
 	Code *Code `json:"code,omitempty"`
-	// When: Optional.
+	// When is the "when" member. Optional.
 	When *time.Time `json:"when,omitempty"`
-	// Day: Optional.
+	// Day is the "day" member. Optional.
 	Day *string `json:"day,omitempty"`
-	// ID: Optional.
+	// ID is the "id" member. Optional.
 	ID *string `json:"id,omitempty"`
-	// Email: Optional.
+	// Email is the "email" member. Optional.
 	Email *string `json:"email,omitempty"`
-	// Link: Optional.
+	// Link is the "link" member. Optional.
 	Link *string `json:"link,omitempty"`
-	// Host: Optional.
+	// Host is the "host" member. Optional.
 	Host *string `json:"host,omitempty"`
-	// V4: Optional.
+	// V4 is the "v4" member. Optional.
 	V4 *string `json:"v4,omitempty"`
-	// V6: Optional.
+	// V6 is the "v6" member. Optional.
 	V6 *string `json:"v6,omitempty"`
-	// Blob: Optional.
+	// Blob is the "blob" member. Optional.
 	Blob []byte `json:"blob,omitempty"`
-	// Tags: Optional.
+	// Tags is the "tags" member. Optional.
 	Tags []string `json:"tags,omitempty"`
-	// Scores: Optional.
+	// Scores is the "scores" member. Optional.
 	Scores map[string]int32 `json:"scores,omitempty"`
-	// Level: Optional.
+	// Level is the "level" member. Optional.
 	Level *Level `json:"level,omitempty"`
-	// Note: May be null.
+	// Note is the "note" member. May be null.
 	Note *string `json:"note"`
-	// Flag: Optional.
+	// Flag is the "flag" member. Optional.
 	Flag *bool `json:"flag,omitempty"`
-	// Shape: Optional.
+	// Shape is the "shape" member. Optional.
 	Shape *Shape `json:"shape,omitempty"`
-	// Grid: Optional.
+	// Grid is the "grid" member. Optional.
 	Grid [][]int32 `json:"grid,omitempty"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Everything) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Everything) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -452,7 +452,7 @@ func (v *Everything) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Everything) CheckJSON(r *sio.JSONReader) {
+func (v *Everything) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -545,7 +545,7 @@ func (v *Everything) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// Shape: A shape, told apart by kind.
+// Shape is a union of the contract: exactly one of its variants is set. A shape, told apart by kind.
 type Shape struct {
 	// Circle is set when kind is "circle".
 	Circle *ShapeCircle
@@ -556,10 +556,10 @@ type Shape struct {
 // MarshalJSON implements json.Marshaler.
 func (u Shape) MarshalJSON() ([]byte, error) {
 	if u.Circle != nil {
-		return sio.MarshalUnion("kind", "circle", u.Circle)
+		return siojson.MarshalUnion("kind", "circle", u.Circle)
 	}
 	if u.Blob != nil {
-		return sio.MarshalUnion("kind", "blob", u.Blob)
+		return siojson.MarshalUnion("kind", "blob", u.Blob)
 	}
 	return nil, fmt.Errorf("Shape: no variant is set")
 }
@@ -567,17 +567,17 @@ func (u Shape) MarshalJSON() ([]byte, error) {
 // MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.
 func (u Shape) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if u.Circle != nil {
-		return sio.MarshalUnionTo(enc, "kind", "circle", u.Circle)
+		return siojson.MarshalUnionTo(enc, "kind", "circle", u.Circle)
 	}
 	if u.Blob != nil {
-		return sio.MarshalUnionTo(enc, "kind", "blob", u.Blob)
+		return siojson.MarshalUnionTo(enc, "kind", "blob", u.Blob)
 	}
 	return fmt.Errorf("Shape: no variant is set")
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (u *Shape) UnmarshalJSON(data []byte) error {
-	tag, err := sio.UnionTag(data, "kind")
+	tag, err := siojson.UnionTag(data, "kind")
 	if err != nil {
 		return err
 	}
@@ -594,8 +594,8 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 	}
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the union variant r is at into v, checking it against the contract.
-func (v *Shape) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the union variant r is at into v, checking it against the contract.
+func (v *Shape) ReadJSON(r *siojson.Reader) {
 	tag, ok := r.UnionTag("kind")
 	if !ok {
 		return
@@ -617,7 +617,7 @@ func (v *Shape) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Shape) CheckJSON(r *sio.JSONReader) {
+func (v *Shape) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -636,27 +636,27 @@ func (v *Shape) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// ShapeCircle
+// ShapeCircle is an object of the contract.
 type ShapeCircle struct {
-	// Radius
+	// Radius is the "radius" member.
 	Radius float64 `json:"radius"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ShapeCircle) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"radius":`...)
-	if b, err = sio.AppendJSONFloat(b, v.Radius); err != nil {
+	if b, err = siojson.AppendFloat(b, v.Radius); err != nil {
 		return nil, err
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ShapeCircle) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ShapeCircle) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -687,7 +687,7 @@ func (v *ShapeCircle) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ShapeCircle) CheckJSON(r *sio.JSONReader) {
+func (v *ShapeCircle) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -697,14 +697,14 @@ func (v *ShapeCircle) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// ShapeBlob
+// ShapeBlob is an object of the contract.
 type ShapeBlob struct {
-	// Data
+	// Data is the "data" member.
 	Data []byte `json:"data"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ShapeBlob) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ShapeBlob) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -735,7 +735,7 @@ func (v *ShapeBlob) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ShapeBlob) CheckJSON(r *sio.JSONReader) {
+func (v *ShapeBlob) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -749,16 +749,16 @@ func (v *ShapeBlob) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// Tree: A tree of names, of any depth.
+// Tree is an object of the contract. A tree of names, of any depth.
 type Tree struct {
-	// Name
+	// Name is the "name" member.
 	Name string `json:"name"`
-	// Children: Optional.
+	// Children is the "children" member. Optional.
 	Children []Tree `json:"children,omitempty"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Tree) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Tree) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -808,7 +808,7 @@ func (v *Tree) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Tree) CheckJSON(r *sio.JSONReader) {
+func (v *Tree) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -824,13 +824,13 @@ func (v *Tree) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// Settings: Settings that newer clients may extend.
+// Settings is an object of the contract. Settings that newer clients may extend.
 type Settings struct {
-	// Theme: Optional.
+	// Theme is the "theme" member. Optional.
 	Theme *string `json:"theme,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Settings) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -838,7 +838,7 @@ func (v *Settings) AppendJSON(b []byte) ([]byte, error) {
 	start := len(b)
 	if v.Theme != nil {
 		b = append(b, `,"theme":`...)
-		b = sio.AppendJSONString(b, *v.Theme)
+		b = siojson.AppendString(b, *v.Theme)
 	}
 	if len(b) == start {
 		return append(b, `{}`...), nil
@@ -847,8 +847,8 @@ func (v *Settings) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Settings) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Settings) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -878,31 +878,31 @@ func (v *Settings) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Settings) CheckJSON(r *sio.JSONReader) {
+func (v *Settings) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
 	}
 }
 
-// ContractAuth
+// ContractAuth is an object of the contract.
 type ContractAuth struct {
-	// Token
+	// Token is the "token" member.
 	Token string `json:"token"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ContractAuth) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"token":`...)
-	b = sio.AppendJSONString(b, v.Token)
+	b = siojson.AppendString(b, v.Token)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *ContractAuth) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ContractAuth) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -933,7 +933,7 @@ func (v *ContractAuth) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *ContractAuth) CheckJSON(r *sio.JSONReader) {
+func (v *ContractAuth) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -943,13 +943,13 @@ func (v *ContractAuth) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// ContractAskAck
+// ContractAskAck is an enum of the contract: one of the constants below.
 type ContractAskAck string
 
 const (
-	// ContractAskAckYes
+	// ContractAskAckYes is the "yes" value of ContractAskAck.
 	ContractAskAckYes ContractAskAck = "yes"
-	// ContractAskAckNo
+	// ContractAskAckNo is the "no" value of ContractAskAck.
 	ContractAskAckNo ContractAskAck = "no"
 )
 
@@ -962,8 +962,8 @@ func (v ContractAskAck) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *ContractAskAck) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *ContractAskAck) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -977,195 +977,10 @@ func (v *ContractAskAck) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v ContractAskAck) CheckJSON(r *sio.JSONReader) {
+func (v ContractAskAck) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'yes', 'no'")
 	}
-}
-
-// ContractNamespace is the name of the /contract namespace.
-const ContractNamespace = "/contract"
-
-// Event names of the /contract namespace.
-const (
-	// ContractEventCheck is the wire name of the check event.
-	ContractEventCheck = "check"
-	// ContractEventSettle is the wire name of the settle event.
-	ContractEventSettle = "settle"
-	// ContractEventAsk is the wire name of the ask event.
-	ContractEventAsk = "ask"
-	// ContractEventPush is the wire name of the push event.
-	ContractEventPush = "push"
-	// ContractEventTree is the wire name of the tree event.
-	ContractEventTree = "tree"
-)
-
-/*
-ContractServer handles the events clients send to /contract; embed UnimplementedContractServer to stay compatible with later versions of the contract.
-
-Every crossing of the contract, both ways.
-*/
-type ContractServer interface {
-	// Check: handles the check event.
-	Check(ctx context.Context, s ContractSocket, in *Everything) (*Everything, error)
-	// Settle: handles the settle event.
-	Settle(ctx context.Context, s ContractSocket, in *Settings) (*Settings, error)
-	// Tree: handles the tree event.
-	Tree(ctx context.Context, s ContractSocket, in *Tree)
-}
-
-// UnimplementedContractServer answers every event with an "unimplemented" error.
-type UnimplementedContractServer struct{}
-
-// Check implements ContractServer.
-func (UnimplementedContractServer) Check(ctx context.Context, s ContractSocket, in *Everything) (*Everything, error) {
-	var out *Everything
-	return out, sio.NewError("unimplemented", "check is not implemented")
-}
-
-// Settle implements ContractServer.
-func (UnimplementedContractServer) Settle(ctx context.Context, s ContractSocket, in *Settings) (*Settings, error) {
-	var out *Settings
-	return out, sio.NewError("unimplemented", "settle is not implemented")
-}
-
-// Tree implements ContractServer.
-func (UnimplementedContractServer) Tree(ctx context.Context, s ContractSocket, in *Tree) {}
-
-// RegisterContractServer registers impl's handlers on the /contract namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
-func RegisterContractServer(srv *sio.Server, impl ContractServer, opts ...sio.HandlerOption) *sio.Namespace {
-	ns := srv.Of(ContractNamespace)
-	ns.Use(sio.CheckAuth(sio.ReadPointer[ContractAuth]))
-	sio.HandleAck(ns, ContractEventCheck, func(ctx context.Context, s *sio.Socket, in *Everything) (*Everything, error) {
-		return impl.Check(ctx, ContractSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Everything]), sio.WithAckCheck((*Everything).CheckJSON)}, opts...)...)
-	sio.HandleAck(ns, ContractEventSettle, func(ctx context.Context, s *sio.Socket, in *Settings) (*Settings, error) {
-		return impl.Settle(ctx, ContractSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Settings]), sio.WithAckCheck((*Settings).CheckJSON)}, opts...)...)
-	sio.Handle(ns, ContractEventTree, func(ctx context.Context, s *sio.Socket, in *Tree) {
-		impl.Tree(ctx, ContractSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[Tree])}, opts...)...)
-	return ns
-}
-
-// ContractSocket is a client's connection to /contract, with typed emitters for the events the server sends. It embeds the *sio.Socket for rooms, data and the untyped API; it is safe for concurrent use.
-type ContractSocket struct {
-	*sio.Socket
-}
-
-// Auth decodes the auth payload the client connected with.
-func (s ContractSocket) Auth() (*ContractAuth, error) {
-	return sio.AuthAs[*ContractAuth](s.Socket)
-}
-
-// Ask: sends ask and waits for the client's answer (at most 0s unless ctx says otherwise).
-func (s ContractSocket) Ask(ctx context.Context, in *Settings) (ContractAskAck, error) {
-	return sio.CallTimeout[*Settings, ContractAskAck](ctx, s.Socket, sio.AckEnvelope, 0, sio.ReadValue[ContractAskAck], (*Settings).CheckJSON, in, ContractEventAsk, in)
-}
-
-// EmitPush: sends the push event to the client.
-func (s ContractSocket) EmitPush(in *Everything) error {
-	return sio.EmitChecked(s.Socket, (*Everything).CheckJSON, in, ContractEventPush, in)
-}
-
-// EmitTree: sends the tree event to the client.
-func (s ContractSocket) EmitTree(in *Tree) error {
-	return sio.EmitChecked(s.Socket, (*Tree).CheckJSON, in, ContractEventTree, in)
-}
-
-// To returns a typed broadcast to the rooms, without this socket.
-func (s ContractSocket) To(rooms ...string) ContractBroadcast {
-	return ContractBroadcast{s.Socket.To(rooms...)}
-}
-
-// Broadcast returns a typed broadcast to every other socket of the namespace.
-func (s ContractSocket) Broadcast() ContractBroadcast {
-	return ContractBroadcast{s.Socket.Broadcast()}
-}
-
-// ContractBroadcast sends server events to many sockets of /contract: narrow it with To, Except, Volatile and Local. It is immutable and safe for concurrent use.
-type ContractBroadcast struct {
-	op *sio.BroadcastOperator
-}
-
-// NewContractBroadcast returns a broadcast to every socket of /contract on srv.
-func NewContractBroadcast(srv *sio.Server) ContractBroadcast {
-	return ContractBroadcast{srv.Of(ContractNamespace).Except()}
-}
-
-// To adds rooms: sockets in any of them receive the events.
-func (b ContractBroadcast) To(rooms ...string) ContractBroadcast {
-	return ContractBroadcast{b.op.To(rooms...)}
-}
-
-// Except excludes the sockets in any of the rooms.
-func (b ContractBroadcast) Except(rooms ...string) ContractBroadcast {
-	return ContractBroadcast{b.op.Except(rooms...)}
-}
-
-// Volatile lets the events be dropped for sockets that are not ready.
-func (b ContractBroadcast) Volatile() ContractBroadcast {
-	return ContractBroadcast{b.op.Volatile()}
-}
-
-// Local restricts the broadcast to this node.
-func (b ContractBroadcast) Local() ContractBroadcast {
-	return ContractBroadcast{b.op.Local()}
-}
-
-// Operator returns the untyped broadcast.
-func (b ContractBroadcast) Operator() *sio.BroadcastOperator {
-	return b.op
-}
-
-// EmitPush: sends the push event to the selected sockets.
-func (b ContractBroadcast) EmitPush(in *Everything) error {
-	return sio.EmitChecked(b.op, (*Everything).CheckJSON, in, ContractEventPush, in)
-}
-
-// EmitTree: sends the tree event to the selected sockets.
-func (b ContractBroadcast) EmitTree(in *Tree) error {
-	return sio.EmitChecked(b.op, (*Tree).CheckJSON, in, ContractEventTree, in)
-}
-
-// ContractClient is the typed client of /contract: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
-type ContractClient struct {
-	*sio.ClientSocket
-}
-
-// NewContractClient returns the /contract socket of m; call Connect to connect it. auth is sent in every CONNECT.
-func NewContractClient(m *sio.Manager, auth *ContractAuth) ContractClient {
-	return ContractClient{m.Socket(ContractNamespace, &sio.SocketOptions{Auth: auth})}
-}
-
-// Check: sends check and waits for the server's answer.
-func (c ContractClient) Check(ctx context.Context, in *Everything) (*Everything, error) {
-	return sio.CallTimeout[*Everything, *Everything](ctx, c.ClientSocket, sio.AckEnvelope, 0, sio.ReadPointer[Everything], (*Everything).CheckJSON, in, ContractEventCheck, in)
-}
-
-// Settle: sends settle and waits for the server's answer.
-func (c ContractClient) Settle(ctx context.Context, in *Settings) (*Settings, error) {
-	return sio.CallTimeout[*Settings, *Settings](ctx, c.ClientSocket, sio.AckEnvelope, 0, sio.ReadPointer[Settings], (*Settings).CheckJSON, in, ContractEventSettle, in)
-}
-
-// EmitTree: sends the tree event to the server.
-func (c ContractClient) EmitTree(in *Tree) error {
-	return sio.EmitChecked(c.ClientSocket, (*Tree).CheckJSON, in, ContractEventTree, in)
-}
-
-// OnAsk: sets the handler of ask, whose result answers the server.
-func (c ContractClient) OnAsk(fn func(context.Context, *Settings) (ContractAskAck, error)) {
-	sio.OnClientAck(c.ClientSocket, ContractEventAsk, fn, sio.WithReader(sio.ReadPointer[Settings]), sio.WithAckCheck(ContractAskAck.CheckJSON))
-}
-
-// OnPush: adds a handler of push.
-func (c ContractClient) OnPush(fn func(context.Context, *Everything)) {
-	sio.OnClient(c.ClientSocket, ContractEventPush, fn, sio.WithReader(sio.ReadPointer[Everything]))
-}
-
-// OnTree: adds a handler of tree.
-func (c ContractClient) OnTree(fn func(context.Context, *Tree)) {
-	sio.OnClient(c.ClientSocket, ContractEventTree, fn, sio.WithReader(sio.ReadPointer[Tree]))
 }
 
 // The patterns of the contract's strings.

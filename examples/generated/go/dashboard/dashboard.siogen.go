@@ -5,9 +5,9 @@
 package dashboard
 
 import (
-	"context"
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"maps"
 	"math"
 	"regexp"
@@ -19,35 +19,35 @@ import (
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// MetricName
+// MetricName is a named type of the contract.
 type MetricName = string
 
-// Sample
+// Sample is an object of the contract.
 type Sample struct {
-	// Metric
+	// Metric is the "metric" member.
 	Metric MetricName `json:"metric"`
-	// At
+	// At is the "at" member.
 	At time.Time `json:"at"`
-	// Value
+	// Value is the "value" member.
 	Value float64 `json:"value"`
-	// Labels: Optional.
+	// Labels is the "labels" member. Optional.
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"metric":`...)
-	b = sio.AppendJSONString(b, v.Metric)
+	b = siojson.AppendString(b, v.Metric)
 	b = append(b, `,"at":`...)
-	if b, err = sio.AppendJSONTime(b, v.At); err != nil {
+	if b, err = siojson.AppendTime(b, v.At); err != nil {
 		return nil, err
 	}
 	b = append(b, `,"value":`...)
-	if b, err = sio.AppendJSONFloat(b, v.Value); err != nil {
+	if b, err = siojson.AppendFloat(b, v.Value); err != nil {
 		return nil, err
 	}
 	if len(v.Labels) != 0 {
@@ -57,18 +57,18 @@ func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 			if i0 > 0 {
 				b = append(b, ',')
 			}
-			b = sio.AppendJSONString(b, k0)
+			b = siojson.AppendString(b, k0)
 			b = append(b, ':')
 			e0 := v.Labels[k0]
-			b = sio.AppendJSONString(b, e0)
+			b = siojson.AppendString(b, e0)
 		}
 		b = append(b, '}')
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Sample) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Sample) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -156,7 +156,7 @@ func (v *Sample) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Sample) CheckJSON(r *sio.JSONReader) {
+func (v *Sample) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -178,15 +178,15 @@ func (v *Sample) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// Window
+// Window is an enum of the contract: one of the constants below.
 type Window string
 
 const (
-	// Window1m
+	// Window1m is the "1m" value of Window.
 	Window1m Window = "1m"
-	// Window5m
+	// Window5m is the "5m" value of Window.
 	Window5m Window = "5m"
-	// Window1h
+	// Window1h is the "1h" value of Window.
 	Window1h Window = "1h"
 )
 
@@ -199,8 +199,8 @@ func (v Window) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *Window) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Window) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -214,30 +214,30 @@ func (v *Window) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v Window) CheckJSON(r *sio.JSONReader) {
+func (v Window) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'1m', '5m', '1h'")
 	}
 }
 
-// Snapshot
+// Snapshot is an object of the contract.
 type Snapshot struct {
-	// Window
+	// Window is the "window" member.
 	Window Window `json:"window"`
-	// Samples
+	// Samples is the "samples" member.
 	Samples []Sample `json:"samples"`
-	// Sequence: Monotonic; bounded so TypeScript numbers hold it exactly.
+	// Sequence is the "sequence" member. Monotonic; bounded so TypeScript numbers hold it exactly.
 	Sequence int64 `json:"sequence"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Snapshot) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"window":`...)
-	b = sio.AppendJSONString(b, string(v.Window))
+	b = siojson.AppendString(b, string(v.Window))
 	b = append(b, `,"samples":`...)
 	b = append(b, '[')
 	for i0 := range v.Samples {
@@ -254,8 +254,8 @@ func (v *Snapshot) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Snapshot) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Snapshot) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -320,7 +320,7 @@ func (v *Snapshot) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Snapshot) CheckJSON(r *sio.JSONReader) {
+func (v *Snapshot) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -340,24 +340,24 @@ func (v *Snapshot) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// UnknownMetricDetails
+// UnknownMetricDetails is an object of the contract.
 type UnknownMetricDetails struct {
-	// Metric
+	// Metric is the "metric" member.
 	Metric MetricName `json:"metric"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *UnknownMetricDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"metric":`...)
-	b = sio.AppendJSONString(b, v.Metric)
+	b = siojson.AppendString(b, v.Metric)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *UnknownMetricDetails) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *UnknownMetricDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -389,7 +389,7 @@ func (v *UnknownMetricDetails) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *UnknownMetricDetails) CheckJSON(r *sio.JSONReader) {
+func (v *UnknownMetricDetails) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -400,16 +400,16 @@ func (v *UnknownMetricDetails) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// DashboardChartPngPayload
+// DashboardChartPngPayload is an object of the contract.
 type DashboardChartPngPayload struct {
-	// Metric
+	// Metric is the "metric" member.
 	Metric MetricName `json:"metric"`
-	// Png
+	// Png is the "png" member.
 	Png []byte `json:"png"`
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *DashboardChartPngPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *DashboardChartPngPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -456,7 +456,7 @@ func (v *DashboardChartPngPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *DashboardChartPngPayload) CheckJSON(r *sio.JSONReader) {
+func (v *DashboardChartPngPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -477,7 +477,7 @@ func (v *DashboardChartPngPayload) CheckJSON(r *sio.JSONReader) {
 // UnknownMetricName is the name of the UnknownMetric error on the wire; its code is "not_found".
 const UnknownMetricName = "UnknownMetric"
 
-// NewUnknownMetric: returns the UnknownMetric error (code "not_found") with a message and details.
+// NewUnknownMetric returns the UnknownMetric error (code "not_found") with a message and details.
 func NewUnknownMetric(message string, details *UnknownMetricDetails) *sio.Error {
 	return &sio.Error{
 		Code:    "not_found",
@@ -491,259 +491,6 @@ func NewUnknownMetric(message string, details *UnknownMetricDetails) *sio.Error 
 func IsUnknownMetric(err error) bool {
 	var e *sio.Error
 	return errors.As(err, &e) && e.Name == "UnknownMetric"
-}
-
-// DashboardNamespace is the name of the /dashboard namespace.
-const DashboardNamespace = "/dashboard"
-
-// Event names of the /dashboard namespace.
-const (
-	// DashboardEventSubscribe is the wire name of the subscribe event.
-	DashboardEventSubscribe = "subscribe"
-	// DashboardEventUnsubscribe is the wire name of the unsubscribe event.
-	DashboardEventUnsubscribe = "unsubscribe"
-	// DashboardEventSample is the wire name of the sample event.
-	DashboardEventSample = "sample"
-	// DashboardEventChartPng is the wire name of the chart:png event.
-	DashboardEventChartPng = "chart:png"
-)
-
-// DashboardSubscribeArgs holds the arguments of the subscribe event.
-type DashboardSubscribeArgs struct {
-	// Metric
-	Metric MetricName `json:"metric"`
-	// Window
-	Window Window `json:"window"`
-}
-
-// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
-func (v *DashboardSubscribeArgs) ReadJSON(r *sio.JSONReader) {
-	if !r.BeginArray() {
-		return
-	}
-	n := 0
-	for ; r.More(); n++ {
-		r.EnterIndex(n)
-		switch n {
-		case 0:
-			if s0, ok := r.String(); ok {
-				r.CheckLength(s0, -1, 100)
-				r.CheckPattern(s0, pattern0)
-				v.Metric = s0
-			}
-		case 1:
-			v.Window.ReadJSON(r)
-		default:
-			r.Fail("no value is allowed here")
-			r.Skip()
-		}
-		r.Leave()
-	}
-	r.EndArray()
-	r.CheckItems(n, 2, 2)
-}
-
-// CheckJSON records in r every way the arguments v break the contract.
-func (v DashboardSubscribeArgs) CheckJSON(r *sio.JSONReader) {
-	r.EnterIndex(0)
-	r.CheckLength(v.Metric, -1, 100)
-	r.CheckPattern(v.Metric, pattern0)
-	r.Leave()
-	r.EnterIndex(1)
-	v.Window.CheckJSON(r)
-	r.Leave()
-}
-
-// DecodeArgs implements sio.TupleDecoder.
-func (t *DashboardSubscribeArgs) DecodeArgs(a sio.Args) error {
-	return a.Decode(&t.Metric, &t.Window)
-}
-
-// EncodeArgs implements sio.TupleEncoder.
-func (t DashboardSubscribeArgs) EncodeArgs() []any {
-	return []any{t.Metric, t.Window}
-}
-
-// DashboardUnsubscribeArgs holds the arguments of the unsubscribe event.
-type DashboardUnsubscribeArgs struct {
-	// Arg0
-	Arg0 MetricName `json:"arg0"`
-}
-
-// ReadJSON implements sio.JSONReaderFrom: it decodes the array of arguments r is at into v, checking it against the contract.
-func (v *DashboardUnsubscribeArgs) ReadJSON(r *sio.JSONReader) {
-	if !r.BeginArray() {
-		return
-	}
-	n := 0
-	for ; r.More(); n++ {
-		r.EnterIndex(n)
-		switch n {
-		case 0:
-			if s0, ok := r.String(); ok {
-				r.CheckLength(s0, -1, 100)
-				r.CheckPattern(s0, pattern0)
-				v.Arg0 = s0
-			}
-		default:
-			r.Fail("no value is allowed here")
-			r.Skip()
-		}
-		r.Leave()
-	}
-	r.EndArray()
-	r.CheckItems(n, 1, 1)
-}
-
-// CheckJSON records in r every way the arguments v break the contract.
-func (v DashboardUnsubscribeArgs) CheckJSON(r *sio.JSONReader) {
-	r.EnterIndex(0)
-	r.CheckLength(v.Arg0, -1, 100)
-	r.CheckPattern(v.Arg0, pattern0)
-	r.Leave()
-}
-
-// DecodeArgs implements sio.TupleDecoder.
-func (t *DashboardUnsubscribeArgs) DecodeArgs(a sio.Args) error {
-	return a.Decode(&t.Arg0)
-}
-
-// EncodeArgs implements sio.TupleEncoder.
-func (t DashboardUnsubscribeArgs) EncodeArgs() []any {
-	return []any{t.Arg0}
-}
-
-// DashboardServer handles the events clients send to /dashboard; embed UnimplementedDashboardServer to stay compatible with later versions of the contract.
-type DashboardServer interface {
-	// Subscribe: Start streaming one metric; the ack is the current snapshot.
-	Subscribe(ctx context.Context, s DashboardSocket, in DashboardSubscribeArgs) (*Snapshot, error)
-	// Unsubscribe: handles the unsubscribe event.
-	Unsubscribe(ctx context.Context, s DashboardSocket, in DashboardUnsubscribeArgs)
-}
-
-// UnimplementedDashboardServer answers every event with an "unimplemented" error.
-type UnimplementedDashboardServer struct{}
-
-// Subscribe implements DashboardServer.
-func (UnimplementedDashboardServer) Subscribe(ctx context.Context, s DashboardSocket, in DashboardSubscribeArgs) (*Snapshot, error) {
-	var out *Snapshot
-	return out, sio.NewError("unimplemented", "subscribe is not implemented")
-}
-
-// Unsubscribe implements DashboardServer.
-func (UnimplementedDashboardServer) Unsubscribe(ctx context.Context, s DashboardSocket, in DashboardUnsubscribeArgs) {
-}
-
-// RegisterDashboardServer registers impl's handlers on the /dashboard namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
-func RegisterDashboardServer(srv *sio.Server, impl DashboardServer, opts ...sio.HandlerOption) *sio.Namespace {
-	ns := srv.Of(DashboardNamespace)
-	sio.HandleAck(ns, DashboardEventSubscribe, func(ctx context.Context, s *sio.Socket, in DashboardSubscribeArgs) (*Snapshot, error) {
-		return impl.Subscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[DashboardSubscribeArgs]), sio.WithAckCheck((*Snapshot).CheckJSON)}, opts...)...)
-	sio.Handle(ns, DashboardEventUnsubscribe, func(ctx context.Context, s *sio.Socket, in DashboardUnsubscribeArgs) {
-		impl.Unsubscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadValue[DashboardUnsubscribeArgs])}, opts...)...)
-	return ns
-}
-
-// DashboardSocket is a client's connection to /dashboard, with typed emitters for the events the server sends. It embeds the *sio.Socket for rooms, data and the untyped API; it is safe for concurrent use.
-type DashboardSocket struct {
-	*sio.Socket
-}
-
-// EmitSample: sends the sample event to the client.
-func (s DashboardSocket) EmitSample(in *Sample) error {
-	return sio.EmitChecked(s.Socket, (*Sample).CheckJSON, in, DashboardEventSample, in)
-}
-
-// EmitChartPng: sends the chart:png event to the client. A rendered chart, sent as a binary attachment.
-func (s DashboardSocket) EmitChartPng(in *DashboardChartPngPayload) error {
-	return sio.EmitChecked(s.Socket, (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
-}
-
-// To returns a typed broadcast to the rooms, without this socket.
-func (s DashboardSocket) To(rooms ...string) DashboardBroadcast {
-	return DashboardBroadcast{s.Socket.To(rooms...)}
-}
-
-// Broadcast returns a typed broadcast to every other socket of the namespace.
-func (s DashboardSocket) Broadcast() DashboardBroadcast {
-	return DashboardBroadcast{s.Socket.Broadcast()}
-}
-
-// DashboardBroadcast sends server events to many sockets of /dashboard: narrow it with To, Except, Volatile and Local. It is immutable and safe for concurrent use.
-type DashboardBroadcast struct {
-	op *sio.BroadcastOperator
-}
-
-// NewDashboardBroadcast returns a broadcast to every socket of /dashboard on srv.
-func NewDashboardBroadcast(srv *sio.Server) DashboardBroadcast {
-	return DashboardBroadcast{srv.Of(DashboardNamespace).Except()}
-}
-
-// To adds rooms: sockets in any of them receive the events.
-func (b DashboardBroadcast) To(rooms ...string) DashboardBroadcast {
-	return DashboardBroadcast{b.op.To(rooms...)}
-}
-
-// Except excludes the sockets in any of the rooms.
-func (b DashboardBroadcast) Except(rooms ...string) DashboardBroadcast {
-	return DashboardBroadcast{b.op.Except(rooms...)}
-}
-
-// Volatile lets the events be dropped for sockets that are not ready.
-func (b DashboardBroadcast) Volatile() DashboardBroadcast {
-	return DashboardBroadcast{b.op.Volatile()}
-}
-
-// Local restricts the broadcast to this node.
-func (b DashboardBroadcast) Local() DashboardBroadcast {
-	return DashboardBroadcast{b.op.Local()}
-}
-
-// Operator returns the untyped broadcast.
-func (b DashboardBroadcast) Operator() *sio.BroadcastOperator {
-	return b.op
-}
-
-// EmitSample: sends the sample event to the selected sockets.
-func (b DashboardBroadcast) EmitSample(in *Sample) error {
-	return sio.EmitChecked(b.op, (*Sample).CheckJSON, in, DashboardEventSample, in)
-}
-
-// EmitChartPng: sends the chart:png event to the selected sockets.
-func (b DashboardBroadcast) EmitChartPng(in *DashboardChartPngPayload) error {
-	return sio.EmitChecked(b.op, (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
-}
-
-// DashboardClient is the typed client of /dashboard: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
-type DashboardClient struct {
-	*sio.ClientSocket
-}
-
-// NewDashboardClient returns the /dashboard socket of m; call Connect to connect it.
-func NewDashboardClient(m *sio.Manager) DashboardClient {
-	return DashboardClient{m.Socket(DashboardNamespace, nil)}
-}
-
-// Subscribe: sends subscribe and waits for the server's answer. Start streaming one metric; the ack is the current snapshot.
-func (c DashboardClient) Subscribe(ctx context.Context, in DashboardSubscribeArgs) (*Snapshot, error) {
-	return sio.CallTimeout[DashboardSubscribeArgs, *Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, sio.ReadPointer[Snapshot], DashboardSubscribeArgs.CheckJSON, in, DashboardEventSubscribe, in.EncodeArgs()...)
-}
-
-// EmitUnsubscribe: sends the unsubscribe event to the server.
-func (c DashboardClient) EmitUnsubscribe(in DashboardUnsubscribeArgs) error {
-	return sio.EmitChecked(c.ClientSocket, DashboardUnsubscribeArgs.CheckJSON, in, DashboardEventUnsubscribe, in.EncodeArgs()...)
-}
-
-// OnSample: adds a handler of sample.
-func (c DashboardClient) OnSample(fn func(context.Context, *Sample)) {
-	sio.OnClient(c.ClientSocket, DashboardEventSample, fn, sio.WithReader(sio.ReadPointer[Sample]))
-}
-
-// OnChartPng: adds a handler of chart:png. A rendered chart, sent as a binary attachment.
-func (c DashboardClient) OnChartPng(fn func(context.Context, *DashboardChartPngPayload)) {
-	sio.OnClient(c.ClientSocket, DashboardEventChartPng, fn, sio.WithReader(sio.ReadPointer[DashboardChartPngPayload]))
 }
 
 // The patterns of the contract's strings.

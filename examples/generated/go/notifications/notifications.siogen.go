@@ -5,9 +5,9 @@
 package notifications
 
 import (
-	"context"
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"math"
 	"strconv"
 	"time"
@@ -16,17 +16,17 @@ import (
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// Priority
+// Priority is an enum of the contract: one of the constants below.
 type Priority string
 
 const (
-	// PriorityLow
+	// PriorityLow is the "low" value of Priority.
 	PriorityLow Priority = "low"
-	// PriorityNormal
+	// PriorityNormal is the "normal" value of Priority.
 	PriorityNormal Priority = "normal"
-	// PriorityHigh
+	// PriorityHigh is the "high" value of Priority.
 	PriorityHigh Priority = "high"
-	// PriorityUrgent
+	// PriorityUrgent is the "urgent" value of Priority.
 	PriorityUrgent Priority = "urgent"
 )
 
@@ -39,8 +39,8 @@ func (v Priority) Valid() bool {
 	return false
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the string r is at into v, checking it against the contract.
-func (v *Priority) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Priority) ReadJSON(r *siojson.Reader) {
 	s, ok := r.String()
 	if !ok {
 		return
@@ -54,67 +54,67 @@ func (v *Priority) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v Priority) CheckJSON(r *sio.JSONReader) {
+func (v Priority) CheckJSON(r *siojson.Reader) {
 	if !v.Valid() {
 		r.Enum("'low', 'normal', 'high', 'urgent'")
 	}
 }
 
-// Notification: Something the user should see.
+// Notification is an object of the contract. Something the user should see.
 type Notification struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
-	// Title
+	// Title is the "title" member.
 	Title string `json:"title"`
-	// Body: Optional.
+	// Body is the "body" member. Optional.
 	Body *string `json:"body,omitempty"`
-	// Priority: Optional.
+	// Priority is the "priority" member. Optional.
 	Priority *Priority `json:"priority,omitempty"`
-	// Link: Optional.
+	// Link is the "link" member. Optional.
 	Link *string `json:"link,omitempty"`
-	// CreatedAt
+	// CreatedAt is the "created_at" member.
 	CreatedAt time.Time `json:"created_at"`
-	// ExpiresAt: Optional.
+	// ExpiresAt is the "expires_at" member. Optional.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Notification) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	b = append(b, `,"title":`...)
-	b = sio.AppendJSONString(b, v.Title)
+	b = siojson.AppendString(b, v.Title)
 	if v.Body != nil {
 		b = append(b, `,"body":`...)
-		b = sio.AppendJSONString(b, *v.Body)
+		b = siojson.AppendString(b, *v.Body)
 	}
 	if v.Priority != nil {
 		b = append(b, `,"priority":`...)
-		b = sio.AppendJSONString(b, string(*v.Priority))
+		b = siojson.AppendString(b, string(*v.Priority))
 	}
 	if v.Link != nil {
 		b = append(b, `,"link":`...)
-		b = sio.AppendJSONString(b, *v.Link)
+		b = siojson.AppendString(b, *v.Link)
 	}
 	b = append(b, `,"created_at":`...)
-	if b, err = sio.AppendJSONTime(b, v.CreatedAt); err != nil {
+	if b, err = siojson.AppendTime(b, v.CreatedAt); err != nil {
 		return nil, err
 	}
 	if v.ExpiresAt != nil {
 		b = append(b, `,"expires_at":`...)
-		if b, err = sio.AppendJSONTime(b, *v.ExpiresAt); err != nil {
+		if b, err = siojson.AppendTime(b, *v.ExpiresAt); err != nil {
 			return nil, err
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Notification) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Notification) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -222,7 +222,7 @@ func (v *Notification) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Notification) CheckJSON(r *sio.JSONReader) {
+func (v *Notification) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -258,15 +258,15 @@ func (v *Notification) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// Receipt
+// Receipt is an object of the contract.
 type Receipt struct {
-	// Shown
+	// Shown is the "shown" member.
 	Shown bool `json:"shown"`
-	// SeenAt: May be null.
+	// SeenAt is the "seen_at" member. May be null.
 	SeenAt *time.Time `json:"seen_at"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Receipt) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -278,15 +278,15 @@ func (v *Receipt) AppendJSON(b []byte) ([]byte, error) {
 	if v.SeenAt == nil {
 		b = append(b, `null`...)
 	} else {
-		if b, err = sio.AppendJSONTime(b, *v.SeenAt); err != nil {
+		if b, err = siojson.AppendTime(b, *v.SeenAt); err != nil {
 			return nil, err
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *Receipt) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Receipt) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -332,7 +332,7 @@ func (v *Receipt) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *Receipt) CheckJSON(r *sio.JSONReader) {
+func (v *Receipt) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -344,24 +344,24 @@ func (v *Receipt) CheckJSON(r *sio.JSONReader) {
 	}
 }
 
-// UnknownNotificationDetails
+// UnknownNotificationDetails is an object of the contract.
 type UnknownNotificationDetails struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *UnknownNotificationDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *UnknownNotificationDetails) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *UnknownNotificationDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -391,31 +391,31 @@ func (v *UnknownNotificationDetails) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *UnknownNotificationDetails) CheckJSON(r *sio.JSONReader) {
+func (v *UnknownNotificationDetails) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
 	}
 }
 
-// NotificationsAuth
+// NotificationsAuth is an object of the contract.
 type NotificationsAuth struct {
-	// Token
+	// Token is the "token" member.
 	Token string `json:"token"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *NotificationsAuth) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"token":`...)
-	b = sio.AppendJSONString(b, v.Token)
+	b = siojson.AppendString(b, v.Token)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *NotificationsAuth) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsAuth) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -446,7 +446,7 @@ func (v *NotificationsAuth) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *NotificationsAuth) CheckJSON(r *sio.JSONReader) {
+func (v *NotificationsAuth) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -456,24 +456,24 @@ func (v *NotificationsAuth) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// NotificationsDismissPayload
+// NotificationsDismissPayload is an object of the contract.
 type NotificationsDismissPayload struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *NotificationsDismissPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *NotificationsDismissPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsDismissPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -504,7 +504,7 @@ func (v *NotificationsDismissPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *NotificationsDismissPayload) CheckJSON(r *sio.JSONReader) {
+func (v *NotificationsDismissPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -514,13 +514,13 @@ func (v *NotificationsDismissPayload) CheckJSON(r *sio.JSONReader) {
 	r.Leave()
 }
 
-// NotificationsUnreadPayload
+// NotificationsUnreadPayload is an object of the contract.
 type NotificationsUnreadPayload struct {
-	// Count
+	// Count is the "count" member.
 	Count int32 `json:"count"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *NotificationsUnreadPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -530,8 +530,8 @@ func (v *NotificationsUnreadPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, checking it against the contract.
-func (v *NotificationsUnreadPayload) ReadJSON(r *sio.JSONReader) {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsUnreadPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -561,7 +561,7 @@ func (v *NotificationsUnreadPayload) ReadJSON(r *sio.JSONReader) {
 }
 
 // CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
-func (v *NotificationsUnreadPayload) CheckJSON(r *sio.JSONReader) {
+func (v *NotificationsUnreadPayload) CheckJSON(r *siojson.Reader) {
 	if v == nil {
 		r.Fail("got null, want object")
 		return
@@ -574,7 +574,7 @@ func (v *NotificationsUnreadPayload) CheckJSON(r *sio.JSONReader) {
 // UnknownNotificationName is the name of the UnknownNotification error on the wire; its code is "not_found".
 const UnknownNotificationName = "UnknownNotification"
 
-// NewUnknownNotification: returns the UnknownNotification error (code "not_found") with a message and details.
+// NewUnknownNotification returns the UnknownNotification error (code "not_found") with a message and details.
 func NewUnknownNotification(message string, details *UnknownNotificationDetails) *sio.Error {
 	return &sio.Error{
 		Code:    "not_found",
@@ -588,141 +588,4 @@ func NewUnknownNotification(message string, details *UnknownNotificationDetails)
 func IsUnknownNotification(err error) bool {
 	var e *sio.Error
 	return errors.As(err, &e) && e.Name == "UnknownNotification"
-}
-
-// NotificationsNamespace is the name of the /notifications namespace.
-const NotificationsNamespace = "/notifications"
-
-// Event names of the /notifications namespace.
-const (
-	// NotificationsEventNotify is the wire name of the notify event.
-	NotificationsEventNotify = "notify"
-	// NotificationsEventDismiss is the wire name of the dismiss event.
-	NotificationsEventDismiss = "dismiss"
-	// NotificationsEventUnread is the wire name of the unread event.
-	NotificationsEventUnread = "unread"
-)
-
-/*
-NotificationsServer handles the events clients send to /notifications; embed UnimplementedNotificationsServer to stay compatible with later versions of the contract.
-
-One socket per signed-in user; the server joins it to a room named after the user.
-*/
-type NotificationsServer interface {
-	// Dismiss: handles the dismiss event.
-	Dismiss(ctx context.Context, s NotificationsSocket, in *NotificationsDismissPayload) error
-}
-
-// UnimplementedNotificationsServer answers every event with an "unimplemented" error.
-type UnimplementedNotificationsServer struct{}
-
-// Dismiss implements NotificationsServer.
-func (UnimplementedNotificationsServer) Dismiss(ctx context.Context, s NotificationsSocket, in *NotificationsDismissPayload) error {
-	return sio.NewError("unimplemented", "dismiss is not implemented")
-}
-
-// RegisterNotificationsServer registers impl's handlers on the /notifications namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
-func RegisterNotificationsServer(srv *sio.Server, impl NotificationsServer, opts ...sio.HandlerOption) *sio.Namespace {
-	ns := srv.Of(NotificationsNamespace)
-	ns.Use(sio.CheckAuth(sio.ReadPointer[NotificationsAuth]))
-	sio.HandleAck(ns, NotificationsEventDismiss, func(ctx context.Context, s *sio.Socket, in *NotificationsDismissPayload) (struct{}, error) {
-		return struct{}{}, impl.Dismiss(ctx, NotificationsSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(sio.ReadPointer[NotificationsDismissPayload])}, opts...)...)
-	return ns
-}
-
-// NotificationsSocket is a client's connection to /notifications, with typed emitters for the events the server sends. It embeds the *sio.Socket for rooms, data and the untyped API; it is safe for concurrent use.
-type NotificationsSocket struct {
-	*sio.Socket
-}
-
-// Auth decodes the auth payload the client connected with.
-func (s NotificationsSocket) Auth() (*NotificationsAuth, error) {
-	return sio.AuthAs[*NotificationsAuth](s.Socket)
-}
-
-// Notify: sends notify and waits for the client's answer (at most 15s unless ctx says otherwise). Show a notification; the ack says whether it was shown.
-func (s NotificationsSocket) Notify(ctx context.Context, in *Notification) (*Receipt, error) {
-	return sio.CallTimeout[*Notification, *Receipt](ctx, s.Socket, sio.AckEnvelope, 15*time.Second, sio.ReadPointer[Receipt], (*Notification).CheckJSON, in, NotificationsEventNotify, in)
-}
-
-// EmitUnread: sends the unread event to the client. The number of unread notifications changed.
-func (s NotificationsSocket) EmitUnread(in *NotificationsUnreadPayload) error {
-	return sio.EmitChecked(s.Socket, (*NotificationsUnreadPayload).CheckJSON, in, NotificationsEventUnread, in)
-}
-
-// To returns a typed broadcast to the rooms, without this socket.
-func (s NotificationsSocket) To(rooms ...string) NotificationsBroadcast {
-	return NotificationsBroadcast{s.Socket.To(rooms...)}
-}
-
-// Broadcast returns a typed broadcast to every other socket of the namespace.
-func (s NotificationsSocket) Broadcast() NotificationsBroadcast {
-	return NotificationsBroadcast{s.Socket.Broadcast()}
-}
-
-// NotificationsBroadcast sends server events to many sockets of /notifications: narrow it with To, Except, Volatile and Local. It is immutable and safe for concurrent use.
-type NotificationsBroadcast struct {
-	op *sio.BroadcastOperator
-}
-
-// NewNotificationsBroadcast returns a broadcast to every socket of /notifications on srv.
-func NewNotificationsBroadcast(srv *sio.Server) NotificationsBroadcast {
-	return NotificationsBroadcast{srv.Of(NotificationsNamespace).Except()}
-}
-
-// To adds rooms: sockets in any of them receive the events.
-func (b NotificationsBroadcast) To(rooms ...string) NotificationsBroadcast {
-	return NotificationsBroadcast{b.op.To(rooms...)}
-}
-
-// Except excludes the sockets in any of the rooms.
-func (b NotificationsBroadcast) Except(rooms ...string) NotificationsBroadcast {
-	return NotificationsBroadcast{b.op.Except(rooms...)}
-}
-
-// Volatile lets the events be dropped for sockets that are not ready.
-func (b NotificationsBroadcast) Volatile() NotificationsBroadcast {
-	return NotificationsBroadcast{b.op.Volatile()}
-}
-
-// Local restricts the broadcast to this node.
-func (b NotificationsBroadcast) Local() NotificationsBroadcast {
-	return NotificationsBroadcast{b.op.Local()}
-}
-
-// Operator returns the untyped broadcast.
-func (b NotificationsBroadcast) Operator() *sio.BroadcastOperator {
-	return b.op
-}
-
-// EmitUnread: sends the unread event to the selected sockets.
-func (b NotificationsBroadcast) EmitUnread(in *NotificationsUnreadPayload) error {
-	return sio.EmitChecked(b.op, (*NotificationsUnreadPayload).CheckJSON, in, NotificationsEventUnread, in)
-}
-
-// NotificationsClient is the typed client of /notifications: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
-type NotificationsClient struct {
-	*sio.ClientSocket
-}
-
-// NewNotificationsClient returns the /notifications socket of m; call Connect to connect it. auth is sent in every CONNECT.
-func NewNotificationsClient(m *sio.Manager, auth *NotificationsAuth) NotificationsClient {
-	return NotificationsClient{m.Socket(NotificationsNamespace, &sio.SocketOptions{Auth: auth})}
-}
-
-// Dismiss: sends dismiss and waits for the server's answer.
-func (c NotificationsClient) Dismiss(ctx context.Context, in *NotificationsDismissPayload) error {
-	_, err := sio.CallTimeout[*NotificationsDismissPayload, struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, nil, (*NotificationsDismissPayload).CheckJSON, in, NotificationsEventDismiss, in)
-	return err
-}
-
-// OnNotify: sets the handler of notify, whose result answers the server. Show a notification; the ack says whether it was shown.
-func (c NotificationsClient) OnNotify(fn func(context.Context, *Notification) (*Receipt, error)) {
-	sio.OnClientAck(c.ClientSocket, NotificationsEventNotify, fn, sio.WithReader(sio.ReadPointer[Notification]), sio.WithAckCheck((*Receipt).CheckJSON))
-}
-
-// OnUnread: adds a handler of unread. The number of unread notifications changed.
-func (c NotificationsClient) OnUnread(fn func(context.Context, *NotificationsUnreadPayload)) {
-	sio.OnClient(c.ClientSocket, NotificationsEventUnread, fn, sio.WithReader(sio.ReadPointer[NotificationsUnreadPayload]))
 }

@@ -268,7 +268,7 @@ export function union(disc: string, variants: Readonly<Record<string, Check>>): 
   };
 }
 
-// Formats, as the Go runtime (runtime/sio/formats.go) reads them.
+// Formats, as the Go runtime (runtime/siojson/formats.go) reads them.
 
 const isUUID = (s: string) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s);
 

@@ -1,4 +1,4 @@
-package sio
+package siojson
 
 // The checking decoder of generated payload types. gogen generates, for
 // every type of a contract, a ReadJSON method (and, for payloads and acks,
@@ -31,24 +31,33 @@ import (
 	"unicode/utf8"
 )
 
-// JSONReaderFrom is implemented by pointers to generated payload types:
+// Violation is one way a payload breaks its contract.
+type Violation struct {
+	// Path is a JSON pointer to the offending value ("" for the whole
+	// payload, "/text" for a field).
+	Path string `json:"path"`
+	// Message says what is wrong.
+	Message string `json:"message"`
+}
+
+// ReaderFrom is implemented by pointers to generated payload types:
 // ReadJSON decodes the value r is at into the receiver, a zero value,
 // recording every way it breaks the contract in r.
-type JSONReaderFrom interface {
-	ReadJSON(r *JSONReader)
+type ReaderFrom interface {
+	ReadJSON(r *Reader)
 }
 
 // ReadFunc decodes the value r is at and returns it, checking it against
 // the contract; generated code passes one per payload and ack (see
-// [WithReader] and [CallTimeout]).
-type ReadFunc[T any] func(r *JSONReader) T
+// sio.WithReader and sio.CallTimeout).
+type ReadFunc[T any] func(r *Reader) T
 
 // DecodeJSON decodes data, one JSON value with the binary attachments att
 // its placeholders refer to, with read, and returns it with the
 // violations, sorted by path; no violations means the value is the
 // payload.
-func DecodeJSON[T any](data []byte, att [][]byte, read ReadFunc[T]) (T, []Violation) {
-	r := readerPool.Get().(*JSONReader)
+func Decode[T any](data []byte, att [][]byte, read ReadFunc[T]) (T, []Violation) {
+	r := readerPool.Get().(*Reader)
 	r.reset(data, att)
 	v := read(r)
 	if !r.bad && r.peek() != 0 {
@@ -66,22 +75,22 @@ func DecodeJSON[T any](data []byte, att [][]byte, read ReadFunc[T]) (T, []Violat
 	return v, out
 }
 
-var readerPool = sync.Pool{New: func() any { return new(JSONReader) }}
+var readerPool = sync.Pool{New: func() any { return new(Reader) }}
 
-// maxReadDepth bounds the nesting a [JSONReader] follows.
+// maxReadDepth bounds the nesting a [Reader] follows.
 const maxReadDepth = 1000
 
 // maxViolations bounds the violations one payload reports.
 const maxViolations = 100
 
-// JSONReader is the decoder generated ReadJSON methods drive: it reads the
+// Reader is the decoder generated ReadJSON methods drive: it reads the
 // JSON text of one value and records violations of the contract with the
 // JSON pointer of the value they concern. Methods that read a value record
 // a type violation and skip the value when it has another JSON type; the
 // value they return is then the zero value and their boolean false. Text
-// that is not JSON records one violation and ends the pass. A JSONReader
+// that is not JSON records one violation and ends the pass. A Reader
 // is used by one goroutine.
-type JSONReader struct {
+type Reader struct {
 	data  []byte
 	pos   int
 	depth int
@@ -103,27 +112,27 @@ type pathSeg struct {
 	index int // -1 for a name
 }
 
-func (r *JSONReader) reset(data []byte, att [][]byte) {
-	*r = JSONReader{data: data, att: att, buf: r.buf[:0], stack: r.stack[:0], path: r.path[:0], viols: r.viols[:0]}
+func (r *Reader) reset(data []byte, att [][]byte) {
+	*r = Reader{data: data, att: att, buf: r.buf[:0], stack: r.stack[:0], path: r.path[:0], viols: r.viols[:0]}
 	clear(r.viols[:cap(r.viols)])
 }
 
 // OK reports whether no violation has been recorded.
-func (r *JSONReader) OK() bool { return len(r.viols) == 0 }
+func (r *Reader) OK() bool { return len(r.viols) == 0 }
 
 // Enter descends into the member name of the object being read, for the
-// paths of violations; [JSONReader.Leave] comes back.
-func (r *JSONReader) Enter(name string) { r.path = append(r.path, pathSeg{name: name, index: -1}) }
+// paths of violations; [Reader.Leave] comes back.
+func (r *Reader) Enter(name string) { r.path = append(r.path, pathSeg{name: name, index: -1}) }
 
 // EnterIndex descends into element i of the array being read.
-func (r *JSONReader) EnterIndex(i int) { r.path = append(r.path, pathSeg{index: i}) }
+func (r *Reader) EnterIndex(i int) { r.path = append(r.path, pathSeg{index: i}) }
 
 // Leave undoes the last Enter or EnterIndex.
-func (r *JSONReader) Leave() { r.path = r.path[:len(r.path)-1] }
+func (r *Reader) Leave() { r.path = r.path[:len(r.path)-1] }
 
 // pointer returns the JSON pointer of the current value, with name
 // appended when it is not empty.
-func (r *JSONReader) pointer(name string, withName bool) string {
+func (r *Reader) pointer(name string, withName bool) string {
 	var b []byte
 	for _, s := range r.path {
 		b = append(b, '/')
@@ -155,21 +164,21 @@ func appendPointerToken(b []byte, s string) []byte {
 }
 
 // Fail records a violation of the current value.
-func (r *JSONReader) Fail(msg string) {
+func (r *Reader) Fail(msg string) {
 	if len(r.viols) < maxViolations {
 		r.viols = append(r.viols, Violation{Path: r.pointer("", false), Message: msg})
 	}
 }
 
 // failAt records a violation of member name of the current object.
-func (r *JSONReader) failAt(name, msg string) {
+func (r *Reader) failAt(name, msg string) {
 	if len(r.viols) < maxViolations {
 		r.viols = append(r.viols, Violation{Path: r.pointer(name, true), Message: msg})
 	}
 }
 
 // syntax records that the text is not JSON and stops the pass.
-func (r *JSONReader) syntax() {
+func (r *Reader) syntax() {
 	if !r.bad {
 		r.bad = true
 		r.viols = append(r.viols, Violation{Path: "", Message: "invalid JSON at offset " + strconv.Itoa(r.pos)})
@@ -178,7 +187,7 @@ func (r *JSONReader) syntax() {
 }
 
 // peek skips whitespace and returns the next byte, or 0 at the end.
-func (r *JSONReader) peek() byte {
+func (r *Reader) peek() byte {
 	for r.pos < len(r.data) {
 		switch c := r.data[r.pos]; c {
 		case ' ', '\t', '\n', '\r':
@@ -190,7 +199,7 @@ func (r *JSONReader) peek() byte {
 	return 0
 }
 
-func (r *JSONReader) literal(lit string) bool {
+func (r *Reader) literal(lit string) bool {
 	if len(r.data)-r.pos < len(lit) || string(r.data[r.pos:r.pos+len(lit)]) != lit {
 		r.syntax()
 		return false
@@ -219,7 +228,7 @@ func kindName(c byte) string {
 
 // mismatch records that the value has another type than want, and skips
 // it.
-func (r *JSONReader) mismatch(want string) {
+func (r *Reader) mismatch(want string) {
 	c := r.peek()
 	if c == 0 {
 		r.syntax()
@@ -230,7 +239,7 @@ func (r *JSONReader) mismatch(want string) {
 }
 
 // Null consumes a null and reports whether there was one.
-func (r *JSONReader) Null() bool {
+func (r *Reader) Null() bool {
 	if r.bad || r.peek() != 'n' {
 		return false
 	}
@@ -239,12 +248,12 @@ func (r *JSONReader) Null() bool {
 
 // BeginObject consumes the '{' of an object; for any other value it
 // records a violation, skips it and returns false.
-func (r *JSONReader) BeginObject() bool { return r.begin('{', "object") }
+func (r *Reader) BeginObject() bool { return r.begin('{', "object") }
 
-// BeginArray consumes the '[' of an array, like [JSONReader.BeginObject].
-func (r *JSONReader) BeginArray() bool { return r.begin('[', "array") }
+// BeginArray consumes the '[' of an array, like [Reader.BeginObject].
+func (r *Reader) BeginArray() bool { return r.begin('[', "array") }
 
-func (r *JSONReader) begin(c byte, want string) bool {
+func (r *Reader) begin(c byte, want string) bool {
 	if r.bad {
 		return false
 	}
@@ -265,7 +274,7 @@ func (r *JSONReader) begin(c byte, want string) bool {
 
 // More reports whether the object or array being read has another member
 // or element, consuming the comma before it.
-func (r *JSONReader) More() bool {
+func (r *Reader) More() bool {
 	if r.bad {
 		return false
 	}
@@ -286,12 +295,12 @@ func (r *JSONReader) More() bool {
 }
 
 // EndObject consumes the '}' of an object.
-func (r *JSONReader) EndObject() { r.end('}') }
+func (r *Reader) EndObject() { r.end('}') }
 
 // EndArray consumes the ']' of an array.
-func (r *JSONReader) EndArray() { r.end(']') }
+func (r *Reader) EndArray() { r.end(']') }
 
-func (r *JSONReader) end(c byte) {
+func (r *Reader) end(c byte) {
 	if r.bad {
 		return
 	}
@@ -306,7 +315,7 @@ func (r *JSONReader) end(c byte) {
 
 // Name reads a member name and its colon and returns the name, valid until
 // the next call.
-func (r *JSONReader) Name() []byte {
+func (r *Reader) Name() []byte {
 	if r.bad {
 		return nil
 	}
@@ -343,7 +352,7 @@ func (r *JSONReader) Name() []byte {
 // Unknown handles a member the object's type does not declare: it skips
 // the value and records a violation, unless the member is the
 // discriminator of the union whose variant is being read.
-func (r *JSONReader) Unknown(name []byte) {
+func (r *Reader) Unknown(name []byte) {
 	if r.bad {
 		return
 	}
@@ -357,24 +366,24 @@ func (r *JSONReader) Unknown(name []byte) {
 
 // Ignore handles a member that a type tolerating unknown members does not
 // declare: it skips the value.
-func (r *JSONReader) Ignore() { r.Skip() }
+func (r *Reader) Ignore() { r.Skip() }
 
 // Duplicate handles a member the object names a second time: it records
 // a violation and skips the value.
-func (r *JSONReader) Duplicate(name string) {
+func (r *Reader) Duplicate(name string) {
 	r.failAt(name, "property "+strconv.Quote(name)+" appears more than once")
 	r.Skip()
 }
 
 // Missing records that a required member of the current object is absent.
-func (r *JSONReader) Missing(name string) {
+func (r *Reader) Missing(name string) {
 	if !r.bad {
 		r.failAt(name, "missing required property "+strconv.Quote(name))
 	}
 }
 
 // Skip consumes one value of any type, checking that it is JSON.
-func (r *JSONReader) Skip() {
+func (r *Reader) Skip() {
 	stack := r.stack[:0]
 	defer func() { r.stack = stack[:0] }()
 	for !r.bad {
@@ -431,7 +440,7 @@ func (r *JSONReader) Skip() {
 	}
 }
 
-func (r *JSONReader) skipName() {
+func (r *Reader) skipName() {
 	if r.peek() != '"' {
 		r.syntax()
 		return
@@ -447,7 +456,7 @@ func (r *JSONReader) skipName() {
 }
 
 // numberText consumes a JSON number and returns its text.
-func (r *JSONReader) numberText() ([]byte, bool) {
+func (r *Reader) numberText() ([]byte, bool) {
 	d := r.data
 	i := r.pos
 	start := i
@@ -490,7 +499,7 @@ func (r *JSONReader) numberText() ([]byte, bool) {
 
 // String reads a string. Escapes are decoded; invalid UTF-8 and lone
 // surrogates become U+FFFD, as JSON Schema validators read them.
-func (r *JSONReader) String() (string, bool) {
+func (r *Reader) String() (string, bool) {
 	if r.bad {
 		return "", false
 	}
@@ -505,7 +514,7 @@ func (r *JSONReader) String() (string, bool) {
 
 // readString reads the string at r.pos into s, or, with a nil s, into
 // r.buf only.
-func (r *JSONReader) readString(s *string) bool {
+func (r *Reader) readString(s *string) bool {
 	start := r.pos + 1
 	if s != nil {
 		for i := start; i < len(r.data); i++ {
@@ -618,7 +627,7 @@ func hex4(b []byte) (rune, bool) {
 }
 
 // MapKey reads a member name of a map and its colon.
-func (r *JSONReader) MapKey() string {
+func (r *Reader) MapKey() string {
 	if r.bad {
 		return ""
 	}
@@ -639,7 +648,7 @@ func (r *JSONReader) MapKey() string {
 }
 
 // Bool reads true or false.
-func (r *JSONReader) Bool() (bool, bool) {
+func (r *Reader) Bool() (bool, bool) {
 	if r.bad {
 		return false, false
 	}
@@ -656,7 +665,7 @@ func (r *JSONReader) Bool() (bool, bool) {
 // Int reads an integer in [lo, hi]. A number is an integer when its value
 // is, as in JSON Schema: 1.0, 1e3 and -0 are integers; the check is exact
 // for any number of digits.
-func (r *JSONReader) Int(lo, hi int64) (int64, bool) {
+func (r *Reader) Int(lo, hi int64) (int64, bool) {
 	if r.bad {
 		return 0, false
 	}
@@ -827,7 +836,7 @@ func parseExp(b []byte) (int64, bool) {
 }
 
 // Float64 reads a number; one beyond the range of float64 is a violation.
-func (r *JSONReader) Float64() (float64, bool) {
+func (r *Reader) Float64() (float64, bool) {
 	if r.bad {
 		return 0, false
 	}
@@ -860,7 +869,7 @@ func beyondMaxFloat(text []byte) bool {
 }
 
 // CheckFloat records a violation when f is outside [lo, hi].
-func (r *JSONReader) CheckFloat(f, lo, hi float64) {
+func (r *Reader) CheckFloat(f, lo, hi float64) {
 	if !r.checkFinite(f) {
 		return
 	}
@@ -874,7 +883,7 @@ func (r *JSONReader) CheckFloat(f, lo, hi float64) {
 
 // CheckLength records a violation when s has fewer than min or more than
 // max code points; a negative bound is no bound.
-func (r *JSONReader) CheckLength(s string, min, max int) {
+func (r *Reader) CheckLength(s string, min, max int) {
 	if min <= 0 && (max < 0 || len(s) <= max) {
 		return // no code point takes less than a byte
 	}
@@ -888,7 +897,7 @@ func (r *JSONReader) CheckLength(s string, min, max int) {
 }
 
 // CheckPattern records a violation when s does not match re.
-func (r *JSONReader) CheckPattern(s string, re *regexp.Regexp) {
+func (r *Reader) CheckPattern(s string, re *regexp.Regexp) {
 	if !re.MatchString(s) {
 		r.Fail(strconv.Quote(s) + " does not match pattern " + strconv.Quote(re.String()))
 	}
@@ -896,7 +905,7 @@ func (r *JSONReader) CheckPattern(s string, re *regexp.Regexp) {
 
 // CheckFormat records a violation when s is not of the named format (one
 // of the formats of the schema language).
-func (r *JSONReader) CheckFormat(s, format string) {
+func (r *Reader) CheckFormat(s, format string) {
 	if !checkFormat(format, s) {
 		r.Fail(strconv.Quote(s) + " is not valid " + format)
 	}
@@ -904,11 +913,11 @@ func (r *JSONReader) CheckFormat(s, format string) {
 
 // Enum records that s is none of the values of an enum, listed in
 // allowed ("'a', 'b'").
-func (r *JSONReader) Enum(allowed string) { r.Fail("value must be one of " + allowed) }
+func (r *Reader) Enum(allowed string) { r.Fail("value must be one of " + allowed) }
 
 // CheckItems records a violation when a list or map has fewer than min or
 // more than max items; a negative bound is no bound.
-func (r *JSONReader) CheckItems(n, min, max int) {
+func (r *Reader) CheckItems(n, min, max int) {
 	switch {
 	case min > 0 && n < min:
 		r.Fail("must have at least " + strconv.Itoa(min) + " items, got " + strconv.Itoa(n))
@@ -921,7 +930,7 @@ func (r *JSONReader) CheckItems(n, min, max int) {
 // date-time format has it, "t" and "z" in either case and a leap second
 // (23:59:60 in UTC) allowed; a leap second is read as the first instant
 // of the next minute, Go's time having none.
-func (r *JSONReader) Time() (time.Time, bool) {
+func (r *Reader) Time() (time.Time, bool) {
 	s, ok := r.String()
 	if !ok {
 		return time.Time{}, false
@@ -935,7 +944,7 @@ func (r *JSONReader) Time() (time.Time, bool) {
 
 // Bytes reads a bytes value: the placeholder of a binary attachment, or a
 // base64 string (standard alphabet, padded).
-func (r *JSONReader) Bytes() ([]byte, bool) {
+func (r *Reader) Bytes() ([]byte, bool) {
 	if r.bad {
 		return nil, false
 	}
@@ -958,7 +967,7 @@ func (r *JSONReader) Bytes() ([]byte, bool) {
 }
 
 // placeholder reads {"_placeholder":true,"num":N}.
-func (r *JSONReader) placeholder() ([]byte, bool) {
+func (r *Reader) placeholder() ([]byte, bool) {
 	r.BeginObject()
 	var flag, hasNum, ok bool
 	num := int64(-1)
@@ -994,7 +1003,7 @@ func (r *JSONReader) placeholder() ([]byte, bool) {
 
 // CheckBytes records a violation when b has fewer than min or more than
 // max bytes; a negative bound is no bound.
-func (r *JSONReader) CheckBytes(b []byte, min, max int) {
+func (r *Reader) CheckBytes(b []byte, min, max int) {
 	switch {
 	case min > 0 && len(b) < min:
 		r.Fail("must be at least " + strconv.Itoa(min) + " bytes long, got " + strconv.Itoa(len(b)))
@@ -1007,8 +1016,8 @@ func (r *JSONReader) CheckBytes(b []byte, min, max int) {
 // object r is at, without consuming anything. When the value is not an
 // object, has no such member or a non-string one, it records the
 // violation, skips the value and returns false; a tag that names no
-// variant is the caller's to report with [JSONReader.BadTag].
-func (r *JSONReader) UnionTag(disc string) (string, bool) {
+// variant is the caller's to report with [Reader.BadTag].
+func (r *Reader) UnionTag(disc string) (string, bool) {
 	if r.bad {
 		return "", false
 	}
@@ -1053,36 +1062,36 @@ func (r *JSONReader) UnionTag(disc string) (string, bool) {
 
 // BadTag records that the discriminator disc names no variant (allowed
 // lists them) and skips the object.
-func (r *JSONReader) BadTag(disc, allowed string) {
+func (r *Reader) BadTag(disc, allowed string) {
 	r.failAt(disc, "value must be one of "+allowed)
 	r.Skip()
 }
 
-// VariantState is what [JSONReader.Variant] returns for
-// [JSONReader.EndVariant].
+// VariantState is what [Reader.Variant] returns for
+// [Reader.EndVariant].
 type VariantState struct {
 	disc  string
 	depth int
 }
 
 // Variant prepares reading the object of a union variant: its member disc
-// is accepted, as the discriminator, by [JSONReader.Unknown]. It returns
+// is accepted, as the discriminator, by [Reader.Unknown]. It returns
 // the state EndVariant restores after the variant, for nested unions.
-func (r *JSONReader) Variant(disc string) VariantState {
+func (r *Reader) Variant(disc string) VariantState {
 	prev := VariantState{r.disc, r.discDepth}
 	r.disc, r.discDepth = disc, r.depth+1
 	return prev
 }
 
-// EndVariant restores the state [JSONReader.Variant] returned.
-func (r *JSONReader) EndVariant(s VariantState) { r.disc, r.discDepth = s.disc, s.depth }
+// EndVariant restores the state [Reader.Variant] returned.
+func (r *Reader) EndVariant(s VariantState) { r.disc, r.discDepth = s.disc, s.depth }
 
 // ReadPointer is the [ReadFunc] of a payload passed by pointer, a
 // generated object or union type T.
 func ReadPointer[T any, PT interface {
 	*T
-	JSONReaderFrom
-}](r *JSONReader) *T {
+	ReaderFrom
+}](r *Reader) *T {
 	v := PT(new(T))
 	v.ReadJSON(r)
 	return v
@@ -1092,9 +1101,75 @@ func ReadPointer[T any, PT interface {
 // enum or tuple type T.
 func ReadValue[T any, PT interface {
 	*T
-	JSONReaderFrom
-}](r *JSONReader) T {
+	ReaderFrom
+}](r *Reader) T {
 	var v T
 	PT(&v).ReadJSON(r)
 	return v
+}
+
+// ReadEnvelope reads an envelope-style acknowledgement in one pass:
+// {"ok":true,"data":…}, whose data read decodes and checks (under
+// "/data"; with needData, an absent data is a violation), or
+// {"ok":false,"error":…}, for which it returns failed and the error
+// member's JSON (nil when absent or not an object), dropping any
+// violations of the data.
+func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Out, failed bool, errJSON []byte) {
+	if !r.BeginObject() {
+		return out, false, nil
+	}
+	var ok, seenOK, seenData, seenErr bool
+	mark := -1 // violations before data, dropped when ok is false
+	for r.More() {
+		name := r.Name()
+		switch string(name) {
+		case "ok":
+			if seenOK {
+				r.Duplicate("ok")
+				continue
+			}
+			seenOK = true
+			r.Enter("ok")
+			ok, _ = r.Bool()
+			r.Leave()
+		case "data":
+			if seenData {
+				r.Duplicate("data")
+				continue
+			}
+			seenData = true
+			mark = len(r.viols)
+			r.Enter("data")
+			out = read(r)
+			r.Leave()
+		case "error":
+			if seenErr {
+				r.Duplicate("error")
+				continue
+			}
+			seenErr = true
+			start := r.peek()
+			from := r.pos
+			r.Skip()
+			if start == '{' && !r.bad {
+				errJSON = r.data[from:r.pos]
+			}
+		default:
+			r.Unknown(name)
+		}
+	}
+	r.EndObject()
+	switch {
+	case r.bad:
+	case !seenOK:
+		r.Missing("ok")
+	case !ok:
+		if mark >= 0 {
+			r.viols = r.viols[:mark]
+		}
+		return out, true, errJSON
+	case !seenData && needData:
+		r.Missing("data")
+	}
+	return out, false, nil
 }

@@ -4,7 +4,7 @@
 //
 // Input on stdin: {"cases": [{"type", "payload", "attachments"}], "fuzz": N, "seed": S}.
 // Output on stdout: {"verdicts": [{"valid", "paths", "messages", "refused"}],
-// "fuzz": [{"type", "payload", "valid", "paths"}]}: the verdict of every
+// "fuzz": [{"type", "payload", "valid", "paths", "messages"}]}: the verdict of every
 // case, then N payloads made up here from the valid cases, with the
 // validators' verdict on each, for the Go side to judge too.
 import { Decoder } from "socket.io-parser";
@@ -134,6 +134,6 @@ for (let i = 0; i < input.fuzz && seeds.length; i++) {
   for (let n = 1 + Math.floor(r() * 2); n > 0; n--) v = mutate(r, v);
   const payload = JSON.stringify(v);
   const vs = $.validate(checks[s.type], JSON.parse(payload));
-  fuzz.push({ type: s.type, payload, valid: vs.length === 0, paths: [...new Set(vs.map((x) => x.path))] });
+  fuzz.push({ type: s.type, payload, valid: vs.length === 0, paths: [...new Set(vs.map((x) => x.path))], messages: vs.map((x) => x.message) });
 }
 process.stdout.write(JSON.stringify({ verdicts, fuzz }));

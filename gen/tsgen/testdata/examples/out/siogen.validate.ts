@@ -149,13 +149,22 @@ export function int(lo: number | string, hi: number | string): Check {
   };
 }
 
+// g writes a number as Go's strconv.FormatFloat(n, 'g', -1, 64) does:
+// the shortest digits, in exponent form below 1e-4 and from 1e6 on.
+function g(n: number): string {
+  const [mant, e] = n.toExponential().split("e");
+  const x = +e;
+  if (x >= -4 && x < 6) return String(n);
+  return mant + "e" + (x < 0 ? "-" : "+") + (Math.abs(x) < 10 ? "0" : "") + Math.abs(x);
+}
+
 /** A finite number in [lo, hi]. */
 export function num(lo = -Infinity, hi = Infinity): Check {
   return (v, p, o) => {
     if (typeof v !== "number") return mismatch(v, "number", p, o);
     if (!Number.isFinite(v)) return fail(o, p, "number out of the range of a double: " + v);
-    if (v < lo) fail(o, p, "must be at least " + lo + ", got " + v);
-    else if (v > hi) fail(o, p, "must be at most " + hi + ", got " + v);
+    if (v < lo) fail(o, p, "must be at least " + g(lo) + ", got " + g(v));
+    else if (v > hi) fail(o, p, "must be at most " + g(hi) + ", got " + g(v));
   };
 }
 
@@ -170,6 +179,9 @@ export function bytes(min = -1, max = -1): Check {
       n = (v.length / 4) * 3 - (v.endsWith("==") ? 2 : v.endsWith("=") ? 1 : 0);
     } else if (isBinary(v)) {
       n = v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? v.byteLength : (v as Blob).size;
+    } else if (kind(v) === "object") {
+      // socket.io-parser turns valid placeholders into binary data.
+      return fail(o, p, "not a binary attachment placeholder");
     } else return mismatch(v, "binary attachment or base64 string", p, o);
     if (min > 0 && n < min) fail(o, p, "must be at least " + min + " bytes long, got " + n);
     else if (max >= 0 && n > max) fail(o, p, "must be at most " + max + " bytes long, got " + n);

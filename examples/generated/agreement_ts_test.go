@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/siogen/siogen/internal/nodetest"
 	"github.com/siogen/siogen/runtime/sio"
@@ -207,4 +208,51 @@ func sorted(s []string) []string {
 		return nil
 	}
 	return s
+}
+
+// TestTypedClientNode runs the generated typed client (createContractClient
+// over the official socket.io-client, testdata/tsagree/client.ts) in Node
+// against the generated Go server of contract.siogen.yaml, and against one
+// that skips its outgoing checks, one check per promise of the client.
+func TestTypedClientNode(t *testing.T) {
+	t.Parallel()
+	root := nodetest.Require(t)
+	url, _ := startContract(t, nil)
+	loose, _ := startContract(t, &sio.ServerOptions{SkipOutgoingChecks: true})
+	// Bundled beside node_modules, which holds socket.io-client.
+	if err := os.MkdirAll(filepath.Join(root, ".cache"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp(filepath.Join(root, ".cache"), "tsclient-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	script := filepath.Join(dir, "client.cjs")
+	esbuild := exec.Command(filepath.Join(root, "node_modules", ".bin", "esbuild"), "examples/generated/testdata/tsagree/client.ts",
+		"--bundle", "--platform=node", "--format=cjs", "--external:socket.io-client", "--log-level=warning", "--outfile="+script)
+	esbuild.Dir = root
+	if b, err := esbuild.CombinedOutput(); err != nil {
+		t.Fatalf("esbuild: %v\n%s", err, b)
+	}
+	rel, err := filepath.Rel(root, script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := nodetest.Start(t, rel, url, loose)
+	checks, done := 0, false
+	for _, line := range p.Wait(60 * time.Second) {
+		switch line["event"] {
+		case "check":
+			checks++
+			if line["ok"] != true {
+				t.Errorf("%s: failed: %v", line["name"], line["detail"])
+			}
+		case "done":
+			done = true
+		}
+	}
+	if !done || checks < 15 {
+		t.Errorf("%d checks ran, done=%v", checks, done)
+	}
 }

@@ -53,7 +53,7 @@ function decode(c: Case): unknown {
   const text = (atts.length ? "5" + atts.length + "-" : "2") + '["ev",' + c.payload + "]";
   let data: unknown[] | undefined;
   const d = new Decoder();
-  d.on("decoded", (p: { data: unknown[] }) => (data = p.data));
+  d.on("decoded", (p: { data?: unknown[] }) => (data = p.data));
   d.add(text);
   for (const a of atts) d.add(a);
   if (!data) throw new Error("incomplete packet");

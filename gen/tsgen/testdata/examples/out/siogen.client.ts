@@ -258,13 +258,18 @@ export class Client {
  * details} when the server sends one.
  */
 export function connectError(err: Error & { data?: unknown }): ConnectError {
-  const d = err.data as { code?: unknown; name?: unknown; details?: unknown } | undefined;
+  type Data = { code?: unknown; name?: unknown; details?: unknown; violations?: unknown };
+  const d = err.data as Data | undefined;
   const e: ConnectError = { code: "unauthenticated", message: err.message };
   if (typeof d === "object" && d !== null) {
     if (typeof d.code === "string" && d.code) e.code = d.code;
     if (typeof d.name === "string" && d.name) e.name = d.name;
     if (d.details !== undefined) e.details = d.details;
-    if (e.code === "invalid_argument" && Array.isArray(d.details)) e.violations = d.details as Violation[];
+    // The auth violations: data.violations, or data.details.violations
+    // when data is the whole error, or data.details itself.
+    const inner = d.details as Data | undefined;
+    const vs = d.violations ?? (typeof inner === "object" && inner !== null && !Array.isArray(inner) ? inner.violations : d.details);
+    if (e.code === "invalid_argument" && Array.isArray(vs)) e.violations = vs as Violation[];
   }
   return e;
 }

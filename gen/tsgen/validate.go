@@ -154,9 +154,9 @@ func (g *valGen) check(t *schema.Type) string {
 	case schema.KindBoolean:
 		return "$.bool"
 	case schema.KindInt32:
-		return "$.int(" + intBound(c.Minimum, math.MinInt32) + ", " + intBound(c.Maximum, math.MaxInt32) + ")"
+		return intCheck(c, math.MinInt32, math.MaxInt32)
 	case schema.KindInt64:
-		return "$.int(" + intBound(c.Minimum, math.MinInt64) + ", " + intBound(c.Maximum, math.MaxInt64) + ")"
+		return intCheck(c, math.MinInt64, math.MaxInt64)
 	case schema.KindNumber:
 		return "$.num(" + trimArgs([]string{floatArg(c.Minimum), floatArg(c.Maximum)}) + ")"
 	case schema.KindBytes:
@@ -206,17 +206,29 @@ func intArg(n *int64) string {
 	return strconv.FormatInt(*n, 10)
 }
 
-// intBound is an integer bound: a number within ±(2^53-1), else the
-// integer's text, which the check compares exactly.
-func intBound(n *schema.Number, dflt int64) string {
-	v := dflt
-	if n != nil {
-		if n.IsInt {
-			v = n.Int
-		} else {
-			v = int64(n.Float64)
+// intCheck returns the check of an integer in [lo, hi] narrowed by the
+// constraints; a fractional bound rounds inwards, as the Go decoder has
+// it. A bound beyond ±(2^53-1) is written as text, which the check
+// compares exactly.
+func intCheck(c schema.Constraints, lo, hi int64) string {
+	if m := c.Minimum; m != nil {
+		if m.IsInt {
+			lo = max(lo, m.Int)
+		} else if f := math.Ceil(m.Float64); f > float64(lo) {
+			lo = int64(f)
 		}
 	}
+	if m := c.Maximum; m != nil {
+		if m.IsInt {
+			hi = min(hi, m.Int)
+		} else if f := math.Floor(m.Float64); f < float64(hi) {
+			hi = int64(f)
+		}
+	}
+	return "$.int(" + intLit(lo) + ", " + intLit(hi) + ")"
+}
+
+func intLit(v int64) string {
 	s := strconv.FormatInt(v, 10)
 	if v > maxSafeInteger || v < -maxSafeInteger {
 		return str(s)

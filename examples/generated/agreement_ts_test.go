@@ -252,7 +252,7 @@ func TestTypedClientNode(t *testing.T) {
 			done = true
 		}
 	}
-	if !done || checks < 15 {
+	if !done || checks < 16 {
 		t.Errorf("%d checks ran, done=%v", checks, done)
 	}
 }

@@ -62,12 +62,18 @@ async function main(): Promise<void> {
 
   // Server to client acks answered through a typed handler, checked.
   let answer: unknown = "yes";
-  client.onAsk(() => ({ ok: true, data: answer as "yes" }));
+  const stopAsk = client.onAsk(() => ({ ok: true, data: answer as "yes" }));
   r = await client.check(valid({ text: "ask" }));
   check("ask-answered", r.ok && r.data.note === "yes", r);
   answer = "maybe";
   r = await client.check(valid({ text: "ask" }));
   check("bad-answer-not-sent", r.ok && r.data.note === "internal" && invalid.some((i) => i.kind === "answer" && i.event === "ask"), r);
+  stopAsk();
+  client.onAsk(() => {
+    throw new Error("the handler fails");
+  });
+  r = await client.check(valid({ text: "ask" }));
+  check("failing-handler-answered-internal", r.ok && r.data.note === "internal", r);
 
   // unknown: ignore on Settings, both ways.
   const settled = await client.settle({ theme: "light", font: 3 } as { theme: string });

@@ -191,9 +191,10 @@ export class Client {
         if (ack && !spec.plain) ack({ ok: false, error: invalid("payload breaks the contract", vs) });
         return;
       }
-      const out = handler(...args);
-      if (!ack) return;
-      void Promise.resolve(out).then(
+      if (!ack) return void handler(...args);
+      // A handler that throws or rejects is answered internal, as a Go
+      // handler's failure is.
+      void new Promise((resolve) => resolve(handler(...args))).then(
         (answer) => this.answer(event, spec, ack, answer),
         () => ack(spec.plain ? undefined : { ok: false, error: { code: "internal", message: "internal error" } }),
       );

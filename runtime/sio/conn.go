@@ -241,14 +241,14 @@ func (c *conn) connect(p *parser.Packet) {
 		sock = newSocket(ns, c, newID(), auth)
 	}
 	if !c.track(p.Namespace, sock) {
-		ns.adapter.DelAll(sock.id) // rooms a restored session got back
+		ns.lost(sock)
 		return
 	}
 	if !restored || (c.srv.opts.Recovery != nil && c.srv.opts.Recovery.RunMiddlewares) {
 		if err := ns.runMiddlewares(sock); err != nil {
 			// Forget what the refused socket may have set up: rooms joined
 			// by a middleware, its context.
-			ns.adapter.DelAll(sock.id)
+			ns.leave(sock)
 			sock.cancel()
 			c.connectError(p.Namespace, err)
 			return
@@ -257,7 +257,7 @@ func (c *conn) connect(p *parser.Packet) {
 	c.mu.Lock()
 	if c.eio.Err() != nil {
 		c.mu.Unlock()
-		ns.adapter.DelAll(sock.id)
+		ns.lost(sock)
 		sock.cancel()
 		return
 	}

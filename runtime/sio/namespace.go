@@ -36,6 +36,7 @@ type Namespace struct {
 
 	mu         sync.RWMutex
 	sockets    map[string]*Socket
+	restoring  map[string]*Socket // restored sockets until they join: see restore
 	mws        []Middleware
 	onConn     []func(*Socket)
 	handlers   map[string][]EventHandler
@@ -180,23 +181,26 @@ func callMiddleware(mw Middleware, s *Socket) (err error) {
 	return mw(s.Context(), s)
 }
 
-// join makes a vetted socket a member of the namespace: rooms, the CONNECT
-// reply (after any missed packets of a restored session), then the
-// connection handlers.
+// join makes a vetted socket a member of the namespace: rooms, the missed
+// packets of a restored session and the broadcasts held meanwhile (see
+// [Namespace.restore]), the CONNECT reply, then the connection handlers.
 func (ns *Namespace) join(s *Socket, restored bool) {
 	ns.mu.Lock()
 	ns.sockets[s.id] = s
+	delete(ns.restoring, s.id)
 	ns.mu.Unlock()
-	rooms := append([]string{s.id}, s.restoredRooms...)
-	ns.adapter.AddAll(s.id, rooms)
+	rooms := []string{s.id}
+	if restored {
+		rooms = ns.adapter.SocketRooms(s.id) // a restored one is back in its rooms
+	} else {
+		ns.adapter.AddAll(s.id, rooms)
+	}
 	ns.srv.notifyJoin(s, rooms)
 	s.mu.Lock()
 	s.connected = true
-	missed := s.missed
-	s.missed = nil
 	s.mu.Unlock()
-	for _, p := range missed {
-		_ = s.conn.send(p, false)
+	if s.hold != nil {
+		s.hold.release(s)
 	}
 	reply := struct {
 		SID string `json:"sid"`
@@ -211,14 +215,28 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 	}
 }
 
-// leave forgets a socket.
+// leave forgets a socket, connected or still being restored.
 func (ns *Namespace) leave(s *Socket) {
 	ns.mu.Lock()
 	if ns.sockets[s.id] == s {
 		delete(ns.sockets, s.id)
 	}
+	if ns.restoring[s.id] == s {
+		delete(ns.restoring, s.id)
+	}
 	ns.mu.Unlock()
 	ns.adapter.DelAll(s.id)
+}
+
+// recipient returns the socket with the given id that broadcasts reach:
+// connected, or restored and about to be (its hold keeps what it is sent).
+func (ns *Namespace) recipient(id string) *Socket {
+	ns.mu.RLock()
+	defer ns.mu.RUnlock()
+	if s := ns.sockets[id]; s != nil {
+		return s
+	}
+	return ns.restoring[id]
 }
 
 // Socket returns the connected socket of this node with the given id, or

@@ -72,8 +72,9 @@ type Socket struct {
 	disconnected  []func(DisconnectReason)
 	acks          map[int64]func(Args, error) // made by the first expectAck
 	acksClosed    bool                        // no more acks: the connection is lost or the socket gone
-	restoredRooms []string
-	missed        []*Packet
+	// hold is set for a restored socket before it can be reached, and
+	// never changed: see [replayHold].
+	hold *replayHold
 }
 
 func newSocket(ns *Namespace, c *conn, id string, auth Raw) *Socket {

@@ -253,7 +253,7 @@
 //	  asyncapi: { dir: ../generated/asyncapi, host: api.acme.dev }   # AsyncAPI 3.0, P.asyncapi.json
 //	  docs: { dir: ../generated/docs }   # reference pages: P.html (self-contained) and P.md
 //	options:
-//	  validate: true            # generated code validates payloads (default true)
+//	  validate: true            # generated code checks what it receives and sends (default true)
 //
 // # Diagnostic codes
 //

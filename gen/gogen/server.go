@@ -290,6 +290,15 @@ func (g *generator) register(ns *schema.Namespace) {
 	g.jf.Line()
 }
 
+// authBody decodes the auth payload: with the generated reader (defaults
+// filled in) when checks are generated.
+func (g *generator) authBody(ns *schema.Namespace) jen.Code {
+	if g.validating() {
+		return jen.Return(jen.Qual(sioPkg, "AuthWith").Call(jen.Id("s").Dot("Socket"), g.readFunc(ns.Auth)))
+	}
+	return jen.Return(jen.Qual(sioPkg, "AuthAs").Types(g.valueType(ns.Auth)).Call(jen.Id("s").Dot("Socket")))
+}
+
 // socketType generates XSocket: typed emitters for server events.
 func (g *generator) socketType(ns *schema.Namespace) {
 	n := ns.GoName
@@ -300,7 +309,7 @@ func (g *generator) socketType(ns *schema.Namespace) {
 	if ns.Auth != nil {
 		g.jf.Commentf("Auth decodes the auth payload the client connected with.")
 		g.jf.Func().Params(jen.Id("s").Id(sock)).Id("Auth").Params().Params(g.valueType(ns.Auth), jen.Error()).Block(
-			jen.Return(jen.Qual(sioPkg, "AuthAs").Types(g.valueType(ns.Auth)).Call(jen.Id("s").Dot("Socket"))))
+			g.authBody(ns))
 	}
 	for _, e := range ns.Events {
 		if !e.From.ServerEmits() {

@@ -402,6 +402,18 @@ func CheckAuth[T any](read siojson.ReadFunc[T]) Middleware {
 	}
 }
 
+// AuthWith decodes the socket's auth payload with read, a generated
+// reader: declared defaults are filled in, and a payload that breaks the
+// contract (possible only without [CheckAuth]) is a [CodeInvalidArgument]
+// error.
+func AuthWith[T any](s *Socket, read siojson.ReadFunc[T]) (T, error) {
+	v, vs := siojson.Decode(s.handshake.Auth.JSON(), nil, read)
+	if vs != nil {
+		return v, &Error{Code: CodeInvalidArgument, Message: "invalid auth payload", Details: vs}
+	}
+	return v, nil
+}
+
 // AuthAs decodes the socket's auth payload into T.
 func AuthAs[T any](s *Socket) (T, error) {
 	var t T

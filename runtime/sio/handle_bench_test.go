@@ -25,7 +25,9 @@ type sampleNoCodec struct {
 // the acknowledgement and its encoding. "generated" is what generated code
 // does (one checking pass, the ack checked); "generated/nocheck" skips the
 // ack's check; "reflect" validates with the JSON Schema and decodes
-// reflectively (code without generated types); "novalidate" checks nothing.
+// reflectively (code without generated types); "novalidate" checks
+// nothing; "raw" passes the argument through undecoded, as the untyped
+// echo does.
 func BenchmarkTypedEcho(b *testing.B) {
 	arg := []byte(`{"client":7,"pad":"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrs","seq":42,"ts":123456789}`)
 	want := append(append([]byte{'['}, arg...), ']')
@@ -46,6 +48,7 @@ func BenchmarkTypedEcho(b *testing.B) {
 		{"reflect", sio.AckPath(func(in *sampleNoCodec) (*sampleNoCodec, error) { return in, nil }, validate, plain)},
 		{"generated/novalidate", sio.AckPath(func(in *bench.Sample) (*bench.Sample, error) { return in, nil }, plain)},
 		{"reflect/novalidate", sio.AckPath(func(in *sampleNoCodec) (*sampleNoCodec, error) { return in, nil }, plain)},
+		{"raw", sio.AckPath(func(in sio.Raw) (sio.Raw, error) { return in, nil }, plain)},
 		{"generated/envelope", sio.AckPath(func(in *bench.Sample) (*bench.Sample, error) { return in, nil }, read, check)},
 	} {
 		b.Run(c.name, func(b *testing.B) {

@@ -105,6 +105,7 @@ type Reader struct {
 	// hold, at depth discDepth.
 	disc      string
 	discDepth int
+	discSeen  bool
 }
 
 type pathSeg struct {
@@ -357,6 +358,11 @@ func (r *Reader) Unknown(name []byte) {
 		return
 	}
 	if r.disc != "" && r.discDepth == r.depth && string(name) == r.disc {
+		if r.discSeen {
+			r.Duplicate(r.disc)
+			return
+		}
+		r.discSeen = true
 		r.Skip()
 		return
 	}
@@ -678,7 +684,10 @@ func (r *Reader) Int(lo, hi int64) (int64, bool) {
 		r.syntax()
 		return 0, false
 	}
-	n, status := parseInt(text)
+	n, status := plainInt(text)
+	if status != intOK {
+		n, status = parseInt(text)
+	}
 	switch status {
 	case intNotInteger:
 		r.Fail("got number, want integer")
@@ -707,6 +716,31 @@ const (
 	intTooSmall
 	intTooLarge
 )
+
+// plainInt is parseInt's fast path for the common case: at most 18
+// digits, no fraction or exponent; it reports intNotInteger for the rest,
+// which parseInt then reads.
+func plainInt(text []byte) (int64, int) {
+	d := text
+	neg := d[0] == '-'
+	if neg {
+		d = d[1:]
+	}
+	if len(d) == 0 || len(d) > 18 {
+		return 0, intNotInteger
+	}
+	var n int64
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return 0, intNotInteger
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, intOK
+}
 
 // parseInt returns the value of a JSON number that is an integer in the
 // range of int64, or why it is not.
@@ -1072,19 +1106,20 @@ func (r *Reader) BadTag(disc, allowed string) {
 type VariantState struct {
 	disc  string
 	depth int
+	seen  bool
 }
 
 // Variant prepares reading the object of a union variant: its member disc
 // is accepted, as the discriminator, by [Reader.Unknown]. It returns
 // the state EndVariant restores after the variant, for nested unions.
 func (r *Reader) Variant(disc string) VariantState {
-	prev := VariantState{r.disc, r.discDepth}
-	r.disc, r.discDepth = disc, r.depth+1
+	prev := VariantState{r.disc, r.discDepth, r.discSeen}
+	r.disc, r.discDepth, r.discSeen = disc, r.depth+1, false
 	return prev
 }
 
 // EndVariant restores the state [Reader.Variant] returned.
-func (r *Reader) EndVariant(s VariantState) { r.disc, r.discDepth = s.disc, s.depth }
+func (r *Reader) EndVariant(s VariantState) { r.disc, r.discDepth, r.discSeen = s.disc, s.depth, s.seen }
 
 // ReadPointer is the [ReadFunc] of a payload passed by pointer, a
 // generated object or union type T.

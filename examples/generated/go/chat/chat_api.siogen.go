@@ -247,7 +247,7 @@ type ChatSocket struct {
 
 // Auth decodes the auth payload the client connected with.
 func (s ChatSocket) Auth() (*ChatAuth, error) {
-	return sio.AuthAs[*ChatAuth](s.Socket)
+	return sio.AuthWith(s.Socket, siojson.ReadPointer[ChatAuth])
 }
 
 // EmitMessageNew sends the message:new event to the client. A message was posted in a room the client is in.

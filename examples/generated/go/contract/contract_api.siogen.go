@@ -81,7 +81,7 @@ type ContractSocket struct {
 
 // Auth decodes the auth payload the client connected with.
 func (s ContractSocket) Auth() (*ContractAuth, error) {
-	return sio.AuthAs[*ContractAuth](s.Socket)
+	return sio.AuthWith(s.Socket, siojson.ReadPointer[ContractAuth])
 }
 
 // Ask sends ask and waits for the client's answer (at most 0s unless ctx says otherwise).

@@ -58,7 +58,7 @@ type NotificationsSocket struct {
 
 // Auth decodes the auth payload the client connected with.
 func (s NotificationsSocket) Auth() (*NotificationsAuth, error) {
-	return sio.AuthAs[*NotificationsAuth](s.Socket)
+	return sio.AuthWith(s.Socket, siojson.ReadPointer[NotificationsAuth])
 }
 
 // Notify sends notify and waits for the client's answer (at most 15s unless ctx says otherwise). Show a notification; the ack says whether it was shown.

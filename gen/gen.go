@@ -81,7 +81,7 @@ var targets = []target{
 			return c.TS.Dir
 		},
 		gen: func(set *schema.Set, c *schema.Config) ([]File, error) {
-			files, err := tsgen.Generate(set)
+			files, err := tsgen.GenerateWith(set, tsgen.Options{Side: c.TS.Side, NoValidateOutgoing: c.TS.NoValidateOutgoing, NoValidateIncoming: c.TS.NoValidateIncoming})
 			if err == nil && c.Options.TestKit {
 				files = append(files, tsgen.GenerateMocks(set)...)
 			}

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createChatMock } from "../../../generated/ts/chat.mock.js";
-import type { ChatClientSocket } from "../../../generated/ts/chat.client.js";
+import { createChatClient, type ChatClientSocket } from "../../../generated/ts/chat.client.js";
 import type { Message, RoomInfo } from "../../../generated/ts/chat.js";
 import { RoomSession } from "../src/rooms.js";
 import { validateWithSchemas } from "./contract.js";
@@ -75,4 +75,17 @@ test("the mock catches what breaks the contract, both ways", async () => {
   await session.join("x".repeat(65));
   assert.throws(() => mock.next("room:join"), /breaks the contract/);
   assert.throws(() => mock.assertContract(), /scripted answer to room:join.*title/s);
+});
+
+test("the generated typed client runs over the mock", async () => {
+  const mock = createChatMock({ validate, disconnected: true });
+  const client = createChatClient(mock as unknown as ChatClientSocket);
+  const connected = client.connect({ token: "t", nickname: "n" });
+  mock.connect();
+  assert.deepEqual(await connected, { ok: true });
+  mock.answer("room:join", { ok: true, data: lobby });
+  const res = await client.roomJoin({ room: "lobby" });
+  assert.equal(res.ok, true);
+  assert.deepEqual(mock.next("room:join"), [{ room: "lobby" }]);
+  mock.assertContract();
 });

@@ -59,6 +59,20 @@ func (b *BroadcastOperator) targets() []*Namespace {
 // Emit sends an event to the selected sockets. The packet is encoded once
 // per namespace and the same bytes are queued on every socket.
 func (b *BroadcastOperator) Emit(event string, args ...any) error {
+	if ics := b.ns.emitInterceptors(); len(ics) > 0 {
+		_, err := intercept(ics, func(_ context.Context, c *Invocation) (any, error) {
+			args, err := outArgs(c)
+			if err != nil {
+				return nil, err
+			}
+			return nil, b.emit(c.Event, args)
+		})(context.Background(), &Invocation{Namespace: b.ns.name, Event: event, Direction: Outbound, Payload: args})
+		return err
+	}
+	return b.emit(event, args)
+}
+
+func (b *BroadcastOperator) emit(event string, args []any) error {
 	if parser.IsReserved(event) {
 		return NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -80,6 +94,21 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 // answered, or when ctx ends or the server's AckTimeout passes: then with
 // the answers received so far and an *[Error] with [CodeTimeout].
 func (b *BroadcastOperator) EmitWithAck(ctx context.Context, event string, args ...any) ([]Args, error) {
+	if ics := b.ns.emitInterceptors(); len(ics) > 0 {
+		r, err := intercept(ics, func(ctx context.Context, c *Invocation) (any, error) {
+			args, err := outArgs(c)
+			if err != nil {
+				return nil, err
+			}
+			return b.emitWithAck(ctx, c.Event, args)
+		})(ctx, &Invocation{Namespace: b.ns.name, Event: event, Direction: Outbound, Payload: args, WantsAck: true})
+		a, _ := r.([]Args)
+		return a, err
+	}
+	return b.emitWithAck(ctx, event, args)
+}
+
+func (b *BroadcastOperator) emitWithAck(ctx context.Context, event string, args []any) ([]Args, error) {
 	if parser.IsReserved(event) {
 		return nil, NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}

@@ -101,9 +101,14 @@ type ClientOptions struct {
 	// MaxPendingEvents bounds the received events waiting for their
 	// handlers; the connection stops reading while it is full. Default 256.
 	MaxPendingEvents int
-	// Logger receives debug logs. Default: silent unless SIOGEN_DEBUG names
-	// "sio".
+	// Logger receives the client's logs. Default: warnings and errors go
+	// to slog.Default(), debug records to standard error when SIOGEN_DEBUG
+	// names "sio".
 	Logger *slog.Logger
+	// Interceptors wrap every typed handler ([OnClient], [OnClientAck])
+	// and every emit of the manager's sockets, the first outermost; see
+	// [Interceptor]. Default none.
+	Interceptors []Interceptor
 }
 
 func (o *ClientOptions) withDefaults() ClientOptions {

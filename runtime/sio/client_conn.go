@@ -3,7 +3,9 @@ package sio
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"time"
@@ -272,7 +274,7 @@ func (m *Manager) route(conn *engineio.Conn, p *parser.Packet) {
 func (m *Manager) safely(fn func()) {
 	defer func() {
 		if r := recover(); r != nil {
-			m.log.Error("panic in client handler", "panic", r)
+			m.log.Error("handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 		}
 	}()
 	fn()

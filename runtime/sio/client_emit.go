@@ -19,6 +19,20 @@ import (
 // and ClientOptions.Retries for the retry queue. It fails for reserved
 // event names and unencodable arguments.
 func (s *ClientSocket) Emit(event string, args ...any) error {
+	if ics := s.m.opts.Interceptors; len(ics) > 0 {
+		_, err := intercept(ics, func(_ context.Context, c *Invocation) (any, error) {
+			args, err := outArgs(c)
+			if err != nil {
+				return nil, err
+			}
+			return nil, s.emit(c.Event, args)
+		})(s.m.ctx, &Invocation{Namespace: s.nsp, Event: event, Direction: Outbound, Client: s, Payload: args})
+		return err
+	}
+	return s.emit(event, args)
+}
+
+func (s *ClientSocket) emit(event string, args []any) error {
 	if parser.IsReserved(event) {
 		return NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -40,6 +54,21 @@ func (s *ClientSocket) Emit(event string, args ...any) error {
 // first. An event buffered while disconnected waits for the reconnection
 // (and is dropped from the buffer on timeout).
 func (s *ClientSocket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	if ics := s.m.opts.Interceptors; len(ics) > 0 {
+		r, err := intercept(ics, func(ctx context.Context, c *Invocation) (any, error) {
+			args, err := outArgs(c)
+			if err != nil {
+				return nil, err
+			}
+			return s.emitWithAck(ctx, c.Event, args)
+		})(ctx, &Invocation{Namespace: s.nsp, Event: event, Direction: Outbound, Client: s, Payload: args, WantsAck: true})
+		a, _ := r.(Args)
+		return a, err
+	}
+	return s.emitWithAck(ctx, event, args)
+}
+
+func (s *ClientSocket) emitWithAck(ctx context.Context, event string, args []any) (Args, error) {
 	if parser.IsReserved(event) {
 		return Args{}, NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}

@@ -44,9 +44,20 @@ type ServerOptions struct {
 	// wait for their handlers; the connection stops reading while it is
 	// full. Default 256.
 	MaxPendingEvents int
-	// Logger receives debug logs. Default: silent unless SIOGEN_DEBUG names
-	// "sio".
+	// Logger receives the server's logs (see the package doc's Logging
+	// section for the levels). Default: warnings and errors go to
+	// slog.Default(), debug records to standard error when SIOGEN_DEBUG
+	// names "sio".
 	Logger *slog.Logger
+	// Debug switches the packet-level debug view on; see [DebugLevel].
+	// Default [DebugOff], unless SIOGEN_DEBUG asks for it.
+	Debug DebugLevel
+	// Observer is told about packets, connections and failures, for
+	// metrics; see runtime/siootel. Default nil.
+	Observer *Observer
+	// Interceptors wrap every typed handler of every namespace and every
+	// emit, the first outermost; see [Interceptor]. Default none.
+	Interceptors []Interceptor
 	// ClientDir, when set, is an installed socket.io-client/dist directory
 	// whose socket.io.js, socket.io.min.js, socket.io.esm.min.js and their
 	// .map files the server serves under Path, like the reference server's
@@ -59,6 +70,8 @@ type ServerOptions struct {
 	// os.DirFS. It is served like ClientDir, and takes precedence over it.
 	// Default nil.
 	ClientFS fs.FS
+
+	user *slog.Logger // Logger as given
 }
 
 // RecoveryOptions configures connection state recovery.
@@ -102,6 +115,7 @@ func (o *ServerOptions) withDefaults() ServerOptions {
 		}
 		r.Recovery = &rec
 	}
+	r.user = r.Logger
 	r.Logger = logging.For(r.Logger, "sio")
 	return r
 }
@@ -112,6 +126,8 @@ type Server struct {
 	opts ServerOptions
 	eio  *engineio.Server
 	log  *slog.Logger
+	// watch is the debug view and the observer; nil when both are off.
+	watch *watcher
 
 	mu      sync.RWMutex
 	nsps    map[string]*Namespace
@@ -129,6 +145,7 @@ type Server struct {
 func NewServer(opts *ServerOptions) *Server {
 	o := opts.withDefaults()
 	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientFS, o.ClientDir)}
+	s.watch = newWatcher(o.Debug, o.user, o.Observer, o.Logger)
 	var eo engineio.ServerOptions
 	if o.Engine != nil {
 		eo = *o.Engine

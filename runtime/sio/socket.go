@@ -258,6 +258,20 @@ func (s *Socket) Broadcast() *BroadcastOperator { return s.nsp.broadcast().Excep
 // the network; it fails for reserved event names, unencodable arguments and
 // closed connections.
 func (s *Socket) Emit(event string, args ...any) error {
+	if ics := s.nsp.emitInterceptors(); len(ics) > 0 {
+		_, err := intercept(ics, func(_ context.Context, c *Invocation) (any, error) {
+			args, err := outArgs(c)
+			if err != nil {
+				return nil, err
+			}
+			return nil, s.emit(c.Event, args)
+		})(s.Context(), &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: args})
+		return err
+	}
+	return s.emit(event, args)
+}
+
+func (s *Socket) emit(event string, args []any) error {
 	if parser.IsReserved(event) {
 		return NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -282,6 +296,21 @@ func (s *Socket) Send(args ...any) error { return s.Emit("message", args...) }
 // ctx ends or the server's AckTimeout passes first, and [CodeDisconnected]
 // when the socket disconnects first.
 func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	if ics := s.nsp.emitInterceptors(); len(ics) > 0 {
+		r, err := intercept(ics, func(ctx context.Context, c *Invocation) (any, error) {
+			args, err := outArgs(c)
+			if err != nil {
+				return nil, err
+			}
+			return s.emitWithAck(ctx, c.Event, args)
+		})(ctx, &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: args, WantsAck: true})
+		a, _ := r.(Args)
+		return a, err
+	}
+	return s.emitWithAck(ctx, event, args)
+}
+
+func (s *Socket) emitWithAck(ctx context.Context, event string, args []any) (Args, error) {
 	if parser.IsReserved(event) {
 		return Args{}, NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -406,6 +435,11 @@ func (s *Socket) dispatch(p *Packet) {
 	}
 	s.lastEvent = name
 	e := &Event{Args: args, Name: name, socket: s, id: p.ID, hasAck: p.HasID}
+	defer func() {
+		if r := recover(); r != nil {
+			s.handlerPanicked(e, r)
+		}
+	}()
 	s.mu.Lock()
 	anyIn := s.anyIn
 	own := s.handlers[name]
@@ -416,8 +450,25 @@ func (s *Socket) dispatch(p *Packet) {
 	for _, fn := range own {
 		fn(e)
 	}
-	for _, fn := range s.nsp.eventHandlers(name) {
+	nsHandlers := s.nsp.eventHandlers(name)
+	for _, fn := range nsHandlers {
 		fn(s, e)
+	}
+	if len(own)+len(nsHandlers) == 0 {
+		s.nsp.srv.log.Debug("unknown event", "nsp", s.nsp.name, "event", name, "sid", s.id)
+		if w := s.nsp.srv.watch; w != nil {
+			w.unknown(s.nsp.name, name)
+		}
+	}
+}
+
+// handlerPanicked logs the panic of an untyped handler, with its stack, and
+// answers the event with an internal error if it is still waiting for its
+// acknowledgement.
+func (s *Socket) handlerPanicked(e *Event, r any) {
+	s.handlerFailed(e.Name, panicked(r))
+	if e.hasAck && !e.acked.Load() {
+		_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeInternal, Message: "internal error"}})
 	}
 }
 
@@ -481,6 +532,9 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 			fn(Args{}, &Error{Code: CodeDisconnected, Message: "socket has been disconnected"})
 		}
 		s.nsp.srv.log.Debug("socket disconnected", "nsp", s.nsp.name, "sid", s.id, "reason", reason)
+		if w := s.nsp.srv.watch; w != nil && w.obs.Disconnect != nil {
+			w.obs.Disconnect(s.nsp.name, reason)
+		}
 		for _, fn := range after {
 			fn(reason)
 		}
@@ -534,12 +588,17 @@ func ackPacket(name string, wanted bool, acked *atomic.Bool, nsp string, id int6
 	if !wanted {
 		return Packet{}, NewError(CodeInvalidArgument, "event %q asked for no acknowledgement", name)
 	}
-	if acked.Swap(true) {
+	if acked.Load() {
 		return Packet{}, NewError(CodeInvalidArgument, "event %q is already acknowledged", name)
 	}
+	// Encoded before it is marked sent, so that an acknowledgement that
+	// cannot be encoded can be replaced by an error.
 	data, att, err := appendArgs(dst, "", args)
 	if err != nil {
 		return Packet{}, err
+	}
+	if acked.Swap(true) {
+		return Packet{}, NewError(CodeInvalidArgument, "event %q is already acknowledged", name)
 	}
 	return Packet{Type: ackType(att), Namespace: nsp, ID: id, HasID: true, Data: data, Attachments: att}, nil
 }

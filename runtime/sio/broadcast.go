@@ -83,6 +83,7 @@ func (b *BroadcastOperator) emit(event string, args []any) error {
 	for _, ns := range b.targets() {
 		p := &Packet{Type: eventType(att), Namespace: ns.name, Data: data, Attachments: att}
 		if err := ns.adapter.Broadcast(p, &b.opts); err != nil {
+			ns.adapterFailed("broadcast", err)
 			return err
 		}
 	}

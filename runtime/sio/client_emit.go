@@ -60,10 +60,9 @@ func (s *ClientSocket) EmitWithAck(ctx context.Context, event string, args ...an
 			if err != nil {
 				return nil, err
 			}
-			return s.emitWithAck(ctx, c.Event, args)
+			return withAckedError(s.emitWithAck(ctx, c.Event, args))
 		})(ctx, &Invocation{Namespace: s.nsp, Event: event, Direction: Outbound, Client: s, Payload: args, WantsAck: true})
-		a, _ := r.(Args)
-		return a, err
+		return ackResultOf(r, err)
 	}
 	return s.emitWithAck(ctx, event, args)
 }

@@ -1,6 +1,7 @@
 package sio
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,10 @@ const (
 	Inbound Direction = iota + 1
 	// Outbound is an event sent: Emit, EmitWithAck, and their broadcast
 	// forms; the call's result is the acknowledgement's [Args] for
-	// EmitWithAck, and []Args for a broadcast's.
+	// EmitWithAck, and []Args for a broadcast's. An acknowledgement that is
+	// an error envelope ({"ok":false,"error":...}) is also the call's
+	// error, an *[AckedError], so that interceptors see the outcome; the
+	// caller of EmitWithAck still gets the Args and no error.
 	Outbound
 )
 
@@ -254,4 +258,46 @@ func outArgs(c *Invocation) ([]any, error) {
 		return args, nil
 	}
 	return nil, &Error{Code: CodeInternal, Message: "internal error", Err: errPayloadType}
+}
+
+// AckedError is the error of an outbound [Invocation] whose
+// acknowledgement is an error envelope: interceptors see the peer's
+// *[Error] through it (errors.As, [CodeOf]).
+type AckedError struct {
+	Args Args
+	Err  *Error
+}
+
+// Error implements error.
+func (e *AckedError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the peer's error.
+func (e *AckedError) Unwrap() error { return e.Err }
+
+// withAckedError returns the result of an EmitWithAck for an interceptor
+// chain: an error envelope becomes an *AckedError.
+func withAckedError(a Args, err error) (any, error) {
+	if err != nil {
+		return a, err
+	}
+	raw := a.At(0).JSON()
+	if !bytes.HasPrefix(raw, []byte(`{"ok":false`)) {
+		return a, nil
+	}
+	var env envelopeIn
+	if a.At(0).Decode(&env) != nil || env.Error == nil {
+		return a, nil
+	}
+	return a, &AckedError{Args: a, Err: env.Error}
+}
+
+// ackResultOf returns what EmitWithAck returns after the chain: the Args,
+// and no error for an acknowledgement that came as an error envelope.
+func ackResultOf(r any, err error) (Args, error) {
+	var acked *AckedError
+	if errors.As(err, &acked) {
+		return acked.Args, nil
+	}
+	a, _ := r.(Args)
+	return a, err
 }

@@ -311,3 +311,12 @@ func (l DebugLevel) String() string {
 	}
 	return "DebugLevel(" + strconv.Itoa(int(l)) + ")"
 }
+
+// adapterFailed logs an adapter's failure, which the caller also returns,
+// as a warning and tells the observer.
+func (ns *Namespace) adapterFailed(op string, err error) {
+	ns.srv.log.Warn("adapter failed", "nsp", ns.name, "op", op, "err", err)
+	if w := ns.srv.watch; w != nil && w.obs.AdapterError != nil {
+		w.obs.AdapterError(ns.name, err)
+	}
+}

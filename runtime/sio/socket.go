@@ -282,7 +282,11 @@ func (s *Socket) emit(event string, args []any) error {
 	p := &Packet{Type: eventType(att), Namespace: s.nsp.name, Data: data, Attachments: att}
 	if s.nsp.srv.opts.Recovery != nil {
 		// Through the adapter, which logs it with an offset for recovery.
-		return s.nsp.adapter.Broadcast(p, &BroadcastOptions{Rooms: []string{s.id}})
+		err := s.nsp.adapter.Broadcast(p, &BroadcastOptions{Rooms: []string{s.id}})
+		if err != nil {
+			s.nsp.adapterFailed("broadcast", err)
+		}
+		return err
 	}
 	s.notifyOutgoing(p)
 	return s.conn.send(p, false)
@@ -302,10 +306,9 @@ func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Ar
 			if err != nil {
 				return nil, err
 			}
-			return s.emitWithAck(ctx, c.Event, args)
+			return withAckedError(s.emitWithAck(ctx, c.Event, args))
 		})(ctx, &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: args, WantsAck: true})
-		a, _ := r.(Args)
-		return a, err
+		return ackResultOf(r, err)
 	}
 	return s.emitWithAck(ctx, event, args)
 }

@@ -16,6 +16,9 @@
 //   - [LanguageSchema] returns the JSON Schema of the language for editors
 //     (also in this folder as siogen.schema.json).
 //
+// Package schema/compat compares two versions of a contract and reports
+// the changes that break deployed peers (siogen breaking).
+//
 // The examples are in examples/schemas/ at the repository root:
 // chat.siogen.yaml uses every feature; testdata/diag/ holds one small bad
 // schema per diagnostic code with its expected output.
@@ -234,6 +237,8 @@
 //	  go: { dir: ../generated/go, import_path: github.com/acme/app/generated/go }
 //	  ts: { dir: ../generated/ts }
 //	  jsonschema: { dir: ../generated/jsonschema, base_id: https://acme.dev/schemas/ }
+//	  asyncapi: { dir: ../generated/asyncapi, host: api.acme.dev }   # AsyncAPI 3.0, P.asyncapi.json
+//	  docs: { dir: ../generated/docs }   # reference pages: P.html (self-contained) and P.md
 //	options:
 //	  validate: true            # generated code validates payloads (default true)
 //

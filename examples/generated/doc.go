@@ -15,6 +15,8 @@
 //	             P/Namespace/Event.ack.json, P/Namespace/auth.json
 //	go/          Go: P/P.siogen.go, typed server handlers and emitters, a typed
 //	             client, payload types with validation (see package gogen)
+//	asyncapi/    AsyncAPI 3.0: P.asyncapi.json per contract with namespaces
+//	docs/        reference pages: P.html (self-contained) and P.md
 package generated
 
 //go:generate go run github.com/siogen/siogen/cmd/siogen generate -config ../schemas/siogen.yaml

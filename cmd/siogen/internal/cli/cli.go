@@ -40,6 +40,7 @@ func init() {
 		generateCommand,
 		checkCommand,
 		validateCommand,
+		breakingCommand,
 		versionCommand,
 		helpCommand,
 	}

@@ -15,6 +15,11 @@
 //	                                      files ("path: out of date"); exit 1 if any
 //	validate [-config siogen.yaml]        diagnostics for the config and its schemas
 //	validate FILE.siogen.yaml...          diagnostics for the given files
+//	breaking -against OLD [FILE...]       changes since OLD that break deployed
+//	                                      peers (package schema/compat); OLD is a
+//	                                      file, a directory or a git revision;
+//	                                      -order both|server-first|client-first,
+//	                                      -format text|json; exit 1 if any
 //	version (or --version)                the siogen module's version, "(devel)"
 //	                                      when built from a work tree or a
 //	                                      directory replace

@@ -60,13 +60,9 @@ func (b *BroadcastOperator) targets() []*Namespace {
 // per namespace and the same bytes are queued on every socket.
 func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	if ics := b.ns.emitInterceptors(); len(ics) > 0 {
-		_, err := intercept(ics, func(_ context.Context, c *Invocation) (any, error) {
-			args, err := outArgs(c)
-			if err != nil {
-				return nil, err
-			}
-			return nil, b.emit(c.Event, args)
-		})(context.Background(), &Invocation{Namespace: b.ns.name, Event: event, Direction: Outbound, Payload: args})
+		_, err := interceptOut(context.Background(), ics, &Invocation{Namespace: b.ns.name, Event: event, Direction: Outbound, Payload: slices.Clone(args)}, func(_ context.Context, event string, args []any) (any, error) {
+			return nil, b.emit(event, args)
+		})
 		return err
 	}
 	return b.emit(event, args)
@@ -96,13 +92,9 @@ func (b *BroadcastOperator) emit(event string, args []any) error {
 // the answers received so far and an *[Error] with [CodeTimeout].
 func (b *BroadcastOperator) EmitWithAck(ctx context.Context, event string, args ...any) ([]Args, error) {
 	if ics := b.ns.emitInterceptors(); len(ics) > 0 {
-		r, err := intercept(ics, func(ctx context.Context, c *Invocation) (any, error) {
-			args, err := outArgs(c)
-			if err != nil {
-				return nil, err
-			}
-			return b.emitWithAck(ctx, c.Event, args)
-		})(ctx, &Invocation{Namespace: b.ns.name, Event: event, Direction: Outbound, Payload: args, WantsAck: true})
+		r, err := interceptOut(ctx, ics, &Invocation{Namespace: b.ns.name, Event: event, Direction: Outbound, Payload: slices.Clone(args), WantsAck: true}, func(ctx context.Context, event string, args []any) (any, error) {
+			return b.emitWithAck(ctx, event, args)
+		})
 		a, _ := r.([]Args)
 		return a, err
 	}

@@ -20,13 +20,9 @@ import (
 // event names and unencodable arguments.
 func (s *ClientSocket) Emit(event string, args ...any) error {
 	if ics := s.m.opts.Interceptors; len(ics) > 0 {
-		_, err := intercept(ics, func(_ context.Context, c *Invocation) (any, error) {
-			args, err := outArgs(c)
-			if err != nil {
-				return nil, err
-			}
-			return nil, s.emit(c.Event, args)
-		})(s.m.ctx, &Invocation{Namespace: s.nsp, Event: event, Direction: Outbound, Client: s, Payload: args})
+		_, err := interceptOut(s.m.ctx, ics, &Invocation{Namespace: s.nsp, Event: event, Direction: Outbound, Client: s, Payload: slices.Clone(args)}, func(_ context.Context, event string, args []any) (any, error) {
+			return nil, s.emit(event, args)
+		})
 		return err
 	}
 	return s.emit(event, args)
@@ -55,13 +51,9 @@ func (s *ClientSocket) emit(event string, args []any) error {
 // (and is dropped from the buffer on timeout).
 func (s *ClientSocket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
 	if ics := s.m.opts.Interceptors; len(ics) > 0 {
-		r, err := intercept(ics, func(ctx context.Context, c *Invocation) (any, error) {
-			args, err := outArgs(c)
-			if err != nil {
-				return nil, err
-			}
-			return withAckedError(s.emitWithAck(ctx, c.Event, args))
-		})(ctx, &Invocation{Namespace: s.nsp, Event: event, Direction: Outbound, Client: s, Payload: args, WantsAck: true})
+		r, err := interceptOut(ctx, ics, &Invocation{Namespace: s.nsp, Event: event, Direction: Outbound, Client: s, Payload: slices.Clone(args), WantsAck: true}, func(ctx context.Context, event string, args []any) (any, error) {
+			return withAckedError(s.emitWithAck(ctx, event, args))
+		})
 		return ackResultOf(r, err)
 	}
 	return s.emitWithAck(ctx, event, args)

@@ -53,8 +53,9 @@ type Invocation struct {
 	// on a server.
 	Client *ClientSocket
 	// Payload is the decoded input of an inbound event (the handler's In,
-	// nil when it takes none), and the arguments, a []any, of an outbound
-	// one. An interceptor may replace it with a value of the same type.
+	// nil when it takes none), and the arguments, a []any (a copy), of an
+	// outbound one. An interceptor may replace it with a value of the same
+	// type.
 	Payload any
 	// WantsAck reports whether an acknowledgement is expected.
 	WantsAck bool
@@ -300,4 +301,16 @@ func ackResultOf(r any, err error) (Args, error) {
 	}
 	a, _ := r.(Args)
 	return a, err
+}
+
+// interceptOut runs the outbound call c through ics, ending in send with
+// the event and the arguments as the interceptors leave them.
+func interceptOut(ctx context.Context, ics []Interceptor, c *Invocation, send func(ctx context.Context, event string, args []any) (any, error)) (any, error) {
+	return intercept(ics, func(ctx context.Context, c *Invocation) (any, error) {
+		args, err := outArgs(c)
+		if err != nil {
+			return nil, err
+		}
+		return send(ctx, c.Event, args)
+	})(ctx, c)
 }

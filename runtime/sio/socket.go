@@ -259,13 +259,9 @@ func (s *Socket) Broadcast() *BroadcastOperator { return s.nsp.broadcast().Excep
 // closed connections.
 func (s *Socket) Emit(event string, args ...any) error {
 	if ics := s.nsp.emitInterceptors(); len(ics) > 0 {
-		_, err := intercept(ics, func(_ context.Context, c *Invocation) (any, error) {
-			args, err := outArgs(c)
-			if err != nil {
-				return nil, err
-			}
-			return nil, s.emit(c.Event, args)
-		})(s.Context(), &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: args})
+		_, err := interceptOut(s.Context(), ics, &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: slices.Clone(args)}, func(_ context.Context, event string, args []any) (any, error) {
+			return nil, s.emit(event, args)
+		})
 		return err
 	}
 	return s.emit(event, args)
@@ -301,13 +297,9 @@ func (s *Socket) Send(args ...any) error { return s.Emit("message", args...) }
 // when the socket disconnects first.
 func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
 	if ics := s.nsp.emitInterceptors(); len(ics) > 0 {
-		r, err := intercept(ics, func(ctx context.Context, c *Invocation) (any, error) {
-			args, err := outArgs(c)
-			if err != nil {
-				return nil, err
-			}
-			return withAckedError(s.emitWithAck(ctx, c.Event, args))
-		})(ctx, &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: args, WantsAck: true})
+		r, err := interceptOut(ctx, ics, &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: slices.Clone(args), WantsAck: true}, func(ctx context.Context, event string, args []any) (any, error) {
+			return withAckedError(s.emitWithAck(ctx, event, args))
+		})
 		return ackResultOf(r, err)
 	}
 	return s.emitWithAck(ctx, event, args)

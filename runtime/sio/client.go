@@ -105,10 +105,15 @@ type ClientOptions struct {
 	// to slog.Default(), debug records to standard error when SIOGEN_DEBUG
 	// names "sio".
 	Logger *slog.Logger
+	// Debug switches the packet-level debug view on; see [DebugLevel].
+	// Default [DebugOff], unless SIOGEN_DEBUG asks for it.
+	Debug DebugLevel
 	// Interceptors wrap every typed handler ([OnClient], [OnClientAck])
 	// and every emit of the manager's sockets, the first outermost; see
 	// [Interceptor]. Default none.
 	Interceptors []Interceptor
+
+	user *slog.Logger // Logger as given
 }
 
 func (o *ClientOptions) withDefaults() ClientOptions {
@@ -148,6 +153,7 @@ func (o *ClientOptions) withDefaults() ClientOptions {
 	if r.MaxPendingEvents <= 0 {
 		r.MaxPendingEvents = 256
 	}
+	r.user = r.Logger
 	r.Logger = logging.For(r.Logger, "sio")
 	return r
 }
@@ -190,6 +196,7 @@ type Manager struct {
 	eopts engineio.DialOptions
 	log   *slog.Logger
 	work  serial
+	watch *watcher // the debug view; nil when off
 
 	ctx    context.Context // canceled by Close
 	cancel context.CancelFunc
@@ -243,6 +250,7 @@ func NewManager(rawURL string, opts *ClientOptions) (*Manager, error) {
 		wake:    make(chan struct{}, 1),
 	}
 	m.work.init(o.MaxPendingEvents, m.log)
+	m.watch = newWatcher(o.Debug, o.user, nil, m.log)
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	return m, nil
 }

@@ -189,6 +189,7 @@ func (m *Manager) serve(conn *engineio.Conn) (DisconnectReason, bool) {
 	}
 	dec := parser.Decoder{Limits: parser.Limits{MaxAttachments: m.opts.MaxAttachments}}
 	var reason DisconnectReason
+	size := 0
 	for {
 		typ, data, err := conn.Receive(context.Background())
 		if err != nil {
@@ -197,6 +198,7 @@ func (m *Manager) serve(conn *engineio.Conn) (DisconnectReason, bool) {
 		}
 		var p *parser.Packet
 		var complete bool
+		size += len(data)
 		if typ == engineio.MessageBinary {
 			p, complete, err = dec.DecodeBinary(data)
 		} else {
@@ -208,6 +210,10 @@ func (m *Manager) serve(conn *engineio.Conn) (DisconnectReason, bool) {
 			break
 		}
 		if complete {
+			if m.watch != nil {
+				m.watch.received(conn, p, size)
+			}
+			size = 0
 			m.route(conn, p)
 		}
 	}

@@ -108,7 +108,7 @@ func (s *ClientSocket) send(p *Packet, ack *clientAck) error {
 		if ack != nil {
 			s.acks[p.ID] = ack
 		}
-		if s.conn.SendMessages(msgs...) == nil {
+		if s.m.send(s.conn, msgs...) == nil {
 			if ack != nil {
 				ack.sent = true
 			}
@@ -174,8 +174,8 @@ func (v VolatileEmitter) Emit(event string, args ...any) error {
 	s := v.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state == csConnected {
-		s.conn.SendVolatile(msgs...)
+	if s.state == csConnected && s.conn.SendVolatile(msgs...) && s.m.watch != nil {
+		s.m.watch.sent(s.conn, msgs)
 	}
 	return nil
 }
@@ -213,7 +213,7 @@ func (e *ClientEvent) Ack(args ...any) error {
 	if err != nil {
 		return err
 	}
-	if err := e.conn.SendMessages(encodePacket(&p)...); err != nil {
+	if err := e.socket.m.send(e.conn, encodePacket(&p)...); err != nil {
 		return &Error{Code: CodeDisconnected, Message: "failed to acknowledge: connection lost", Err: err}
 	}
 	return nil

@@ -19,6 +19,9 @@ func decodeClient[In any](c *handlerConfig, e *ClientEvent) (In, bool) {
 	} else {
 		e.socket.m.log.Debug("invalid payload dropped", "nsp", e.socket.nsp, "event", e.Name, "err", err)
 	}
+	if w := e.socket.m.watch; w != nil {
+		w.rejected(e.socket.nsp, e.Name, err)
+	}
 	return in, false
 }
 

@@ -320,3 +320,12 @@ func (ns *Namespace) adapterFailed(op string, err error) {
 		w.obs.AdapterError(ns.name, err)
 	}
 }
+
+// send queues msgs, a packet, on conn, showing it in the debug view.
+func (m *Manager) send(conn *engineio.Conn, msgs ...*engineio.Message) error {
+	err := conn.SendMessages(msgs...)
+	if m.watch != nil && err == nil {
+		m.watch.sent(conn, msgs)
+	}
+	return err
+}

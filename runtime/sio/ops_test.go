@@ -263,3 +263,46 @@ func TestDebugView(t *testing.T) {
 		})
 	}
 }
+
+// TestClientDebugView runs the Go client with the packet view on: its
+// packets in and out are logged, and a payload its typed handler rejects.
+func TestClientDebugView(t *testing.T) {
+	t.Parallel()
+	srv, url := startServer(t, nil, opsServer)
+	sink := newLogSink(slog.LevelDebug)
+	opts := clFastOpts([]string{"websocket"})
+	opts.Logger, opts.Debug = slog.New(sink), sio.DebugPackets
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cs, err := sio.NewSocket(url, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer clClose(t, cs.Manager())
+	sio.OnClient(cs, "tick", func(ctx context.Context, in typedIn) {}, sio.WithValidator(rejectStrings, "tick"))
+	if err := cs.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.EmitWithAck(ctx, "echo", "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Of("/").Emit("tick", map[string]string{"n": "x"}); err != nil {
+		t.Fatal(err)
+	}
+	view := func(kv ...string) map[string]string {
+		m := map[string]string{"scope": "sio:packets", "transport": "websocket", "nsp": "/"}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	sink.wait(t, "packet out", view("type", "CONNECT"))
+	sink.wait(t, "packet in", view("type", "CONNECT"))
+	out := sink.wait(t, "packet out", view("type", "EVENT", "event", "echo", "ack", "0"))
+	if out.Attrs["size"] != fmt.Sprint(len(`20["echo","hello"]`)) { // type, ack id, array
+		t.Errorf("echo packet out: %+v", out)
+	}
+	sink.wait(t, "packet in", view("type", "ACK", "ack", "0"))
+	sink.wait(t, "packet in", view("type", "EVENT", "event", "tick"))
+	sink.wait(t, "payload rejected", map[string]string{"scope": "sio:packets", "event": "tick"})
+}

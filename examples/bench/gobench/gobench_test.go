@@ -3,6 +3,7 @@ package gobench_test
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -11,10 +12,13 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/runtime/engineio"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siootel"
 	"github.com/siogen/siogen/runtime/siovalidate"
 )
 
@@ -116,14 +120,31 @@ func (echoServer) Echo(_ context.Context, _ bench.MainSocket, in *bench.Sample) 
 }
 
 // BenchmarkEchoAck measures the ack round trip of echo over a loopback
-// websocket: the generated validating handler, and the untyped one.
+// websocket: the generated validating handler, and the untyped one. The
+// typed handler runs with the default logging, with a logger that
+// discards everything (quiet), and with runtime/siootel on the
+// OpenTelemetry SDK (otel: every event a span, always sampled; metrics
+// collected in memory).
 func BenchmarkEchoAck(b *testing.B) {
 	frame := append(append([]byte(`421["echo",`), sample...), ']')
 	want := append(append([]byte(`431[`), sample...), ']')
-	for _, api := range []string{"typed", "untyped"} {
+	for _, api := range []string{"typed", "typed-quiet", "typed-otel", "untyped"} {
 		b.Run(api, func(b *testing.B) {
-			srv := sio.NewServer(nil)
-			if api == "typed" {
+			var opts *sio.ServerOptions
+			switch api {
+			case "typed-quiet":
+				opts = &sio.ServerOptions{Logger: slog.New(slog.DiscardHandler)}
+			case "typed-otel":
+				tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
+				mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+				tel, err := siootel.New(&siootel.Options{TracerProvider: tp, MeterProvider: mp})
+				if err != nil {
+					b.Fatal(err)
+				}
+				opts = tel.Server(nil)
+			}
+			srv := sio.NewServer(opts)
+			if api != "untyped" {
 				bench.RegisterMainServer(srv, echoServer{})
 			} else {
 				srv.Of("/").On("echo", func(_ *sio.Socket, e *sio.Event) { _ = e.Ack(e.At(0)) })

@@ -241,15 +241,21 @@ func (s *Socket) handlerFailed(event string, err error) {
 	logHandlerError(s.nsp.srv.log, s.nsp.name, event, s.id, err)
 }
 
+// logHandlerError logs err, returned by the handler of event; sid is ""
+// on a client.
 func logHandlerError(log *slog.Logger, nsp, event, sid string, err error) {
+	attrs := []any{"nsp", nsp, "event", event}
+	if sid != "" {
+		attrs = append(attrs, "sid", sid)
+	}
 	var p *PanicError
 	switch {
 	case errors.As(err, &p):
-		log.Error("handler panicked", "nsp", nsp, "event", event, "sid", sid, "panic", fmt.Sprint(p.Value), "stack", string(p.Stack))
+		log.Error("handler panicked", append(attrs, "panic", fmt.Sprint(p.Value), "stack", string(p.Stack))...)
 	case CodeOf(err) == CodeInternal:
-		log.Error("handler failed", "nsp", nsp, "event", event, "sid", sid, "err", err)
+		log.Error("handler failed", append(attrs, "err", err)...)
 	default:
-		log.Debug("handler returned an error", "nsp", nsp, "event", event, "sid", sid, "err", err)
+		log.Debug("handler returned an error", append(attrs, "err", err)...)
 	}
 }
 

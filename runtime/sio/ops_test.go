@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -122,6 +123,9 @@ func opsServer(srv *sio.Server) {
 	sio.HandleAck(ns, "fail", func(ctx context.Context, s *sio.Socket, in struct{}) (struct{}, error) {
 		return struct{}{}, errors.New("database is down")
 	})
+	sio.HandleAck(ns, "nan", func(ctx context.Context, s *sio.Socket, in struct{}) (float64, error) {
+		return math.NaN(), nil // JSON has no NaN: the result breaks any contract
+	}, sio.WithAckStyle(sio.AckPlain))
 	sio.HandleAck(ns, "denied", func(ctx context.Context, s *sio.Socket, in struct{}) (struct{}, error) {
 		return struct{}{}, sio.NewError("permission_denied", "no")
 	})
@@ -171,6 +175,14 @@ func TestFailuresAreLogged(t *testing.T) {
 	r = sink.wait(t, "handler failed", map[string]string{"event": "fail"})
 	if r.Level != slog.LevelError || !strings.Contains(r.Attrs["err"], "database is down") {
 		t.Errorf("failure record %+v", r)
+	}
+	// A result that cannot be encoded: logged, answered with internal.
+	if _, err := sio.Call[float64](ctx, cs, sio.AckPlain, "nan", struct{}{}); sio.CodeOf(err) != sio.CodeInternal {
+		t.Fatalf("nan answered %v, want internal", err)
+	}
+	r = sink.wait(t, "handler result not sent: it cannot be encoded", map[string]string{"event": "nan"})
+	if r.Level != slog.LevelError || !strings.Contains(r.Attrs["err"], "NaN") {
+		t.Errorf("encoding failure record %+v", r)
 	}
 	// Expected errors and bad payloads: not logged at info level.
 	if _, err := sio.Call[struct{}](ctx, cs, sio.AckEnvelope, "denied", struct{}{}); sio.CodeOf(err) != "permission_denied" {

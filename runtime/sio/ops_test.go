@@ -2,10 +2,13 @@ package sio_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -317,4 +320,56 @@ func TestClientDebugView(t *testing.T) {
 	sink.wait(t, "packet in", view("type", "ACK", "ack", "0"))
 	sink.wait(t, "packet in", view("type", "EVENT", "event", "tick"))
 	sink.wait(t, "payload rejected", map[string]string{"scope": "sio:packets", "event": "tick"})
+}
+
+// TestObserverDrops connects over long-polling and never polls: the
+// CONNECT reply waits in the send queue, so a volatile emit is dropped, and
+// the observer is told, with the packets before it.
+func TestObserverDrops(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var seen []string
+	note := func(format string, args ...any) {
+		mu.Lock()
+		seen = append(seen, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}
+	obs := &sio.Observer{
+		Packet: func(p sio.PacketInfo) {
+			note("packet %s %s %s %s %s", p.Direction, p.Transport, p.Namespace, p.Type, p.Event)
+		},
+		Connect: func(nsp, transport string, err error) { note("connect %s %s %v", nsp, transport, err) },
+		Dropped: func(nsp string, volatile bool) { note("dropped %s volatile=%v", nsp, volatile) },
+	}
+	srv, url := startServer(t, &sio.ServerOptions{Observer: obs}, nil)
+	res, err := http.Get(url + "/socket.io/?EIO=4&transport=polling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var open struct{ SID string }
+	if err := json.Unmarshal(body[1:], &open); err != nil {
+		t.Fatalf("open packet %q: %v", body, err)
+	}
+	res, err = http.Post(url+"/socket.io/?EIO=4&transport=polling&sid="+open.SID, "text/plain", strings.NewReader("40"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	eventually(t, 10*time.Second, "the socket connected", func() bool { return srv.Of("/").Len() == 1 })
+	if err := srv.Of("/").Sockets()[0].Volatile().Emit("tick", 1); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"packet inbound polling / CONNECT ",
+		"packet outbound polling / CONNECT ",
+		"connect / polling <nil>",
+		"dropped / volatile=true",
+	}
+	eventually(t, 10*time.Second, "the drop observed", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Equal(seen, want)
+	})
 }

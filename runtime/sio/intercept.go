@@ -74,8 +74,13 @@ type InvokeFunc func(ctx context.Context, c *Invocation) (result any, err error)
 // an error without calling next; an *[Error] then reaches the peer as the
 // acknowledgement of an inbound event, or the caller of an outbound one.
 //
-// Interceptors run in order, the first one outermost. Connect middlewares
-// ([Middleware]) are not interceptors: they vet connections, and stay.
+// Interceptors run in order, the first one outermost. The acknowledgement
+// of a typed handler is its call's result: an interceptor sees it, and may
+// replace it, before it is sent. Untyped handlers ([Namespace.On],
+// [Socket.On]) and their [Event.Ack] are not intercepted: they see the raw
+// arguments, and [Socket.OnAny] observes them. Connect middlewares
+// ([Middleware]) are not interceptors either: they vet connections, and
+// stay.
 type Interceptor interface {
 	Intercept(next InvokeFunc) InvokeFunc
 }

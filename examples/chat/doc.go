@@ -27,6 +27,12 @@
 //	-redis       a Redis address to share rooms and broadcasts with other nodes
 //	-metrics     serve OpenTelemetry metrics (runtime/siootel) in the
 //	             Prometheus text format at /metrics (default true)
+//	-admin       user:bcrypt-hash (as htpasswd -nbB user password prints it):
+//	             turns on the Socket.IO Admin UI's /admin namespace
+//	             (runtime/sioadmin) for that login; default off
+//	-admin-ui    the ui/dist directory of the npm package @socket.io/admin-ui,
+//	             served at /admin-ui/ with -admin (default
+//	             node_modules/@socket.io/admin-ui/ui/dist when present)
 //
 // The server keeps everything in memory: a few predefined rooms (an unknown
 // room is a typed RoomNotFound error), the recent history of each, who is in

@@ -116,12 +116,14 @@
 // SIOGEN_DEBUG=sio:packets, and see payloads too with [DebugPayloads] or
 // SIOGEN_DEBUG=sio:payloads (see [DebugLevel]).
 //
-// # Interceptors and observers
+// # Interceptors, monitors and observers
 //
 // An [Interceptor] wraps typed handlers and emits, on the server and the
 // client, as connect-go's do: for logging, authorization, metrics and
 // tracing ([ServerOptions].Interceptors, [ClientOptions].Interceptors,
-// [WithInterceptors], which generated Register functions pass on). An
-// [Observer] is told about packets, connections and drops.
-// Runtime/siootel builds both for OpenTelemetry.
+// [WithInterceptors], which generated Register functions pass on). A
+// [Monitor] is told about packets, connections and drops, for metrics
+// (runtime/siootel builds an interceptor and a monitor for OpenTelemetry);
+// an [Observer], about namespaces, sockets and rooms, for tools that show
+// them (runtime/sioadmin).
 package sio

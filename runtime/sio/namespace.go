@@ -192,6 +192,7 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 	ns.mu.Unlock()
 	rooms := append([]string{s.id}, s.restoredRooms...)
 	ns.adapter.AddAll(s.id, rooms)
+	ns.srv.notifyJoin(s, rooms)
 	s.mu.Lock()
 	s.connected = true
 	missed := s.missed
@@ -210,6 +211,7 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 	if w := ns.srv.watch; w != nil && w.obs.Connect != nil {
 		w.obs.Connect(ns.name, s.conn.eio.Transport(), nil)
 	}
+	ns.srv.notifyConnect(s)
 	for _, fn := range ns.connectionHandlers() {
 		fn(s)
 	}

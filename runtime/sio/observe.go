@@ -1,331 +1,178 @@
 package sio
 
 import (
-	"context"
-	"errors"
-	"log/slog"
-	"strconv"
-
-	"github.com/siogen/siogen/runtime/engineio"
-	"github.com/siogen/siogen/runtime/internal/logging"
-	"github.com/siogen/siogen/runtime/internal/parser"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
 )
 
-// DebugLevel selects the packet-level debug view of a [Server] or a
-// [Manager], the counterpart of DEBUG=socket.io* in JavaScript: a record
-// per packet received or sent (connection, transport, namespace, type,
-// event name, ack id, attachments and size), and why a connect was refused,
-// why a payload was rejected, which events have no handler.
+// Observer is told of the changes to a server's namespaces, sockets and
+// rooms, for tools that show them live, such as runtime/sioadmin (the
+// server side of @socket.io/admin-ui). It sees this node only: with a
+// multi-node adapter, each node has its own observers. Any field may be nil.
 //
-// The records are logged at debug level with the scope "sio:packets" on
-// the configured Logger (which must enable debug to show them), or, with
-// none, as text on standard error. The environment variable SIOGEN_DEBUG
-// switches the view on too: "sio:packets" (or "sio*", or "*") for
-// [DebugPackets], "sio:payloads", named in full, for [DebugPayloads].
-type DebugLevel int
-
-const (
-	// DebugOff is the default: no packet view unless SIOGEN_DEBUG asks.
-	DebugOff DebugLevel = iota
-	// DebugPackets logs each packet without its payload.
-	DebugPackets
-	// DebugPayloads logs each packet with its payload (the JSON text,
-	// attachments counted but not shown): user data ends up in the logs.
-	DebugPayloads
-)
-
-// Observer is told what happens on a [Server], for metrics and tracing
-// (runtime/siootel builds one). Every field is optional. The functions are
-// called synchronously where it happens (often the connection's reading
-// goroutine or an emitting one), concurrently for different connections:
-// they must be safe for concurrent use, fast, and must not block.
+// The functions run synchronously on the goroutine that made the change (a
+// connection's dispatcher, or the caller of [Socket.Join] and
+// [Socket.Leave]), with no lock of the server, namespace or socket held, so
+// they may call any method; they should not block, as the change waits for
+// them. Register observers with [Server.Observe].
 type Observer struct {
-	// Packet is called for every packet received, once complete, and every
-	// packet queued for sending. A broadcast calls it once per recipient.
-	Packet func(PacketInfo)
-	// Connect is called for every namespace CONNECT once it is accepted
-	// (err nil) or refused.
-	Connect func(nsp, transport string, err error)
-	// Disconnect is called when a connected socket disconnects.
-	Disconnect func(nsp string, reason DisconnectReason)
-	// Invalid is called for every received payload that a typed handler
-	// rejects: it broke its schema or could not be decoded.
-	Invalid func(nsp, event string, err *Error)
-	// Dropped is called for every packet not sent: a volatile one the
-	// connection was not ready for (volatile true), or one that found the
-	// send queue full, which closes the connection.
-	Dropped func(nsp string, volatile bool)
-	// AdapterError is called when the namespace's adapter fails to do
-	// what a socket or a broadcast asked of it.
-	AdapterError func(nsp string, err error)
+	// Namespace is called when a namespace is created: by [Server.Of], or a
+	// child of a dynamic namespace when its first client connects.
+	Namespace func(ns *Namespace)
+	// Connect is called when a socket has connected, after the CONNECT
+	// reply and before the namespace's connection handlers. Its own room is
+	// already joined (and reported to Join).
+	Connect func(s *Socket)
+	// Disconnect is called when a connected socket has disconnected, after
+	// its rooms are left and before its OnDisconnect functions run; Leave
+	// is then called for each room it was in, its own room included.
+	Disconnect func(s *Socket, reason DisconnectReason)
+	// Join is called when a socket enters a room it was not in: its own
+	// room and restored rooms as it connects, then any room it joins while
+	// connected (rooms a middleware joins are in its Rooms at Connect).
+	Join func(s *Socket, room string)
+	// Leave is called when a socket leaves a room it was in.
+	Leave func(s *Socket, room string)
 }
 
-// PacketInfo describes one packet for [Observer.Packet].
-type PacketInfo struct {
-	// Direction is Inbound for a packet received, Outbound for one sent.
-	Direction Direction
-	// Conn is the Engine.IO session id.
-	Conn string
-	// Transport is "polling" or "websocket".
-	Transport string
-	// Namespace is the packet's namespace.
-	Namespace string
-	// Type is the packet type, as in the protocol: "CONNECT", "EVENT",
-	// "BINARY_ACK", ...
-	Type string
-	// Event is the event name of an EVENT or BINARY_EVENT packet.
-	Event string
-	// AckID is the acknowledgement id, when HasAck.
-	AckID  int64
-	HasAck bool
-	// Attachments is the number of binary attachments.
-	Attachments int
-	// Size is the packet's size in bytes: its text and its attachments.
-	Size int
-	// Data is the packet's JSON payload, valid only during the call.
-	Data []byte
+// observers is a server's list of observers, copied on write so that a
+// change reads it without locking.
+type observers struct {
+	mu   sync.Mutex
+	list atomic.Pointer[[]*Observer]
 }
 
-// watcher is the debug view and the observer of a server or a client,
-// nil when neither is on, so that a packet costs one nil check.
-type watcher struct {
-	obs      *Observer
-	pkt      *slog.Logger // the debug view; nil when off
-	payloads bool
-	log      *slog.Logger // the server's or client's logger
-}
-
-// newWatcher returns the watcher for the options; nil when there is
-// nothing to watch.
-func newWatcher(level DebugLevel, user *slog.Logger, obs *Observer, log *slog.Logger) *watcher {
-	switch {
-	case level >= DebugPayloads || logging.Enabled("sio:payloads"):
-		level = DebugPayloads
-	case level == DebugOff && logging.Enabled("sio:packets"):
-		level = DebugPackets
+// Observe adds an observer of the server's namespaces, sockets and rooms,
+// and returns a function that removes it. Changes made while Observe runs
+// may be missed: a tool registers its observer first, then reads the state
+// ([Server.Namespaces], [Namespace.Sockets], [Socket.Rooms]). With no
+// observer, a change costs one atomic load.
+func (s *Server) Observe(o Observer) (remove func()) {
+	p := &o
+	s.obs.mu.Lock()
+	defer s.obs.mu.Unlock()
+	var list []*Observer
+	if cur := s.obs.list.Load(); cur != nil {
+		list = slices.Clone(*cur)
 	}
-	if level == DebugOff && obs == nil {
-		return nil
-	}
-	w := &watcher{obs: obs, log: log, payloads: level == DebugPayloads}
-	if level != DebugOff {
-		h := logging.Stderr()
-		if user != nil {
-			h = user.Handler()
+	list = append(list, p)
+	s.obs.list.Store(&list)
+	return func() {
+		s.obs.mu.Lock()
+		defer s.obs.mu.Unlock()
+		cur := s.obs.list.Load()
+		if cur == nil {
+			return
 		}
-		w.pkt = slog.New(h).With("scope", "sio:packets")
-	}
-	if w.obs == nil {
-		w.obs = &Observer{}
-	}
-	return w
-}
-
-// packet reports a packet in or out.
-func (w *watcher) packet(pi *PacketInfo) {
-	if w.obs.Packet != nil {
-		w.obs.Packet(*pi)
-	}
-	if w.pkt == nil {
-		return
-	}
-	msg := "packet in"
-	if pi.Direction == Outbound {
-		msg = "packet out"
-	}
-	attrs := make([]slog.Attr, 0, 10)
-	attrs = append(attrs, slog.String("conn", pi.Conn), slog.String("transport", pi.Transport),
-		slog.String("nsp", pi.Namespace), slog.String("type", pi.Type))
-	if pi.Event != "" {
-		attrs = append(attrs, slog.String("event", pi.Event))
-	}
-	if pi.HasAck {
-		attrs = append(attrs, slog.Int64("ack", pi.AckID))
-	}
-	if pi.Attachments > 0 {
-		attrs = append(attrs, slog.Int("attachments", pi.Attachments))
-	}
-	attrs = append(attrs, slog.Int("size", pi.Size))
-	if w.payloads && len(pi.Data) > 0 {
-		attrs = append(attrs, slog.String("payload", string(pi.Data)))
-	}
-	w.pkt.LogAttrs(context.Background(), slog.LevelDebug, msg, attrs...)
-}
-
-// received reports a complete packet received on ec, of size bytes.
-func (w *watcher) received(ec *engineio.Conn, p *Packet, size int) {
-	pi := PacketInfo{Direction: Inbound, Conn: ec.ID(), Transport: ec.Transport(), Namespace: p.Namespace,
-		Type: p.Type.String(), AckID: p.ID, HasAck: p.HasID, Attachments: len(p.Attachments), Size: size, Data: p.Data}
-	if p.Type == parser.Event || p.Type == parser.BinaryEvent {
-		pi.Event = eventOf(p.Data)
-	}
-	w.packet(&pi)
-}
-
-// sent reports the encoded messages of a packet queued on ec.
-func (w *watcher) sent(ec *engineio.Conn, msgs []*engineio.Message) {
-	if len(msgs) == 0 || msgs[0].Type() != engineio.MessageText {
-		return
-	}
-	pi := headerOf(msgs[0].Data())
-	pi.Direction, pi.Conn, pi.Transport = Outbound, ec.ID(), ec.Transport()
-	for _, m := range msgs {
-		pi.Size += len(m.Data())
-	}
-	w.packet(&pi)
-}
-
-// queued reports a packet handed to the connection: sent, or dropped
-// (volatile and not queued, or the send queue full).
-func (w *watcher) queued(ec *engineio.Conn, msgs []*engineio.Message, volatile, queued bool, err error) {
-	switch {
-	case !queued:
-		w.dropped(ec, msgs, true)
-	case err == nil:
-		w.sent(ec, msgs)
-	case engineio.ReasonOf(err) == engineio.ReasonSendQueueFull:
-		w.dropped(ec, msgs, false)
-	}
-}
-
-// dropped reports a packet that was not sent.
-func (w *watcher) dropped(ec *engineio.Conn, msgs []*engineio.Message, volatile bool) {
-	if len(msgs) == 0 || msgs[0].Type() != engineio.MessageText {
-		return
-	}
-	pi := headerOf(msgs[0].Data())
-	if w.obs.Dropped != nil {
-		w.obs.Dropped(pi.Namespace, volatile)
-	}
-	if w.pkt != nil {
-		w.pkt.Debug("packet dropped", "conn", ec.ID(), "nsp", pi.Namespace, "event", pi.Event, "volatile", volatile)
-	}
-}
-
-// refused reports a namespace CONNECT refused with err. Refusals that are
-// the server's fault (an error that is not an *Error, or an internal one)
-// are logged as warnings; the others, the client's, at debug level.
-func (w *watcher) refused(ec *engineio.Conn, nsp string, err error) {
-	if w != nil {
-		if w.obs.Connect != nil {
-			w.obs.Connect(nsp, ec.Transport(), err)
+		next := slices.DeleteFunc(slices.Clone(*cur), func(q *Observer) bool { return q == p })
+		if len(next) == 0 {
+			s.obs.list.Store(nil)
+			return
 		}
-		if w.pkt != nil {
-			w.pkt.Debug("connect refused", "conn", ec.ID(), "nsp", nsp, "err", err)
-		}
+		s.obs.list.Store(&next)
 	}
 }
 
-// logRefused logs a refused CONNECT on the server's logger: a warning
-// when it is the server's fault, else at debug level.
-func logRefused(log *slog.Logger, ec *engineio.Conn, nsp string, err error) {
-	var e *Error
-	if !errors.As(err, &e) || e.Code == CodeInternal {
-		log.Warn("connection refused by the server", "nsp", nsp, "conn", ec.ID(), "err", err)
-		return
+// Namespaces returns the server's namespaces, sorted by name: those made by
+// [Server.Of] and the children created through dynamic namespaces (not the
+// dynamic parents themselves).
+func (s *Server) Namespaces() []*Namespace {
+	s.mu.RLock()
+	out := make([]*Namespace, 0, len(s.nsps))
+	for _, ns := range s.nsps {
+		out = append(out, ns)
 	}
-	log.Debug("connection refused", "nsp", nsp, "conn", ec.ID(), "err", err)
+	s.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *Namespace) int { return strings.Compare(a.name, b.name) })
+	return out
 }
 
-// rejected reports a payload a typed handler rejected.
-func (w *watcher) rejected(nsp, event string, err *Error) {
-	if w.obs.Invalid != nil {
-		w.obs.Invalid(nsp, event, err)
-	}
-	if w.pkt != nil {
-		w.pkt.Debug("payload rejected", "nsp", nsp, "event", event, "err", err, "details", err.Details)
-	}
-}
-
-// unknown reports an event no handler took.
-func (w *watcher) unknown(nsp, event string) {
-	if w.pkt != nil {
-		w.pkt.Debug("unknown event", "nsp", nsp, "event", event)
-	}
-}
-
-// eventOf returns the event name at the head of an EVENT payload, "" when
-// there is none.
-func eventOf(data []byte) string {
-	elems, err := parser.SplitArray(data)
-	if err != nil || len(elems) == 0 {
+// ClientID returns the id of the socket's Engine.IO connection, which the
+// sockets of one client in several namespaces share (the reference server's
+// socket.client.id).
+func (s *Socket) ClientID() string {
+	if s.conn == nil {
 		return ""
 	}
-	name, _ := eventNameOf(elems[0], "")
-	return name
+	return s.conn.eio.ID()
 }
 
-// headerOf reads the header of an encoded packet (see
-// parser.AppendEncode): type, attachment count, namespace, ack id, and the
-// event name of an EVENT.
-func headerOf(b []byte) PacketInfo {
-	var pi PacketInfo
-	if len(b) == 0 || b[0] < '0' || b[0] > '6' {
-		return pi
+// watched returns the observers, or nil when there are none.
+func (s *Server) watched() []*Observer {
+	if p := s.obs.list.Load(); p != nil {
+		return *p
 	}
-	typ := parser.Type(b[0] - '0')
-	pi.Type, pi.Namespace = typ.String(), "/"
-	i := 1
-	if typ == parser.BinaryEvent || typ == parser.BinaryAck {
-		j := i
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j < len(b) && b[j] == '-' {
-			pi.Attachments, _ = strconv.Atoi(string(b[i:j]))
-			i = j + 1
+	return nil
+}
+
+func (s *Server) notifyNamespace(ns *Namespace) {
+	for _, o := range s.watched() {
+		if o.Namespace != nil {
+			o.Namespace(ns)
 		}
 	}
-	if i < len(b) && b[i] == '/' {
-		j := i
-		for j < len(b) && b[j] != ',' {
-			j++
+}
+
+func (s *Server) notifyConnect(sock *Socket) {
+	for _, o := range s.watched() {
+		if o.Connect != nil {
+			o.Connect(sock)
 		}
-		pi.Namespace = string(b[i:j])
-		i = min(j+1, len(b))
-	}
-	j := i
-	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-		j++
-	}
-	if j > i {
-		pi.AckID, _ = strconv.ParseInt(string(b[i:j]), 10, 64)
-		pi.HasAck = true
-	}
-	pi.Data = b[j:]
-	if typ == parser.Event || typ == parser.BinaryEvent {
-		pi.Event = eventOf(pi.Data)
-	}
-	return pi
-}
-
-// String returns "off", "packets" or "payloads".
-func (l DebugLevel) String() string {
-	switch l {
-	case DebugOff:
-		return "off"
-	case DebugPackets:
-		return "packets"
-	case DebugPayloads:
-		return "payloads"
-	}
-	return "DebugLevel(" + strconv.Itoa(int(l)) + ")"
-}
-
-// adapterFailed logs an adapter's failure, which the caller also returns,
-// as a warning and tells the observer.
-func (ns *Namespace) adapterFailed(op string, err error) {
-	ns.srv.log.Warn("adapter failed", "nsp", ns.name, "op", op, "err", err)
-	if w := ns.srv.watch; w != nil && w.obs.AdapterError != nil {
-		w.obs.AdapterError(ns.name, err)
 	}
 }
 
-// send queues msgs, a packet, on conn, showing it in the debug view.
-func (m *Manager) send(conn *engineio.Conn, msgs ...*engineio.Message) error {
-	err := conn.SendMessages(msgs...)
-	if m.watch != nil && err == nil {
-		m.watch.sent(conn, msgs)
+// notifyDisconnect reports a disconnection, then the rooms the socket left.
+func (s *Server) notifyDisconnect(sock *Socket, reason DisconnectReason, rooms []string) {
+	obs := s.watched()
+	for _, o := range obs {
+		if o.Disconnect != nil {
+			o.Disconnect(sock, reason)
+		}
 	}
-	return err
+	for _, r := range rooms {
+		for _, o := range obs {
+			if o.Leave != nil {
+				o.Leave(sock, r)
+			}
+		}
+	}
+}
+
+func (s *Server) notifyJoin(sock *Socket, rooms []string) {
+	obs := s.watched()
+	for _, r := range rooms {
+		for _, o := range obs {
+			if o.Join != nil {
+				o.Join(sock, r)
+			}
+		}
+	}
+}
+
+func (s *Server) notifyLeave(sock *Socket, room string) {
+	for _, o := range s.watched() {
+		if o.Leave != nil {
+			o.Leave(sock, room)
+		}
+	}
+}
+
+// newRooms returns the rooms of want that the socket is not in, each once;
+// it is only called when someone observes.
+func (s *Socket) newRooms(want []string) []string {
+	have := s.nsp.adapter.SocketRooms(s.id)
+	var out []string
+	for _, r := range want {
+		if !slices.Contains(have, r) && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// inRoom reports whether the socket is in room.
+func (s *Socket) inRoom(room string) bool {
+	return slices.Contains(s.nsp.adapter.SocketRooms(s.id), room)
 }

@@ -334,14 +334,14 @@ func TestObserverDrops(t *testing.T) {
 		seen = append(seen, fmt.Sprintf(format, args...))
 		mu.Unlock()
 	}
-	obs := &sio.Observer{
+	obs := &sio.Monitor{
 		Packet: func(p sio.PacketInfo) {
 			note("packet %s %s %s %s %s", p.Direction, p.Transport, p.Namespace, p.Type, p.Event)
 		},
 		Connect: func(nsp, transport string, err error) { note("connect %s %s %v", nsp, transport, err) },
 		Dropped: func(nsp string, volatile bool) { note("dropped %s volatile=%v", nsp, volatile) },
 	}
-	srv, url := startServer(t, &sio.ServerOptions{Observer: obs}, nil)
+	srv, url := startServer(t, &sio.ServerOptions{Monitor: obs}, nil)
 	res, err := http.Get(url + "/socket.io/?EIO=4&transport=polling")
 	if err != nil {
 		t.Fatal(err)

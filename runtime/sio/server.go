@@ -52,9 +52,9 @@ type ServerOptions struct {
 	// Debug switches the packet-level debug view on; see [DebugLevel].
 	// Default [DebugOff], unless SIOGEN_DEBUG asks for it.
 	Debug DebugLevel
-	// Observer is told about packets, connections and failures, for
+	// Monitor is told about packets, connections and failures, for
 	// metrics; see runtime/siootel. Default nil.
-	Observer *Observer
+	Monitor *Monitor
 	// Interceptors wrap every typed handler of every namespace and every
 	// emit, the first outermost; see [Interceptor]. Default none.
 	Interceptors []Interceptor
@@ -126,7 +126,7 @@ type Server struct {
 	opts ServerOptions
 	eio  *engineio.Server
 	log  *slog.Logger
-	// watch is the debug view and the observer; nil when both are off.
+	// watch is the debug view and the monitor; nil when both are off.
 	watch *watcher
 
 	mu      sync.RWMutex
@@ -135,6 +135,7 @@ type Server struct {
 	mws     []Middleware // server-wide, run before each namespace's own
 	closed  bool
 	client  *clientBundle // nil unless ServerOptions.ClientFS or ClientDir is set
+	obs     observers     // see observe.go
 
 	// onSend, set by tests before serving, sees every packet queued on a
 	// connection, as encoded messages.
@@ -145,7 +146,7 @@ type Server struct {
 func NewServer(opts *ServerOptions) *Server {
 	o := opts.withDefaults()
 	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientFS, o.ClientDir)}
-	s.watch = newWatcher(o.Debug, o.user, o.Observer, o.Logger)
+	s.watch = newWatcher(o.Debug, o.user, o.Monitor, o.Logger)
 	var eo engineio.ServerOptions
 	if o.Engine != nil {
 		eo = *o.Engine
@@ -181,10 +182,15 @@ func (s *Server) Of(name string) *Namespace {
 		return ns
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	created := false
 	if ns = s.nsps[name]; ns == nil {
 		ns = newNamespace(s, name, nil)
 		s.nsps[name] = ns
+		created = true
+	}
+	s.mu.Unlock()
+	if created {
+		s.notifyNamespace(ns)
 	}
 	return ns
 }
@@ -222,11 +228,16 @@ func (s *Server) lookup(name string, auth Raw) *Namespace {
 	for _, p := range parents {
 		if p.match(name, auth) {
 			s.mu.Lock()
-			defer s.mu.Unlock()
+			created := false
 			if ns = s.nsps[name]; ns == nil {
 				ns = newNamespace(s, name, p)
 				s.nsps[name] = ns
 				p.addChild(ns)
+				created = true
+			}
+			s.mu.Unlock()
+			if created {
+				s.notifyNamespace(ns)
 			}
 			return ns
 		}

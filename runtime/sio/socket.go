@@ -212,15 +212,33 @@ func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 func (s *Socket) Join(rooms ...string) {
 	// Under s.mu, so that a socket cannot join rooms after onClose has made
 	// it leave them all.
+	observed := s.nsp.srv.watched() != nil
+	var added []string
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if !s.gone {
+		if observed && s.connected { // rooms joined in a middleware show in Connect
+			added = s.newRooms(rooms)
+		}
 		s.nsp.adapter.AddAll(s.id, rooms)
+	}
+	s.mu.Unlock()
+	if len(added) > 0 {
+		s.nsp.srv.notifyJoin(s, added)
 	}
 }
 
 // Leave removes the socket from a room.
-func (s *Socket) Leave(room string) { s.nsp.adapter.Del(s.id, room) }
+func (s *Socket) Leave(room string) {
+	if s.nsp.srv.watched() == nil {
+		s.nsp.adapter.Del(s.id, room)
+		return
+	}
+	was := s.inRoom(room)
+	s.nsp.adapter.Del(s.id, room)
+	if was {
+		s.nsp.srv.notifyLeave(s, room)
+	}
+}
 
 // Rooms returns the rooms the socket is in, its own room included.
 func (s *Socket) Rooms() []string {
@@ -520,6 +538,11 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 		if tellClient {
 			_ = s.conn.send(&Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, false)
 		}
+		var left []string
+		if s.nsp.srv.watched() != nil {
+			left = s.nsp.adapter.SocketRooms(s.id)
+			slices.Sort(left)
+		}
 		s.nsp.leave(s)
 		s.conn.remove(s)
 		s.cancel()
@@ -530,6 +553,7 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 		if w := s.nsp.srv.watch; w != nil && w.obs.Disconnect != nil {
 			w.obs.Disconnect(s.nsp.name, reason)
 		}
+		s.nsp.srv.notifyDisconnect(s, reason, left)
 		for _, fn := range after {
 			fn(reason)
 		}

@@ -94,7 +94,7 @@ func New(opts *Options) (*Telemetry, error) {
 
 // Server returns opts (a new value when nil) with the interceptor first
 // among its Interceptors, so that its spans enclose the other
-// interceptors, and the observer set, calling any observer already there
+// interceptors, and the monitor set, calling any monitor already there
 // too.
 func (t *Telemetry) Server(opts *sio.ServerOptions) *sio.ServerOptions {
 	var o sio.ServerOptions
@@ -102,7 +102,7 @@ func (t *Telemetry) Server(opts *sio.ServerOptions) *sio.ServerOptions {
 		o = *opts
 	}
 	o.Interceptors = append([]sio.Interceptor{t.Interceptor()}, o.Interceptors...)
-	o.Observer = t.observer(o.Observer)
+	o.Monitor = t.monitor(o.Monitor)
 	return &o
 }
 
@@ -164,17 +164,17 @@ func (t *Telemetry) Interceptor() sio.Interceptor {
 	})
 }
 
-// Observer returns the observer that feeds the metrics of connections,
+// Monitor returns the monitor that feeds the metrics of connections,
 // traffic, validation, drops and failures.
-func (t *Telemetry) Observer() *sio.Observer { return t.observer(nil) }
+func (t *Telemetry) Monitor() *sio.Monitor { return t.monitor(nil) }
 
-// observer returns the observer, calling also next's functions.
-func (t *Telemetry) observer(next *sio.Observer) *sio.Observer {
+// monitor returns the monitor, calling also next's functions.
+func (t *Telemetry) monitor(next *sio.Monitor) *sio.Monitor {
 	if next == nil {
-		next = &sio.Observer{}
+		next = &sio.Monitor{}
 	}
 	ctx := context.Background()
-	return &sio.Observer{
+	return &sio.Monitor{
 		Packet: func(p sio.PacketInfo) {
 			dir := "in"
 			if p.Direction == sio.Outbound {

@@ -7,14 +7,15 @@ import "context"
 
 // decodeClient decodes a client event's input (see decodeInput); on
 // failure it answers the error when the server asked for an
-// acknowledgement, else logs it at debug level, and returns false.
+// envelope-style acknowledgement, else logs it at debug level (see
+// [AckPlain]), and returns false.
 // [OnInvalid] does not apply to client handlers.
 func decodeClient[In any](c *handlerConfig, e *ClientEvent) (In, bool) {
 	in, err := decodeInput[In](c, e)
 	if err == nil {
 		return in, true
 	}
-	if e.WantsAck() {
+	if e.WantsAck() && c.style != AckPlain {
 		_ = e.Ack(errorEnvelope{Error: err})
 	} else {
 		e.socket.m.log.Debug("invalid payload dropped", "nsp", e.socket.nsp, "event", e.Name, "err", err)
@@ -31,6 +32,7 @@ func decodeClient[In any](c *handlerConfig, e *ClientEvent) (In, bool) {
 // the event's [ClientEvent.Context].
 func OnClient[In any](s *ClientSocket, event string, fn func(ctx context.Context, in In), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
+	s.useEnvelopes()
 	call := clientChain(s, c, func(ctx context.Context, in In) (struct{}, error) {
 		fn(ctx, in)
 		return struct{}{}, nil
@@ -57,6 +59,7 @@ func OnClient[In any](s *ClientSocket, event string, fn func(ctx context.Context
 // acknowledgement is still handled.
 func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context.Context, in In) (Out, error), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
+	s.useEnvelopes()
 	call := clientChain(s, c, fn)
 	s.On(event, func(e *ClientEvent) {
 		in, ok := decodeClient[In](c, e)
@@ -78,9 +81,14 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 		if !e.WantsAck() {
 			return
 		}
+		if err != nil && c.style == AckPlain {
+			// Logged above, with the stack of a panic.
+			s.m.log.Debug("a plain-style ack cannot carry the error: not answered", "nsp", s.nsp, "event", e.Name)
+			return
+		}
 		var one [1]any
 		args, _ := replyArgs(c, out, err, &one)
-		if err := e.Ack(args...); err != nil && !e.acked.Load() {
+		if err := e.Ack(args...); err != nil && !e.acked.Load() && c.style != AckPlain {
 			s.m.log.Error("handler result not sent: it cannot be encoded", "nsp", s.nsp, "event", e.Name, "err", err)
 			_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeInternal, Message: "internal error"}})
 		}

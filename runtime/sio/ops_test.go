@@ -128,7 +128,7 @@ func opsServer(srv *sio.Server) {
 	})
 	sio.HandleAck(ns, "nan", func(ctx context.Context, s *sio.Socket, in struct{}) (float64, error) {
 		return math.NaN(), nil // JSON has no NaN: the result breaks any contract
-	}, sio.WithAckStyle(sio.AckPlain))
+	})
 	sio.HandleAck(ns, "denied", func(ctx context.Context, s *sio.Socket, in struct{}) (struct{}, error) {
 		return struct{}{}, sio.NewError("permission_denied", "no")
 	})
@@ -180,7 +180,7 @@ func TestFailuresAreLogged(t *testing.T) {
 		t.Errorf("failure record %+v", r)
 	}
 	// A result that cannot be encoded: logged, answered with internal.
-	if _, err := sio.Call[float64](ctx, cs, sio.AckPlain, "nan", struct{}{}); sio.CodeOf(err) != sio.CodeInternal {
+	if _, err := sio.Call[float64](ctx, cs, sio.AckEnvelope, "nan", struct{}{}); sio.CodeOf(err) != sio.CodeInternal {
 		t.Fatalf("nan answered %v, want internal", err)
 	}
 	r = sink.wait(t, "handler result not sent: it cannot be encoded", map[string]string{"event": "nan"})

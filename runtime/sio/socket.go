@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,8 +73,9 @@ type Socket struct {
 	disconnected  []func(DisconnectReason)
 	acks          map[int64]func(Args, error) // made by the first expectAck
 	acksClosed    bool                        // no more acks: the connection is lost or the socket gone
-	restoredRooms []string
-	missed        []*Packet
+	// hold is set for a restored socket before it can be reached, and
+	// never changed: see [replayHold].
+	hold *replayHold
 }
 
 func newSocket(ns *Namespace, c *conn, id string, auth Raw) *Socket {
@@ -463,24 +465,35 @@ func (s *Socket) dispatch(p *Packet) {
 	for _, fn := range own {
 		fn(e)
 	}
-	nsHandlers := s.nsp.eventHandlers(name)
-	for _, fn := range nsHandlers {
+	nsh := s.nsp.eventHandlers(name)
+	for _, fn := range nsh {
 		fn(s, e)
 	}
-	if len(own)+len(nsHandlers) == 0 {
-		s.nsp.srv.log.Debug("unknown event", "nsp", s.nsp.name, "event", name, "sid", s.id)
-		if w := s.nsp.srv.watch; w != nil {
-			w.unknown(s.nsp.name, name)
-		}
+	if len(anyIn) == 0 && len(own) == 0 && len(nsh) == 0 {
+		s.unhandled(e)
 	}
 }
 
-// handlerPanicked logs the panic of an untyped handler, with its stack, and
-// answers the event with an internal error if it is still waiting for its
-// acknowledgement.
+// unhandled deals with an event no handler took (no OnAny, socket or
+// namespace handler): it is logged at debug level, and, on a namespace of
+// typed handlers, an acknowledgement it asks for is answered with an
+// envelope error [CodeUnimplemented]; see [Namespace.On].
+func (s *Socket) unhandled(e *Event) {
+	s.nsp.srv.log.Debug("unhandled event", "nsp", s.nsp.name, "sid", s.id, "event", e.Name, "ack", e.WantsAck())
+	if w := s.nsp.srv.watch; w != nil {
+		w.unknown(s.nsp.name, e.Name)
+	}
+	if e.WantsAck() && s.nsp.enveloped() {
+		_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeUnimplemented, Message: "no handler for event " + strconv.Quote(e.Name)}})
+	}
+}
+
+// handlerPanicked logs the panic of an untyped handler, with its stack,
+// and, on a namespace of typed handlers, answers the event with an internal
+// error if it is still waiting for its acknowledgement.
 func (s *Socket) handlerPanicked(e *Event, r any) {
 	s.handlerFailed(e.Name, panicked(r))
-	if e.hasAck && !e.acked.Load() {
+	if e.hasAck && !e.acked.Load() && s.nsp.enveloped() {
 		_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeInternal, Message: "internal error"}})
 	}
 }

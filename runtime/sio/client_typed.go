@@ -75,15 +75,14 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 			r, err = call(e.ctx, &Invocation{Namespace: s.nsp, Event: e.Name, Direction: Inbound, Client: s, Payload: in, WantsAck: e.WantsAck()})
 			out = typedOut[Out](r)
 		}
-		if err != nil {
+		plainErr := err != nil && c.style == AckPlain && e.WantsAck()
+		switch {
+		case plainErr && !isPanic(err):
+			logPlainError(s.m.log, "client handler failed", s.nsp, e.Name, err)
+		case err != nil:
 			logHandlerError(s.m.log, s.nsp, e.Name, "", err)
 		}
-		if !e.WantsAck() {
-			return
-		}
-		if err != nil && c.style == AckPlain {
-			// Logged above, with the stack of a panic.
-			s.m.log.Debug("a plain-style ack cannot carry the error: not answered", "nsp", s.nsp, "event", e.Name)
+		if !e.WantsAck() || plainErr {
 			return
 		}
 		var one [1]any

@@ -232,15 +232,14 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 			r, err = call(s.Context(), &Invocation{Namespace: s.nsp.name, Event: e.Name, Direction: Inbound, Socket: s, Payload: in, WantsAck: e.WantsAck()})
 			out = typedOut[Out](r)
 		}
-		if err != nil {
+		plainErr := err != nil && c.style == AckPlain && e.WantsAck()
+		switch {
+		case plainErr && !isPanic(err):
+			logPlainError(s.nsp.srv.log, "handler failed", s.nsp.name, e.Name, err)
+		case err != nil:
 			s.handlerFailed(e.Name, err)
 		}
-		if !e.WantsAck() {
-			return
-		}
-		if err != nil && c.style == AckPlain {
-			// Logged above (handlerFailed), with the stack of a panic.
-			s.nsp.srv.log.Debug("a plain-style ack cannot carry the error: not answered", "nsp", s.nsp.name, "event", e.Name)
+		if !e.WantsAck() || plainErr {
 			return
 		}
 		var one [1]any

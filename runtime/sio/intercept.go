@@ -325,3 +325,9 @@ func interceptOut(ctx context.Context, ics []Interceptor, c *Invocation, send fu
 		return send(ctx, c.Event, args)
 	})(ctx, c)
 }
+
+// isPanic reports whether err is a handler's panic.
+func isPanic(err error) bool {
+	var p *PanicError
+	return errors.As(err, &p)
+}

@@ -13,6 +13,7 @@ FUZZ_TARGETS := \
 	./runtime/internal/parser:FuzzDecodeStream \
 	./runtime/internal/parser:FuzzDecodeElements \
 	./runtime/sio:FuzzDecodeUser \
+	./examples/generated:FuzzAgreement \
 	./schema:FuzzLoad
 
 .PHONY: test deps npm lint unit fuzz demo bench bench-compare bench-churn

@@ -60,8 +60,8 @@ func TestGenerateExamples(t *testing.T) {
 			t.Errorf("%s mentions a version", f.Path)
 		}
 	}
-	// 5 Go packages, 4 of them with a Redis emitter.
-	if ts != 14 || js < 50 || gofiles != 9 || asyncapi != 4 || docs != 8 {
+	// 6 Go packages, 5 with an API file, 5 with a Redis emitter.
+	if ts != 17 || js < 50 || gofiles != 16 || asyncapi != 5 || docs != 10 {
 		t.Errorf("got %d ts, %d json, %d go, %d asyncapi and %d docs files", ts, js, gofiles, asyncapi, docs)
 	}
 	if got := gen.OutputDirs(cfg); !slices.Equal(got, []string{"../generated/asyncapi", "../generated/docs", "../generated/go", "../generated/jsonschema", "../generated/ts"}) {

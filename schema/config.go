@@ -84,9 +84,10 @@ type DocsOutput struct {
 
 // Options are switches that apply to every target.
 type Options struct {
-	// Validate makes generated code validate payloads, acks and auth
-	// against their constraints (package runtime/siovalidate and the
-	// generated decoders). Default true.
+	// Validate makes generated code check the contract at every crossing:
+	// what it receives (payloads, acks, auth), with the generated
+	// decoders, and what it sends (emits, broadcasts, calls, acks), with
+	// the generated checks. Default true.
 	Validate bool
 }
 

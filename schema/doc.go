@@ -98,6 +98,19 @@
 //	    discriminator: kind
 //	    variants: { image: ImageRef, file: FileRef }
 //
+// An object type refuses members it does not declare. "unknown: ignore"
+// next to its fields makes receivers ignore them instead, so that a newer
+// peer may add optional fields during a rolling deploy; "unknown: reject"
+// is the default:
+//
+//	Settings:
+//	  unknown: ignore
+//	  fields: { theme: { type: string, optional: true } }
+//
+// The generated JSON Schema leaves such an object open
+// (no "additionalProperties": false), and the generated decoders skip the
+// members it does not declare.
+//
 // Enum values are strings of 1 to 256 characters. Each becomes a Go
 // constant named after the type ("Presence" + "away" = PresenceAway) and a
 // TypeScript member (Away); go_name overrides the whole constant name,
@@ -250,7 +263,7 @@
 //	  asyncapi: { dir: ../generated/asyncapi, host: api.acme.dev }   # AsyncAPI 3.0, P.asyncapi.json
 //	  docs: { dir: ../generated/docs }   # reference pages: P.html (self-contained) and P.md
 //	options:
-//	  validate: true            # generated code validates payloads (default true)
+//	  validate: true            # generated code checks what it receives and sends (default true)
 //
 // # Diagnostic codes
 //

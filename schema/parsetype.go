@@ -16,9 +16,10 @@ var (
 	fieldOnlyKeys  = []string{"optional", "nullable", "default"}
 	enumValueKeys  = []string{"value", "description", "deprecated", "go_name", "ts_name"}
 	unionKeys      = []string{"discriminator", "variants"}
+	objectKeys     = []string{"unknown"}
 
-	declKeys  = concat(metaKeys, shapeKeys, constraintKeys)
-	fieldKeys = concat([]string{"description", "deprecated", "go_name"}, fieldOnlyKeys, shapeKeys, constraintKeys)
+	declKeys  = concat(metaKeys, shapeKeys, objectKeys, constraintKeys)
+	fieldKeys = concat([]string{"description", "deprecated", "go_name"}, fieldOnlyKeys, shapeKeys, objectKeys, constraintKeys)
 	argKeys   = concat([]string{"name", "description", "deprecated", "go_name", "nullable"}, shapeKeys, constraintKeys)
 )
 
@@ -97,7 +98,31 @@ func (p *parser) shape(t *Type, o obj, n *yaml.Node, what string, depth int) {
 		p.errorf(n, CodeMissingKey, "%s needs one of type, enum, fields or union", what)
 		t.Kind = KindInvalid
 	}
+	p.unknownPolicy(t, o)
 	p.constraints(t, o)
+}
+
+// unknownPolicy reads "unknown: reject | ignore" of an object type.
+func (p *parser) unknownPolicy(t *Type, o obj) {
+	v := o.get("unknown")
+	if v == nil {
+		return
+	}
+	if !o.has("fields") {
+		p.errorf(v, CodeConflict, "unknown applies to object types (fields) only")
+		return
+	}
+	s, ok := p.str(v, "unknown")
+	if !ok {
+		return
+	}
+	switch s {
+	case "reject":
+	case "ignore":
+		t.IgnoreUnknown = true
+	default:
+		p.errorf(v, CodeWrongKind, "unknown must be reject or ignore, found %q", s)
+	}
 }
 
 // useType parses a type use: a type expression, or a mapping whose inline

@@ -87,6 +87,10 @@ type Type struct {
 
 	// Fields are the object's fields, in declaration order (KindObject only).
 	Fields []*Field
+	// IgnoreUnknown reports whether receivers ignore members the object
+	// does not declare ("unknown: ignore"), instead of refusing the payload
+	// (KindObject only).
+	IgnoreUnknown bool
 
 	// Discriminator is the union's tag field name and Variants its variants,
 	// in declaration order (KindUnion only).

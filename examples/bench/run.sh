@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the examples/bench scenarios against the generated (typed) server,
-# the untyped-API server, the Node socket.io 4.8 reference and raw
+# the same without the checks of what it sends (typed-nocheck, for their
+# cost), the untyped-API server, the Node socket.io 4.8 reference and raw
 # gorilla/websocket, the server pinned to CPU 0 and the load generator to
 # CPU 1, and prints a markdown table of medians and ratios to Node.
 #
-#   examples/bench/run.sh [-quick] [-n REPEATS] [-servers typed,untyped,node,raw]
+#   examples/bench/run.sh [-quick] [-n REPEATS] [-servers typed,typed-nocheck,untyped,node,raw]
 #                         [-scenarios echo,broadcast,ramp,conns,polling] [-out DIR]
 #                         [-base SERVER]
 #   examples/bench/run.sh -scenarios churn [-n REPEATS] [-servers go,node]
@@ -41,7 +42,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 quick=0
 repeats=3
-servers=typed,untyped,node,raw
+servers=typed,typed-nocheck,untyped,node,raw
 servers_given=0
 scenarios=echo,broadcast,ramp,conns,polling
 out=""
@@ -86,6 +87,7 @@ start_server() { # name
 	typed) cmd=("$out/bin/server") ;;
 	typed-quiet) cmd=("$out/bin/server") variant=quiet ;;
 	typed-otel) cmd=("$out/bin/server") variant=otel ;;
+	typed-nocheck) cmd=(env BENCH_SKIP_OUTGOING_CHECKS=1 "$out/bin/server") ;;
 	untyped) cmd=("$out/bin/untyped") ;;
 	raw) cmd=("$out/bin/raw") ;;
 	node) cmd=(node "$root/examples/bench/node/server.js") ;;

@@ -43,7 +43,7 @@ func (c *crossChat) RoomLeave(ctx context.Context, s chat.ChatSocket, in *chat.C
 func (c *crossChat) MessageHistory(ctx context.Context, s chat.ChatSocket, _ chat.ChatMessageHistoryArgs) ([]chat.Message, error) {
 	args, err := s.Socket.EmitWithAck(ctx, "server:undeclared", 1)
 	if err == nil {
-		_, err = sio.DecodeAck[struct{}](args, sio.AckEnvelope)
+		_, err = sio.DecodeAck[struct{}](args, sio.AckEnvelope, nil)
 	}
 	c.seen <- err
 	return []chat.Message{}, nil
@@ -187,7 +187,7 @@ func TestCrossingsGoClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := sio.DecodeAck[struct{}](args, sio.AckEnvelope); sio.CodeOf(err) != sio.CodeUnimplemented {
+		if _, err := sio.DecodeAck[struct{}](args, sio.AckEnvelope, nil); sio.CodeOf(err) != sio.CodeUnimplemented {
 			t.Errorf("server answered %s with %v, want unimplemented", args.At(0).JSON(), err)
 		}
 		// And the other way: the client has typed handlers, so it answers.

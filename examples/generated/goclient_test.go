@@ -68,7 +68,9 @@ func TestRoundTripGoClient(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != sio.CodeInvalidArgument {
 		t.Fatalf("invalid RoomJoin = %v", err)
 	}
-	if vs, _ := e.Details.([]any); len(vs) != 2 {
+	// The client checks what it sends: the call fails before anything
+	// is sent, with the violations the server would have reported.
+	if vs, _ := e.Details.([]sio.Violation); len(vs) != 2 || vs[0].Path != "/history" || vs[1].Path != "/room" {
 		t.Errorf("violations = %#v, want two (room, history)", e.Details)
 	}
 

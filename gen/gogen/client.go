@@ -30,9 +30,17 @@ func (g *generator) callBody(ns *schema.Namespace, e *schema.Event, to jen.Code)
 	if !hasOut(e) {
 		out = jen.Struct()
 	}
+	check, in := g.inCheckFunc(ns, e), jen.Code(jen.Id("in"))
+	inType := g.inType(ns, e)
+	if check == nil {
+		check = jen.Nil()
+	}
+	if !hasIn(e) {
+		in = jen.Struct().Values()
+	}
 	args := append([]jen.Code{jen.Id("ctx"), to, ackStyle(e),
-		durationExpr(e.Timeout), jen.Id(ns.GoName + "Event" + e.GoName)}, g.emitArgs(ns, e)...)
-	call := jen.Qual(sioPkg, "CallTimeout").Types(out).Call(args...)
+		durationExpr(e.Timeout), g.outReadFunc(ns, e), check, in, jen.Id(ns.GoName + "Event" + e.GoName)}, g.emitArgs(ns, e)...)
+	call := jen.Qual(sioPkg, "CallTimeout").Types(inType, out).Call(args...)
 	if hasOut(e) {
 		return []jen.Code{jen.Return(call)}
 	}
@@ -72,18 +80,21 @@ func (g *generator) clientType(ns *schema.Namespace) {
 		}
 		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the server. "+e.Description, e.Deprecation))
 		g.jf.Func().Params(jen.Id("c").Id(c)).Id("Emit" + e.GoName).Params(ps...).Error().Block(
-			jen.Return(jen.Id("c").Dot("Emit").Call(append([]jen.Code{jen.Id(n + "Event" + e.GoName)}, g.emitArgs(ns, e)...)...)))
+			g.emitBody(ns, e, jen.Id("c").Dot("ClientSocket")))
 	}
 	for _, e := range ns.Events {
 		if !e.From.ServerEmits() {
 			continue
 		}
 		var extra []jen.Code
-		if id := g.schemaID("payload", ns.GoName+"/"+e.Name); g.validating() && id != "" {
-			extra = append(extra, jen.Qual(sioPkg, "WithValidator").Call(g.validatorRef(), jen.Lit(id)))
+		if read := g.inReadFunc(ns, e); read != nil {
+			extra = append(extra, jen.Qual(sioPkg, "WithReader").Call(read))
 		}
 		if e.Acked && e.AckStyle == schema.AckPlain {
 			extra = append(extra, jen.Qual(sioPkg, "WithAckStyle").Call(ackStyle(e)))
+		}
+		if check := g.outCheckFunc(ns, e); check != nil {
+			extra = append(extra, jen.Qual(sioPkg, "WithAckCheck").Call(check))
 		}
 		in := g.inType(ns, e)
 		if e.Acked {

@@ -11,8 +11,8 @@ import (
 // Reflection-free JSON codecs. An object type whose every field is a
 // string, integer, number, boolean, timestamp, enum, generated object with
 // a codec, or a list or map of those gets three methods that the runtime prefers to
-// its reflective codec: AppendJSON (sio.JSONAppender), ReadJSON
-// (sio.JSONReaderFrom) and DecodeJSON (sio.JSONDecoder). Any other type
+// its reflective codec: AppendJSON (siojson.Appender), ReadJSON
+// (siojson.ReaderFrom) and DecodeJSON (sio.JSONDecoder). Any other type
 // (timestamps, bytes, unions, and types that reach themselves) keeps the
 // reflective path only.
 //
@@ -83,15 +83,9 @@ func (g *generator) codecDecl(t *schema.Type) {
 		return
 	}
 	name := t.GoName
-	g.jf.Comment("AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.")
+	g.jf.Comment("AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.")
 	g.jf.Func().Params(jen.Id("v").Op("*").Id(name)).Id("AppendJSON").Params(jen.Id("b").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(g.appendBody(t)...)
 	g.jf.Line()
-	g.jf.Comment("ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.")
-	g.jf.Func().Params(jen.Id("v").Op("*").Id(name)).Id("ReadJSON").Params(jen.Id("r").Op("*").Qual(sioPkg, "JSONReader")).Bool().Block(g.readBody(t)...)
-	g.jf.Line()
-	g.jf.Commentf("DecodeJSON implements sio.JSONDecoder: it returns a new %s decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.", name)
-	g.jf.Func().Params(jen.Op("*").Id(name)).Id("DecodeJSON").Params(jen.Id("data").Index().Byte()).Params(jen.Op("*").Id(name), jen.Bool()).Block(
-		jen.Return(jen.Qual(sioPkg, "DecodeJSON").Types(jen.Id(name)).Call(jen.Id("data"))))
 }
 
 // codecPtr reports whether a field's Go type is a pointer to its type.
@@ -184,9 +178,9 @@ func (e *encoder) value(t *schema.Type, x *jen.Statement, depth int) []jen.Code 
 	u := t.Underlying()
 	switch u.Kind {
 	case schema.KindString:
-		return []jen.Code{b.Clone().Op("=").Qual(sioPkg, "AppendJSONString").Call(jen.Id("b"), x)}
+		return []jen.Code{b.Clone().Op("=").Qual(jsonPkg, "AppendString").Call(jen.Id("b"), x)}
 	case schema.KindEnum:
-		return []jen.Code{b.Clone().Op("=").Qual(sioPkg, "AppendJSONString").Call(jen.Id("b"), jen.String().Call(x))}
+		return []jen.Code{b.Clone().Op("=").Qual(jsonPkg, "AppendString").Call(jen.Id("b"), jen.String().Call(x))}
 	case schema.KindInt32:
 		return []jen.Code{b.Clone().Op("=").Qual("strconv", "AppendInt").Call(jen.Id("b"), jen.Int64().Call(x), jen.Lit(10))}
 	case schema.KindInt64:
@@ -196,13 +190,13 @@ func (e *encoder) value(t *schema.Type, x *jen.Statement, depth int) []jen.Code 
 	case schema.KindNumber:
 		e.usesEr = true
 		return []jen.Code{jen.If(
-			jen.List(jen.Id("b"), jen.Err()).Op("=").Qual(sioPkg, "AppendJSONFloat").Call(jen.Id("b"), x),
+			jen.List(jen.Id("b"), jen.Err()).Op("=").Qual(jsonPkg, "AppendFloat").Call(jen.Id("b"), x),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Nil(), jen.Err()))}
 	case schema.KindTimestamp:
 		e.usesEr = true
 		return []jen.Code{jen.If(
-			jen.List(jen.Id("b"), jen.Err()).Op("=").Qual(sioPkg, "AppendJSONTime").Call(jen.Id("b"), x),
+			jen.List(jen.Id("b"), jen.Err()).Op("=").Qual(jsonPkg, "AppendTime").Call(jen.Id("b"), x),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Nil(), jen.Err()))}
 	case schema.KindObject:
@@ -220,7 +214,7 @@ func (e *encoder) value(t *schema.Type, x *jen.Statement, depth int) []jen.Code 
 		i, k, el := jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("k%d", depth)), jen.Id(fmt.Sprintf("e%d", depth))
 		loop := []jen.Code{
 			jen.If(i.Clone().Op(">").Lit(0)).Block(appendBytes(",")),
-			jen.Id("b").Op("=").Qual(sioPkg, "AppendJSONString").Call(jen.Id("b"), k.Clone()),
+			jen.Id("b").Op("=").Qual(jsonPkg, "AppendString").Call(jen.Id("b"), k.Clone()),
 			appendBytes(":"),
 			el.Clone().Op(":=").Add(x.Clone()).Index(k.Clone()),
 		}
@@ -229,97 +223,6 @@ func (e *encoder) value(t *schema.Type, x *jen.Statement, depth int) []jen.Code 
 			appendBytes("{"),
 			jen.For(jen.List(i.Clone(), k.Clone()).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(x))).Block(loop...),
 			appendBytes("}"),
-		}
-	}
-	panic(fmt.Sprintf("gogen: no codec for kind %s", u.Kind))
-}
-
-// fail is if !cond { return false }.
-func fail(cond *jen.Statement) *jen.Statement {
-	return jen.If(jen.Op("!").Add(cond)).Block(jen.Return(jen.False()))
-}
-
-func (g *generator) readBody(t *schema.Type) []jen.Code {
-	r := func() *jen.Statement { return jen.Id("r") }
-	var cases []jen.Code
-	for i, f := range t.Fields {
-		x := jen.Id("v").Dot(f.GoName)
-		stmts := []jen.Code{
-			jen.If(jen.Id("seen").Index(jen.Lit(i))).Block(jen.Return(jen.False())),
-			jen.Id("seen").Index(jen.Lit(i)).Op("=").True(),
-			jen.If(r().Dot("Null").Call()).Block(jen.Continue()),
-		}
-		if codecPtr(f) {
-			stmts = append(stmts, x.Clone().Op("=").New(g.goType(f.Type)))
-			stmts = append(stmts, g.read(f.Type, x, true, 0)...)
-		} else {
-			stmts = append(stmts, g.read(f.Type, x, false, 0)...)
-		}
-		cases = append(cases, jen.Case(jen.Lit(f.Name)).Block(stmts...))
-	}
-	cases = append(cases, jen.Default().Block(jen.Return(jen.False())))
-	body := []jen.Code{fail(r().Dot("BeginObject").Call())}
-	if len(t.Fields) > 0 {
-		body = append(body,
-			jen.Var().Id("seen").Index(jen.Lit(len(t.Fields))).Bool(),
-			jen.For(r().Dot("More").Call()).Block(
-				jen.Switch(jen.String().Call(r().Dot("Name").Call())).Block(cases...)))
-	}
-	return append(body, jen.Return(r().Dot("EndObject").Call()))
-}
-
-// read decodes the value r is at into x, of the use site t: x is a
-// pointer to the value when ptr is set, else an addressable value.
-func (g *generator) read(t *schema.Type, x *jen.Statement, ptr bool, depth int) []jen.Code {
-	r := jen.Id("r")
-	addr := x.Clone()
-	if !ptr {
-		addr = jen.Op("&").Add(x.Clone())
-	}
-	u := t.Underlying()
-	switch u.Kind {
-	case schema.KindString:
-		return []jen.Code{fail(r.Dot("String").Call(addr))}
-	case schema.KindEnum:
-		return []jen.Code{fail(r.Dot("String").Call(jen.Parens(jen.Op("*").String()).Call(addr)))}
-	case schema.KindInt32:
-		return []jen.Code{fail(r.Dot("Int32").Call(addr))}
-	case schema.KindInt64:
-		return []jen.Code{fail(r.Dot("Int64").Call(addr))}
-	case schema.KindNumber:
-		return []jen.Code{fail(r.Dot("Float64").Call(addr))}
-	case schema.KindBoolean:
-		return []jen.Code{fail(r.Dot("Bool").Call(addr))}
-	case schema.KindTimestamp:
-		return []jen.Code{fail(r.Dot("Time").Call(addr))}
-	case schema.KindObject:
-		return []jen.Code{fail(x.Clone().Dot("ReadJSON").Call(jen.Id("r")))}
-	case schema.KindList:
-		el := jen.Id(fmt.Sprintf("e%d", depth))
-		loop := []jen.Code{jen.Var().Add(el.Clone()).Add(g.goType(u.Elem))}
-		loop = append(loop, g.read(u.Elem, el.Clone(), false, depth+1)...)
-		loop = append(loop, x.Clone().Op("=").Append(x.Clone(), el.Clone()))
-		return []jen.Code{
-			fail(jen.Id("r").Dot("BeginArray").Call()),
-			x.Clone().Op("=").Add(g.goType(t)).Values(),
-			jen.For(jen.Id("r").Dot("More").Call()).Block(loop...),
-			fail(jen.Id("r").Dot("EndArray").Call()),
-		}
-	case schema.KindMap:
-		k, el := jen.Id(fmt.Sprintf("k%d", depth)), jen.Id(fmt.Sprintf("e%d", depth))
-		loop := []jen.Code{
-			jen.Var().Add(k.Clone()).String(),
-			fail(jen.Id("r").Dot("MapKey").Call(jen.Op("&").Add(k.Clone()))),
-			jen.If(jen.List(jen.Id("_"), jen.Id("dup")).Op(":=").Add(x.Clone()).Index(k.Clone()), jen.Id("dup")).Block(jen.Return(jen.False())),
-			jen.Var().Add(el.Clone()).Add(g.goType(u.Elem)),
-		}
-		loop = append(loop, g.read(u.Elem, el.Clone(), false, depth+1)...)
-		loop = append(loop, x.Clone().Index(k.Clone()).Op("=").Add(el.Clone()))
-		return []jen.Code{
-			fail(jen.Id("r").Dot("BeginObject").Call()),
-			x.Clone().Op("=").Add(g.goType(t)).Values(),
-			jen.For(jen.Id("r").Dot("More").Call()).Block(loop...),
-			fail(jen.Id("r").Dot("EndObject").Call()),
 		}
 	}
 	panic(fmt.Sprintf("gogen: no codec for kind %s", u.Kind))

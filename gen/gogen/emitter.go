@@ -33,11 +33,6 @@ func emitterFile(f *schema.File, opts Options) (File, bool, error) {
 	if !found {
 		return File{}, false, nil
 	}
-	if g.validating() {
-		g.jf.Comment("redisEmitterCheck returns the check of an event's payload (of its arguments as one array with tuple) against the contract's JSON Schema id, made before a typed emitter publishes it.")
-		g.jf.Func().Id("redisEmitterCheck").Params(jen.Id("id").String(), jen.Id("tuple").Bool()).Func().Params(jen.Index().Index().Byte()).Error().Block(
-			jen.Return(jen.Qual(redisPkg, "ValidatorCheck").Call(g.validatorRef(), jen.Id("id"), jen.Id("tuple"))))
-	}
 	var buf bytes.Buffer
 	if err := g.jf.Render(&buf); err != nil {
 		return File{}, false, err
@@ -90,9 +85,9 @@ func (g *generator) emitterType(ns *schema.Namespace) {
 		args = append(args, g.emitArgs(ns, e)...)
 		call := jen.Id("c").Dot("e").Dot("Emit").Call(args...)
 		doc := fmt.Sprintf("publishes the %s event to the selected sockets.", e.Name)
-		if id := g.schemaID("payload", ns.GoName+"/"+e.Name); g.validating() && id != "" && hasIn(e) {
-			check := jen.Id("redisEmitterCheck").Call(jen.Lit(id), jen.Lit(e.Payload == nil))
-			call = jen.Id("c").Dot("e").Dot("EmitChecked").Call(append([]jen.Code{jen.Id("ctx"), check}, args[1:]...)...)
+		if check := g.inCheckFunc(ns, e); check != nil && hasIn(e) {
+			chk := jen.Qual(sioPkg, "PayloadCheck").Call(check, jen.Id("in"))
+			call = jen.Id("c").Dot("e").Dot("EmitChecked").Call(append([]jen.Code{jen.Id("ctx"), chk}, args[1:]...)...)
 			doc += " A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations."
 		}
 		doc = "Emit" + e.GoName + " " + doc

@@ -62,6 +62,8 @@ func (g *generator) tupleDecl(name, doc string, fields []*schema.Field) {
 		ptrs = append(ptrs, jen.Op("&").Id("t").Dot(f.GoName))
 		vals = append(vals, jen.Id("t").Dot(f.GoName))
 	}
+	g.tupleReader(name, fields)
+	g.tupleCheck(name, fields)
 	g.jf.Comment("DecodeArgs implements sio.TupleDecoder.")
 	g.jf.Func().Params(jen.Id("t").Op("*").Id(name)).Id("DecodeArgs").Params(jen.Id("a").Qual(sioPkg, "Args")).Error().Block(
 		jen.Return(jen.Id("a").Dot("Decode").Call(ptrs...)))
@@ -69,6 +71,72 @@ func (g *generator) tupleDecl(name, doc string, fields []*schema.Field) {
 	g.jf.Func().Params(jen.Id("t").Id(name)).Id("EncodeArgs").Params().Index().Any().Block(
 		jen.Return(jen.Index().Any().Values(vals...)))
 	g.jf.Line()
+}
+
+// inReadFunc is the ReadFunc of the input of an event, nil when it has
+// none or checks are not generated.
+func (g *generator) inReadFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
+	switch {
+	case !g.validating():
+		return nil
+	case e.Payload != nil:
+		return g.readFunc(e.Payload)
+	case len(e.Args) > 0:
+		return tupleReadFunc(tupleName(ns, e, "Args"))
+	}
+	return nil
+}
+
+// inCheckFunc is the CheckFunc of the input of an event, nil when values
+// cannot break the contract or checks are not generated.
+func (g *generator) inCheckFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
+	switch {
+	case !g.validating():
+		return nil
+	case e.Payload != nil:
+		return g.checkFunc(e.Payload)
+	case len(e.Args) > 0:
+		return jen.Id(tupleName(ns, e, "Args")).Dot("CheckJSON")
+	}
+	return nil
+}
+
+// outCheckFunc is the CheckFunc of the acknowledgement of an event, nil
+// when it has no data, values cannot break it or checks are not generated.
+func (g *generator) outCheckFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
+	switch {
+	case !g.validating() || !e.Acked:
+		return nil
+	case e.Ack != nil:
+		return g.checkFunc(e.Ack)
+	case len(e.AckArgs) > 0:
+		return jen.Id(tupleName(ns, e, "Ack")).Dot("CheckJSON")
+	}
+	return nil
+}
+
+// emitBody is the body of a typed emitter through to: checked when values
+// can break the contract.
+func (g *generator) emitBody(ns *schema.Namespace, e *schema.Event, to *jen.Statement) jen.Code {
+	args := append([]jen.Code{jen.Id(ns.GoName + "Event" + e.GoName)}, g.emitArgs(ns, e)...)
+	if check := g.inCheckFunc(ns, e); check != nil {
+		return jen.Return(jen.Qual(sioPkg, "EmitChecked").Call(append([]jen.Code{to, check, jen.Id("in")}, args...)...))
+	}
+	return jen.Return(to.Clone().Dot("Emit").Call(args...))
+}
+
+// outReadFunc is the ReadFunc of the acknowledgement of an event, nil when
+// it has no data or checks are not generated.
+func (g *generator) outReadFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
+	switch {
+	case !g.validating():
+		return jen.Nil()
+	case e.Ack != nil:
+		return g.readFunc(e.Ack)
+	case len(e.AckArgs) > 0:
+		return tupleReadFunc(tupleName(ns, e, "Ack"))
+	}
+	return jen.Nil()
 }
 
 // namespace generates the server API of a namespace.
@@ -162,30 +230,29 @@ func (g *generator) serverInterface(ns *schema.Namespace) {
 }
 
 func eventDoc(e *schema.Event) string {
-	d := e.Description
-	if d == "" {
-		d = "handles the " + e.Name + " event."
-	}
-	return d
+	return sentence("handles the "+e.Name+" event.", e.Description)
 }
 
 // register generates RegisterXServer.
 func (g *generator) register(ns *schema.Namespace) {
 	n := ns.GoName
 	body := []jen.Code{jen.Id("ns").Op(":=").Id("srv").Dot("Of").Call(jen.Id(n + "Namespace"))}
-	if ns.Auth != nil && g.validating() && g.schemaID("auth", ns.GoName) != "" {
-		body = append(body, jen.Id("ns").Dot("Use").Call(jen.Qual(sioPkg, "ValidateAuth").Call(g.validatorRef(), jen.Lit(g.schemaID("auth", ns.GoName)))))
+	if ns.Auth != nil && g.validating() {
+		body = append(body, jen.Id("ns").Dot("Use").Call(jen.Qual(sioPkg, "CheckAuth").Call(g.readFunc(ns.Auth))))
 	}
 	for _, e := range ns.Events {
 		if !e.From.ClientEmits() {
 			continue
 		}
 		var extra []jen.Code
-		if id := g.schemaID("payload", ns.GoName+"/"+e.Name); g.validating() && id != "" {
-			extra = append(extra, jen.Qual(sioPkg, "WithValidator").Call(g.validatorRef(), jen.Lit(id)))
+		if read := g.inReadFunc(ns, e); read != nil {
+			extra = append(extra, jen.Qual(sioPkg, "WithReader").Call(read))
 		}
 		if e.Acked && e.AckStyle == schema.AckPlain {
 			extra = append(extra, jen.Qual(sioPkg, "WithAckStyle").Call(ackStyle(e)))
+		}
+		if check := g.outCheckFunc(ns, e); check != nil {
+			extra = append(extra, jen.Qual(sioPkg, "WithAckCheck").Call(check))
 		}
 		opts := jen.Id("opts").Op("...")
 		if len(extra) > 0 {
@@ -224,6 +291,15 @@ func (g *generator) register(ns *schema.Namespace) {
 	g.jf.Line()
 }
 
+// authBody decodes the auth payload: with the generated reader (defaults
+// filled in) when checks are generated.
+func (g *generator) authBody(ns *schema.Namespace) jen.Code {
+	if g.validating() {
+		return jen.Return(jen.Qual(sioPkg, "AuthWith").Call(jen.Id("s").Dot("Socket"), g.readFunc(ns.Auth)))
+	}
+	return jen.Return(jen.Qual(sioPkg, "AuthAs").Types(g.valueType(ns.Auth)).Call(jen.Id("s").Dot("Socket")))
+}
+
 // socketType generates XSocket: typed emitters for server events.
 func (g *generator) socketType(ns *schema.Namespace) {
 	n := ns.GoName
@@ -234,13 +310,12 @@ func (g *generator) socketType(ns *schema.Namespace) {
 	if ns.Auth != nil {
 		g.jf.Commentf("Auth decodes the auth payload the client connected with.")
 		g.jf.Func().Params(jen.Id("s").Id(sock)).Id("Auth").Params().Params(g.valueType(ns.Auth), jen.Error()).Block(
-			jen.Return(jen.Qual(sioPkg, "AuthAs").Types(g.valueType(ns.Auth)).Call(jen.Id("s").Dot("Socket"))))
+			g.authBody(ns))
 	}
 	for _, e := range ns.Events {
 		if !e.From.ServerEmits() {
 			continue
 		}
-		args := g.emitArgs(ns, e)
 		if e.Acked {
 			g.jf.Comment(comment(e.GoName, strings.TrimSpace(fmt.Sprintf("sends %s and waits for the client's answer (at most %s unless ctx says otherwise). %s", e.Name, e.Timeout, e.Description))+plainAckNote(e, "call"), e.Deprecation))
 			g.jf.Func().Params(jen.Id("s").Id(sock)).Id(e.GoName).Add(g.callSignature(ns, e)).Block(
@@ -249,7 +324,7 @@ func (g *generator) socketType(ns *schema.Namespace) {
 		}
 		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the client. "+e.Description, e.Deprecation))
 		g.jf.Func().Params(jen.Id("s").Id(sock)).Id("Emit" + e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
-			jen.Return(jen.Id("s").Dot("Socket").Dot("Emit").Call(append([]jen.Code{jen.Id(n + "Event" + e.GoName)}, args...)...)))
+			g.emitBody(ns, e, jen.Id("s").Dot("Socket")))
 	}
 	g.jf.Commentf("To returns a typed broadcast to the rooms, without this socket.")
 	g.jf.Func().Params(jen.Id("s").Id(sock)).Id("To").Params(jen.Id("rooms").Op("...").String()).Id(n + "Broadcast").Block(
@@ -310,34 +385,10 @@ func (g *generator) broadcastType(ns *schema.Namespace) {
 		}
 		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the selected sockets.", e.Deprecation))
 		g.jf.Func().Params(jen.Id("b").Id(b)).Id("Emit" + e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
-			jen.Return(jen.Id("b").Dot("op").Dot("Emit").Call(append([]jen.Code{jen.Id(n + "Event" + e.GoName)}, g.emitArgs(ns, e)...)...)))
+			g.emitBody(ns, e, jen.Id("b").Dot("op")))
 	}
 	g.jf.Line()
 }
 
-// validating reports whether payload validation is generated.
-func (g *generator) validating() bool { return len(g.opts.Schemas[g.file.Package]) > 0 }
-
-func (g *generator) validatorRef() *jen.Statement { return jen.Id("validator").Call() }
-
-func (g *generator) schemaID(kind, name string) string {
-	if g.opts.SchemaID == nil {
-		return ""
-	}
-	return g.opts.SchemaID(g.file.Package, kind, name)
-}
-
-// validatorDecl embeds the package's JSON Schema documents and compiles
-// them once, on first use.
-func (g *generator) validatorDecl() {
-	var docs []jen.Code
-	for _, d := range g.opts.Schemas[g.file.Package] {
-		docs = append(docs, jen.Lit(string(d)))
-	}
-	g.jf.Comment("schemas are the JSON Schema documents payloads are validated against.")
-	g.jf.Var().Id("schemas").Op("=").Index().String().Values(docs...)
-	g.jf.Comment("validator compiles schemas once.")
-	g.jf.Var().Id("validator").Op("=").Qual("sync", "OnceValue").Call(jen.Func().Params().Qual(sioPkg, "Validator").Block(
-		jen.Return(jen.Qual(validatePkg, "MustCompile").Call(jen.Id("schemas").Op("...")))))
-	g.jf.Line()
-}
+// validating reports whether payload checks are generated.
+func (g *generator) validating() bool { return g.opts.Validate }

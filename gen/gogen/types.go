@@ -77,23 +77,42 @@ func (g *generator) structFields(fields []*schema.Field) []jen.Code {
 		if f.Nullable {
 			desc += " May be null."
 		}
-		c := comment(f.GoName, desc, f.Deprecation)
+		c := comment(f.GoName, sentence(fmt.Sprintf("is the %q member.", f.Name), desc), f.Deprecation)
 		out = append(out, jen.Comment(c), jen.Id(f.GoName).Add(g.fieldType(f)).Tag(fieldTag(f)))
 	}
 	return out
 }
 
+// typeLead is the start of a named type's doc comment.
+func typeLead(t *schema.Type) string {
+	switch t.Kind {
+	case schema.KindObject:
+		return "is an object of the contract."
+	case schema.KindEnum:
+		return "is an enum of the contract: one of the constants below."
+	case schema.KindUnion:
+		return "is a union of the contract: exactly one of its variants is set."
+	}
+	return "is a named type of the contract."
+}
+
 // typeDecl declares a named type.
 func (g *generator) typeDecl(t *schema.Type) {
-	g.jf.Comment(comment(t.GoName, t.Description, t.Deprecation))
+	g.jf.Comment(comment(t.GoName, sentence(typeLead(t), t.Description), t.Deprecation))
 	switch t.Kind {
 	case schema.KindObject:
 		g.jf.Type().Id(t.GoName).Struct(g.structFields(t.Fields)...)
 		g.codecDecl(t)
+		g.readerDecl(t)
+		g.checkDecl(t)
 	case schema.KindEnum:
 		g.enumDecl(t)
+		g.readerDecl(t)
+		g.checkDecl(t)
 	case schema.KindUnion:
 		g.unionDecl(t)
+		g.readerDecl(t)
+		g.checkDecl(t)
 	default:
 		// A named scalar, list, map or alias: a Go alias keeps it assignable.
 		g.jf.Type().Id(t.GoName).Op("=").Add(g.goType(t))
@@ -105,7 +124,7 @@ func (g *generator) enumDecl(t *schema.Type) {
 	g.jf.Type().Id(t.GoName).String()
 	var consts []jen.Code
 	for _, v := range t.Values {
-		consts = append(consts, jen.Comment(comment(v.GoName, v.Description, v.Deprecation)),
+		consts = append(consts, jen.Comment(comment(v.GoName, sentence(fmt.Sprintf("is the %q value of %s.", v.Value, t.GoName), v.Description), v.Deprecation)),
 			jen.Id(v.GoName).Id(t.GoName).Op("=").Lit(v.Value))
 	}
 	g.jf.Const().Defs(consts...)
@@ -133,11 +152,19 @@ func (g *generator) unionDecl(t *schema.Type) {
 	var marshal []jen.Code
 	for _, v := range t.Variants {
 		marshal = append(marshal, jen.If(jen.Id("u").Dot(v.GoName).Op("!=").Nil()).Block(
-			jen.Return(jen.Qual(sioPkg, "MarshalUnion").Call(jen.Lit(t.Discriminator), jen.Lit(v.Tag), jen.Id("u").Dot(v.GoName)))))
+			jen.Return(jen.Qual(jsonPkg, "MarshalUnion").Call(jen.Lit(t.Discriminator), jen.Lit(v.Tag), jen.Id("u").Dot(v.GoName)))))
 	}
 	marshal = append(marshal, jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(t.GoName+": no variant is set"))))
 	g.jf.Comment("MarshalJSON implements json.Marshaler.")
 	g.jf.Func().Params(recv).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(marshal...)
+	var marshalTo []jen.Code
+	for _, v := range t.Variants {
+		marshalTo = append(marshalTo, jen.If(jen.Id("u").Dot(v.GoName).Op("!=").Nil()).Block(
+			jen.Return(jen.Qual(jsonPkg, "MarshalUnionTo").Call(jen.Id("enc"), jen.Lit(t.Discriminator), jen.Lit(v.Tag), jen.Id("u").Dot(v.GoName)))))
+	}
+	marshalTo = append(marshalTo, jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(t.GoName+": no variant is set"))))
+	g.jf.Comment("MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.")
+	g.jf.Func().Params(recv.Clone()).Id("MarshalJSONTo").Params(jen.Id("enc").Op("*").Qual("github.com/go-json-experiment/json/jsontext", "Encoder")).Error().Block(marshalTo...)
 
 	var cases []jen.Code
 	for _, v := range t.Variants {
@@ -149,7 +176,7 @@ func (g *generator) unionDecl(t *schema.Type) {
 		jen.Lit(t.GoName+": unknown "+t.Discriminator+" %q"), jen.Id("tag")))))
 	g.jf.Comment("UnmarshalJSON implements json.Unmarshaler.")
 	g.jf.Func().Params(jen.Id("u").Op("*").Id(t.GoName)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.List(jen.Id("tag"), jen.Err()).Op(":=").Qual(sioPkg, "UnionTag").Call(jen.Id("data"), jen.Lit(t.Discriminator)),
+		jen.List(jen.Id("tag"), jen.Err()).Op(":=").Qual(jsonPkg, "UnionTag").Call(jen.Id("data"), jen.Lit(t.Discriminator)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.Op("*").Id("u").Op("=").Id(t.GoName).Values(),
 		jen.Switch(jen.Id("tag")).Block(cases...),

@@ -41,8 +41,10 @@ func TestDocumentsCompile(t *testing.T) {
 				valid     bool
 			}{
 				{"edge/Blob.json", `"AAAA"`, false},                 // 3 bytes < min 4
-				{"edge/Blob.json", `"AAAAAA"`, true},                // 4 bytes, unpadded
-				{"edge/Blob.json", `"AAAAAAAAAAAAAAA="`, true},      // 11 bytes: base64 bounds are byte-granular approximations
+				{"edge/Blob.json", `"AAAAAA"`, false},               // unpadded
+				{"edge/Blob.json", `"AAAAAA=="`, true},              // 4 bytes
+				{"edge/Blob.json", `"AAAAAAAAAAAAAA=="`, true},      // 10 bytes
+				{"edge/Blob.json", `"AAAAAAAAAAAAAAA="`, false},     // 11 bytes > max 10
 				{"edge/Blob.json", `"AAAAAAAAAAAAAAAAAAAA"`, false}, // 15 bytes > max 10
 				{"edge/Blob.json", `{"_placeholder":true,"num":3}`, true},
 				{"edge/Main/Legacy.payload.json", `["a", null]`, true},

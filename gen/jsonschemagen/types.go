@@ -30,6 +30,9 @@ func (b *builder) decl(t *schema.Type) *jsonschema.Schema {
 		s = &jsonschema.Schema{Type: "string", Enum: enumValues(t)}
 	case schema.KindObject:
 		s = b.object(t.Fields)
+		if t.IgnoreUnknown {
+			s.AdditionalProperties = nil
+		}
 	case schema.KindUnion:
 		s = b.union(t)
 	default: // an alias, a constrained scalar, a list or a map
@@ -48,16 +51,35 @@ func (b *builder) use(t *schema.Type) *jsonschema.Schema {
 	case schema.KindRef:
 		return b.ref(t.Target)
 	case schema.KindString:
-		return &jsonschema.Schema{
+		s := &jsonschema.Schema{
 			Type: "string", Format: c.Format, Pattern: c.Pattern,
 			MinLength: uptr(c.MinLength), MaxLength: uptr(c.MaxLength),
 		}
+		if c.Format == "uri" {
+			// RFC 3986 URIs are printable ASCII; validators that take
+			// "uri" loosely would let IRIs through.
+			ascii := &jsonschema.Schema{Pattern: uriPattern}
+			if s.Pattern == "" {
+				s.Pattern = uriPattern
+			} else {
+				s.AllOf = []*jsonschema.Schema{ascii}
+			}
+		}
+		return s
 	case schema.KindInt32:
 		return integer(c, math.MinInt32, math.MaxInt32)
 	case schema.KindInt64:
 		return integer(c, math.MinInt64, math.MaxInt64)
 	case schema.KindNumber:
-		return &jsonschema.Schema{Type: "number", Minimum: number(c.Minimum), Maximum: number(c.Maximum)}
+		// A number is a float64: the bounds default to its range.
+		s := &jsonschema.Schema{Type: "number", Minimum: number(c.Minimum), Maximum: number(c.Maximum)}
+		if s.Minimum == "" {
+			s.Minimum = json.Number(strconv.FormatFloat(-math.MaxFloat64, 'g', -1, 64))
+		}
+		if s.Maximum == "" {
+			s.Maximum = json.Number(strconv.FormatFloat(math.MaxFloat64, 'g', -1, 64))
+		}
+		return s
 	case schema.KindBoolean:
 		return &jsonschema.Schema{Type: "boolean"}
 	case schema.KindTimestamp:
@@ -143,6 +165,9 @@ func (b *builder) union(t *schema.Type) *jsonschema.Schema {
 			fields = obj.Fields
 		}
 		vs := b.object(fields, prop{t.Discriminator, &jsonschema.Schema{Const: v.Tag}})
+		if obj != nil && obj.IgnoreUnknown {
+			vs.AdditionalProperties = nil
+		}
 		if d := v.Type.Decl(); d != nil {
 			vs.Title = d.Name
 		}
@@ -171,11 +196,18 @@ func (b *builder) tuple(args []*schema.Field) *jsonschema.Schema {
 	}
 }
 
+// uriPattern restricts format "uri" to printable ASCII without spaces.
+const uriPattern = "^[!-~]*$"
+
+// base64Pattern is standard, padded base64 (RFC 4648 section 4).
+const base64Pattern = `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`
+
 // bytesSchema accepts what a bytes value looks like in a payload's JSON:
-// the Socket.IO placeholder of a binary attachment, or a base64 string (the
-// form encoding/json gives []byte when a value is not sent as an
-// attachment). Length constraints are checked on the base64 form only, as
-// bounds on its length; the attachment's own size is the runtime's to check.
+// the Socket.IO placeholder of a binary attachment, or a padded base64
+// string (the form encoding/json gives []byte when a value is not sent as
+// an attachment). Length constraints on the base64 form bound the decoded
+// length exactly: a length that is not a multiple of 3 is told by the
+// padding. The attachment's own size is the runtime's to check.
 func bytesSchema(c schema.Constraints) *jsonschema.Schema {
 	props := jsonschema.NewProperties()
 	props.Set("_placeholder", &jsonschema.Schema{Const: true})
@@ -186,15 +218,35 @@ func bytesSchema(c schema.Constraints) *jsonschema.Schema {
 	}
 	b64 := &jsonschema.Schema{
 		Title: "base64", Type: "string", ContentEncoding: "base64",
-		Pattern: `^[A-Za-z0-9+/]*={0,2}$`,
+		Pattern: base64Pattern,
 	}
-	if c.MinLength != nil {
-		n := uint64((4**c.MinLength + 2) / 3) // unpadded length of MinLength bytes
-		b64.MinLength = &n
+	if c.MinLength != nil && *c.MinLength > 0 {
+		// n bytes need 4*ceil(n/3) characters; with n = 3k+2, the last
+		// group must not be "xx==" (1 byte) unless there is one more.
+		n := *c.MinLength
+		chars := uint64((n + 2) / 3 * 4)
+		b64.MinLength = &chars
+		if n%3 == 2 {
+			more := chars + 4
+			b64.AllOf = append(b64.AllOf, &jsonschema.Schema{AnyOf: []*jsonschema.Schema{
+				{MinLength: &more}, {Not: &jsonschema.Schema{Pattern: "==$"}}}})
+		}
 	}
 	if c.MaxLength != nil {
-		n := uint64((*c.MaxLength + 2) / 3 * 4) // padded length of MaxLength bytes
-		b64.MaxLength = &n
+		// With n = 3k+1, a last group of 4 characters may hold 1 byte
+		// ("xx=="); with n = 3k+2, 2 bytes at most ("xxx=" or "xx==").
+		n := *c.MaxLength
+		chars := uint64((n + 2) / 3 * 4)
+		b64.MaxLength = &chars
+		if r := n % 3; r != 0 {
+			less := uint64(n / 3 * 4)
+			pad := "==$"
+			if r == 2 {
+				pad = "=$"
+			}
+			b64.AllOf = append(b64.AllOf, &jsonschema.Schema{AnyOf: []*jsonschema.Schema{
+				{MaxLength: &less}, {Pattern: pad}}})
+		}
 	}
 	return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{placeholder, b64}}
 }

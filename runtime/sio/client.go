@@ -53,6 +53,12 @@ type ClientOptions struct {
 	// are replaced by the fields above. Nil means the Engine.IO defaults.
 	Engine *engineio.DialOptions
 
+	// SkipOutgoingChecks turns off the checks generated code makes on what
+	// the client sends (emits, calls and acknowledgements; see
+	// [EmitChecked]). Default false: nothing that breaks the contract
+	// leaves.
+	SkipOutgoingChecks bool
+
 	// Auth is the auth payload of the socket that [Dial] opens; see
 	// [SocketOptions.Auth]. [NewManager] ignores it.
 	Auth any

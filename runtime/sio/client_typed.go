@@ -85,6 +85,15 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 		if !e.WantsAck() || plainErr {
 			return
 		}
+		if err == nil {
+			if answer, bad := checkAck(c, out, s.skipChecks()); bad != nil {
+				s.m.log.Error("acknowledgement breaks the contract", "nsp", s.nsp, "event", e.Name, "violations", bad.Details)
+				if c.style == AckPlain {
+					return // a plain-style ack cannot carry the error
+				}
+				err = answer
+			}
+		}
 		var one [1]any
 		args, _ := replyArgs(c, out, err, &one)
 		if err := e.Ack(args...); err != nil && !e.acked.Load() && c.style != AckPlain {

@@ -12,6 +12,8 @@ import (
 	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/siogen/siogen/runtime/internal/parser"
+
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
 // Arguments travel as a JSON array whose byte slices are replaced by
@@ -264,25 +266,10 @@ func plainName(name string) bool {
 	return true
 }
 
-// JSONAppender is implemented by the payload types gogen generates, on
-// their pointers: AppendJSON appends the value's JSON to b, byte for byte
-// what the reflective encoder of this package writes (field order,
-// omitempty, nil slices and maps as [] and {}, escaping, number format),
-// without reflection. A nil receiver appends null. On error (a NaN or
-// infinite number) the runtime encodes the value reflectively instead,
-// which reports the error its own way.
-//
-// Emitting and acknowledging check for it first: arguments that are all
-// JSONAppenders (or [Raw] values without attachments) are encoded without
-// reflection.
-type JSONAppender interface {
-	AppendJSON(b []byte) ([]byte, error)
-}
-
 var fastPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // appendFastArgs is the reflection-free path of encodeArgs, for arguments
-// that are [JSONAppender]s or [Raw] values without attachments. It
+// that are [siojson.Appender]s or [Raw] values without attachments. It
 // reports false when it cannot encode them.
 func appendFastArgs(dst []byte, name string, args []any) ([]byte, bool) {
 	for _, a := range args {
@@ -291,7 +278,7 @@ func appendFastArgs(dst []byte, name string, args []any) ([]byte, bool) {
 			if len(a.att) > 0 {
 				return nil, false
 			}
-		case JSONAppender:
+		case siojson.Appender:
 		default:
 			return nil, false
 		}
@@ -332,7 +319,7 @@ func appendFastInto(b []byte, name string, args []any) ([]byte, bool) {
 			continue
 		}
 		var err error
-		if b, err = a.(JSONAppender).AppendJSON(b); err != nil {
+		if b, err = a.(siojson.Appender).AppendJSON(b); err != nil {
 			return b, false
 		}
 	}

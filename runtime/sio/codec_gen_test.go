@@ -15,24 +15,36 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/examples/generated/go/chat"
 	"github.com/siogen/siogen/examples/generated/go/common"
+	"github.com/siogen/siogen/examples/generated/go/contract"
 	"github.com/siogen/siogen/examples/generated/go/dashboard"
 	"github.com/siogen/siogen/examples/generated/go/notifications"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
-// The generated codecs (AppendJSON, ReadJSON, DecodeJSON) must agree with
-// the reflective codec: the same bytes out, and the same value in for
-// everything they accept.
+// The generated codecs (AppendJSON, ReadJSON) must agree with the
+// reflective codec: the same bytes out, and the same value in for
+// everything both accept. (What the generated decoder accepts is held to
+// the JSON Schema documents in examples/generated.)
 
 // codec is what gogen generates for an object type T.
 type codec[T any] interface {
 	*T
-	sio.JSONAppender
-	sio.JSONReaderFrom
-	sio.JSONDecoder[*T]
+	siojson.Appender
+	siojson.ReaderFrom
+}
+
+// decodeGen decodes in with the generated decoder of T; ok reports no
+// violations.
+func decodeGen[T any, PT codec[T]](in []byte) (*T, bool) {
+	v, vs := siojson.Decode(in, nil, siojson.ReadPointer[T, PT])
+	return v, vs == nil
 }
 
 // codecTests holds one check per generated type with a codec; every such
@@ -53,6 +65,9 @@ var codecTests = map[string]func(*testing.T){
 	"chat.Question":                             checkCodec[chat.Question],
 	"chat.RoomNotFoundDetails":                  checkCodec[chat.RoomNotFoundDetails],
 	"common.Page":                               checkCodec[common.Page],
+	"contract.ContractAuth":                     checkCodec[contract.ContractAuth],
+	"contract.Settings":                         checkCodec[contract.Settings],
+	"contract.ShapeCircle":                      checkCodec[contract.ShapeCircle],
 	"common.RateLimitedDetails":                 checkCodec[common.RateLimitedDetails],
 	"common.User":                               checkCodec[common.User],
 	"dashboard.UnknownMetricDetails":            checkCodec[dashboard.UnknownMetricDetails],
@@ -112,7 +127,6 @@ func checkCodec[T any, PT codec[T]](t *testing.T) {
 	if testing.Short() {
 		n = 200
 	}
-	accepted, tried := 0, 0
 	for i := range n {
 		v := new(T)
 		fill(rng, reflect.ValueOf(v).Elem(), 0)
@@ -131,40 +145,30 @@ func checkCodec[T any, PT codec[T]](t *testing.T) {
 		if arg, err := sio.EncodeArg(v); err != nil || !bytes.Equal(arg, want) {
 			t.Fatalf("value %d: EncodeArg %s, %v; want %s", i, arg, err, want)
 		}
-		// The reflective encoder's output decodes without falling back,
-		// unless map keys with invalid UTF-8 became equal.
-		dec, ok := PT(nil).DecodeJSON(want)
-		if !ok && !strings.Contains(string(want), "\ufffd") {
-			t.Fatalf("value %d: DecodeJSON refused %s", i, want)
-		}
+		// Random values may break the contract's constraints; what the
+		// generated decoder accepts, it reads as the reflective one.
+		dec, ok := decodeGen[T, PT](want)
 		checkDecode[T](t, want, dec, ok)
 		for range 4 {
 			in := mutate(rng, want)
-			dec, ok := PT(nil).DecodeJSON(in)
+			dec, ok := decodeGen[T, PT](in)
 			checkDecode[T](t, in, dec, ok)
-			tried++
-			if ok {
-				accepted++
-			}
 		}
-	}
-	// Most variations are meant to be accepted (whitespace, escapes, nulls).
-	if accepted < tried/8 {
-		t.Errorf("only %d of %d variations decoded without falling back", accepted, tried)
 	}
 	// An absent value is null, and a nil pointer encodes as null.
 	if got, err := PT(nil).AppendJSON([]byte("x")); err != nil || string(got) != "xnull" {
 		t.Errorf("nil AppendJSON = %q, %v", got, err)
 	}
 	for _, in := range edgeInputs {
-		dec, ok := PT(nil).DecodeJSON([]byte(in))
+		dec, ok := decodeGen[T, PT]([]byte(in))
 		checkDecode[T](t, []byte(in), dec, ok)
 	}
 }
 
 // checkDecode checks a generated decoding of in against the reflective
-// decoder: when DecodeJSON accepted in, the reflective decoder must too,
-// with an equal value.
+// decoder: when both accept in, the values are equal. (The reflective
+// decoder refuses some payloads the contract allows, such as 1.0 for an
+// integer or a leap second.)
 func checkDecode[T any](t *testing.T, in []byte, got *T, ok bool) {
 	t.Helper()
 	if !ok {
@@ -172,7 +176,18 @@ func checkDecode[T any](t *testing.T, in []byte, got *T, ok bool) {
 	}
 	want := new(T)
 	if err := sio.NewRaw(in).Decode(want); err != nil {
-		t.Fatalf("DecodeJSON accepted %s, which the reflective decoder refuses: %v", in, err)
+		return
+	}
+	applyDefaults(got, want)
+	// The reflective decoder matches member names case-insensitively
+	// (encoding/json's rule); the contract does not, which shows where
+	// unknown members are ignored.
+	if !reflect.DeepEqual(got, want) {
+		exact := new(T)
+		if json.Unmarshal(in, exact, jsonv1.DefaultOptionsV1(), json.MatchCaseInsensitiveNames(false)) == nil {
+			want = exact
+			applyDefaults(got, want)
+		}
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("decoding %s:\nDecodeJSON %#v\nreflective %#v", in, got, want)
@@ -393,6 +408,23 @@ func randFloat(rng *rand.Rand) float64 {
 	}
 }
 
+// applyDefaults sets the nil pointer fields of want to got's where got
+// holds the field's declared default: the generated decoder applies
+// defaults to absent fields, the reflective one leaves them nil.
+func applyDefaults[T any](got, want *T) {
+	var defaults T
+	if r, ok := any(&defaults).(siojson.ReaderFrom); ok {
+		siojson.Decode([]byte("{}"), nil, func(rd *siojson.Reader) struct{} { r.ReadJSON(rd); return struct{}{} })
+	}
+	gv, wv, dv := reflect.ValueOf(got).Elem(), reflect.ValueOf(want).Elem(), reflect.ValueOf(defaults)
+	for i := range wv.NumField() {
+		if f := wv.Field(i); f.Kind() == reflect.Pointer && f.IsNil() && !dv.Field(i).IsNil() &&
+			reflect.DeepEqual(gv.Field(i).Interface(), dv.Field(i).Interface()) {
+			f.Set(gv.Field(i))
+		}
+	}
+}
+
 // FuzzDecodeUser compares the generated and the reflective decoder of a
 // nested type on arbitrary input.
 func FuzzDecodeUser(f *testing.F) {
@@ -401,9 +433,9 @@ func FuzzDecodeUser(f *testing.F) {
 	}
 	f.Add([]byte(`{"room":"r","user":{"id":"a","nickname":"b","avatar_url":"http://x"}}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		got, ok := (*chat.ChatUserJoinedPayload)(nil).DecodeJSON(in)
+		got, ok := decodeGen[chat.ChatUserJoinedPayload](in)
 		checkDecode[chat.ChatUserJoinedPayload](t, in, got, ok)
-		q, ok := (*chat.Question)(nil).DecodeJSON(in)
+		q, ok := decodeGen[chat.Question](in)
 		checkDecode[chat.Question](t, in, q, ok)
 	})
 }

@@ -19,8 +19,11 @@
 //	})
 //	http.Handle("/socket.io/", srv)
 //
-// Handlers are typed with [Handle] and [HandleAck] (payload validated by a
-// [Validator], then decoded; the result or an *[Error] acknowledged), or
+// Handlers are typed with [Handle] and [HandleAck] (payload decoded and
+// checked against the contract in one pass by the generated reader given
+// with [WithReader], or validated by a [Validator] and decoded
+// reflectively; the result, checked with [WithAckCheck], or an *[Error]
+// acknowledged), or
 // untyped with [Namespace.On] and [Socket.On], whose [Event] gives raw
 // access to the arguments: each is a [Raw] that decodes into any Go value or
 // is re-emitted unchanged, binary included.

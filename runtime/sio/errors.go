@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
 // Error codes used by the runtime. Contracts add their own (see the
@@ -146,14 +148,9 @@ func CodeOf(err error) string {
 	return CodeInternal
 }
 
-// Violation is one way a payload breaks its contract.
-type Violation struct {
-	// Path is a JSON pointer to the offending value ("" for the whole
-	// payload, "/text" for a field).
-	Path string `json:"path"`
-	// Message says what is wrong.
-	Message string `json:"message"`
-}
+// Violation is one way a payload breaks its contract: a JSON pointer and
+// a message.
+type Violation = siojson.Violation
 
 // asWireError returns the error as it is sent to a peer: itself when it is
 // an *Error, else an internal error that does not reveal the cause.

@@ -48,6 +48,11 @@ func AckPath[In, Out any](fn func(In) (Out, error), opts ...HandlerOption) func(
 			return e.out
 		}
 		out, err := fn(in)
+		if err == nil {
+			if answer, bad := checkAck(c, out, false); bad != nil {
+				err = answer
+			}
+		}
 		var one [1]any
 		args, _ := replyArgs(c, out, err, &one)
 		_ = e.Ack(args...)

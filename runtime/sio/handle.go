@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
 // AckStyle is how a typed handler's result travels in the acknowledgement.
@@ -31,6 +33,8 @@ type HandlerOption interface{ apply(*handlerConfig) }
 type handlerConfig struct {
 	validator Validator
 	schemaID  string
+	read      any // a ReadFunc[In], from WithReader
+	check     any // a CheckFunc[Out], from WithAckCheck
 	style     AckStyle
 	onInvalid func(s *Socket, e *Event, err *Error)
 	icepts    []*interceptorSet
@@ -47,6 +51,15 @@ func (f optionFunc) apply(c *handlerConfig) { f(c) }
 // [AckPlain]), the event is dropped and reported to [OnInvalid].
 func WithValidator(v Validator, schemaID string) HandlerOption {
 	return optionFunc(func(c *handlerConfig) { c.validator, c.schemaID = v, schemaID })
+}
+
+// WithReader decodes the payload with read, which checks it against the
+// contract while it decodes (gogen generates one per payload): an invalid
+// payload is answered as with [WithValidator], and the payload is read
+// once. read must be a ReadFunc of the handler's input type; it takes
+// precedence over [WithValidator].
+func WithReader[T any](read siojson.ReadFunc[T]) HandlerOption {
+	return optionFunc(func(c *handlerConfig) { c.read = read })
 }
 
 // WithAckStyle sets the acknowledgement style of a [HandleAck] handler.
@@ -79,26 +92,32 @@ type incoming interface {
 
 func (a Args) arguments() Args { return a }
 
-// decodeInput validates (see [WithValidator]) and decodes the event's
-// input: its first argument, or every argument when In is a tuple
-// ([TupleDecoder]). It takes no pointer to a local In, so that the decoded
-// value stays on the caller's stack unless a slow path needs the heap.
+// decodeInput checks and decodes the event's input: its first argument,
+// or every argument when In is a tuple ([TupleDecoder]), with the reader
+// of [WithReader], else with the validator of [WithValidator] and the
+// reflective decoder.
 func decodeInput[In any](c *handlerConfig, e incoming) (In, *Error) {
 	var zero In
 	args := e.arguments()
-	raw := args.At(0)
 	_, isTuple := any((*In)(nil)).(TupleDecoder)
+	if read, ok := c.read.(siojson.ReadFunc[In]); ok {
+		data := args.At(0).JSON()
+		if isTuple {
+			data = args.arrayJSON()
+		}
+		in, vs := siojson.Decode(data, args.att, read)
+		if vs != nil {
+			return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: vs}
+		}
+		return in, nil
+	}
+	raw := args.At(0)
 	if isTuple {
 		raw = NewRaw(args.arrayJSON())
 	}
 	if c.validator != nil {
 		if v := c.validator.Validate(c.schemaID, raw.JSON()); len(v) > 0 {
 			return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: v}
-		}
-	}
-	if !isTuple {
-		if v, ok := decodeFast[In](raw.JSON()); ok {
-			return v, nil
 		}
 	}
 	in := new(In)
@@ -112,24 +131,6 @@ func decodeInput[In any](c *handlerConfig, e incoming) (In, *Error) {
 		return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: err.Error()}}, Err: err}
 	}
 	return *in, nil
-}
-
-// decodeFast decodes data with the generated decoder of In (see
-// [JSONDecoder]) and reports whether it did; on false the caller decodes
-// reflectively. Generated decoders ignore their receiver, so a nil one
-// does.
-func decodeFast[In any](data []byte) (In, bool) {
-	var zero In
-	if d, ok := any((*In)(nil)).(JSONDecoder[*In]); ok { // In is a generated struct
-		if v, ok := d.DecodeJSON(data); ok {
-			return *v, true
-		}
-		return zero, false
-	}
-	if d, ok := any(zero).(JSONDecoder[In]); ok { // In is a pointer to one
-		return d.DecodeJSON(data)
-	}
-	return zero, false
 }
 
 // replyArgs returns the acknowledgement of a typed handler's result or
@@ -242,6 +243,15 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 		if !e.WantsAck() || plainErr {
 			return
 		}
+		if err == nil {
+			if answer, bad := checkAck(c, out, s.skipChecks()); bad != nil {
+				s.nsp.srv.log.Error("acknowledgement breaks the contract", "nsp", s.nsp.name, "event", e.Name, "violations", bad.Details)
+				if c.style == AckPlain {
+					return // a plain-style ack cannot carry the error
+				}
+				err = answer
+			}
+		}
 		var one [1]any
 		args, _ := replyArgs(c, out, err, &one)
 		if err := e.Ack(args...); err != nil && !e.acked.Load() && c.style != AckPlain {
@@ -269,9 +279,9 @@ type okEnvelope[T any] struct {
 }
 
 // AppendJSON encodes the envelope without reflection when its data is a
-// [JSONAppender].
+// [siojson.Appender].
 func (e okEnvelope[T]) AppendJSON(b []byte) ([]byte, error) {
-	data, ok := any(e.Data).(JSONAppender)
+	data, ok := any(e.Data).(siojson.Appender)
 	if !ok {
 		return b, errors.ErrUnsupported
 	}
@@ -289,7 +299,7 @@ type okOnly struct {
 	OK bool `json:"ok"`
 }
 
-// AppendJSON implements [JSONAppender].
+// AppendJSON implements [siojson.Appender].
 func (e okOnly) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"ok":`...)
 	return append(strconv.AppendBool(b, e.OK), '}'), nil
@@ -309,10 +319,17 @@ type envelopeIn struct {
 
 // DecodeAck decodes an acknowledgement in the given style into Out: the
 // first argument itself (plain), or the data of an {"ok":true} envelope. An
-// {"ok":false} envelope, in either style, returns its *[Error].
-func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
+// {"ok":false} envelope, in either style, returns its *[Error]. With a
+// non-nil read (generated code passes one), the answer is checked against
+// the contract while it is decoded, and one that breaks it is a
+// [CodeInvalidArgument] error listing the violations; else it is decoded
+// reflectively, unchecked.
+func DecodeAck[Out any](args Args, style AckStyle, read siojson.ReadFunc[Out]) (Out, error) {
 	var out Out
 	raw := args.At(0)
+	if read != nil {
+		return decodeAckWith(args, style, read)
+	}
 	var env envelopeIn
 	isEnvelope := raw.Decode(&env) == nil && env.OK != nil
 	if isEnvelope && !*env.OK {
@@ -321,6 +338,12 @@ func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
 		}
 		return out, env.Error
 	}
+	if style != AckPlain {
+		if !isEnvelope {
+			return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
+		}
+		raw = env.Data
+	}
 	if style == AckPlain {
 		if tuple, ok := any(&out).(TupleDecoder); ok {
 			if err := tuple.DecodeArgs(args); err != nil {
@@ -328,24 +351,66 @@ func DecodeAck[Out any](args Args, style AckStyle) (Out, error) {
 			}
 			return out, nil
 		}
-		if v, ok := decodeFast[Out](raw.JSON()); ok {
-			return v, nil
-		}
-		if err := raw.Decode(&out); err != nil {
-			return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
-		}
-		return out, nil
 	}
-	if !isEnvelope {
-		return out, &Error{Code: CodeInvalidArgument, Message: "acknowledgement is not an envelope: " + string(raw.JSON())}
-	}
-	if v, ok := decodeFast[Out](env.Data.JSON()); ok {
-		return v, nil
-	}
-	if err := env.Data.Decode(&out); err != nil {
-		return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement data: " + err.Error(), Err: err}
+	if err := raw.Decode(&out); err != nil {
+		return out, &Error{Code: CodeInvalidArgument, Message: "bad acknowledgement: " + err.Error(), Err: err}
 	}
 	return out, nil
+}
+
+// decodeAckWith is DecodeAck with a generated reader: one pass over the
+// answer on success. A plain answer that the reader refuses may still be
+// an {"ok":false} envelope, which only then is decoded as one.
+func decodeAckWith[Out any](args Args, style AckStyle, read siojson.ReadFunc[Out]) (Out, error) {
+	raw := args.At(0)
+	var out Out
+	var vs []Violation
+	var ackErr *Error
+	if style == AckPlain {
+		data := raw.JSON()
+		if _, isTuple := any(&out).(TupleDecoder); isTuple {
+			data = args.arrayJSON()
+		}
+		if out, vs = siojson.Decode(data, args.att, read); vs == nil {
+			return out, nil
+		}
+		var env envelopeIn
+		if raw.Decode(&env) == nil && env.OK != nil && !*env.OK {
+			if env.Error == nil {
+				env.Error = &Error{Code: CodeInternal, Message: "acknowledged with an error"}
+			}
+			return out, env.Error
+		}
+	} else {
+		out, vs = siojson.Decode(raw.JSON(), args.att, func(r *siojson.Reader) Out {
+			v, e := readEnvelope(r, read)
+			ackErr = e
+			return v
+		})
+		if ackErr != nil {
+			return out, ackErr
+		}
+	}
+	if vs != nil {
+		return out, &Error{Code: CodeInvalidArgument, Message: "invalid acknowledgement", Details: vs}
+	}
+	return out, nil
+}
+
+// readEnvelope reads an envelope-style acknowledgement with one pass:
+// {"ok":true,"data":…} checked by read, or {"ok":false,"error":…}, whose
+// error it returns.
+func readEnvelope[Out any](r *siojson.Reader, read siojson.ReadFunc[Out]) (Out, *Error) {
+	var zero Out
+	out, failed, errJSON := siojson.ReadEnvelope(r, read, !isEmpty(zero))
+	if !failed {
+		return out, nil
+	}
+	var e Error
+	if errJSON == nil || NewRaw(errJSON).Decode(&e) != nil {
+		return out, &Error{Code: CodeInternal, Message: "acknowledged with an error"}
+	}
+	return out, &e
 }
 
 // AckEmitter is what can send one event and wait for its acknowledgement:
@@ -362,7 +427,7 @@ func Call[Out any](ctx context.Context, to AckEmitter, style AckStyle, event str
 		var out Out
 		return out, err
 	}
-	return DecodeAck[Out](args, style)
+	return DecodeAck[Out](args, style, nil)
 }
 
 // ValidateAuth returns a middleware that validates the CONNECT auth payload
@@ -375,6 +440,30 @@ func ValidateAuth(v Validator, schemaID string) Middleware {
 		}
 		return nil
 	}
+}
+
+// CheckAuth returns a middleware that checks the CONNECT auth payload with
+// read (gogen generates one per namespace with auth), refusing an invalid
+// one as [ValidateAuth] does.
+func CheckAuth[T any](read siojson.ReadFunc[T]) Middleware {
+	return func(_ context.Context, s *Socket) error {
+		if _, vs := siojson.Decode(s.handshake.Auth.JSON(), nil, read); vs != nil {
+			return &Error{Code: CodeInvalidArgument, Message: "invalid auth payload", Details: vs}
+		}
+		return nil
+	}
+}
+
+// AuthWith decodes the socket's auth payload with read, a generated
+// reader: declared defaults are filled in, and a payload that breaks the
+// contract (possible only without [CheckAuth]) is a [CodeInvalidArgument]
+// error.
+func AuthWith[T any](s *Socket, read siojson.ReadFunc[T]) (T, error) {
+	v, vs := siojson.Decode(s.handshake.Auth.JSON(), nil, read)
+	if vs != nil {
+		return v, &Error{Code: CodeInvalidArgument, Message: "invalid auth payload", Details: vs}
+	}
+	return v, nil
 }
 
 // AuthAs decodes the socket's auth payload into T.

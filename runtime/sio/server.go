@@ -44,6 +44,12 @@ type ServerOptions struct {
 	// wait for their handlers; the connection stops reading while it is
 	// full. Default 256.
 	MaxPendingEvents int
+	// SkipOutgoingChecks turns off the checks generated code makes on what
+	// the server sends (emits, broadcasts, calls and acknowledgements; see
+	// [EmitChecked]). Default false: nothing that breaks the contract
+	// leaves. The checks walk the Go value without encoding it; the cost is
+	// measured in examples/bench (README, "outgoing checks").
+	SkipOutgoingChecks bool
 	// Logger receives the server's logs (see the package doc's Logging
 	// section for the levels). Default: warnings and errors go to
 	// slog.Default(), debug records to standard error when SIOGEN_DEBUG

@@ -3,8 +3,7 @@
 // gen/jsonschemagen writes, once, and validates raw payloads against them
 // by $id.
 //
-// Entry points: [New] compiles documents given as bytes (generated code
-// embeds them); [NewFS] compiles every *.json file of a directory;
+// Entry points: [New] compiles documents given as bytes; [NewFS] compiles every *.json file of a directory;
 // [Validator.Validate] checks one payload.
 //
 //	v, err := siovalidate.NewFS(os.DirFS("generated/jsonschema"))
@@ -25,17 +24,13 @@
 //     payload was meant for (the union variant its discriminator names,
 //     the non-null side of a nullable value); see flatten.go.
 //
-// A [Validator] is immutable and safe for concurrent use. Valid payloads
-// take a fast path (fast.go) for the keywords the generator writes: a
-// strict JSON scan into a reused node array, checked against a mirror of
-// the compiled schema, with integers compared as int64 and no allocation
-// in the common case; a typical 100-byte payload costs well under a
-// microsecond (BenchmarkValidate). Invalid payloads, and anything the fast
-// path cannot judge exactly (non-integer or huge numbers against bounds,
-// duplicate keys, keywords outside the subset), go through the library,
-// so violations are always the library's. TestFastPathAgrees and
-// FuzzFastPathAgrees check that the fast path never accepts a payload the
-// library rejects.
+// A [Validator] is immutable and safe for concurrent use.
+//
+// Generated Go code does not use this package: its decoders check the
+// contract while they decode (see gen/gogen). This package is the
+// reference they are held to (examples/generated's agreement tests and
+// fuzz target), and the way to check payloads for code without generated
+// types, such as a relay or a gateway.
 //
 // The cross-check test validates testdata/samples.json with ajv (the npm
 // packages pinned in package.json) and with this package, and requires the

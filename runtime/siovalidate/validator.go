@@ -20,9 +20,6 @@ import (
 // use by any number of goroutines.
 type Validator struct {
 	schemas map[string]*jsonschema.Schema
-	// fast holds the fast-path mirror of each document within the subset
-	// fast.go handles; documents outside it are absent.
-	fast map[string]*fschema
 }
 
 var _ sio.Validator = (*Validator)(nil)
@@ -74,7 +71,6 @@ func New(docs ...[]byte) (*Validator, error) {
 	}
 	val := &Validator{
 		schemas: make(map[string]*jsonschema.Schema, len(ids)),
-		fast:    make(map[string]*fschema, len(ids)),
 	}
 	for _, id := range ids {
 		s, err := c.Compile(id)
@@ -82,11 +78,6 @@ func New(docs ...[]byte) (*Validator, error) {
 			return nil, &Error{ID: id, Err: fmt.Errorf("failed to compile: %w", err)}
 		}
 		val.schemas[id] = s
-		// One memo per document: a document outside the subset must not
-		// leave half-built mirrors behind for the next one.
-		if f, err := fastCompile(s, map[*jsonschema.Schema]*fschema{}); err == nil {
-			val.fast[id] = f
-		}
 	}
 	return val, nil
 }
@@ -140,15 +131,6 @@ func (v *Validator) Has(id string) bool {
 // to float64). An unknown id or data that is not one JSON value gives a
 // single violation at path "" saying so.
 func (v *Validator) Validate(id string, data []byte) []sio.Violation {
-	if f := v.fast[id]; f != nil && fastValid(f, data) {
-		return nil
-	}
-	return v.validateSlow(id, data)
-}
-
-// validateSlow validates with the library alone: every invalid payload,
-// and the valid ones the fast path could not vouch for.
-func (v *Validator) validateSlow(id string, data []byte) []sio.Violation {
 	s, ok := v.schemas[id]
 	if !ok {
 		return []sio.Violation{{Path: "", Message: fmt.Sprintf("no schema has $id %q", id)}}
@@ -176,9 +158,8 @@ func (noLoader) Load(url string) (any, error) {
 	return nil, fmt.Errorf("document %s was not given to siovalidate.New", url)
 }
 
-// MustCompile is [New] for documents known to be valid, given as strings:
-// the JSON Schema documents generated Go code embeds and compiles once. It
-// panics with the [*Error] New returns; a panic here means the generated
+// MustCompile is [New] for documents known to be valid, given as strings,
+// such as documents embedded in a program. It panics with the [*Error] New returns; a panic here means the generated
 // code and its documents were edited by hand or are out of sync.
 func MustCompile(docs ...string) *Validator {
 	b := make([][]byte, len(docs))

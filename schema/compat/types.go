@@ -8,13 +8,12 @@ import (
 )
 
 // tolerant reports whether readers of the object type t accept unknown
-// properties. Generated readers reject them today (every object is closed,
-// "additionalProperties": false). When the schema language gains its
-// "unknown: ignore" keyword (Type.IgnoreUnknown), this returns it, and
-// optional fields added to such an object become compatible.
+// properties: the object says "unknown: ignore" (Type.IgnoreUnknown), so
+// that optional fields added to it are compatible. Other objects are
+// closed ("additionalProperties": false).
 func tolerant(t *schema.Type) bool {
-	_ = t
-	return false
+	u := t.Underlying()
+	return u != nil && u.IgnoreUnknown
 }
 
 // types compares two uses (or declarations) of a type whose values flow

@@ -18,6 +18,7 @@ import (
 	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/runtime/engineio"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 	"github.com/siogen/siogen/runtime/siootel"
 	"github.com/siogen/siogen/runtime/siovalidate"
 )
@@ -59,8 +60,8 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("generated", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, ok := (*bench.Sample)(nil).DecodeJSON(sample); !ok {
-				b.Fatal("refused")
+			if _, vs := siojson.Decode(sample, nil, siojson.ReadPointer[bench.Sample]); vs != nil {
+				b.Fatal(vs)
 			}
 		}
 	})
@@ -69,9 +70,9 @@ func BenchmarkDecode(b *testing.B) {
 // BenchmarkEncode appends the payload's JSON with the generated encoder,
 // which emits and acknowledgements use.
 func BenchmarkEncode(b *testing.B) {
-	s, ok := (*bench.Sample)(nil).DecodeJSON(sample)
-	if !ok {
-		b.Fatal("refused")
+	s, vs := siojson.Decode(sample, nil, siojson.ReadPointer[bench.Sample])
+	if vs != nil {
+		b.Fatal(vs)
 	}
 	buf := make([]byte, 0, 256)
 	if got, _ := s.AppendJSON(buf); !bytes.Equal(got, sample) {
@@ -120,31 +121,33 @@ func (echoServer) Echo(_ context.Context, _ bench.MainSocket, in *bench.Sample) 
 }
 
 // BenchmarkEchoAck measures the ack round trip of echo over a loopback
-// websocket: the generated validating handler, and the untyped one. The
-// typed handler runs with the default logging, with a logger that
-// discards everything (quiet), and with runtime/siootel on the
-// OpenTelemetry SDK (otel: every event a span, always sampled; metrics
-// collected in memory).
+// websocket: the generated checking handler (payload and ack checked), the
+// same without the check of the ack it sends ("typed/nocheck",
+// ServerOptions.SkipOutgoingChecks), and the untyped one. The typed
+// handler also runs with a logger that discards everything ("typed/quiet",
+// against the default logging of "typed") and with runtime/siootel on the
+// OpenTelemetry SDK ("typed/otel": every event a span, always sampled;
+// metrics collected in memory).
 func BenchmarkEchoAck(b *testing.B) {
 	frame := append(append([]byte(`421["echo",`), sample...), ']')
 	want := append(append([]byte(`431[`), sample...), ']')
-	for _, api := range []string{"typed", "typed-quiet", "typed-otel", "untyped"} {
+	for _, api := range []string{"typed", "typed/nocheck", "typed/quiet", "typed/otel", "untyped"} {
 		b.Run(api, func(b *testing.B) {
-			var opts *sio.ServerOptions
+			opts := &sio.ServerOptions{SkipOutgoingChecks: api == "typed/nocheck"}
 			switch api {
-			case "typed-quiet":
-				opts = &sio.ServerOptions{Logger: slog.New(slog.DiscardHandler)}
-			case "typed-otel":
+			case "typed/quiet":
+				opts.Logger = slog.New(slog.DiscardHandler)
+			case "typed/otel":
 				tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
 				mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 				tel, err := siootel.New(&siootel.Options{TracerProvider: tp, MeterProvider: mp})
 				if err != nil {
 					b.Fatal(err)
 				}
-				opts = tel.Server(nil)
+				opts = tel.Server(opts)
 			}
 			srv := sio.NewServer(opts)
-			if api != "untyped" {
+			if strings.HasPrefix(api, "typed") {
 				bench.RegisterMainServer(srv, echoServer{})
 			} else {
 				srv.Of("/").On("echo", func(_ *sio.Socket, e *sio.Event) { _ = e.Ack(e.At(0)) })

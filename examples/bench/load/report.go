@@ -95,7 +95,7 @@ func report(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	base := fs.String("base", "node", "the server ratios are computed against")
-	order := fs.String("servers", "typed,untyped,node,raw", "column order")
+	order := fs.String("servers", "typed,typed-nocheck,untyped,node,raw", "column order")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

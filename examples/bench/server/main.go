@@ -1,7 +1,9 @@
 // Command server is the benchmark server generated from
-// examples/schemas/bench.siogen.yaml, with validation on: echo acknowledges
-// with the received Sample (plain ack), bcast emits it to every socket of
-// "/". See examples/bench/run.sh.
+// examples/schemas/bench.siogen.yaml, with the contract checked both ways:
+// echo acknowledges with the received Sample (plain ack), bcast emits it
+// to every socket of "/". With BENCH_SKIP_OUTGOING_CHECKS=1 it skips the
+// checks of what it sends (ServerOptions.SkipOutgoingChecks), which
+// run.sh measures as the server "typed-nocheck". See examples/bench/run.sh.
 //
 // BENCH_VARIANT selects what the server logs and measures, to show their
 // cost: "" (the default logging: warnings and errors to slog.Default()),
@@ -51,7 +53,10 @@ func (s server) Bcast(_ context.Context, _ bench.MainSocket, in *bench.Sample) {
 }
 
 func handler(variant string) (http.Handler, error) {
-	opts := &sio.ServerOptions{Engine: &engineio.ServerOptions{HTTPCompressionThreshold: -1}}
+	opts := &sio.ServerOptions{
+		Engine:             &engineio.ServerOptions{HTTPCompressionThreshold: -1},
+		SkipOutgoingChecks: os.Getenv("BENCH_SKIP_OUTGOING_CHECKS") == "1",
+	}
 	switch variant {
 	case "":
 	case "quiet":

@@ -249,8 +249,12 @@ func TestExamplesUpToDate(t *testing.T) {
 	if r.code != cli.ExitOK {
 		t.Errorf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r.stderr != "" {
-		t.Errorf("check printed to stderr: %q", r.stderr)
+	// contract.siogen.yaml uses int64 beyond 2^53 on purpose, to test the
+	// generated checks there; it draws the one expected warning.
+	for line := range strings.Lines(r.stderr) {
+		if !strings.Contains(line, "contract.siogen.yaml") || !strings.Contains(line, "warning[int64-precision]") {
+			t.Errorf("check printed to stderr: %q", line)
+		}
 	}
 }
 

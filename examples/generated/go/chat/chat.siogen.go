@@ -9,35 +9,36 @@ Real-time chat rooms over Socket.IO.
 package chat
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	jsontext "github.com/go-json-experiment/json/jsontext"
 	common "github.com/siogen/siogen/examples/generated/go/common"
 	"github.com/siogen/siogen/runtime/sio"
-	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"github.com/siogen/siogen/runtime/siojson"
+	"math"
+	"regexp"
 	"strconv"
-	"sync"
 	"time"
 )
 
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// RoomID
+// RoomID is a named type of the contract.
 type RoomID = string
 
-// Presence: Whether a user is around.
+// Presence is an enum of the contract: one of the constants below. Whether a user is around.
 type Presence string
 
 const (
-	// PresenceOnline
+	// PresenceOnline is the "online" value of Presence.
 	PresenceOnline Presence = "online"
-	// PresenceAway
+	// PresenceAway is the "away" value of Presence.
 	PresenceAway Presence = "away"
-	// PresenceDoNotDisturb: Do not disturb.
+	// PresenceDoNotDisturb is the "dnd" value of Presence. Do not disturb.
 	PresenceDoNotDisturb Presence = "dnd"
-	// PresenceOffline
+	// PresenceOffline is the "offline" value of Presence.
 	PresenceOffline Presence = "offline"
 )
 
@@ -50,197 +51,269 @@ func (v Presence) Valid() bool {
 	return false
 }
 
-// ImageRef: An image stored by the server.
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Presence) ReadJSON(r *siojson.Reader) {
+	s, ok := r.String()
+	if !ok {
+		return
+	}
+	switch Presence(s) {
+	case PresenceOnline, PresenceAway, PresenceDoNotDisturb, PresenceOffline:
+		*v = Presence(s)
+	default:
+		r.Enum("'online', 'away', 'dnd', 'offline'")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v Presence) CheckJSON(r *siojson.Reader) {
+	if !v.Valid() {
+		r.Enum("'online', 'away', 'dnd', 'offline'")
+	}
+}
+
+// ImageRef is an object of the contract. An image stored by the server.
 type ImageRef struct {
-	// URL
+	// URL is the "url" member.
 	URL string `json:"url"`
-	// Width
+	// Width is the "width" member.
 	Width int32 `json:"width"`
-	// Height
+	// Height is the "height" member.
 	Height int32 `json:"height"`
-	// Alt: Optional.
+	// Alt is the "alt" member. Optional.
 	Alt *string `json:"alt,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ImageRef) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"url":`...)
-	b = sio.AppendJSONString(b, v.URL)
+	b = siojson.AppendString(b, v.URL)
 	b = append(b, `,"width":`...)
 	b = strconv.AppendInt(b, int64(v.Width), 10)
 	b = append(b, `,"height":`...)
 	b = strconv.AppendInt(b, int64(v.Height), 10)
 	if v.Alt != nil {
 		b = append(b, `,"alt":`...)
-		b = sio.AppendJSONString(b, *v.Alt)
+		b = siojson.AppendString(b, *v.Alt)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *ImageRef) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ImageRef) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [4]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "url":
 			if seen[0] {
-				return false
+				r.Duplicate("url")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("url")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uri")
+				v.URL = s0
 			}
-			if !r.String(&v.URL) {
-				return false
-			}
+			r.Leave()
 		case "width":
 			if seen[1] {
-				return false
+				r.Duplicate("width")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
+			r.Enter("width")
+			if n0, ok := r.Int(int64(1), int64(16384)); ok {
+				v.Width = int32(n0)
 			}
-			if !r.Int32(&v.Width) {
-				return false
-			}
+			r.Leave()
 		case "height":
 			if seen[2] {
-				return false
+				r.Duplicate("height")
+				continue
 			}
 			seen[2] = true
-			if r.Null() {
-				continue
+			r.Enter("height")
+			if n0, ok := r.Int(int64(1), int64(16384)); ok {
+				v.Height = int32(n0)
 			}
-			if !r.Int32(&v.Height) {
-				return false
-			}
+			r.Leave()
 		case "alt":
 			if seen[3] {
-				return false
-			}
-			seen[3] = true
-			if r.Null() {
+				r.Duplicate("alt")
 				continue
 			}
-			v.Alt = new(string)
-			if !r.String(v.Alt) {
-				return false
+			seen[3] = true
+			r.Enter("alt")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 500)
+				v.Alt = new(s0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("url")
+	}
+	if !seen[1] {
+		r.Missing("width")
+	}
+	if !seen[2] {
+		r.Missing("height")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new ImageRef decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*ImageRef) DecodeJSON(data []byte) (*ImageRef, bool) {
-	return sio.DecodeJSON[ImageRef](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ImageRef) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("url")
+	r.CheckFormat(v.URL, "uri")
+	r.Leave()
+	r.Enter("width")
+	r.CheckInt(int64(v.Width), int64(1), int64(16384))
+	r.Leave()
+	r.Enter("height")
+	r.CheckInt(int64(v.Height), int64(1), int64(16384))
+	r.Leave()
+	if v.Alt != nil {
+		r.Enter("alt")
+		r.CheckLength(*v.Alt, -1, 500)
+		r.Leave()
+	}
 }
 
-// FileRef: A file stored by the server.
+// FileRef is an object of the contract. A file stored by the server.
 type FileRef struct {
-	// URL
+	// URL is the "url" member.
 	URL string `json:"url"`
-	// Name
+	// Name is the "name" member.
 	Name string `json:"name"`
-	// SizeBytes
+	// SizeBytes is the "size_bytes" member.
 	SizeBytes int64 `json:"size_bytes"`
-	// MimeType: Optional.
+	// MimeType is the "mime_type" member. Optional.
 	MimeType *string `json:"mime_type,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *FileRef) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"url":`...)
-	b = sio.AppendJSONString(b, v.URL)
+	b = siojson.AppendString(b, v.URL)
 	b = append(b, `,"name":`...)
-	b = sio.AppendJSONString(b, v.Name)
+	b = siojson.AppendString(b, v.Name)
 	b = append(b, `,"size_bytes":`...)
 	b = strconv.AppendInt(b, v.SizeBytes, 10)
 	if v.MimeType != nil {
 		b = append(b, `,"mime_type":`...)
-		b = sio.AppendJSONString(b, *v.MimeType)
+		b = siojson.AppendString(b, *v.MimeType)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *FileRef) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *FileRef) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [4]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "url":
 			if seen[0] {
-				return false
+				r.Duplicate("url")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("url")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uri")
+				v.URL = s0
 			}
-			if !r.String(&v.URL) {
-				return false
-			}
+			r.Leave()
 		case "name":
 			if seen[1] {
-				return false
+				r.Duplicate("name")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
+			r.Enter("name")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 255)
+				v.Name = s0
 			}
-			if !r.String(&v.Name) {
-				return false
-			}
+			r.Leave()
 		case "size_bytes":
 			if seen[2] {
-				return false
+				r.Duplicate("size_bytes")
+				continue
 			}
 			seen[2] = true
-			if r.Null() {
-				continue
+			r.Enter("size_bytes")
+			if n0, ok := r.Int(int64(0), int64(1073741824)); ok {
+				v.SizeBytes = int64(n0)
 			}
-			if !r.Int64(&v.SizeBytes) {
-				return false
-			}
+			r.Leave()
 		case "mime_type":
 			if seen[3] {
-				return false
-			}
-			seen[3] = true
-			if r.Null() {
+				r.Duplicate("mime_type")
 				continue
 			}
-			v.MimeType = new(string)
-			if !r.String(v.MimeType) {
-				return false
+			seen[3] = true
+			r.Enter("mime_type")
+			if s0, ok := r.String(); ok {
+				v.MimeType = new(s0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("url")
+	}
+	if !seen[1] {
+		r.Missing("name")
+	}
+	if !seen[2] {
+		r.Missing("size_bytes")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new FileRef decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*FileRef) DecodeJSON(data []byte) (*FileRef, bool) {
-	return sio.DecodeJSON[FileRef](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *FileRef) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("url")
+	r.CheckFormat(v.URL, "uri")
+	r.Leave()
+	r.Enter("name")
+	r.CheckLength(v.Name, 1, 255)
+	r.Leave()
+	r.Enter("size_bytes")
+	r.CheckInt(int64(v.SizeBytes), int64(0), int64(1073741824))
+	r.Leave()
 }
 
-// Attachment: Something attached to a message, told apart by kind.
+// Attachment is a union of the contract: exactly one of its variants is set. Something attached to a message, told apart by kind.
 type Attachment struct {
 	// Image is set when kind is "image".
 	Image *ImageRef
@@ -253,20 +326,34 @@ type Attachment struct {
 // MarshalJSON implements json.Marshaler.
 func (u Attachment) MarshalJSON() ([]byte, error) {
 	if u.Image != nil {
-		return sio.MarshalUnion("kind", "image", u.Image)
+		return siojson.MarshalUnion("kind", "image", u.Image)
 	}
 	if u.File != nil {
-		return sio.MarshalUnion("kind", "file", u.File)
+		return siojson.MarshalUnion("kind", "file", u.File)
 	}
 	if u.Link != nil {
-		return sio.MarshalUnion("kind", "link", u.Link)
+		return siojson.MarshalUnion("kind", "link", u.Link)
 	}
 	return nil, fmt.Errorf("Attachment: no variant is set")
 }
 
+// MarshalJSONTo implements the json/v2 MarshalerTo interface: the runtime encodes through it, so that binary values in a variant travel as attachments.
+func (u Attachment) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if u.Image != nil {
+		return siojson.MarshalUnionTo(enc, "kind", "image", u.Image)
+	}
+	if u.File != nil {
+		return siojson.MarshalUnionTo(enc, "kind", "file", u.File)
+	}
+	if u.Link != nil {
+		return siojson.MarshalUnionTo(enc, "kind", "link", u.Link)
+	}
+	return fmt.Errorf("Attachment: no variant is set")
+}
+
 // UnmarshalJSON implements json.Unmarshaler.
 func (u *Attachment) UnmarshalJSON(data []byte) error {
-	tag, err := sio.UnionTag(data, "kind")
+	tag, err := siojson.UnionTag(data, "kind")
 	if err != nil {
 		return err
 	}
@@ -286,110 +373,408 @@ func (u *Attachment) UnmarshalJSON(data []byte) error {
 	}
 }
 
-// AttachmentLink: A link with a preview.
+// ReadJSON implements siojson.ReaderFrom: it decodes the union variant r is at into v, checking it against the contract.
+func (v *Attachment) ReadJSON(r *siojson.Reader) {
+	tag, ok := r.UnionTag("kind")
+	if !ok {
+		return
+	}
+	switch tag {
+	case "image":
+		v.Image = new(ImageRef)
+		d := r.Variant("kind")
+		v.Image.ReadJSON(r)
+		r.EndVariant(d)
+	case "file":
+		v.File = new(FileRef)
+		d := r.Variant("kind")
+		v.File.ReadJSON(r)
+		r.EndVariant(d)
+	case "link":
+		v.Link = new(AttachmentLink)
+		d := r.Variant("kind")
+		v.Link.ReadJSON(r)
+		r.EndVariant(d)
+	default:
+		r.BadTag("kind", "'image', 'file', 'link'")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Attachment) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	n := 0
+	if v.Image != nil {
+		n++
+		v.Image.CheckJSON(r)
+	}
+	if v.File != nil {
+		n++
+		v.File.CheckJSON(r)
+	}
+	if v.Link != nil {
+		n++
+		v.Link.CheckJSON(r)
+	}
+	if n != 1 {
+		r.Fail(fmt.Sprintf("Attachment has %d variants set, want 1", n))
+	}
+}
+
+// AttachmentLink is an object of the contract. A link with a preview.
 type AttachmentLink struct {
-	// URL
+	// URL is the "url" member.
 	URL string `json:"url"`
-	// Title: Optional.
+	// Title is the "title" member. Optional.
 	Title *string `json:"title,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *AttachmentLink) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"url":`...)
-	b = sio.AppendJSONString(b, v.URL)
+	b = siojson.AppendString(b, v.URL)
 	if v.Title != nil {
 		b = append(b, `,"title":`...)
-		b = sio.AppendJSONString(b, *v.Title)
+		b = siojson.AppendString(b, *v.Title)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *AttachmentLink) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *AttachmentLink) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [2]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "url":
 			if seen[0] {
-				return false
+				r.Duplicate("url")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("url")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uri")
+				v.URL = s0
 			}
-			if !r.String(&v.URL) {
-				return false
-			}
+			r.Leave()
 		case "title":
 			if seen[1] {
-				return false
-			}
-			seen[1] = true
-			if r.Null() {
+				r.Duplicate("title")
 				continue
 			}
-			v.Title = new(string)
-			if !r.String(v.Title) {
-				return false
+			seen[1] = true
+			r.Enter("title")
+			if s0, ok := r.String(); ok {
+				v.Title = new(s0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("url")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new AttachmentLink decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*AttachmentLink) DecodeJSON(data []byte) (*AttachmentLink, bool) {
-	return sio.DecodeJSON[AttachmentLink](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *AttachmentLink) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("url")
+	r.CheckFormat(v.URL, "uri")
+	r.Leave()
 }
 
-// Message: A chat message.
+// Message is an object of the contract. A chat message.
 type Message struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// Author
+	// Author is the "author" member.
 	Author common.User `json:"author"`
-	// Text
+	// Text is the "text" member.
 	Text string `json:"text"`
-	// Attachments: Optional.
+	// Attachments is the "attachments" member. Optional.
 	Attachments []Attachment `json:"attachments,omitempty"`
-	// ReplyTo: The message this one answers, or null. May be null.
+	// ReplyTo is the "reply_to" member. The message this one answers, or null. May be null.
 	ReplyTo *string `json:"reply_to"`
-	// SentAt
+	// SentAt is the "sent_at" member.
 	SentAt time.Time `json:"sent_at"`
-	// EditedAt: Optional.
+	// EditedAt is the "edited_at" member. Optional.
 	EditedAt *time.Time `json:"edited_at,omitempty"`
-	// Reactions: Count of each emoji reaction. Optional.
+	// Reactions is the "reactions" member. Count of each emoji reaction. Optional.
 	Reactions map[string]int32 `json:"reactions,omitempty"`
-	// Status: Delivery status; an inline enum named MessageStatus. Optional.
+	// Status is the "status" member. Delivery status; an inline enum named MessageStatus. Optional.
 	Status *MessageStatus `json:"status,omitempty"`
 	/*
-	   LegacyHTML: Optional.
+	   LegacyHTML is the "legacy_html" member. Optional.
 
 	   Deprecated: Render text instead.
 	*/
 	LegacyHTML *string `json:"legacy_html,omitempty"`
 }
 
-// MessageStatus
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Message) ReadJSON(r *siojson.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	var seen [11]bool
+	for r.More() {
+		name := r.Name()
+		switch string(name) {
+		case "id":
+			if seen[0] {
+				r.Duplicate("id")
+				continue
+			}
+			seen[0] = true
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uuid")
+				v.ID = s0
+			}
+			r.Leave()
+		case "room":
+			if seen[1] {
+				r.Duplicate("room")
+				continue
+			}
+			seen[1] = true
+			r.Enter("room")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 64)
+				r.CheckPattern(s0, pattern0)
+				v.Room = s0
+			}
+			r.Leave()
+		case "author":
+			if seen[2] {
+				r.Duplicate("author")
+				continue
+			}
+			seen[2] = true
+			r.Enter("author")
+			v.Author.ReadJSON(r)
+			r.Leave()
+		case "text":
+			if seen[3] {
+				r.Duplicate("text")
+				continue
+			}
+			seen[3] = true
+			r.Enter("text")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 4000)
+				v.Text = s0
+			}
+			r.Leave()
+		case "attachments":
+			if seen[4] {
+				r.Duplicate("attachments")
+				continue
+			}
+			seen[4] = true
+			r.Enter("attachments")
+			if r.BeginArray() {
+				l0 := []Attachment{}
+				for i0 := 0; r.More(); i0++ {
+					r.EnterIndex(i0)
+					var e0 Attachment
+					e0.ReadJSON(r)
+					l0 = append(l0, e0)
+					r.Leave()
+				}
+				r.EndArray()
+				r.CheckItems(len(l0), -1, 10)
+				v.Attachments = l0
+			}
+			r.Leave()
+		case "reply_to":
+			if seen[5] {
+				r.Duplicate("reply_to")
+				continue
+			}
+			seen[5] = true
+			r.Enter("reply_to")
+			if !r.Null() {
+				if s0, ok := r.String(); ok {
+					r.CheckFormat(s0, "uuid")
+					v.ReplyTo = new(s0)
+				}
+			}
+			r.Leave()
+		case "sent_at":
+			if seen[6] {
+				r.Duplicate("sent_at")
+				continue
+			}
+			seen[6] = true
+			r.Enter("sent_at")
+			if t0, ok := r.Time(); ok {
+				v.SentAt = t0
+			}
+			r.Leave()
+		case "edited_at":
+			if seen[7] {
+				r.Duplicate("edited_at")
+				continue
+			}
+			seen[7] = true
+			r.Enter("edited_at")
+			if t0, ok := r.Time(); ok {
+				v.EditedAt = new(t0)
+			}
+			r.Leave()
+		case "reactions":
+			if seen[8] {
+				r.Duplicate("reactions")
+				continue
+			}
+			seen[8] = true
+			r.Enter("reactions")
+			if r.BeginObject() {
+				m0 := map[string]int32{}
+				for r.More() {
+					k0 := r.MapKey()
+					if _, dup := m0[k0]; dup {
+						r.Duplicate(k0)
+						continue
+					}
+					r.Enter(k0)
+					var e0 int32
+					if n1, ok := r.Int(math.MinInt32, math.MaxInt32); ok {
+						e0 = int32(n1)
+					}
+					m0[k0] = e0
+					r.Leave()
+				}
+				r.EndObject()
+				v.Reactions = m0
+			}
+			r.Leave()
+		case "status":
+			if seen[9] {
+				r.Duplicate("status")
+				continue
+			}
+			seen[9] = true
+			r.Enter("status")
+			v.Status = new(MessageStatus)
+			v.Status.ReadJSON(r)
+			r.Leave()
+		case "legacy_html":
+			if seen[10] {
+				r.Duplicate("legacy_html")
+				continue
+			}
+			seen[10] = true
+			r.Enter("legacy_html")
+			if s0, ok := r.String(); ok {
+				v.LegacyHTML = new(s0)
+			}
+			r.Leave()
+		default:
+			r.Unknown(name)
+		}
+	}
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
+	if !seen[1] {
+		r.Missing("room")
+	}
+	if !seen[2] {
+		r.Missing("author")
+	}
+	if !seen[3] {
+		r.Missing("text")
+	}
+	if !seen[5] {
+		r.Missing("reply_to")
+	}
+	if !seen[6] {
+		r.Missing("sent_at")
+	}
+	if !seen[9] {
+		v.Status = new(MessageStatus("sent"))
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Message) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	r.Enter("author")
+	v.Author.CheckJSON(r)
+	r.Leave()
+	r.Enter("text")
+	r.CheckLength(v.Text, 1, 4000)
+	r.Leave()
+	if len(v.Attachments) > 0 {
+		r.Enter("attachments")
+		r.CheckItems(len(v.Attachments), -1, 10)
+		for i0 := range v.Attachments {
+			r.EnterIndex(i0)
+			v.Attachments[i0].CheckJSON(r)
+			r.Leave()
+		}
+		r.Leave()
+	}
+	if v.ReplyTo != nil {
+		r.Enter("reply_to")
+		r.CheckFormat(*v.ReplyTo, "uuid")
+		r.Leave()
+	}
+	r.Enter("sent_at")
+	r.CheckTime(v.SentAt)
+	r.Leave()
+	if v.EditedAt != nil {
+		r.Enter("edited_at")
+		r.CheckTime(*v.EditedAt)
+		r.Leave()
+	}
+	if v.Status != nil {
+		r.Enter("status")
+		v.Status.CheckJSON(r)
+		r.Leave()
+	}
+}
+
+// MessageStatus is an enum of the contract: one of the constants below.
 type MessageStatus string
 
 const (
-	// MessageStatusSent
+	// MessageStatusSent is the "sent" value of MessageStatus.
 	MessageStatusSent MessageStatus = "sent"
-	// MessageStatusDelivered
+	// MessageStatusDelivered is the "delivered" value of MessageStatus.
 	MessageStatusDelivered MessageStatus = "delivered"
-	// MessageStatusRead
+	// MessageStatusRead is the "read" value of MessageStatus.
 	MessageStatusRead MessageStatus = "read"
 )
 
@@ -402,136 +787,454 @@ func (v MessageStatus) Valid() bool {
 	return false
 }
 
-// SendMessage: A message to post.
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *MessageStatus) ReadJSON(r *siojson.Reader) {
+	s, ok := r.String()
+	if !ok {
+		return
+	}
+	switch MessageStatus(s) {
+	case MessageStatusSent, MessageStatusDelivered, MessageStatusRead:
+		*v = MessageStatus(s)
+	default:
+		r.Enum("'sent', 'delivered', 'read'")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v MessageStatus) CheckJSON(r *siojson.Reader) {
+	if !v.Valid() {
+		r.Enum("'sent', 'delivered', 'read'")
+	}
+}
+
+// SendMessage is an object of the contract. A message to post.
 type SendMessage struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// Text
+	// Text is the "text" member.
 	Text string `json:"text"`
-	// Image: Sent as a binary attachment. Optional.
+	// Image is the "image" member. Sent as a binary attachment. Optional.
 	Image []byte `json:"image,omitempty"`
-	// ReplyTo: Optional. May be null.
+	// ReplyTo is the "reply_to" member. Optional. May be null.
 	ReplyTo *string `json:"reply_to,omitempty"`
-	// ClientID: Idempotency key. Optional.
+	// ClientID is the "client_id" member. Idempotency key. Optional.
 	ClientID *string `json:"client_id,omitempty"`
 }
 
-// RoomInfo
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *SendMessage) ReadJSON(r *siojson.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	var seen [5]bool
+	for r.More() {
+		name := r.Name()
+		switch string(name) {
+		case "room":
+			if seen[0] {
+				r.Duplicate("room")
+				continue
+			}
+			seen[0] = true
+			r.Enter("room")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 64)
+				r.CheckPattern(s0, pattern0)
+				v.Room = s0
+			}
+			r.Leave()
+		case "text":
+			if seen[1] {
+				r.Duplicate("text")
+				continue
+			}
+			seen[1] = true
+			r.Enter("text")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 4000)
+				v.Text = s0
+			}
+			r.Leave()
+		case "image":
+			if seen[2] {
+				r.Duplicate("image")
+				continue
+			}
+			seen[2] = true
+			r.Enter("image")
+			if b0, ok := r.Bytes(); ok {
+				r.CheckBytes(b0, -1, 5242880)
+				v.Image = b0
+			}
+			r.Leave()
+		case "reply_to":
+			if seen[3] {
+				r.Duplicate("reply_to")
+				continue
+			}
+			seen[3] = true
+			r.Enter("reply_to")
+			if !r.Null() {
+				if s0, ok := r.String(); ok {
+					r.CheckFormat(s0, "uuid")
+					v.ReplyTo = new(s0)
+				}
+			}
+			r.Leave()
+		case "client_id":
+			if seen[4] {
+				r.Duplicate("client_id")
+				continue
+			}
+			seen[4] = true
+			r.Enter("client_id")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 64)
+				v.ClientID = new(s0)
+			}
+			r.Leave()
+		default:
+			r.Unknown(name)
+		}
+	}
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("room")
+	}
+	if !seen[1] {
+		r.Missing("text")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *SendMessage) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	r.Enter("text")
+	r.CheckLength(v.Text, 1, 4000)
+	r.Leave()
+	if len(v.Image) > 0 {
+		r.Enter("image")
+		r.CheckBytes(v.Image, -1, 5242880)
+		r.Leave()
+	}
+	if v.ReplyTo != nil {
+		r.Enter("reply_to")
+		r.CheckFormat(*v.ReplyTo, "uuid")
+		r.Leave()
+	}
+	if v.ClientID != nil {
+		r.Enter("client_id")
+		r.CheckLength(*v.ClientID, -1, 64)
+		r.Leave()
+	}
+}
+
+// RoomInfo is an object of the contract.
 type RoomInfo struct {
-	// ID
+	// ID is the "id" member.
 	ID RoomID `json:"id"`
-	// Title
+	// Title is the "title" member.
 	Title string `json:"title"`
-	// Members
+	// Members is the "members" member.
 	Members []common.User `json:"members"`
-	// History
+	// History is the "history" member.
 	History []Message `json:"history"`
-	// Presence: Presence by user ID.
+	// Presence is the "presence" member. Presence by user ID.
 	Presence map[string]Presence `json:"presence"`
 }
 
-// Question
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *RoomInfo) ReadJSON(r *siojson.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	var seen [5]bool
+	for r.More() {
+		name := r.Name()
+		switch string(name) {
+		case "id":
+			if seen[0] {
+				r.Duplicate("id")
+				continue
+			}
+			seen[0] = true
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 64)
+				r.CheckPattern(s0, pattern0)
+				v.ID = s0
+			}
+			r.Leave()
+		case "title":
+			if seen[1] {
+				r.Duplicate("title")
+				continue
+			}
+			seen[1] = true
+			r.Enter("title")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 120)
+				v.Title = s0
+			}
+			r.Leave()
+		case "members":
+			if seen[2] {
+				r.Duplicate("members")
+				continue
+			}
+			seen[2] = true
+			r.Enter("members")
+			if r.BeginArray() {
+				l0 := []common.User{}
+				for i0 := 0; r.More(); i0++ {
+					r.EnterIndex(i0)
+					var e0 common.User
+					e0.ReadJSON(r)
+					l0 = append(l0, e0)
+					r.Leave()
+				}
+				r.EndArray()
+				v.Members = l0
+			}
+			r.Leave()
+		case "history":
+			if seen[3] {
+				r.Duplicate("history")
+				continue
+			}
+			seen[3] = true
+			r.Enter("history")
+			if r.BeginArray() {
+				l0 := []Message{}
+				for i0 := 0; r.More(); i0++ {
+					r.EnterIndex(i0)
+					var e0 Message
+					e0.ReadJSON(r)
+					l0 = append(l0, e0)
+					r.Leave()
+				}
+				r.EndArray()
+				v.History = l0
+			}
+			r.Leave()
+		case "presence":
+			if seen[4] {
+				r.Duplicate("presence")
+				continue
+			}
+			seen[4] = true
+			r.Enter("presence")
+			if r.BeginObject() {
+				m0 := map[string]Presence{}
+				for r.More() {
+					k0 := r.MapKey()
+					if _, dup := m0[k0]; dup {
+						r.Duplicate(k0)
+						continue
+					}
+					r.Enter(k0)
+					var e0 Presence
+					e0.ReadJSON(r)
+					m0[k0] = e0
+					r.Leave()
+				}
+				r.EndObject()
+				v.Presence = m0
+			}
+			r.Leave()
+		default:
+			r.Unknown(name)
+		}
+	}
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
+	if !seen[1] {
+		r.Missing("title")
+	}
+	if !seen[2] {
+		r.Missing("members")
+	}
+	if !seen[3] {
+		r.Missing("history")
+	}
+	if !seen[4] {
+		r.Missing("presence")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *RoomInfo) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckLength(v.ID, 1, 64)
+	r.CheckPattern(v.ID, pattern0)
+	r.Leave()
+	r.Enter("title")
+	r.CheckLength(v.Title, -1, 120)
+	r.Leave()
+	r.Enter("members")
+	for i0 := range v.Members {
+		r.EnterIndex(i0)
+		v.Members[i0].CheckJSON(r)
+		r.Leave()
+	}
+	r.Leave()
+	r.Enter("history")
+	for i0 := range v.History {
+		r.EnterIndex(i0)
+		v.History[i0].CheckJSON(r)
+		r.Leave()
+	}
+	r.Leave()
+	r.Enter("presence")
+	for k0, e0 := range v.Presence {
+		r.Enter(k0)
+		e0.CheckJSON(r)
+		r.Leave()
+	}
+	r.Leave()
+}
+
+// Question is an object of the contract.
 type Question struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
-	// Text
+	// Text is the "text" member.
 	Text string `json:"text"`
-	// Choices
+	// Choices is the "choices" member.
 	Choices []string `json:"choices"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Question) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	b = append(b, `,"text":`...)
-	b = sio.AppendJSONString(b, v.Text)
+	b = siojson.AppendString(b, v.Text)
 	b = append(b, `,"choices":`...)
 	b = append(b, '[')
 	for i0 := range v.Choices {
 		if i0 > 0 {
 			b = append(b, ',')
 		}
-		b = sio.AppendJSONString(b, v.Choices[i0])
+		b = siojson.AppendString(b, v.Choices[i0])
 	}
 	b = append(b, ']')
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Question) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Question) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [3]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "id":
 			if seen[0] {
-				return false
+				r.Duplicate("id")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uuid")
+				v.ID = s0
 			}
-			if !r.String(&v.ID) {
-				return false
-			}
+			r.Leave()
 		case "text":
 			if seen[1] {
-				return false
+				r.Duplicate("text")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
+			r.Enter("text")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 500)
+				v.Text = s0
 			}
-			if !r.String(&v.Text) {
-				return false
-			}
+			r.Leave()
 		case "choices":
 			if seen[2] {
-				return false
-			}
-			seen[2] = true
-			if r.Null() {
+				r.Duplicate("choices")
 				continue
 			}
-			if !r.BeginArray() {
-				return false
-			}
-			v.Choices = []string{}
-			for r.More() {
-				var e0 string
-				if !r.String(&e0) {
-					return false
+			seen[2] = true
+			r.Enter("choices")
+			if r.BeginArray() {
+				l0 := []string{}
+				for i0 := 0; r.More(); i0++ {
+					r.EnterIndex(i0)
+					var e0 string
+					if s1, ok := r.String(); ok {
+						e0 = s1
+					}
+					l0 = append(l0, e0)
+					r.Leave()
 				}
-				v.Choices = append(v.Choices, e0)
+				r.EndArray()
+				r.CheckItems(len(l0), 2, 10)
+				v.Choices = l0
 			}
-			if !r.EndArray() {
-				return false
-			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
+	if !seen[1] {
+		r.Missing("text")
+	}
+	if !seen[2] {
+		r.Missing("choices")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new Question decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Question) DecodeJSON(data []byte) (*Question, bool) {
-	return sio.DecodeJSON[Question](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Question) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
+	r.Enter("text")
+	r.CheckLength(v.Text, -1, 500)
+	r.Leave()
+	r.Enter("choices")
+	r.CheckItems(len(v.Choices), 2, 10)
+	r.Leave()
 }
 
-// Answer
+// Answer is an object of the contract.
 type Answer struct {
-	// Choice
+	// Choice is the "choice" member.
 	Choice int32 `json:"choice"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Answer) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -541,161 +1244,202 @@ func (v *Answer) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Answer) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Answer) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "choice":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("choice")
 				continue
 			}
-			if !r.Int32(&v.Choice) {
-				return false
+			seen[0] = true
+			r.Enter("choice")
+			if n0, ok := r.Int(int64(0), int64(9)); ok {
+				v.Choice = int32(n0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("choice")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new Answer decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Answer) DecodeJSON(data []byte) (*Answer, bool) {
-	return sio.DecodeJSON[Answer](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Answer) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("choice")
+	r.CheckInt(int64(v.Choice), int64(0), int64(9))
+	r.Leave()
 }
 
-// RoomNotFoundDetails
+// RoomNotFoundDetails is an object of the contract.
 type RoomNotFoundDetails struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *RoomNotFoundDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *RoomNotFoundDetails) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *RoomNotFoundDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "room":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("room")
 				continue
 			}
-			if !r.String(&v.Room) {
-				return false
+			seen[0] = true
+			r.Enter("room")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 64)
+				r.CheckPattern(s0, pattern0)
+				v.Room = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("room")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new RoomNotFoundDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*RoomNotFoundDetails) DecodeJSON(data []byte) (*RoomNotFoundDetails, bool) {
-	return sio.DecodeJSON[RoomNotFoundDetails](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *RoomNotFoundDetails) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
 }
 
-// ChatAuth: Sent in the CONNECT packet.
+// ChatAuth is an object of the contract. Sent in the CONNECT packet.
 type ChatAuth struct {
-	// Token
+	// Token is the "token" member.
 	Token string `json:"token"`
-	// Nickname
+	// Nickname is the "nickname" member.
 	Nickname string `json:"nickname"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatAuth) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"token":`...)
-	b = sio.AppendJSONString(b, v.Token)
+	b = siojson.AppendString(b, v.Token)
 	b = append(b, `,"nickname":`...)
-	b = sio.AppendJSONString(b, v.Nickname)
+	b = siojson.AppendString(b, v.Nickname)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *ChatAuth) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatAuth) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [2]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "token":
 			if seen[0] {
-				return false
+				r.Duplicate("token")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("token")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, -1)
+				v.Token = s0
 			}
-			if !r.String(&v.Token) {
-				return false
-			}
+			r.Leave()
 		case "nickname":
 			if seen[1] {
-				return false
-			}
-			seen[1] = true
-			if r.Null() {
+				r.Duplicate("nickname")
 				continue
 			}
-			if !r.String(&v.Nickname) {
-				return false
+			seen[1] = true
+			r.Enter("nickname")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 32)
+				v.Nickname = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("token")
+	}
+	if !seen[1] {
+		r.Missing("nickname")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new ChatAuth decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*ChatAuth) DecodeJSON(data []byte) (*ChatAuth, bool) {
-	return sio.DecodeJSON[ChatAuth](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatAuth) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("token")
+	r.CheckLength(v.Token, 1, -1)
+	r.Leave()
+	r.Enter("nickname")
+	r.CheckLength(v.Nickname, 1, 32)
+	r.Leave()
 }
 
-// ChatRoomJoinPayload
+// ChatRoomJoinPayload is an object of the contract.
 type ChatRoomJoinPayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// History: Optional.
+	// History is the "history" member. Optional.
 	History *int32 `json:"history,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatRoomJoinPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	if v.History != nil {
 		b = append(b, `,"history":`...)
 		b = strconv.AppendInt(b, int64(*v.History), 10)
@@ -703,254 +1447,323 @@ func (v *ChatRoomJoinPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *ChatRoomJoinPayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatRoomJoinPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [2]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "room":
 			if seen[0] {
-				return false
+				r.Duplicate("room")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("room")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 64)
+				r.CheckPattern(s0, pattern0)
+				v.Room = s0
 			}
-			if !r.String(&v.Room) {
-				return false
-			}
+			r.Leave()
 		case "history":
 			if seen[1] {
-				return false
-			}
-			seen[1] = true
-			if r.Null() {
+				r.Duplicate("history")
 				continue
 			}
-			v.History = new(int32)
-			if !r.Int32(v.History) {
-				return false
+			seen[1] = true
+			r.Enter("history")
+			if n0, ok := r.Int(int64(0), int64(100)); ok {
+				v.History = new(int32(n0))
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("room")
+	}
+	if !seen[1] {
+		v.History = new(int32(int64(20)))
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new ChatRoomJoinPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*ChatRoomJoinPayload) DecodeJSON(data []byte) (*ChatRoomJoinPayload, bool) {
-	return sio.DecodeJSON[ChatRoomJoinPayload](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatRoomJoinPayload) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	if v.History != nil {
+		r.Enter("history")
+		r.CheckInt(int64(*v.History), int64(0), int64(100))
+		r.Leave()
+	}
 }
 
-// ChatRoomLeavePayload
+// ChatRoomLeavePayload is an object of the contract.
 type ChatRoomLeavePayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatRoomLeavePayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *ChatRoomLeavePayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatRoomLeavePayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "room":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("room")
 				continue
 			}
-			if !r.String(&v.Room) {
-				return false
+			seen[0] = true
+			r.Enter("room")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 64)
+				r.CheckPattern(s0, pattern0)
+				v.Room = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("room")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new ChatRoomLeavePayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*ChatRoomLeavePayload) DecodeJSON(data []byte) (*ChatRoomLeavePayload, bool) {
-	return sio.DecodeJSON[ChatRoomLeavePayload](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatRoomLeavePayload) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
 }
 
-// ChatTypingPayload
+// ChatTypingPayload is an object of the contract.
 type ChatTypingPayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// User: Set by the server when relaying. Optional.
+	// User is the "user" member. Set by the server when relaying. Optional.
 	User *common.UserID `json:"user,omitempty"`
-	// Typing
+	// Typing is the "typing" member.
 	Typing bool `json:"typing"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatTypingPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	if v.User != nil {
 		b = append(b, `,"user":`...)
-		b = sio.AppendJSONString(b, *v.User)
+		b = siojson.AppendString(b, *v.User)
 	}
 	b = append(b, `,"typing":`...)
 	b = strconv.AppendBool(b, v.Typing)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *ChatTypingPayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatTypingPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [3]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "room":
 			if seen[0] {
-				return false
+				r.Duplicate("room")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("room")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 64)
+				r.CheckPattern(s0, pattern0)
+				v.Room = s0
 			}
-			if !r.String(&v.Room) {
-				return false
-			}
+			r.Leave()
 		case "user":
 			if seen[1] {
-				return false
+				r.Duplicate("user")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
+			r.Enter("user")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uuid")
+				v.User = new(s0)
 			}
-			v.User = new(common.UserID)
-			if !r.String(v.User) {
-				return false
-			}
+			r.Leave()
 		case "typing":
 			if seen[2] {
-				return false
-			}
-			seen[2] = true
-			if r.Null() {
+				r.Duplicate("typing")
 				continue
 			}
-			if !r.Bool(&v.Typing) {
-				return false
+			seen[2] = true
+			r.Enter("typing")
+			if b0, ok := r.Bool(); ok {
+				v.Typing = b0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("room")
+	}
+	if !seen[2] {
+		r.Missing("typing")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new ChatTypingPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*ChatTypingPayload) DecodeJSON(data []byte) (*ChatTypingPayload, bool) {
-	return sio.DecodeJSON[ChatTypingPayload](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatTypingPayload) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	if v.User != nil {
+		r.Enter("user")
+		r.CheckFormat(*v.User, "uuid")
+		r.Leave()
+	}
 }
 
-// ChatPresencePayload
+// ChatPresencePayload is an object of the contract.
 type ChatPresencePayload struct {
-	// User
+	// User is the "user" member.
 	User common.UserID `json:"user"`
-	// Presence
+	// Presence is the "presence" member.
 	Presence Presence `json:"presence"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatPresencePayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"user":`...)
-	b = sio.AppendJSONString(b, v.User)
+	b = siojson.AppendString(b, v.User)
 	b = append(b, `,"presence":`...)
-	b = sio.AppendJSONString(b, string(v.Presence))
+	b = siojson.AppendString(b, string(v.Presence))
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *ChatPresencePayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatPresencePayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [2]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "user":
 			if seen[0] {
-				return false
+				r.Duplicate("user")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("user")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uuid")
+				v.User = s0
 			}
-			if !r.String(&v.User) {
-				return false
-			}
+			r.Leave()
 		case "presence":
 			if seen[1] {
-				return false
-			}
-			seen[1] = true
-			if r.Null() {
+				r.Duplicate("presence")
 				continue
 			}
-			if !r.String((*string)(&v.Presence)) {
-				return false
-			}
+			seen[1] = true
+			r.Enter("presence")
+			v.Presence.ReadJSON(r)
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("user")
+	}
+	if !seen[1] {
+		r.Missing("presence")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new ChatPresencePayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*ChatPresencePayload) DecodeJSON(data []byte) (*ChatPresencePayload, bool) {
-	return sio.DecodeJSON[ChatPresencePayload](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatPresencePayload) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("user")
+	r.CheckFormat(v.User, "uuid")
+	r.Leave()
+	r.Enter("presence")
+	v.Presence.CheckJSON(r)
+	r.Leave()
 }
 
-// ChatUserJoinedPayload
+// ChatUserJoinedPayload is an object of the contract.
 type ChatUserJoinedPayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// User
+	// User is the "user" member.
 	User common.User `json:"user"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatUserJoinedPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	b = append(b, `,"user":`...)
 	if b, err = v.User.AppendJSON(b); err != nil {
 		return nil, err
@@ -958,64 +1771,81 @@ func (v *ChatUserJoinedPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *ChatUserJoinedPayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatUserJoinedPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [2]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "room":
 			if seen[0] {
-				return false
+				r.Duplicate("room")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("room")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 64)
+				r.CheckPattern(s0, pattern0)
+				v.Room = s0
 			}
-			if !r.String(&v.Room) {
-				return false
-			}
+			r.Leave()
 		case "user":
 			if seen[1] {
-				return false
-			}
-			seen[1] = true
-			if r.Null() {
+				r.Duplicate("user")
 				continue
 			}
-			if !v.User.ReadJSON(r) {
-				return false
-			}
+			seen[1] = true
+			r.Enter("user")
+			v.User.ReadJSON(r)
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("room")
+	}
+	if !seen[1] {
+		r.Missing("user")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new ChatUserJoinedPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*ChatUserJoinedPayload) DecodeJSON(data []byte) (*ChatUserJoinedPayload, bool) {
-	return sio.DecodeJSON[ChatUserJoinedPayload](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatUserJoinedPayload) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	r.Enter("user")
+	v.User.CheckJSON(r)
+	r.Leave()
 }
 
-// ChatUserLeftPayload
+// ChatUserLeftPayload is an object of the contract.
 type ChatUserLeftPayload struct {
-	// Room
+	// Room is the "room" member.
 	Room RoomID `json:"room"`
-	// User
+	// User is the "user" member.
 	User common.User `json:"user"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *ChatUserLeftPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"room":`...)
-	b = sio.AppendJSONString(b, v.Room)
+	b = siojson.AppendString(b, v.Room)
 	b = append(b, `,"user":`...)
 	if b, err = v.User.AppendJSON(b); err != nil {
 		return nil, err
@@ -1023,52 +1853,69 @@ func (v *ChatUserLeftPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *ChatUserLeftPayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *ChatUserLeftPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [2]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "room":
 			if seen[0] {
-				return false
+				r.Duplicate("room")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("room")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 64)
+				r.CheckPattern(s0, pattern0)
+				v.Room = s0
 			}
-			if !r.String(&v.Room) {
-				return false
-			}
+			r.Leave()
 		case "user":
 			if seen[1] {
-				return false
-			}
-			seen[1] = true
-			if r.Null() {
+				r.Duplicate("user")
 				continue
 			}
-			if !v.User.ReadJSON(r) {
-				return false
-			}
+			seen[1] = true
+			r.Enter("user")
+			v.User.ReadJSON(r)
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("room")
+	}
+	if !seen[1] {
+		r.Missing("user")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new ChatUserLeftPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*ChatUserLeftPayload) DecodeJSON(data []byte) (*ChatUserLeftPayload, bool) {
-	return sio.DecodeJSON[ChatUserLeftPayload](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *ChatUserLeftPayload) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("room")
+	r.CheckLength(v.Room, 1, 64)
+	r.CheckPattern(v.Room, pattern0)
+	r.Leave()
+	r.Enter("user")
+	v.User.CheckJSON(r)
+	r.Leave()
 }
 
 // RoomNotFoundName is the name of the RoomNotFound error on the wire; its code is "not_found".
 const RoomNotFoundName = "RoomNotFound"
 
-// NewRoomNotFound: returns the RoomNotFound error (code "not_found") with a message and details. No room has this ID.
+// NewRoomNotFound returns the RoomNotFound error (code "not_found") with a message and details. No room has this ID.
 func NewRoomNotFound(message string, details *RoomNotFoundDetails) *sio.Error {
 	return &sio.Error{
 		Code:    "not_found",
@@ -1092,7 +1939,7 @@ func AsRoomNotFound(err error) (*RoomNotFoundDetails, bool) {
 // NotAMemberName is the name of the NotAMember error on the wire; its code is "permission_denied".
 const NotAMemberName = "NotAMember"
 
-// NewNotAMember: returns the NotAMember error (code "permission_denied") with a message and details. The user has not joined the room.
+// NewNotAMember returns the NotAMember error (code "permission_denied") with a message and details. The user has not joined the room.
 func NewNotAMember(message string) *sio.Error {
 	return &sio.Error{
 		Code:    "permission_denied",
@@ -1108,344 +1955,7 @@ func IsNotAMember(err error) bool {
 	return errors.As(err, &e) && e.Name == "NotAMember"
 }
 
-// schemas are the JSON Schema documents payloads are validated against.
-var schemas = []string{"{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Answer.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Answer\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"choice\": {\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 9\n    }\n  },\n  \"required\": [\n    \"choice\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Attachment.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Attachment\",\n  \"description\": \"Something attached to a message, told apart by kind.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"kind\": {\n      \"enum\": [\n        \"image\",\n        \"file\",\n        \"link\"\n      ]\n    }\n  },\n  \"required\": [\n    \"kind\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"ImageRef\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"kind\": {\n          \"const\": \"image\"\n        },\n        \"url\": {\n          \"type\": \"string\",\n          \"format\": \"uri\"\n        },\n        \"width\": {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"maximum\": 16384\n        },\n        \"height\": {\n          \"type\": \"integer\",\n          \"minimum\": 1,\n          \"maximum\": 16384\n        },\n        \"alt\": {\n          \"type\": \"string\",\n          \"maxLength\": 500\n        }\n      },\n      \"required\": [\n        \"kind\",\n        \"url\",\n        \"width\",\n        \"height\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"FileRef\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"kind\": {\n          \"const\": \"file\"\n        },\n        \"url\": {\n          \"type\": \"string\",\n          \"format\": \"uri\"\n        },\n        \"name\": {\n          \"type\": \"string\",\n          \"minLength\": 1,\n          \"maxLength\": 255\n        },\n        \"size_bytes\": {\n          \"type\": \"integer\",\n          \"minimum\": 0,\n          \"maximum\": 1073741824\n        },\n        \"mime_type\": {\n          \"type\": \"string\"\n        }\n      },\n      \"required\": [\n        \"kind\",\n        \"url\",\n        \"name\",\n        \"size_bytes\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"AttachmentLink\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"kind\": {\n          \"const\": \"link\"\n        },\n        \"url\": {\n          \"type\": \"string\",\n          \"format\": \"uri\"\n        },\n        \"title\": {\n          \"type\": \"string\"\n        }\n      },\n      \"required\": [\n        \"kind\",\n        \"url\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/AttachmentLink.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"AttachmentLink\",\n  \"description\": \"A link with a preview.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"url\": {\n      \"type\": \"string\",\n      \"format\": \"uri\"\n    },\n    \"title\": {\n      \"type\": \"string\"\n    }\n  },\n  \"required\": [\n    \"url\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/MessageHistory.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat message:history ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"type\": \"array\",\n          \"items\": {\n            \"$ref\": \"../Message.json\"\n          }\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"data\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"not_found\",\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false,\n          \"allOf\": [\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"RoomNotFound\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"not_found\"\n                  },\n                  \"details\": {\n                    \"$ref\": \"../RoomNotFoundDetails.json\"\n                  }\n                }\n              }\n            }\n          ]\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/MessageHistory.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat message:history payload\",\n  \"description\": \"Older messages of a room, newest first.\",\n  \"type\": \"array\",\n  \"prefixItems\": [\n    {\n      \"title\": \"room\",\n      \"$ref\": \"../RoomID.json\"\n    },\n    {\n      \"title\": \"page\",\n      \"$ref\": \"../../common/Page.json\"\n    }\n  ],\n  \"items\": false,\n  \"minItems\": 2,\n  \"maxItems\": 2\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/MessageNew.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat message:new payload\",\n  \"description\": \"A message was posted in a room the client is in.\",\n  \"$ref\": \"../Message.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/MessageSend.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat message:send ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"$ref\": \"../Message.json\"\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"data\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"not_found\",\n                \"permission_denied\",\n                \"resource_exhausted\",\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false,\n          \"allOf\": [\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"RoomNotFound\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"not_found\"\n                  },\n                  \"details\": {\n                    \"$ref\": \"../RoomNotFoundDetails.json\"\n                  }\n                }\n              }\n            },\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"NotAMember\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"permission_denied\"\n                  }\n                }\n              }\n            },\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"RateLimited\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"resource_exhausted\"\n                  },\n                  \"details\": {\n                    \"$ref\": \"../../common/RateLimitedDetails.json\"\n                  }\n                }\n              }\n            }\n          ]\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/MessageSend.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat message:send payload\",\n  \"$ref\": \"../SendMessage.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/PingLegacy.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat ping:legacy ack\",\n  \"type\": \"array\",\n  \"prefixItems\": [\n    {\n      \"title\": \"err\",\n      \"anyOf\": [\n        {\n          \"type\": \"string\"\n        },\n        {\n          \"type\": \"null\"\n        }\n      ]\n    },\n    {\n      \"title\": \"pong\",\n      \"type\": \"string\",\n      \"format\": \"date-time\"\n    }\n  ],\n  \"items\": false,\n  \"minItems\": 2,\n  \"maxItems\": 2\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/Poll.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat poll ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"$ref\": \"../Answer.json\"\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"data\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/Poll.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat poll payload\",\n  \"description\": \"Ask the client a question; it answers in the ack.\",\n  \"$ref\": \"../Question.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/Presence.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat presence payload\",\n  \"$ref\": \"../ChatPresencePayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/RoomJoin.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat room:join ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"$ref\": \"../RoomInfo.json\"\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"data\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"not_found\",\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false,\n          \"allOf\": [\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"RoomNotFound\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"not_found\"\n                  },\n                  \"details\": {\n                    \"$ref\": \"../RoomNotFoundDetails.json\"\n                  }\n                }\n              }\n            }\n          ]\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/RoomJoin.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat room:join payload\",\n  \"description\": \"Join a room and get its recent history.\",\n  \"$ref\": \"../ChatRoomJoinPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/RoomLeave.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat room:leave ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"description\": \"An ack without data: absent or null.\",\n          \"type\": \"null\"\n        }\n      },\n      \"required\": [\n        \"ok\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"not_found\",\n                \"permission_denied\",\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false,\n          \"allOf\": [\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"RoomNotFound\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"not_found\"\n                  },\n                  \"details\": {\n                    \"$ref\": \"../RoomNotFoundDetails.json\"\n                  }\n                }\n              }\n            },\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"NotAMember\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"permission_denied\"\n                  }\n                }\n              }\n            }\n          ]\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/RoomLeave.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat room:leave payload\",\n  \"$ref\": \"../ChatRoomLeavePayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/Typing.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat typing payload\",\n  \"description\": \"The client says it is typing; the server relays it to the room.\",\n  \"$ref\": \"../ChatTypingPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/UserJoined.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat user:joined payload\",\n  \"$ref\": \"../ChatUserJoinedPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/UserLeft.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat user:left payload\",\n  \"$ref\": \"../ChatUserLeftPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Chat/auth.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/chat auth\",\n  \"description\": \"The CONNECT auth payload of namespace /chat.\",\n  \"$ref\": \"../ChatAuth.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/ChatAuth.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"ChatAuth\",\n  \"description\": \"Sent in the CONNECT packet.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"token\": {\n      \"type\": \"string\",\n      \"minLength\": 1\n    },\n    \"nickname\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"maxLength\": 32\n    }\n  },\n  \"required\": [\n    \"token\",\n    \"nickname\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/ChatPresencePayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"ChatPresencePayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"user\": {\n      \"$ref\": \"../common/UserID.json\"\n    },\n    \"presence\": {\n      \"$ref\": \"Presence.json\"\n    }\n  },\n  \"required\": [\n    \"user\",\n    \"presence\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/ChatRoomJoinPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"ChatRoomJoinPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"room\": {\n      \"$ref\": \"RoomID.json\"\n    },\n    \"history\": {\n      \"default\": 20,\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 100\n    }\n  },\n  \"required\": [\n    \"room\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/ChatRoomLeavePayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"ChatRoomLeavePayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"room\": {\n      \"$ref\": \"RoomID.json\"\n    }\n  },\n  \"required\": [\n    \"room\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/ChatTypingPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"ChatTypingPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"room\": {\n      \"$ref\": \"RoomID.json\"\n    },\n    \"user\": {\n      \"description\": \"Set by the server when relaying.\",\n      \"$ref\": \"../common/UserID.json\"\n    },\n    \"typing\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"room\",\n    \"typing\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/ChatUserJoinedPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"ChatUserJoinedPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"room\": {\n      \"$ref\": \"RoomID.json\"\n    },\n    \"user\": {\n      \"$ref\": \"../common/User.json\"\n    }\n  },\n  \"required\": [\n    \"room\",\n    \"user\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/ChatUserLeftPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"ChatUserLeftPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"room\": {\n      \"$ref\": \"RoomID.json\"\n    },\n    \"user\": {\n      \"$ref\": \"../common/User.json\"\n    }\n  },\n  \"required\": [\n    \"room\",\n    \"user\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/FileRef.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"FileRef\",\n  \"description\": \"A file stored by the server.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"url\": {\n      \"type\": \"string\",\n      \"format\": \"uri\"\n    },\n    \"name\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"maxLength\": 255\n    },\n    \"size_bytes\": {\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 1073741824\n    },\n    \"mime_type\": {\n      \"type\": \"string\"\n    }\n  },\n  \"required\": [\n    \"url\",\n    \"name\",\n    \"size_bytes\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/ImageRef.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"ImageRef\",\n  \"description\": \"An image stored by the server.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"url\": {\n      \"type\": \"string\",\n      \"format\": \"uri\"\n    },\n    \"width\": {\n      \"type\": \"integer\",\n      \"minimum\": 1,\n      \"maximum\": 16384\n    },\n    \"height\": {\n      \"type\": \"integer\",\n      \"minimum\": 1,\n      \"maximum\": 16384\n    },\n    \"alt\": {\n      \"type\": \"string\",\n      \"maxLength\": 500\n    }\n  },\n  \"required\": [\n    \"url\",\n    \"width\",\n    \"height\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Message.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Message\",\n  \"description\": \"A chat message.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"type\": \"string\",\n      \"format\": \"uuid\"\n    },\n    \"room\": {\n      \"$ref\": \"RoomID.json\"\n    },\n    \"author\": {\n      \"$ref\": \"../common/User.json\"\n    },\n    \"text\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"maxLength\": 4000\n    },\n    \"attachments\": {\n      \"type\": \"array\",\n      \"items\": {\n        \"$ref\": \"Attachment.json\"\n      },\n      \"maxItems\": 10\n    },\n    \"reply_to\": {\n      \"description\": \"The message this one answers, or null.\",\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"format\": \"uuid\"\n        },\n        {\n          \"type\": \"null\"\n        }\n      ]\n    },\n    \"sent_at\": {\n      \"type\": \"string\",\n      \"format\": \"date-time\"\n    },\n    \"edited_at\": {\n      \"type\": \"string\",\n      \"format\": \"date-time\"\n    },\n    \"reactions\": {\n      \"description\": \"Count of each emoji reaction.\",\n      \"type\": \"object\",\n      \"additionalProperties\": {\n        \"type\": \"integer\",\n        \"minimum\": -2147483648,\n        \"maximum\": 2147483647\n      }\n    },\n    \"status\": {\n      \"description\": \"Delivery status; an inline enum named MessageStatus.\",\n      \"default\": \"sent\",\n      \"$ref\": \"MessageStatus.json\"\n    },\n    \"legacy_html\": {\n      \"description\": \"Deprecated: Render text instead.\",\n      \"deprecated\": true,\n      \"type\": \"string\"\n    }\n  },\n  \"required\": [\n    \"id\",\n    \"room\",\n    \"author\",\n    \"text\",\n    \"reply_to\",\n    \"sent_at\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/MessageStatus.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"MessageStatus\",\n  \"type\": \"string\",\n  \"enum\": [\n    \"sent\",\n    \"delivered\",\n    \"read\"\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Presence.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Presence\",\n  \"description\": \"Whether a user is around.\",\n  \"type\": \"string\",\n  \"enum\": [\n    \"online\",\n    \"away\",\n    \"dnd\",\n    \"offline\"\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/Question.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Question\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"type\": \"string\",\n      \"format\": \"uuid\"\n    },\n    \"text\": {\n      \"type\": \"string\",\n      \"maxLength\": 500\n    },\n    \"choices\": {\n      \"type\": \"array\",\n      \"items\": {\n        \"type\": \"string\"\n      },\n      \"minItems\": 2,\n      \"maxItems\": 10\n    }\n  },\n  \"required\": [\n    \"id\",\n    \"text\",\n    \"choices\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/RoomID.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"RoomID\",\n  \"type\": \"string\",\n  \"pattern\": \"^[a-z0-9][a-z0-9-]*$\",\n  \"minLength\": 1,\n  \"maxLength\": 64\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/RoomInfo.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"RoomInfo\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"$ref\": \"RoomID.json\"\n    },\n    \"title\": {\n      \"type\": \"string\",\n      \"maxLength\": 120\n    },\n    \"members\": {\n      \"type\": \"array\",\n      \"items\": {\n        \"$ref\": \"../common/User.json\"\n      }\n    },\n    \"history\": {\n      \"type\": \"array\",\n      \"items\": {\n        \"$ref\": \"Message.json\"\n      }\n    },\n    \"presence\": {\n      \"description\": \"Presence by user ID.\",\n      \"type\": \"object\",\n      \"additionalProperties\": {\n        \"$ref\": \"Presence.json\"\n      }\n    }\n  },\n  \"required\": [\n    \"id\",\n    \"title\",\n    \"members\",\n    \"history\",\n    \"presence\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/RoomNotFoundDetails.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"RoomNotFoundDetails\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"room\": {\n      \"$ref\": \"RoomID.json\"\n    }\n  },\n  \"required\": [\n    \"room\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/chat/SendMessage.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"SendMessage\",\n  \"description\": \"A message to post.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"room\": {\n      \"$ref\": \"RoomID.json\"\n    },\n    \"text\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"maxLength\": 4000\n    },\n    \"image\": {\n      \"description\": \"Sent as a binary attachment.\",\n      \"anyOf\": [\n        {\n          \"title\": \"attachment placeholder\",\n          \"type\": \"object\",\n          \"properties\": {\n            \"_placeholder\": {\n              \"const\": true\n            },\n            \"num\": {\n              \"type\": \"integer\",\n              \"minimum\": 0\n            }\n          },\n          \"required\": [\n            \"_placeholder\",\n            \"num\"\n          ],\n          \"additionalProperties\": false\n        },\n        {\n          \"title\": \"base64\",\n          \"type\": \"string\",\n          \"pattern\": \"^[A-Za-z0-9+/]*={0,2}$\",\n          \"maxLength\": 6990508,\n          \"contentEncoding\": \"base64\"\n        }\n      ]\n    },\n    \"reply_to\": {\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"format\": \"uuid\"\n        },\n        {\n          \"type\": \"null\"\n        }\n      ]\n    },\n    \"client_id\": {\n      \"description\": \"Idempotency key.\",\n      \"type\": \"string\",\n      \"maxLength\": 64\n    }\n  },\n  \"required\": [\n    \"room\",\n    \"text\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/common/Page.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Page\",\n  \"description\": \"Cursor-based pagination request.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"cursor\": {\n      \"description\": \"Opaque cursor from a previous page.\",\n      \"type\": \"string\"\n    },\n    \"limit\": {\n      \"default\": 50,\n      \"type\": \"integer\",\n      \"minimum\": 1,\n      \"maximum\": 200\n    }\n  },\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/common/RateLimitedDetails.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"RateLimitedDetails\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"retry_after_ms\": {\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 2147483647\n    }\n  },\n  \"required\": [\n    \"retry_after_ms\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/common/User.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"User\",\n  \"description\": \"A user as other users see them.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"$ref\": \"UserID.json\"\n    },\n    \"nickname\": {\n      \"type\": \"string\",\n      \"pattern\": \"^[A-Za-z0-9_.-]+$\",\n      \"minLength\": 1,\n      \"maxLength\": 32\n    },\n    \"avatar_url\": {\n      \"type\": \"string\",\n      \"format\": \"uri\"\n    }\n  },\n  \"required\": [\n    \"id\",\n    \"nickname\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/common/UserID.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"UserID\",\n  \"description\": \"Opaque user identifier.\",\n  \"type\": \"string\",\n  \"format\": \"uuid\"\n}\n"}
-
-// validator compiles schemas once.
-var validator = sync.OnceValue(func() sio.Validator {
-	return siovalidate.MustCompile(schemas...)
-})
-
-// ChatNamespace is the name of the /chat namespace.
-const ChatNamespace = "/chat"
-
-// Event names of the /chat namespace.
-const (
-	// ChatEventRoomJoin is the wire name of the room:join event.
-	ChatEventRoomJoin = "room:join"
-	// ChatEventRoomLeave is the wire name of the room:leave event.
-	ChatEventRoomLeave = "room:leave"
-	// ChatEventMessageSend is the wire name of the message:send event.
-	ChatEventMessageSend = "message:send"
-	// ChatEventMessageNew is the wire name of the message:new event.
-	ChatEventMessageNew = "message:new"
-	// ChatEventMessageHistory is the wire name of the message:history event.
-	ChatEventMessageHistory = "message:history"
-	// ChatEventTyping is the wire name of the typing event.
-	ChatEventTyping = "typing"
-	// ChatEventPresence is the wire name of the presence event.
-	ChatEventPresence = "presence"
-	// ChatEventUserJoined is the wire name of the user:joined event.
-	ChatEventUserJoined = "user:joined"
-	// ChatEventUserLeft is the wire name of the user:left event.
-	ChatEventUserLeft = "user:left"
-	// ChatEventPoll is the wire name of the poll event.
-	ChatEventPoll = "poll"
-	// ChatEventPingLegacy is the wire name of the ping:legacy event.
-	ChatEventPingLegacy = "ping:legacy"
+// The patterns of the contract's strings.
+var (
+	pattern0 = regexp.MustCompile("^[a-z0-9][a-z0-9-]*$")
 )
-
-// ChatMessageHistoryArgs holds the arguments of the message:history event.
-type ChatMessageHistoryArgs struct {
-	// Room
-	Room RoomID `json:"room"`
-	// Page
-	Page common.Page `json:"page"`
-}
-
-// DecodeArgs implements sio.TupleDecoder.
-func (t *ChatMessageHistoryArgs) DecodeArgs(a sio.Args) error {
-	return a.Decode(&t.Room, &t.Page)
-}
-
-// EncodeArgs implements sio.TupleEncoder.
-func (t ChatMessageHistoryArgs) EncodeArgs() []any {
-	return []any{t.Room, t.Page}
-}
-
-// ChatPingLegacyAck holds the acknowledgement arguments of the ping:legacy event.
-type ChatPingLegacyAck struct {
-	// Err: May be null.
-	Err *string `json:"err"`
-	// Pong
-	Pong time.Time `json:"pong"`
-}
-
-// DecodeArgs implements sio.TupleDecoder.
-func (t *ChatPingLegacyAck) DecodeArgs(a sio.Args) error {
-	return a.Decode(&t.Err, &t.Pong)
-}
-
-// EncodeArgs implements sio.TupleEncoder.
-func (t ChatPingLegacyAck) EncodeArgs() []any {
-	return []any{t.Err, t.Pong}
-}
-
-/*
-ChatServer handles the events clients send to /chat; embed UnimplementedChatServer to stay compatible with later versions of the contract.
-
-Chat rooms. Clients join rooms, then send and receive messages.
-*/
-type ChatServer interface {
-	// RoomJoin: Join a room and get its recent history.
-	RoomJoin(ctx context.Context, s ChatSocket, in *ChatRoomJoinPayload) (*RoomInfo, error)
-	// RoomLeave: handles the room:leave event.
-	RoomLeave(ctx context.Context, s ChatSocket, in *ChatRoomLeavePayload) error
-	// MessageSend: handles the message:send event.
-	MessageSend(ctx context.Context, s ChatSocket, in *SendMessage) (*Message, error)
-	// MessageHistory: Older messages of a room, newest first.
-	MessageHistory(ctx context.Context, s ChatSocket, in ChatMessageHistoryArgs) ([]Message, error)
-	// Typing: The client says it is typing; the server relays it to the room.
-	Typing(ctx context.Context, s ChatSocket, in *ChatTypingPayload)
-	/*
-	   PingLegacy: Kept for old clients that expect a node-style callback. Its plain-style ack carries only the result: an error returned here is logged, not sent, and an invalid payload is not answered either (see sio.AckPlain).
-
-	   Deprecated: Use Socket.IO's own heartbeat.
-	*/
-	PingLegacy(ctx context.Context, s ChatSocket) (ChatPingLegacyAck, error)
-}
-
-// UnimplementedChatServer answers every event with an "unimplemented" error.
-type UnimplementedChatServer struct{}
-
-// RoomJoin implements ChatServer.
-func (UnimplementedChatServer) RoomJoin(ctx context.Context, s ChatSocket, in *ChatRoomJoinPayload) (*RoomInfo, error) {
-	var out *RoomInfo
-	return out, sio.NewError(sio.CodeUnimplemented, "room:join is not implemented")
-}
-
-// RoomLeave implements ChatServer.
-func (UnimplementedChatServer) RoomLeave(ctx context.Context, s ChatSocket, in *ChatRoomLeavePayload) error {
-	return sio.NewError(sio.CodeUnimplemented, "room:leave is not implemented")
-}
-
-// MessageSend implements ChatServer.
-func (UnimplementedChatServer) MessageSend(ctx context.Context, s ChatSocket, in *SendMessage) (*Message, error) {
-	var out *Message
-	return out, sio.NewError(sio.CodeUnimplemented, "message:send is not implemented")
-}
-
-// MessageHistory implements ChatServer.
-func (UnimplementedChatServer) MessageHistory(ctx context.Context, s ChatSocket, in ChatMessageHistoryArgs) ([]Message, error) {
-	var out []Message
-	return out, sio.NewError(sio.CodeUnimplemented, "message:history is not implemented")
-}
-
-// Typing implements ChatServer.
-func (UnimplementedChatServer) Typing(ctx context.Context, s ChatSocket, in *ChatTypingPayload) {}
-
-// PingLegacy implements ChatServer.
-func (UnimplementedChatServer) PingLegacy(ctx context.Context, s ChatSocket) (ChatPingLegacyAck, error) {
-	var out ChatPingLegacyAck
-	return out, sio.NewError(sio.CodeUnimplemented, "ping:legacy is not implemented")
-}
-
-// RegisterChatServer registers impl's handlers on the /chat namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
-func RegisterChatServer(srv *sio.Server, impl ChatServer, opts ...sio.HandlerOption) *sio.Namespace {
-	ns := srv.Of(ChatNamespace)
-	ns.Use(sio.ValidateAuth(validator(), "https://siogen.dev/examples/schemas/chat/Chat/auth.json"))
-	sio.HandleAck(ns, ChatEventRoomJoin, func(ctx context.Context, s *sio.Socket, in *ChatRoomJoinPayload) (*RoomInfo, error) {
-		return impl.RoomJoin(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/RoomJoin.payload.json")}, opts...)...)
-	sio.HandleAck(ns, ChatEventRoomLeave, func(ctx context.Context, s *sio.Socket, in *ChatRoomLeavePayload) (struct{}, error) {
-		return struct{}{}, impl.RoomLeave(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/RoomLeave.payload.json")}, opts...)...)
-	sio.HandleAck(ns, ChatEventMessageSend, func(ctx context.Context, s *sio.Socket, in *SendMessage) (*Message, error) {
-		return impl.MessageSend(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/MessageSend.payload.json")}, opts...)...)
-	sio.HandleAck(ns, ChatEventMessageHistory, func(ctx context.Context, s *sio.Socket, in ChatMessageHistoryArgs) ([]Message, error) {
-		return impl.MessageHistory(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/MessageHistory.payload.json")}, opts...)...)
-	sio.Handle(ns, ChatEventTyping, func(ctx context.Context, s *sio.Socket, in *ChatTypingPayload) {
-		impl.Typing(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/Typing.payload.json")}, opts...)...)
-	sio.HandleAck(ns, ChatEventPingLegacy, func(ctx context.Context, s *sio.Socket, _ struct{}) (ChatPingLegacyAck, error) {
-		return impl.PingLegacy(ctx, ChatSocket{s})
-	}, append([]sio.HandlerOption{sio.WithAckStyle(sio.AckPlain)}, opts...)...)
-	return ns
-}
-
-// ChatSocket is a client's connection to /chat, with typed emitters for the events the server sends. It embeds the *sio.Socket for rooms, data and the untyped API; it is safe for concurrent use.
-type ChatSocket struct {
-	*sio.Socket
-}
-
-// Auth decodes the auth payload the client connected with.
-func (s ChatSocket) Auth() (*ChatAuth, error) {
-	return sio.AuthAs[*ChatAuth](s.Socket)
-}
-
-// EmitMessageNew: sends the message:new event to the client. A message was posted in a room the client is in.
-func (s ChatSocket) EmitMessageNew(in *Message) error {
-	return s.Socket.Emit(ChatEventMessageNew, in)
-}
-
-// EmitTyping: sends the typing event to the client. The client says it is typing; the server relays it to the room.
-func (s ChatSocket) EmitTyping(in *ChatTypingPayload) error {
-	return s.Socket.Emit(ChatEventTyping, in)
-}
-
-// EmitPresence: sends the presence event to the client.
-func (s ChatSocket) EmitPresence(in *ChatPresencePayload) error {
-	return s.Socket.Emit(ChatEventPresence, in)
-}
-
-// EmitUserJoined: sends the user:joined event to the client.
-func (s ChatSocket) EmitUserJoined(in *ChatUserJoinedPayload) error {
-	return s.Socket.Emit(ChatEventUserJoined, in)
-}
-
-// EmitUserLeft: sends the user:left event to the client.
-func (s ChatSocket) EmitUserLeft(in *ChatUserLeftPayload) error {
-	return s.Socket.Emit(ChatEventUserLeft, in)
-}
-
-// Poll: sends poll and waits for the client's answer (at most 30s unless ctx says otherwise). Ask the client a question; it answers in the ack.
-func (s ChatSocket) Poll(ctx context.Context, in *Question) (*Answer, error) {
-	return sio.CallTimeout[*Answer](ctx, s.Socket, sio.AckEnvelope, 30*time.Second, ChatEventPoll, in)
-}
-
-// To returns a typed broadcast to the rooms, without this socket.
-func (s ChatSocket) To(rooms ...string) ChatBroadcast {
-	return ChatBroadcast{s.Socket.To(rooms...)}
-}
-
-// Broadcast returns a typed broadcast to every other socket of the namespace.
-func (s ChatSocket) Broadcast() ChatBroadcast {
-	return ChatBroadcast{s.Socket.Broadcast()}
-}
-
-// ChatBroadcast sends server events to many sockets of /chat: narrow it with To, Except, Volatile and Local. It is immutable and safe for concurrent use.
-type ChatBroadcast struct {
-	op *sio.BroadcastOperator
-}
-
-// NewChatBroadcast returns a broadcast to every socket of /chat on srv.
-func NewChatBroadcast(srv *sio.Server) ChatBroadcast {
-	return ChatBroadcast{srv.Of(ChatNamespace).Except()}
-}
-
-// To adds rooms: sockets in any of them receive the events.
-func (b ChatBroadcast) To(rooms ...string) ChatBroadcast {
-	return ChatBroadcast{b.op.To(rooms...)}
-}
-
-// Except excludes the sockets in any of the rooms.
-func (b ChatBroadcast) Except(rooms ...string) ChatBroadcast {
-	return ChatBroadcast{b.op.Except(rooms...)}
-}
-
-// Volatile lets the events be dropped for sockets that are not ready.
-func (b ChatBroadcast) Volatile() ChatBroadcast {
-	return ChatBroadcast{b.op.Volatile()}
-}
-
-// Local restricts the broadcast to this node.
-func (b ChatBroadcast) Local() ChatBroadcast {
-	return ChatBroadcast{b.op.Local()}
-}
-
-// Operator returns the untyped broadcast.
-func (b ChatBroadcast) Operator() *sio.BroadcastOperator {
-	return b.op
-}
-
-// EmitMessageNew: sends the message:new event to the selected sockets.
-func (b ChatBroadcast) EmitMessageNew(in *Message) error {
-	return b.op.Emit(ChatEventMessageNew, in)
-}
-
-// EmitTyping: sends the typing event to the selected sockets.
-func (b ChatBroadcast) EmitTyping(in *ChatTypingPayload) error {
-	return b.op.Emit(ChatEventTyping, in)
-}
-
-// EmitPresence: sends the presence event to the selected sockets.
-func (b ChatBroadcast) EmitPresence(in *ChatPresencePayload) error {
-	return b.op.Emit(ChatEventPresence, in)
-}
-
-// EmitUserJoined: sends the user:joined event to the selected sockets.
-func (b ChatBroadcast) EmitUserJoined(in *ChatUserJoinedPayload) error {
-	return b.op.Emit(ChatEventUserJoined, in)
-}
-
-// EmitUserLeft: sends the user:left event to the selected sockets.
-func (b ChatBroadcast) EmitUserLeft(in *ChatUserLeftPayload) error {
-	return b.op.Emit(ChatEventUserLeft, in)
-}
-
-// ChatClient is the typed client of /chat: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
-type ChatClient struct {
-	*sio.ClientSocket
-}
-
-// NewChatClient returns the /chat socket of m; call Connect to connect it. auth is sent in every CONNECT.
-func NewChatClient(m *sio.Manager, auth *ChatAuth) ChatClient {
-	return ChatClient{m.Socket(ChatNamespace, &sio.SocketOptions{Auth: auth})}
-}
-
-// RoomJoin: sends room:join and waits for the server's answer. Join a room and get its recent history.
-func (c ChatClient) RoomJoin(ctx context.Context, in *ChatRoomJoinPayload) (*RoomInfo, error) {
-	return sio.CallTimeout[*RoomInfo](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, ChatEventRoomJoin, in)
-}
-
-// RoomLeave: sends room:leave and waits for the server's answer.
-func (c ChatClient) RoomLeave(ctx context.Context, in *ChatRoomLeavePayload) error {
-	_, err := sio.CallTimeout[struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, ChatEventRoomLeave, in)
-	return err
-}
-
-// MessageSend: sends message:send and waits for the server's answer.
-func (c ChatClient) MessageSend(ctx context.Context, in *SendMessage) (*Message, error) {
-	return sio.CallTimeout[*Message](ctx, c.ClientSocket, sio.AckEnvelope, 10*time.Second, ChatEventMessageSend, in)
-}
-
-// MessageHistory: sends message:history and waits for the server's answer. Older messages of a room, newest first.
-func (c ChatClient) MessageHistory(ctx context.Context, in ChatMessageHistoryArgs) ([]Message, error) {
-	return sio.CallTimeout[[]Message](ctx, c.ClientSocket, sio.AckEnvelope, 0, ChatEventMessageHistory, in.EncodeArgs()...)
-}
-
-// EmitTyping: sends the typing event to the server. The client says it is typing; the server relays it to the room.
-func (c ChatClient) EmitTyping(in *ChatTypingPayload) error {
-	return c.Emit(ChatEventTyping, in)
-}
-
-/*
-PingLegacy: sends ping:legacy and waits for the server's answer. Kept for old clients that expect a node-style callback. Its plain-style ack carries only the result: an invalid payload or a failed handler gets no answer, so the call ends with ctx or the contract's timeout (see sio.AckPlain).
-
-Deprecated: Use Socket.IO's own heartbeat.
-*/
-func (c ChatClient) PingLegacy(ctx context.Context) (ChatPingLegacyAck, error) {
-	return sio.CallTimeout[ChatPingLegacyAck](ctx, c.ClientSocket, sio.AckPlain, 0, ChatEventPingLegacy)
-}
-
-// OnMessageNew: adds a handler of message:new. A message was posted in a room the client is in.
-func (c ChatClient) OnMessageNew(fn func(context.Context, *Message)) {
-	sio.OnClient(c.ClientSocket, ChatEventMessageNew, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/MessageNew.payload.json"))
-}
-
-// OnTyping: adds a handler of typing. The client says it is typing; the server relays it to the room.
-func (c ChatClient) OnTyping(fn func(context.Context, *ChatTypingPayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventTyping, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/Typing.payload.json"))
-}
-
-// OnPresence: adds a handler of presence.
-func (c ChatClient) OnPresence(fn func(context.Context, *ChatPresencePayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventPresence, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/Presence.payload.json"))
-}
-
-// OnUserJoined: adds a handler of user:joined.
-func (c ChatClient) OnUserJoined(fn func(context.Context, *ChatUserJoinedPayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventUserJoined, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/UserJoined.payload.json"))
-}
-
-// OnUserLeft: adds a handler of user:left.
-func (c ChatClient) OnUserLeft(fn func(context.Context, *ChatUserLeftPayload)) {
-	sio.OnClient(c.ClientSocket, ChatEventUserLeft, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/UserLeft.payload.json"))
-}
-
-// OnPoll: sets the handler of poll, whose result answers the server. Ask the client a question; it answers in the ack.
-func (c ChatClient) OnPoll(fn func(context.Context, *Question) (*Answer, error)) {
-	sio.OnClientAck(c.ClientSocket, ChatEventPoll, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/chat/Chat/Poll.payload.json"))
-}

@@ -11,106 +11,132 @@ package common
 import (
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
-	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"github.com/siogen/siogen/runtime/siojson"
+	"math"
+	"regexp"
 	"strconv"
-	"sync"
 )
 
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// UserID: Opaque user identifier.
+// UserID is a named type of the contract. Opaque user identifier.
 type UserID = string
 
-// User: A user as other users see them.
+// User is an object of the contract. A user as other users see them.
 type User struct {
-	// ID
+	// ID is the "id" member.
 	ID UserID `json:"id"`
-	// Nickname
+	// Nickname is the "nickname" member.
 	Nickname string `json:"nickname"`
-	// AvatarURL: Optional.
+	// AvatarURL is the "avatar_url" member. Optional.
 	AvatarURL *string `json:"avatar_url,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *User) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	b = append(b, `,"nickname":`...)
-	b = sio.AppendJSONString(b, v.Nickname)
+	b = siojson.AppendString(b, v.Nickname)
 	if v.AvatarURL != nil {
 		b = append(b, `,"avatar_url":`...)
-		b = sio.AppendJSONString(b, *v.AvatarURL)
+		b = siojson.AppendString(b, *v.AvatarURL)
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *User) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *User) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [3]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "id":
 			if seen[0] {
-				return false
+				r.Duplicate("id")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uuid")
+				v.ID = s0
 			}
-			if !r.String(&v.ID) {
-				return false
-			}
+			r.Leave()
 		case "nickname":
 			if seen[1] {
-				return false
+				r.Duplicate("nickname")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
+			r.Enter("nickname")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 32)
+				r.CheckPattern(s0, pattern0)
+				v.Nickname = s0
 			}
-			if !r.String(&v.Nickname) {
-				return false
-			}
+			r.Leave()
 		case "avatar_url":
 			if seen[2] {
-				return false
-			}
-			seen[2] = true
-			if r.Null() {
+				r.Duplicate("avatar_url")
 				continue
 			}
-			v.AvatarURL = new(string)
-			if !r.String(v.AvatarURL) {
-				return false
+			seen[2] = true
+			r.Enter("avatar_url")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uri")
+				v.AvatarURL = new(s0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
+	if !seen[1] {
+		r.Missing("nickname")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new User decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*User) DecodeJSON(data []byte) (*User, bool) {
-	return sio.DecodeJSON[User](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *User) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
+	r.Enter("nickname")
+	r.CheckLength(v.Nickname, 1, 32)
+	r.CheckPattern(v.Nickname, pattern0)
+	r.Leave()
+	if v.AvatarURL != nil {
+		r.Enter("avatar_url")
+		r.CheckFormat(*v.AvatarURL, "uri")
+		r.Leave()
+	}
 }
 
-// Page: Cursor-based pagination request.
+// Page is an object of the contract. Cursor-based pagination request.
 type Page struct {
-	// Cursor: Opaque cursor from a previous page. Optional.
+	// Cursor is the "cursor" member. Opaque cursor from a previous page. Optional.
 	Cursor *string `json:"cursor,omitempty"`
-	// Limit: Optional.
+	// Limit is the "limit" member. Optional.
 	Limit *int32 `json:"limit,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Page) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -118,7 +144,7 @@ func (v *Page) AppendJSON(b []byte) ([]byte, error) {
 	start := len(b)
 	if v.Cursor != nil {
 		b = append(b, `,"cursor":`...)
-		b = sio.AppendJSONString(b, *v.Cursor)
+		b = siojson.AppendString(b, *v.Cursor)
 	}
 	if v.Limit != nil {
 		b = append(b, `,"limit":`...)
@@ -131,57 +157,67 @@ func (v *Page) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Page) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Page) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [2]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "cursor":
 			if seen[0] {
-				return false
+				r.Duplicate("cursor")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("cursor")
+			if s0, ok := r.String(); ok {
+				v.Cursor = new(s0)
 			}
-			v.Cursor = new(string)
-			if !r.String(v.Cursor) {
-				return false
-			}
+			r.Leave()
 		case "limit":
 			if seen[1] {
-				return false
-			}
-			seen[1] = true
-			if r.Null() {
+				r.Duplicate("limit")
 				continue
 			}
-			v.Limit = new(int32)
-			if !r.Int32(v.Limit) {
-				return false
+			seen[1] = true
+			r.Enter("limit")
+			if n0, ok := r.Int(int64(1), int64(200)); ok {
+				v.Limit = new(int32(n0))
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[1] {
+		v.Limit = new(int32(int64(50)))
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new Page decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Page) DecodeJSON(data []byte) (*Page, bool) {
-	return sio.DecodeJSON[Page](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Page) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	if v.Limit != nil {
+		r.Enter("limit")
+		r.CheckInt(int64(*v.Limit), int64(1), int64(200))
+		r.Leave()
+	}
 }
 
-// RateLimitedDetails
+// RateLimitedDetails is an object of the contract.
 type RateLimitedDetails struct {
-	// RetryAfterMs
+	// RetryAfterMs is the "retry_after_ms" member.
 	RetryAfterMs int32 `json:"retry_after_ms"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *RateLimitedDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -191,41 +227,51 @@ func (v *RateLimitedDetails) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *RateLimitedDetails) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *RateLimitedDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "retry_after_ms":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("retry_after_ms")
 				continue
 			}
-			if !r.Int32(&v.RetryAfterMs) {
-				return false
+			seen[0] = true
+			r.Enter("retry_after_ms")
+			if n0, ok := r.Int(int64(0), math.MaxInt32); ok {
+				v.RetryAfterMs = int32(n0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("retry_after_ms")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new RateLimitedDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*RateLimitedDetails) DecodeJSON(data []byte) (*RateLimitedDetails, bool) {
-	return sio.DecodeJSON[RateLimitedDetails](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *RateLimitedDetails) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("retry_after_ms")
+	r.CheckInt(int64(v.RetryAfterMs), int64(0), math.MaxInt32)
+	r.Leave()
 }
 
 // RateLimitedName is the name of the RateLimited error on the wire; its code is "resource_exhausted".
 const RateLimitedName = "RateLimited"
 
-// NewRateLimited: returns the RateLimited error (code "resource_exhausted") with a message and details. The caller sends too much; retry after the given delay.
+// NewRateLimited returns the RateLimited error (code "resource_exhausted") with a message and details. The caller sends too much; retry after the given delay.
 func NewRateLimited(message string, details *RateLimitedDetails) *sio.Error {
 	return &sio.Error{
 		Code:    "resource_exhausted",
@@ -249,7 +295,7 @@ func AsRateLimited(err error) (*RateLimitedDetails, bool) {
 // UnauthenticatedName is the name of the Unauthenticated error on the wire; its code is "unauthenticated".
 const UnauthenticatedName = "Unauthenticated"
 
-// NewUnauthenticated: returns the Unauthenticated error (code "unauthenticated") with a message and details. The auth token is missing, expired or invalid.
+// NewUnauthenticated returns the Unauthenticated error (code "unauthenticated") with a message and details. The auth token is missing, expired or invalid.
 func NewUnauthenticated(message string) *sio.Error {
 	return &sio.Error{
 		Code:    "unauthenticated",
@@ -265,10 +311,7 @@ func IsUnauthenticated(err error) bool {
 	return errors.As(err, &e) && e.Name == "Unauthenticated"
 }
 
-// schemas are the JSON Schema documents payloads are validated against.
-var schemas = []string{"{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/common/Page.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Page\",\n  \"description\": \"Cursor-based pagination request.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"cursor\": {\n      \"description\": \"Opaque cursor from a previous page.\",\n      \"type\": \"string\"\n    },\n    \"limit\": {\n      \"default\": 50,\n      \"type\": \"integer\",\n      \"minimum\": 1,\n      \"maximum\": 200\n    }\n  },\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/common/RateLimitedDetails.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"RateLimitedDetails\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"retry_after_ms\": {\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 2147483647\n    }\n  },\n  \"required\": [\n    \"retry_after_ms\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/common/User.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"User\",\n  \"description\": \"A user as other users see them.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"$ref\": \"UserID.json\"\n    },\n    \"nickname\": {\n      \"type\": \"string\",\n      \"pattern\": \"^[A-Za-z0-9_.-]+$\",\n      \"minLength\": 1,\n      \"maxLength\": 32\n    },\n    \"avatar_url\": {\n      \"type\": \"string\",\n      \"format\": \"uri\"\n    }\n  },\n  \"required\": [\n    \"id\",\n    \"nickname\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/common/UserID.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"UserID\",\n  \"description\": \"Opaque user identifier.\",\n  \"type\": \"string\",\n  \"format\": \"uuid\"\n}\n"}
-
-// validator compiles schemas once.
-var validator = sync.OnceValue(func() sio.Validator {
-	return siovalidate.MustCompile(schemas...)
-})
+// The patterns of the contract's strings.
+var (
+	pattern0 = regexp.MustCompile("^[A-Za-z0-9_.-]+$")
+)

@@ -5,49 +5,49 @@
 package dashboard
 
 import (
-	"context"
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
-	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"github.com/siogen/siogen/runtime/siojson"
 	"maps"
+	"math"
+	"regexp"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 )
 
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// MetricName
+// MetricName is a named type of the contract.
 type MetricName = string
 
-// Sample
+// Sample is an object of the contract.
 type Sample struct {
-	// Metric
+	// Metric is the "metric" member.
 	Metric MetricName `json:"metric"`
-	// At
+	// At is the "at" member.
 	At time.Time `json:"at"`
-	// Value
+	// Value is the "value" member.
 	Value float64 `json:"value"`
-	// Labels: Optional.
+	// Labels is the "labels" member. Optional.
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"metric":`...)
-	b = sio.AppendJSONString(b, v.Metric)
+	b = siojson.AppendString(b, v.Metric)
 	b = append(b, `,"at":`...)
-	if b, err = sio.AppendJSONTime(b, v.At); err != nil {
+	if b, err = siojson.AppendTime(b, v.At); err != nil {
 		return nil, err
 	}
 	b = append(b, `,"value":`...)
-	if b, err = sio.AppendJSONFloat(b, v.Value); err != nil {
+	if b, err = siojson.AppendFloat(b, v.Value); err != nil {
 		return nil, err
 	}
 	if len(v.Labels) != 0 {
@@ -57,107 +57,136 @@ func (v *Sample) AppendJSON(b []byte) ([]byte, error) {
 			if i0 > 0 {
 				b = append(b, ',')
 			}
-			b = sio.AppendJSONString(b, k0)
+			b = siojson.AppendString(b, k0)
 			b = append(b, ':')
 			e0 := v.Labels[k0]
-			b = sio.AppendJSONString(b, e0)
+			b = siojson.AppendString(b, e0)
 		}
 		b = append(b, '}')
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Sample) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Sample) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [4]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "metric":
 			if seen[0] {
-				return false
+				r.Duplicate("metric")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("metric")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 100)
+				r.CheckPattern(s0, pattern0)
+				v.Metric = s0
 			}
-			if !r.String(&v.Metric) {
-				return false
-			}
+			r.Leave()
 		case "at":
 			if seen[1] {
-				return false
+				r.Duplicate("at")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
+			r.Enter("at")
+			if t0, ok := r.Time(); ok {
+				v.At = t0
 			}
-			if !r.Time(&v.At) {
-				return false
-			}
+			r.Leave()
 		case "value":
 			if seen[2] {
-				return false
+				r.Duplicate("value")
+				continue
 			}
 			seen[2] = true
-			if r.Null() {
-				continue
+			r.Enter("value")
+			if f0, ok := r.Float64(); ok {
+				v.Value = f0
 			}
-			if !r.Float64(&v.Value) {
-				return false
-			}
+			r.Leave()
 		case "labels":
 			if seen[3] {
-				return false
-			}
-			seen[3] = true
-			if r.Null() {
+				r.Duplicate("labels")
 				continue
 			}
-			if !r.BeginObject() {
-				return false
-			}
-			v.Labels = map[string]string{}
-			for r.More() {
-				var k0 string
-				if !r.MapKey(&k0) {
-					return false
+			seen[3] = true
+			r.Enter("labels")
+			if r.BeginObject() {
+				m0 := map[string]string{}
+				for r.More() {
+					k0 := r.MapKey()
+					if _, dup := m0[k0]; dup {
+						r.Duplicate(k0)
+						continue
+					}
+					r.Enter(k0)
+					var e0 string
+					if s1, ok := r.String(); ok {
+						e0 = s1
+					}
+					m0[k0] = e0
+					r.Leave()
 				}
-				if _, dup := v.Labels[k0]; dup {
-					return false
-				}
-				var e0 string
-				if !r.String(&e0) {
-					return false
-				}
-				v.Labels[k0] = e0
+				r.EndObject()
+				r.CheckItems(len(m0), -1, 20)
+				v.Labels = m0
 			}
-			if !r.EndObject() {
-				return false
-			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("metric")
+	}
+	if !seen[1] {
+		r.Missing("at")
+	}
+	if !seen[2] {
+		r.Missing("value")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new Sample decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Sample) DecodeJSON(data []byte) (*Sample, bool) {
-	return sio.DecodeJSON[Sample](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Sample) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("metric")
+	r.CheckLength(v.Metric, -1, 100)
+	r.CheckPattern(v.Metric, pattern0)
+	r.Leave()
+	r.Enter("at")
+	r.CheckTime(v.At)
+	r.Leave()
+	r.Enter("value")
+	r.CheckFloat(v.Value, -math.MaxFloat64, math.MaxFloat64)
+	r.Leave()
+	if len(v.Labels) > 0 {
+		r.Enter("labels")
+		r.CheckItems(len(v.Labels), -1, 20)
+		r.Leave()
+	}
 }
 
-// Window
+// Window is an enum of the contract: one of the constants below.
 type Window string
 
 const (
-	// Window1m
+	// Window1m is the "1m" value of Window.
 	Window1m Window = "1m"
-	// Window5m
+	// Window5m is the "5m" value of Window.
 	Window5m Window = "5m"
-	// Window1h
+	// Window1h is the "1h" value of Window.
 	Window1h Window = "1h"
 )
 
@@ -170,24 +199,45 @@ func (v Window) Valid() bool {
 	return false
 }
 
-// Snapshot
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Window) ReadJSON(r *siojson.Reader) {
+	s, ok := r.String()
+	if !ok {
+		return
+	}
+	switch Window(s) {
+	case Window1m, Window5m, Window1h:
+		*v = Window(s)
+	default:
+		r.Enum("'1m', '5m', '1h'")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v Window) CheckJSON(r *siojson.Reader) {
+	if !v.Valid() {
+		r.Enum("'1m', '5m', '1h'")
+	}
+}
+
+// Snapshot is an object of the contract.
 type Snapshot struct {
-	// Window
+	// Window is the "window" member.
 	Window Window `json:"window"`
-	// Samples
+	// Samples is the "samples" member.
 	Samples []Sample `json:"samples"`
-	// Sequence: Monotonic; bounded so TypeScript numbers hold it exactly.
+	// Sequence is the "sequence" member. Monotonic; bounded so TypeScript numbers hold it exactly.
 	Sequence int64 `json:"sequence"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Snapshot) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"window":`...)
-	b = sio.AppendJSONString(b, string(v.Window))
+	b = siojson.AppendString(b, string(v.Window))
 	b = append(b, `,"samples":`...)
 	b = append(b, '[')
 	for i0 := range v.Samples {
@@ -204,129 +254,230 @@ func (v *Snapshot) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Snapshot) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Snapshot) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [3]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "window":
 			if seen[0] {
-				return false
+				r.Duplicate("window")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
-			}
-			if !r.String((*string)(&v.Window)) {
-				return false
-			}
+			r.Enter("window")
+			v.Window.ReadJSON(r)
+			r.Leave()
 		case "samples":
 			if seen[1] {
-				return false
+				r.Duplicate("samples")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
-			}
-			if !r.BeginArray() {
-				return false
-			}
-			v.Samples = []Sample{}
-			for r.More() {
-				var e0 Sample
-				if !e0.ReadJSON(r) {
-					return false
+			r.Enter("samples")
+			if r.BeginArray() {
+				l0 := []Sample{}
+				for i0 := 0; r.More(); i0++ {
+					r.EnterIndex(i0)
+					var e0 Sample
+					e0.ReadJSON(r)
+					l0 = append(l0, e0)
+					r.Leave()
 				}
-				v.Samples = append(v.Samples, e0)
+				r.EndArray()
+				v.Samples = l0
 			}
-			if !r.EndArray() {
-				return false
-			}
+			r.Leave()
 		case "sequence":
 			if seen[2] {
-				return false
-			}
-			seen[2] = true
-			if r.Null() {
+				r.Duplicate("sequence")
 				continue
 			}
-			if !r.Int64(&v.Sequence) {
-				return false
+			seen[2] = true
+			r.Enter("sequence")
+			if n0, ok := r.Int(int64(0), int64(9007199254740991)); ok {
+				v.Sequence = int64(n0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("window")
+	}
+	if !seen[1] {
+		r.Missing("samples")
+	}
+	if !seen[2] {
+		r.Missing("sequence")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new Snapshot decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Snapshot) DecodeJSON(data []byte) (*Snapshot, bool) {
-	return sio.DecodeJSON[Snapshot](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Snapshot) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("window")
+	v.Window.CheckJSON(r)
+	r.Leave()
+	r.Enter("samples")
+	for i0 := range v.Samples {
+		r.EnterIndex(i0)
+		v.Samples[i0].CheckJSON(r)
+		r.Leave()
+	}
+	r.Leave()
+	r.Enter("sequence")
+	r.CheckInt(int64(v.Sequence), int64(0), int64(9007199254740991))
+	r.Leave()
 }
 
-// UnknownMetricDetails
+// UnknownMetricDetails is an object of the contract.
 type UnknownMetricDetails struct {
-	// Metric
+	// Metric is the "metric" member.
 	Metric MetricName `json:"metric"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *UnknownMetricDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"metric":`...)
-	b = sio.AppendJSONString(b, v.Metric)
+	b = siojson.AppendString(b, v.Metric)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *UnknownMetricDetails) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *UnknownMetricDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "metric":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("metric")
 				continue
 			}
-			if !r.String(&v.Metric) {
-				return false
+			seen[0] = true
+			r.Enter("metric")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 100)
+				r.CheckPattern(s0, pattern0)
+				v.Metric = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("metric")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new UnknownMetricDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*UnknownMetricDetails) DecodeJSON(data []byte) (*UnknownMetricDetails, bool) {
-	return sio.DecodeJSON[UnknownMetricDetails](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *UnknownMetricDetails) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("metric")
+	r.CheckLength(v.Metric, -1, 100)
+	r.CheckPattern(v.Metric, pattern0)
+	r.Leave()
 }
 
-// DashboardChartPngPayload
+// DashboardChartPngPayload is an object of the contract.
 type DashboardChartPngPayload struct {
-	// Metric
+	// Metric is the "metric" member.
 	Metric MetricName `json:"metric"`
-	// Png
+	// Png is the "png" member.
 	Png []byte `json:"png"`
+}
+
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *DashboardChartPngPayload) ReadJSON(r *siojson.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	var seen [2]bool
+	for r.More() {
+		name := r.Name()
+		switch string(name) {
+		case "metric":
+			if seen[0] {
+				r.Duplicate("metric")
+				continue
+			}
+			seen[0] = true
+			r.Enter("metric")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 100)
+				r.CheckPattern(s0, pattern0)
+				v.Metric = s0
+			}
+			r.Leave()
+		case "png":
+			if seen[1] {
+				r.Duplicate("png")
+				continue
+			}
+			seen[1] = true
+			r.Enter("png")
+			if b0, ok := r.Bytes(); ok {
+				r.CheckBytes(b0, -1, 1048576)
+				v.Png = b0
+			}
+			r.Leave()
+		default:
+			r.Unknown(name)
+		}
+	}
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("metric")
+	}
+	if !seen[1] {
+		r.Missing("png")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *DashboardChartPngPayload) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("metric")
+	r.CheckLength(v.Metric, -1, 100)
+	r.CheckPattern(v.Metric, pattern0)
+	r.Leave()
+	r.Enter("png")
+	if v.Png == nil {
+		r.Fail("got null, want bytes")
+	} else {
+		r.CheckBytes(v.Png, -1, 1048576)
+	}
+	r.Leave()
 }
 
 // UnknownMetricName is the name of the UnknownMetric error on the wire; its code is "not_found".
 const UnknownMetricName = "UnknownMetric"
 
-// NewUnknownMetric: returns the UnknownMetric error (code "not_found") with a message and details.
+// NewUnknownMetric returns the UnknownMetric error (code "not_found") with a message and details.
 func NewUnknownMetric(message string, details *UnknownMetricDetails) *sio.Error {
 	return &sio.Error{
 		Code:    "not_found",
@@ -347,192 +498,7 @@ func AsUnknownMetric(err error) (*UnknownMetricDetails, bool) {
 	return sio.DetailsAs[UnknownMetricDetails](err, UnknownMetricName)
 }
 
-// schemas are the JSON Schema documents payloads are validated against.
-var schemas = []string{"{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/ChartPng.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard chart:png payload\",\n  \"description\": \"A rendered chart, sent as a binary attachment.\",\n  \"$ref\": \"../DashboardChartPngPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/Sample.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard sample payload\",\n  \"$ref\": \"../Sample.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/Subscribe.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard subscribe ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"$ref\": \"../Snapshot.json\"\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"data\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"not_found\",\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false,\n          \"allOf\": [\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"UnknownMetric\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"not_found\"\n                  },\n                  \"details\": {\n                    \"$ref\": \"../UnknownMetricDetails.json\"\n                  }\n                }\n              }\n            }\n          ]\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/Subscribe.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard subscribe payload\",\n  \"description\": \"Start streaming one metric; the ack is the current snapshot.\",\n  \"type\": \"array\",\n  \"prefixItems\": [\n    {\n      \"title\": \"metric\",\n      \"$ref\": \"../MetricName.json\"\n    },\n    {\n      \"title\": \"window\",\n      \"$ref\": \"../Window.json\"\n    }\n  ],\n  \"items\": false,\n  \"minItems\": 2,\n  \"maxItems\": 2\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Dashboard/Unsubscribe.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/dashboard unsubscribe payload\",\n  \"type\": \"array\",\n  \"prefixItems\": [\n    {\n      \"title\": \"arg0\",\n      \"$ref\": \"../MetricName.json\"\n    }\n  ],\n  \"items\": false,\n  \"minItems\": 1,\n  \"maxItems\": 1\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/DashboardChartPngPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"DashboardChartPngPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"metric\": {\n      \"$ref\": \"MetricName.json\"\n    },\n    \"png\": {\n      \"anyOf\": [\n        {\n          \"title\": \"attachment placeholder\",\n          \"type\": \"object\",\n          \"properties\": {\n            \"_placeholder\": {\n              \"const\": true\n            },\n            \"num\": {\n              \"type\": \"integer\",\n              \"minimum\": 0\n            }\n          },\n          \"required\": [\n            \"_placeholder\",\n            \"num\"\n          ],\n          \"additionalProperties\": false\n        },\n        {\n          \"title\": \"base64\",\n          \"type\": \"string\",\n          \"pattern\": \"^[A-Za-z0-9+/]*={0,2}$\",\n          \"maxLength\": 1398104,\n          \"contentEncoding\": \"base64\"\n        }\n      ]\n    }\n  },\n  \"required\": [\n    \"metric\",\n    \"png\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/MetricName.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"MetricName\",\n  \"type\": \"string\",\n  \"pattern\": \"^[a-z][a-z0-9_.]*$\",\n  \"maxLength\": 100\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Sample.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Sample\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"metric\": {\n      \"$ref\": \"MetricName.json\"\n    },\n    \"at\": {\n      \"type\": \"string\",\n      \"format\": \"date-time\"\n    },\n    \"value\": {\n      \"type\": \"number\"\n    },\n    \"labels\": {\n      \"type\": \"object\",\n      \"additionalProperties\": {\n        \"type\": \"string\"\n      },\n      \"maxProperties\": 20\n    }\n  },\n  \"required\": [\n    \"metric\",\n    \"at\",\n    \"value\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Snapshot.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Snapshot\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"window\": {\n      \"$ref\": \"Window.json\"\n    },\n    \"samples\": {\n      \"type\": \"array\",\n      \"items\": {\n        \"$ref\": \"Sample.json\"\n      }\n    },\n    \"sequence\": {\n      \"description\": \"Monotonic; bounded so TypeScript numbers hold it exactly.\",\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 9007199254740991\n    }\n  },\n  \"required\": [\n    \"window\",\n    \"samples\",\n    \"sequence\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/UnknownMetricDetails.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"UnknownMetricDetails\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"metric\": {\n      \"$ref\": \"MetricName.json\"\n    }\n  },\n  \"required\": [\n    \"metric\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/dashboard/Window.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Window\",\n  \"type\": \"string\",\n  \"enum\": [\n    \"1m\",\n    \"5m\",\n    \"1h\"\n  ]\n}\n"}
-
-// validator compiles schemas once.
-var validator = sync.OnceValue(func() sio.Validator {
-	return siovalidate.MustCompile(schemas...)
-})
-
-// DashboardNamespace is the name of the /dashboard namespace.
-const DashboardNamespace = "/dashboard"
-
-// Event names of the /dashboard namespace.
-const (
-	// DashboardEventSubscribe is the wire name of the subscribe event.
-	DashboardEventSubscribe = "subscribe"
-	// DashboardEventUnsubscribe is the wire name of the unsubscribe event.
-	DashboardEventUnsubscribe = "unsubscribe"
-	// DashboardEventSample is the wire name of the sample event.
-	DashboardEventSample = "sample"
-	// DashboardEventChartPng is the wire name of the chart:png event.
-	DashboardEventChartPng = "chart:png"
+// The patterns of the contract's strings.
+var (
+	pattern0 = regexp.MustCompile("^[a-z][a-z0-9_.]*$")
 )
-
-// DashboardSubscribeArgs holds the arguments of the subscribe event.
-type DashboardSubscribeArgs struct {
-	// Metric
-	Metric MetricName `json:"metric"`
-	// Window
-	Window Window `json:"window"`
-}
-
-// DecodeArgs implements sio.TupleDecoder.
-func (t *DashboardSubscribeArgs) DecodeArgs(a sio.Args) error {
-	return a.Decode(&t.Metric, &t.Window)
-}
-
-// EncodeArgs implements sio.TupleEncoder.
-func (t DashboardSubscribeArgs) EncodeArgs() []any {
-	return []any{t.Metric, t.Window}
-}
-
-// DashboardUnsubscribeArgs holds the arguments of the unsubscribe event.
-type DashboardUnsubscribeArgs struct {
-	// Arg0
-	Arg0 MetricName `json:"arg0"`
-}
-
-// DecodeArgs implements sio.TupleDecoder.
-func (t *DashboardUnsubscribeArgs) DecodeArgs(a sio.Args) error {
-	return a.Decode(&t.Arg0)
-}
-
-// EncodeArgs implements sio.TupleEncoder.
-func (t DashboardUnsubscribeArgs) EncodeArgs() []any {
-	return []any{t.Arg0}
-}
-
-// DashboardServer handles the events clients send to /dashboard; embed UnimplementedDashboardServer to stay compatible with later versions of the contract.
-type DashboardServer interface {
-	// Subscribe: Start streaming one metric; the ack is the current snapshot.
-	Subscribe(ctx context.Context, s DashboardSocket, in DashboardSubscribeArgs) (*Snapshot, error)
-	// Unsubscribe: handles the unsubscribe event.
-	Unsubscribe(ctx context.Context, s DashboardSocket, in DashboardUnsubscribeArgs)
-}
-
-// UnimplementedDashboardServer answers every event with an "unimplemented" error.
-type UnimplementedDashboardServer struct{}
-
-// Subscribe implements DashboardServer.
-func (UnimplementedDashboardServer) Subscribe(ctx context.Context, s DashboardSocket, in DashboardSubscribeArgs) (*Snapshot, error) {
-	var out *Snapshot
-	return out, sio.NewError(sio.CodeUnimplemented, "subscribe is not implemented")
-}
-
-// Unsubscribe implements DashboardServer.
-func (UnimplementedDashboardServer) Unsubscribe(ctx context.Context, s DashboardSocket, in DashboardUnsubscribeArgs) {
-}
-
-// RegisterDashboardServer registers impl's handlers on the /dashboard namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
-func RegisterDashboardServer(srv *sio.Server, impl DashboardServer, opts ...sio.HandlerOption) *sio.Namespace {
-	ns := srv.Of(DashboardNamespace)
-	sio.HandleAck(ns, DashboardEventSubscribe, func(ctx context.Context, s *sio.Socket, in DashboardSubscribeArgs) (*Snapshot, error) {
-		return impl.Subscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/Subscribe.payload.json")}, opts...)...)
-	sio.Handle(ns, DashboardEventUnsubscribe, func(ctx context.Context, s *sio.Socket, in DashboardUnsubscribeArgs) {
-		impl.Unsubscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/Unsubscribe.payload.json")}, opts...)...)
-	return ns
-}
-
-// DashboardSocket is a client's connection to /dashboard, with typed emitters for the events the server sends. It embeds the *sio.Socket for rooms, data and the untyped API; it is safe for concurrent use.
-type DashboardSocket struct {
-	*sio.Socket
-}
-
-// EmitSample: sends the sample event to the client.
-func (s DashboardSocket) EmitSample(in *Sample) error {
-	return s.Socket.Emit(DashboardEventSample, in)
-}
-
-// EmitChartPng: sends the chart:png event to the client. A rendered chart, sent as a binary attachment.
-func (s DashboardSocket) EmitChartPng(in *DashboardChartPngPayload) error {
-	return s.Socket.Emit(DashboardEventChartPng, in)
-}
-
-// To returns a typed broadcast to the rooms, without this socket.
-func (s DashboardSocket) To(rooms ...string) DashboardBroadcast {
-	return DashboardBroadcast{s.Socket.To(rooms...)}
-}
-
-// Broadcast returns a typed broadcast to every other socket of the namespace.
-func (s DashboardSocket) Broadcast() DashboardBroadcast {
-	return DashboardBroadcast{s.Socket.Broadcast()}
-}
-
-// DashboardBroadcast sends server events to many sockets of /dashboard: narrow it with To, Except, Volatile and Local. It is immutable and safe for concurrent use.
-type DashboardBroadcast struct {
-	op *sio.BroadcastOperator
-}
-
-// NewDashboardBroadcast returns a broadcast to every socket of /dashboard on srv.
-func NewDashboardBroadcast(srv *sio.Server) DashboardBroadcast {
-	return DashboardBroadcast{srv.Of(DashboardNamespace).Except()}
-}
-
-// To adds rooms: sockets in any of them receive the events.
-func (b DashboardBroadcast) To(rooms ...string) DashboardBroadcast {
-	return DashboardBroadcast{b.op.To(rooms...)}
-}
-
-// Except excludes the sockets in any of the rooms.
-func (b DashboardBroadcast) Except(rooms ...string) DashboardBroadcast {
-	return DashboardBroadcast{b.op.Except(rooms...)}
-}
-
-// Volatile lets the events be dropped for sockets that are not ready.
-func (b DashboardBroadcast) Volatile() DashboardBroadcast {
-	return DashboardBroadcast{b.op.Volatile()}
-}
-
-// Local restricts the broadcast to this node.
-func (b DashboardBroadcast) Local() DashboardBroadcast {
-	return DashboardBroadcast{b.op.Local()}
-}
-
-// Operator returns the untyped broadcast.
-func (b DashboardBroadcast) Operator() *sio.BroadcastOperator {
-	return b.op
-}
-
-// EmitSample: sends the sample event to the selected sockets.
-func (b DashboardBroadcast) EmitSample(in *Sample) error {
-	return b.op.Emit(DashboardEventSample, in)
-}
-
-// EmitChartPng: sends the chart:png event to the selected sockets.
-func (b DashboardBroadcast) EmitChartPng(in *DashboardChartPngPayload) error {
-	return b.op.Emit(DashboardEventChartPng, in)
-}
-
-// DashboardClient is the typed client of /dashboard: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
-type DashboardClient struct {
-	*sio.ClientSocket
-}
-
-// NewDashboardClient returns the /dashboard socket of m; call Connect to connect it.
-func NewDashboardClient(m *sio.Manager) DashboardClient {
-	return DashboardClient{m.Socket(DashboardNamespace, nil)}
-}
-
-// Subscribe: sends subscribe and waits for the server's answer. Start streaming one metric; the ack is the current snapshot.
-func (c DashboardClient) Subscribe(ctx context.Context, in DashboardSubscribeArgs) (*Snapshot, error) {
-	return sio.CallTimeout[*Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, DashboardEventSubscribe, in.EncodeArgs()...)
-}
-
-// EmitUnsubscribe: sends the unsubscribe event to the server.
-func (c DashboardClient) EmitUnsubscribe(in DashboardUnsubscribeArgs) error {
-	return c.Emit(DashboardEventUnsubscribe, in.EncodeArgs()...)
-}
-
-// OnSample: adds a handler of sample.
-func (c DashboardClient) OnSample(fn func(context.Context, *Sample)) {
-	sio.OnClient(c.ClientSocket, DashboardEventSample, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/Sample.payload.json"))
-}
-
-// OnChartPng: adds a handler of chart:png. A rendered chart, sent as a binary attachment.
-func (c DashboardClient) OnChartPng(fn func(context.Context, *DashboardChartPngPayload)) {
-	sio.OnClient(c.ClientSocket, DashboardEventChartPng, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/dashboard/Dashboard/ChartPng.payload.json"))
-}

@@ -6,6 +6,7 @@ package notifications
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/redisadapter"
+	"github.com/siogen/siogen/runtime/sio"
 )
 
 // NotificationsEmitter sends the server events of /notifications from any process, Socket.IO server or not, through Redis to the servers of a cluster, which deliver them to their clients (see redisadapter.Emitter). Each payload is checked against the contract before it is published. It is immutable and safe for concurrent use: To, Except and Volatile return new emitters.
@@ -40,10 +41,5 @@ func (c NotificationsEmitter) Emitter() *redisadapter.Emitter {
 
 // EmitUnread publishes the unread event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c NotificationsEmitter) EmitUnread(ctx context.Context, in *NotificationsUnreadPayload) error {
-	return c.e.EmitChecked(ctx, redisEmitterCheck("https://siogen.dev/examples/schemas/notifications/Notifications/Unread.payload.json", false), NotificationsEventUnread, in)
-}
-
-// redisEmitterCheck returns the check of an event's payload (of its arguments as one array with tuple) against the contract's JSON Schema id, made before a typed emitter publishes it.
-func redisEmitterCheck(id string, tuple bool) func([][]byte) error {
-	return redisadapter.ValidatorCheck(validator(), id, tuple)
+	return c.e.EmitChecked(ctx, sio.PayloadCheck((*NotificationsUnreadPayload).CheckJSON, in), NotificationsEventUnread, in)
 }

@@ -5,29 +5,28 @@
 package notifications
 
 import (
-	"context"
 	"errors"
 	"github.com/siogen/siogen/runtime/sio"
-	siovalidate "github.com/siogen/siogen/runtime/siovalidate"
+	"github.com/siogen/siogen/runtime/siojson"
+	"math"
 	"strconv"
-	"sync"
 	"time"
 )
 
 // Compile-time check that the runtime supports this generated code.
 const _ = sio.SupportPackageIsVersion1
 
-// Priority
+// Priority is an enum of the contract: one of the constants below.
 type Priority string
 
 const (
-	// PriorityLow
+	// PriorityLow is the "low" value of Priority.
 	PriorityLow Priority = "low"
-	// PriorityNormal
+	// PriorityNormal is the "normal" value of Priority.
 	PriorityNormal Priority = "normal"
-	// PriorityHigh
+	// PriorityHigh is the "high" value of Priority.
 	PriorityHigh Priority = "high"
-	// PriorityUrgent
+	// PriorityUrgent is the "urgent" value of Priority.
 	PriorityUrgent Priority = "urgent"
 )
 
@@ -40,169 +39,234 @@ func (v Priority) Valid() bool {
 	return false
 }
 
-// Notification: Something the user should see.
+// ReadJSON implements siojson.ReaderFrom: it decodes the string r is at into v, checking it against the contract.
+func (v *Priority) ReadJSON(r *siojson.Reader) {
+	s, ok := r.String()
+	if !ok {
+		return
+	}
+	switch Priority(s) {
+	case PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent:
+		*v = Priority(s)
+	default:
+		r.Enum("'low', 'normal', 'high', 'urgent'")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v Priority) CheckJSON(r *siojson.Reader) {
+	if !v.Valid() {
+		r.Enum("'low', 'normal', 'high', 'urgent'")
+	}
+}
+
+// Notification is an object of the contract. Something the user should see.
 type Notification struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
-	// Title
+	// Title is the "title" member.
 	Title string `json:"title"`
-	// Body: Optional.
+	// Body is the "body" member. Optional.
 	Body *string `json:"body,omitempty"`
-	// Priority: Optional.
+	// Priority is the "priority" member. Optional.
 	Priority *Priority `json:"priority,omitempty"`
-	// Link: Optional.
+	// Link is the "link" member. Optional.
 	Link *string `json:"link,omitempty"`
-	// CreatedAt
+	// CreatedAt is the "created_at" member.
 	CreatedAt time.Time `json:"created_at"`
-	// ExpiresAt: Optional.
+	// ExpiresAt is the "expires_at" member. Optional.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Notification) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	var err error
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	b = append(b, `,"title":`...)
-	b = sio.AppendJSONString(b, v.Title)
+	b = siojson.AppendString(b, v.Title)
 	if v.Body != nil {
 		b = append(b, `,"body":`...)
-		b = sio.AppendJSONString(b, *v.Body)
+		b = siojson.AppendString(b, *v.Body)
 	}
 	if v.Priority != nil {
 		b = append(b, `,"priority":`...)
-		b = sio.AppendJSONString(b, string(*v.Priority))
+		b = siojson.AppendString(b, string(*v.Priority))
 	}
 	if v.Link != nil {
 		b = append(b, `,"link":`...)
-		b = sio.AppendJSONString(b, *v.Link)
+		b = siojson.AppendString(b, *v.Link)
 	}
 	b = append(b, `,"created_at":`...)
-	if b, err = sio.AppendJSONTime(b, v.CreatedAt); err != nil {
+	if b, err = siojson.AppendTime(b, v.CreatedAt); err != nil {
 		return nil, err
 	}
 	if v.ExpiresAt != nil {
 		b = append(b, `,"expires_at":`...)
-		if b, err = sio.AppendJSONTime(b, *v.ExpiresAt); err != nil {
+		if b, err = siojson.AppendTime(b, *v.ExpiresAt); err != nil {
 			return nil, err
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Notification) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Notification) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [7]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "id":
 			if seen[0] {
-				return false
+				r.Duplicate("id")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uuid")
+				v.ID = s0
 			}
-			if !r.String(&v.ID) {
-				return false
-			}
+			r.Leave()
 		case "title":
 			if seen[1] {
-				return false
+				r.Duplicate("title")
+				continue
 			}
 			seen[1] = true
-			if r.Null() {
-				continue
+			r.Enter("title")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, 120)
+				v.Title = s0
 			}
-			if !r.String(&v.Title) {
-				return false
-			}
+			r.Leave()
 		case "body":
 			if seen[2] {
-				return false
+				r.Duplicate("body")
+				continue
 			}
 			seen[2] = true
-			if r.Null() {
-				continue
+			r.Enter("body")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, -1, 2000)
+				v.Body = new(s0)
 			}
-			v.Body = new(string)
-			if !r.String(v.Body) {
-				return false
-			}
+			r.Leave()
 		case "priority":
 			if seen[3] {
-				return false
+				r.Duplicate("priority")
+				continue
 			}
 			seen[3] = true
-			if r.Null() {
-				continue
-			}
+			r.Enter("priority")
 			v.Priority = new(Priority)
-			if !r.String((*string)(v.Priority)) {
-				return false
-			}
+			v.Priority.ReadJSON(r)
+			r.Leave()
 		case "link":
 			if seen[4] {
-				return false
+				r.Duplicate("link")
+				continue
 			}
 			seen[4] = true
-			if r.Null() {
-				continue
+			r.Enter("link")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uri")
+				v.Link = new(s0)
 			}
-			v.Link = new(string)
-			if !r.String(v.Link) {
-				return false
-			}
+			r.Leave()
 		case "created_at":
 			if seen[5] {
-				return false
+				r.Duplicate("created_at")
+				continue
 			}
 			seen[5] = true
-			if r.Null() {
-				continue
+			r.Enter("created_at")
+			if t0, ok := r.Time(); ok {
+				v.CreatedAt = t0
 			}
-			if !r.Time(&v.CreatedAt) {
-				return false
-			}
+			r.Leave()
 		case "expires_at":
 			if seen[6] {
-				return false
-			}
-			seen[6] = true
-			if r.Null() {
+				r.Duplicate("expires_at")
 				continue
 			}
-			v.ExpiresAt = new(time.Time)
-			if !r.Time(v.ExpiresAt) {
-				return false
+			seen[6] = true
+			r.Enter("expires_at")
+			if t0, ok := r.Time(); ok {
+				v.ExpiresAt = new(t0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
+	if !seen[1] {
+		r.Missing("title")
+	}
+	if !seen[3] {
+		v.Priority = new(Priority("normal"))
+	}
+	if !seen[5] {
+		r.Missing("created_at")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new Notification decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Notification) DecodeJSON(data []byte) (*Notification, bool) {
-	return sio.DecodeJSON[Notification](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Notification) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
+	r.Enter("title")
+	r.CheckLength(v.Title, 1, 120)
+	r.Leave()
+	if v.Body != nil {
+		r.Enter("body")
+		r.CheckLength(*v.Body, -1, 2000)
+		r.Leave()
+	}
+	if v.Priority != nil {
+		r.Enter("priority")
+		v.Priority.CheckJSON(r)
+		r.Leave()
+	}
+	if v.Link != nil {
+		r.Enter("link")
+		r.CheckFormat(*v.Link, "uri")
+		r.Leave()
+	}
+	r.Enter("created_at")
+	r.CheckTime(v.CreatedAt)
+	r.Leave()
+	if v.ExpiresAt != nil {
+		r.Enter("expires_at")
+		r.CheckTime(*v.ExpiresAt)
+		r.Leave()
+	}
 }
 
-// Receipt
+// Receipt is an object of the contract.
 type Receipt struct {
-	// Shown
+	// Shown is the "shown" member.
 	Shown bool `json:"shown"`
-	// SeenAt: May be null.
+	// SeenAt is the "seen_at" member. May be null.
 	SeenAt *time.Time `json:"seen_at"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *Receipt) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -214,204 +278,249 @@ func (v *Receipt) AppendJSON(b []byte) ([]byte, error) {
 	if v.SeenAt == nil {
 		b = append(b, `null`...)
 	} else {
-		if b, err = sio.AppendJSONTime(b, *v.SeenAt); err != nil {
+		if b, err = siojson.AppendTime(b, *v.SeenAt); err != nil {
 			return nil, err
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *Receipt) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Receipt) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [2]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "shown":
 			if seen[0] {
-				return false
+				r.Duplicate("shown")
+				continue
 			}
 			seen[0] = true
-			if r.Null() {
-				continue
+			r.Enter("shown")
+			if b0, ok := r.Bool(); ok {
+				v.Shown = b0
 			}
-			if !r.Bool(&v.Shown) {
-				return false
-			}
+			r.Leave()
 		case "seen_at":
 			if seen[1] {
-				return false
-			}
-			seen[1] = true
-			if r.Null() {
+				r.Duplicate("seen_at")
 				continue
 			}
-			v.SeenAt = new(time.Time)
-			if !r.Time(v.SeenAt) {
-				return false
+			seen[1] = true
+			r.Enter("seen_at")
+			if !r.Null() {
+				if t0, ok := r.Time(); ok {
+					v.SeenAt = new(t0)
+				}
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("shown")
+	}
+	if !seen[1] {
+		r.Missing("seen_at")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new Receipt decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*Receipt) DecodeJSON(data []byte) (*Receipt, bool) {
-	return sio.DecodeJSON[Receipt](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Receipt) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	if v.SeenAt != nil {
+		r.Enter("seen_at")
+		r.CheckTime(*v.SeenAt)
+		r.Leave()
+	}
 }
 
-// UnknownNotificationDetails
+// UnknownNotificationDetails is an object of the contract.
 type UnknownNotificationDetails struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *UnknownNotificationDetails) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *UnknownNotificationDetails) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *UnknownNotificationDetails) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "id":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("id")
 				continue
 			}
-			if !r.String(&v.ID) {
-				return false
+			seen[0] = true
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				v.ID = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new UnknownNotificationDetails decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*UnknownNotificationDetails) DecodeJSON(data []byte) (*UnknownNotificationDetails, bool) {
-	return sio.DecodeJSON[UnknownNotificationDetails](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *UnknownNotificationDetails) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
 }
 
-// NotificationsAuth
+// NotificationsAuth is an object of the contract.
 type NotificationsAuth struct {
-	// Token
+	// Token is the "token" member.
 	Token string `json:"token"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *NotificationsAuth) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"token":`...)
-	b = sio.AppendJSONString(b, v.Token)
+	b = siojson.AppendString(b, v.Token)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *NotificationsAuth) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsAuth) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "token":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("token")
 				continue
 			}
-			if !r.String(&v.Token) {
-				return false
+			seen[0] = true
+			r.Enter("token")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, -1)
+				v.Token = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("token")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new NotificationsAuth decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*NotificationsAuth) DecodeJSON(data []byte) (*NotificationsAuth, bool) {
-	return sio.DecodeJSON[NotificationsAuth](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *NotificationsAuth) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("token")
+	r.CheckLength(v.Token, 1, -1)
+	r.Leave()
 }
 
-// NotificationsDismissPayload
+// NotificationsDismissPayload is an object of the contract.
 type NotificationsDismissPayload struct {
-	// ID
+	// ID is the "id" member.
 	ID string `json:"id"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *NotificationsDismissPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
 	}
 	b = append(b, `{"id":`...)
-	b = sio.AppendJSONString(b, v.ID)
+	b = siojson.AppendString(b, v.ID)
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *NotificationsDismissPayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsDismissPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "id":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("id")
 				continue
 			}
-			if !r.String(&v.ID) {
-				return false
+			seen[0] = true
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				r.CheckFormat(s0, "uuid")
+				v.ID = s0
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new NotificationsDismissPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*NotificationsDismissPayload) DecodeJSON(data []byte) (*NotificationsDismissPayload, bool) {
-	return sio.DecodeJSON[NotificationsDismissPayload](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *NotificationsDismissPayload) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckFormat(v.ID, "uuid")
+	r.Leave()
 }
 
-// NotificationsUnreadPayload
+// NotificationsUnreadPayload is an object of the contract.
 type NotificationsUnreadPayload struct {
-	// Count
+	// Count is the "count" member.
 	Count int32 `json:"count"`
 }
 
-// AppendJSON implements sio.JSONAppender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
 func (v *NotificationsUnreadPayload) AppendJSON(b []byte) ([]byte, error) {
 	if v == nil {
 		return append(b, `null`...), nil
@@ -421,41 +530,51 @@ func (v *NotificationsUnreadPayload) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ReadJSON implements sio.JSONReaderFrom: it decodes the object r is at into v, reporting false for anything the runtime's reflective decoder might read differently.
-func (v *NotificationsUnreadPayload) ReadJSON(r *sio.JSONReader) bool {
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *NotificationsUnreadPayload) ReadJSON(r *siojson.Reader) {
 	if !r.BeginObject() {
-		return false
+		return
 	}
 	var seen [1]bool
 	for r.More() {
-		switch string(r.Name()) {
+		name := r.Name()
+		switch string(name) {
 		case "count":
 			if seen[0] {
-				return false
-			}
-			seen[0] = true
-			if r.Null() {
+				r.Duplicate("count")
 				continue
 			}
-			if !r.Int32(&v.Count) {
-				return false
+			seen[0] = true
+			r.Enter("count")
+			if n0, ok := r.Int(int64(0), math.MaxInt32); ok {
+				v.Count = int32(n0)
 			}
+			r.Leave()
 		default:
-			return false
+			r.Unknown(name)
 		}
 	}
-	return r.EndObject()
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("count")
+	}
 }
 
-// DecodeJSON implements sio.JSONDecoder: it returns a new NotificationsUnreadPayload decoded from data, or false when data needs the reflective decoder. The receiver is not used and may be nil.
-func (*NotificationsUnreadPayload) DecodeJSON(data []byte) (*NotificationsUnreadPayload, bool) {
-	return sio.DecodeJSON[NotificationsUnreadPayload](data)
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *NotificationsUnreadPayload) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("count")
+	r.CheckInt(int64(v.Count), int64(0), math.MaxInt32)
+	r.Leave()
 }
 
 // UnknownNotificationName is the name of the UnknownNotification error on the wire; its code is "not_found".
 const UnknownNotificationName = "UnknownNotification"
 
-// NewUnknownNotification: returns the UnknownNotification error (code "not_found") with a message and details.
+// NewUnknownNotification returns the UnknownNotification error (code "not_found") with a message and details.
 func NewUnknownNotification(message string, details *UnknownNotificationDetails) *sio.Error {
 	return &sio.Error{
 		Code:    "not_found",
@@ -474,149 +593,4 @@ func IsUnknownNotification(err error) bool {
 // AsUnknownNotification returns the details of the UnknownNotification error in err's chain and whether there was one: the value given to NewUnknownNotification on the side that made it, decoded from the wire on the other.
 func AsUnknownNotification(err error) (*UnknownNotificationDetails, bool) {
 	return sio.DetailsAs[UnknownNotificationDetails](err, UnknownNotificationName)
-}
-
-// schemas are the JSON Schema documents payloads are validated against.
-var schemas = []string{"{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notification.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Notification\",\n  \"description\": \"Something the user should see.\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"type\": \"string\",\n      \"format\": \"uuid\"\n    },\n    \"title\": {\n      \"type\": \"string\",\n      \"minLength\": 1,\n      \"maxLength\": 120\n    },\n    \"body\": {\n      \"type\": \"string\",\n      \"maxLength\": 2000\n    },\n    \"priority\": {\n      \"default\": \"normal\",\n      \"$ref\": \"Priority.json\"\n    },\n    \"link\": {\n      \"type\": \"string\",\n      \"format\": \"uri\"\n    },\n    \"created_at\": {\n      \"type\": \"string\",\n      \"format\": \"date-time\"\n    },\n    \"expires_at\": {\n      \"type\": \"string\",\n      \"format\": \"date-time\"\n    }\n  },\n  \"required\": [\n    \"id\",\n    \"title\",\n    \"created_at\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Dismiss.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications dismiss ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"description\": \"An ack without data: absent or null.\",\n          \"type\": \"null\"\n        }\n      },\n      \"required\": [\n        \"ok\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"not_found\",\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false,\n          \"allOf\": [\n            {\n              \"if\": {\n                \"properties\": {\n                  \"name\": {\n                    \"const\": \"UnknownNotification\"\n                  }\n                },\n                \"required\": [\n                  \"name\"\n                ]\n              },\n              \"then\": {\n                \"properties\": {\n                  \"code\": {\n                    \"const\": \"not_found\"\n                  },\n                  \"details\": {\n                    \"$ref\": \"../UnknownNotificationDetails.json\"\n                  }\n                }\n              }\n            }\n          ]\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Dismiss.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications dismiss payload\",\n  \"$ref\": \"../NotificationsDismissPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Notify.ack.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications notify ack\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"ok\": {\n      \"type\": \"boolean\"\n    }\n  },\n  \"required\": [\n    \"ok\"\n  ],\n  \"oneOf\": [\n    {\n      \"title\": \"success\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": true\n        },\n        \"data\": {\n          \"$ref\": \"../Receipt.json\"\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"data\"\n      ],\n      \"additionalProperties\": false\n    },\n    {\n      \"title\": \"failure\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"ok\": {\n          \"const\": false\n        },\n        \"error\": {\n          \"type\": \"object\",\n          \"properties\": {\n            \"code\": {\n              \"type\": \"string\",\n              \"enum\": [\n                \"invalid_argument\",\n                \"internal\",\n                \"timeout\"\n              ]\n            },\n            \"name\": {\n              \"description\": \"The contract's name of the error.\",\n              \"type\": \"string\"\n            },\n            \"message\": {\n              \"type\": \"string\"\n            },\n            \"details\": {\n              \"description\": \"Error details; declared errors fix their shape.\"\n            }\n          },\n          \"required\": [\n            \"code\",\n            \"message\"\n          ],\n          \"additionalProperties\": false\n        }\n      },\n      \"required\": [\n        \"ok\",\n        \"error\"\n      ],\n      \"additionalProperties\": false\n    }\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Notify.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications notify payload\",\n  \"description\": \"Show a notification; the ack says whether it was shown.\",\n  \"$ref\": \"../Notification.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/Unread.payload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications unread payload\",\n  \"description\": \"The number of unread notifications changed.\",\n  \"$ref\": \"../NotificationsUnreadPayload.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Notifications/auth.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"/notifications auth\",\n  \"description\": \"The CONNECT auth payload of namespace /notifications.\",\n  \"$ref\": \"../NotificationsAuth.json\"\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/NotificationsAuth.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"NotificationsAuth\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"token\": {\n      \"type\": \"string\",\n      \"minLength\": 1\n    }\n  },\n  \"required\": [\n    \"token\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/NotificationsDismissPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"NotificationsDismissPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"type\": \"string\",\n      \"format\": \"uuid\"\n    }\n  },\n  \"required\": [\n    \"id\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/NotificationsUnreadPayload.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"NotificationsUnreadPayload\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"count\": {\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 2147483647\n    }\n  },\n  \"required\": [\n    \"count\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Priority.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Priority\",\n  \"type\": \"string\",\n  \"enum\": [\n    \"low\",\n    \"normal\",\n    \"high\",\n    \"urgent\"\n  ]\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/Receipt.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"Receipt\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"shown\": {\n      \"type\": \"boolean\"\n    },\n    \"seen_at\": {\n      \"anyOf\": [\n        {\n          \"type\": \"string\",\n          \"format\": \"date-time\"\n        },\n        {\n          \"type\": \"null\"\n        }\n      ]\n    }\n  },\n  \"required\": [\n    \"shown\",\n    \"seen_at\"\n  ],\n  \"additionalProperties\": false\n}\n", "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": \"https://siogen.dev/examples/schemas/notifications/UnknownNotificationDetails.json\",\n  \"$comment\": \"Code generated by siogen. DO NOT EDIT.\",\n  \"title\": \"UnknownNotificationDetails\",\n  \"type\": \"object\",\n  \"properties\": {\n    \"id\": {\n      \"type\": \"string\"\n    }\n  },\n  \"required\": [\n    \"id\"\n  ],\n  \"additionalProperties\": false\n}\n"}
-
-// validator compiles schemas once.
-var validator = sync.OnceValue(func() sio.Validator {
-	return siovalidate.MustCompile(schemas...)
-})
-
-// NotificationsNamespace is the name of the /notifications namespace.
-const NotificationsNamespace = "/notifications"
-
-// Event names of the /notifications namespace.
-const (
-	// NotificationsEventNotify is the wire name of the notify event.
-	NotificationsEventNotify = "notify"
-	// NotificationsEventDismiss is the wire name of the dismiss event.
-	NotificationsEventDismiss = "dismiss"
-	// NotificationsEventUnread is the wire name of the unread event.
-	NotificationsEventUnread = "unread"
-)
-
-/*
-NotificationsServer handles the events clients send to /notifications; embed UnimplementedNotificationsServer to stay compatible with later versions of the contract.
-
-One socket per signed-in user; the server joins it to a room named after the user.
-*/
-type NotificationsServer interface {
-	// Dismiss: handles the dismiss event.
-	Dismiss(ctx context.Context, s NotificationsSocket, in *NotificationsDismissPayload) error
-}
-
-// UnimplementedNotificationsServer answers every event with an "unimplemented" error.
-type UnimplementedNotificationsServer struct{}
-
-// Dismiss implements NotificationsServer.
-func (UnimplementedNotificationsServer) Dismiss(ctx context.Context, s NotificationsSocket, in *NotificationsDismissPayload) error {
-	return sio.NewError(sio.CodeUnimplemented, "dismiss is not implemented")
-}
-
-// RegisterNotificationsServer registers impl's handlers on the /notifications namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
-func RegisterNotificationsServer(srv *sio.Server, impl NotificationsServer, opts ...sio.HandlerOption) *sio.Namespace {
-	ns := srv.Of(NotificationsNamespace)
-	ns.Use(sio.ValidateAuth(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/auth.json"))
-	sio.HandleAck(ns, NotificationsEventDismiss, func(ctx context.Context, s *sio.Socket, in *NotificationsDismissPayload) (struct{}, error) {
-		return struct{}{}, impl.Dismiss(ctx, NotificationsSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/Dismiss.payload.json")}, opts...)...)
-	return ns
-}
-
-// NotificationsSocket is a client's connection to /notifications, with typed emitters for the events the server sends. It embeds the *sio.Socket for rooms, data and the untyped API; it is safe for concurrent use.
-type NotificationsSocket struct {
-	*sio.Socket
-}
-
-// Auth decodes the auth payload the client connected with.
-func (s NotificationsSocket) Auth() (*NotificationsAuth, error) {
-	return sio.AuthAs[*NotificationsAuth](s.Socket)
-}
-
-// Notify: sends notify and waits for the client's answer (at most 15s unless ctx says otherwise). Show a notification; the ack says whether it was shown.
-func (s NotificationsSocket) Notify(ctx context.Context, in *Notification) (*Receipt, error) {
-	return sio.CallTimeout[*Receipt](ctx, s.Socket, sio.AckEnvelope, 15*time.Second, NotificationsEventNotify, in)
-}
-
-// EmitUnread: sends the unread event to the client. The number of unread notifications changed.
-func (s NotificationsSocket) EmitUnread(in *NotificationsUnreadPayload) error {
-	return s.Socket.Emit(NotificationsEventUnread, in)
-}
-
-// To returns a typed broadcast to the rooms, without this socket.
-func (s NotificationsSocket) To(rooms ...string) NotificationsBroadcast {
-	return NotificationsBroadcast{s.Socket.To(rooms...)}
-}
-
-// Broadcast returns a typed broadcast to every other socket of the namespace.
-func (s NotificationsSocket) Broadcast() NotificationsBroadcast {
-	return NotificationsBroadcast{s.Socket.Broadcast()}
-}
-
-// NotificationsBroadcast sends server events to many sockets of /notifications: narrow it with To, Except, Volatile and Local. It is immutable and safe for concurrent use.
-type NotificationsBroadcast struct {
-	op *sio.BroadcastOperator
-}
-
-// NewNotificationsBroadcast returns a broadcast to every socket of /notifications on srv.
-func NewNotificationsBroadcast(srv *sio.Server) NotificationsBroadcast {
-	return NotificationsBroadcast{srv.Of(NotificationsNamespace).Except()}
-}
-
-// To adds rooms: sockets in any of them receive the events.
-func (b NotificationsBroadcast) To(rooms ...string) NotificationsBroadcast {
-	return NotificationsBroadcast{b.op.To(rooms...)}
-}
-
-// Except excludes the sockets in any of the rooms.
-func (b NotificationsBroadcast) Except(rooms ...string) NotificationsBroadcast {
-	return NotificationsBroadcast{b.op.Except(rooms...)}
-}
-
-// Volatile lets the events be dropped for sockets that are not ready.
-func (b NotificationsBroadcast) Volatile() NotificationsBroadcast {
-	return NotificationsBroadcast{b.op.Volatile()}
-}
-
-// Local restricts the broadcast to this node.
-func (b NotificationsBroadcast) Local() NotificationsBroadcast {
-	return NotificationsBroadcast{b.op.Local()}
-}
-
-// Operator returns the untyped broadcast.
-func (b NotificationsBroadcast) Operator() *sio.BroadcastOperator {
-	return b.op
-}
-
-// EmitUnread: sends the unread event to the selected sockets.
-func (b NotificationsBroadcast) EmitUnread(in *NotificationsUnreadPayload) error {
-	return b.op.Emit(NotificationsEventUnread, in)
-}
-
-// NotificationsClient is the typed client of /notifications: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
-type NotificationsClient struct {
-	*sio.ClientSocket
-}
-
-// NewNotificationsClient returns the /notifications socket of m; call Connect to connect it. auth is sent in every CONNECT.
-func NewNotificationsClient(m *sio.Manager, auth *NotificationsAuth) NotificationsClient {
-	return NotificationsClient{m.Socket(NotificationsNamespace, &sio.SocketOptions{Auth: auth})}
-}
-
-// Dismiss: sends dismiss and waits for the server's answer.
-func (c NotificationsClient) Dismiss(ctx context.Context, in *NotificationsDismissPayload) error {
-	_, err := sio.CallTimeout[struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, NotificationsEventDismiss, in)
-	return err
-}
-
-// OnNotify: sets the handler of notify, whose result answers the server. Show a notification; the ack says whether it was shown.
-func (c NotificationsClient) OnNotify(fn func(context.Context, *Notification) (*Receipt, error)) {
-	sio.OnClientAck(c.ClientSocket, NotificationsEventNotify, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/Notify.payload.json"))
-}
-
-// OnUnread: adds a handler of unread. The number of unread notifications changed.
-func (c NotificationsClient) OnUnread(fn func(context.Context, *NotificationsUnreadPayload)) {
-	sio.OnClient(c.ClientSocket, NotificationsEventUnread, fn, sio.WithValidator(validator(), "https://siogen.dev/examples/schemas/notifications/Notifications/Unread.payload.json"))
 }

@@ -1,0 +1,88 @@
+package sio
+
+import "github.com/siogen/siogen/runtime/siojson"
+
+// Outgoing checks: generated code checks what a side sends (emits,
+// broadcasts, calls, acknowledgements) against the contract before it
+// leaves, with CheckJSON methods that walk the Go value and report what
+// the receiver's decoder would (see gen/gogen). A payload that breaks the
+// contract is not sent: the caller gets a [CodeInvalidArgument] *[Error]
+// listing the violations. [ServerOptions.SkipOutgoingChecks] and
+// [ClientOptions.SkipOutgoingChecks] turn the checks off.
+
+// check runs check on v and returns the violations as a
+// [CodeInvalidArgument] error; nil when v keeps the contract or check is
+// nil.
+func check[T any](v T, chk siojson.CheckFunc[T]) *Error {
+	if vs := siojson.Check(v, chk); vs != nil {
+		return &Error{Code: CodeInvalidArgument, Message: "payload breaks the contract", Details: vs}
+	}
+	return nil
+}
+
+// Emitter is what sends an event: a [*Socket], a [*BroadcastOperator]
+// or a [*ClientSocket].
+type Emitter interface {
+	Emit(event string, args ...any) error
+}
+
+// checksSkipped is implemented by the emitters of this package: it
+// reports whether their server or manager skips outgoing checks.
+type checksSkipped interface{ skipChecks() bool }
+
+func (s *Socket) skipChecks() bool            { return s.nsp.srv.opts.SkipOutgoingChecks }
+func (b *BroadcastOperator) skipChecks() bool { return b.ns.srv.opts.SkipOutgoingChecks }
+func (s *ClientSocket) skipChecks() bool      { return s.m.opts.SkipOutgoingChecks }
+
+func skipChecks(to any) bool {
+	s, ok := to.(checksSkipped)
+	return ok && s.skipChecks()
+}
+
+// EmitChecked checks in with check, then emits event with args (in, or
+// the elements of a tuple) through to. A payload that breaks the contract
+// is not sent: the error lists its violations.
+func EmitChecked[T any](to Emitter, chk siojson.CheckFunc[T], in T, event string, args ...any) error {
+	if !skipChecks(to) {
+		if err := check(in, chk); err != nil {
+			return err
+		}
+	}
+	return to.Emit(event, args...)
+}
+
+// PayloadCheck returns a check for redisadapter's Emitter.EmitChecked
+// that checks in with chk before the event is published: generated typed
+// Redis emitters pass one. The check ignores the encoded arguments it is
+// given; a payload that breaks the contract is a [CodeInvalidArgument]
+// *[Error] listing the violations.
+func PayloadCheck[T any](chk siojson.CheckFunc[T], in T) func(args [][]byte) error {
+	return func([][]byte) error {
+		if err := check(in, chk); err != nil {
+			return err
+		}
+		return nil
+	}
+}
+
+// WithAckCheck checks a [HandleAck] (or [OnClientAck]) handler's result
+// with check before it is sent: a result that breaks the contract is
+// logged with its violations and answered with [CodeInternal], since the
+// fault is the handler's. check must be a CheckFunc of the handler's
+// result type.
+func WithAckCheck[T any](check siojson.CheckFunc[T]) HandlerOption {
+	return optionFunc(func(c *handlerConfig) { c.check = check })
+}
+
+// checkAck checks a handler's result; it returns the error to answer
+// instead, and the violations to log.
+func checkAck[Out any](c *handlerConfig, out Out, skip bool) (*Error, *Error) {
+	chk, ok := c.check.(siojson.CheckFunc[Out])
+	if !ok || skip {
+		return nil, nil
+	}
+	if err := check(out, chk); err != nil {
+		return &Error{Code: CodeInternal, Message: "internal error"}, err
+	}
+	return nil, nil
+}

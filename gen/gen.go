@@ -80,7 +80,9 @@ var targets = []target{
 			}
 			return c.TS.Dir
 		},
-		gen: func(set *schema.Set, _ *schema.Config) ([]File, error) { return tsgen.Generate(set) },
+		gen: func(set *schema.Set, c *schema.Config) ([]File, error) {
+			return tsgen.GenerateWith(set, tsgen.Options{Side: c.TS.Side, NoValidateOutgoing: c.TS.NoValidateOutgoing, NoValidateIncoming: c.TS.NoValidateIncoming})
+		},
 	},
 	{
 		name: "asyncapi",

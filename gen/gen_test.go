@@ -61,7 +61,7 @@ func TestGenerateExamples(t *testing.T) {
 		}
 	}
 	// 6 Go packages, 5 with an API file, 5 with a Redis emitter.
-	if ts != 17 || js < 50 || gofiles != 16 || asyncapi != 5 || docs != 10 {
+	if ts != 25 || js < 50 || gofiles != 16 || asyncapi != 5 || docs != 10 {
 		t.Errorf("got %d ts, %d json, %d go, %d asyncapi and %d docs files", ts, js, gofiles, asyncapi, docs)
 	}
 	if got := gen.OutputDirs(cfg); !slices.Equal(got, []string{"../generated/asyncapi", "../generated/docs", "../generated/go", "../generated/jsonschema", "../generated/ts"}) {

@@ -48,10 +48,19 @@ type GoOutput struct {
 }
 
 // TSOutput configures generated TypeScript: one module per schema file,
-// Dir/P.ts for package P.
+// Dir/P.ts for package P, with its validators, client and server modules.
 type TSOutput struct {
 	Pos Pos
 	Dir string
+	// Side is "client" (no P.server.ts, which imports socket.io), "server"
+	// (no typed client, which needs socket.io-client), or "" for both
+	// (key side: client, server or both).
+	Side string
+	// NoValidateOutgoing and NoValidateIncoming make the generated typed
+	// clients skip, by default, the run-time checks of what they send and
+	// of what arrives (keys validate_outgoing and validate_incoming,
+	// default true); ClientOptions turn them back on per client.
+	NoValidateOutgoing, NoValidateIncoming bool
 }
 
 // JSONSchemaOutput configures generated JSON Schema documents, under
@@ -95,7 +104,7 @@ var (
 	configKeys   = []string{"version", "inputs", "outputs", "options"}
 	outputsKeys  = []string{"go", "ts", "jsonschema", "asyncapi", "docs"}
 	goOutKeys    = []string{"dir", "import_path", "redis_emitter"}
-	tsOutKeys    = []string{"dir"}
+	tsOutKeys    = []string{"dir", "side", "validate_outgoing", "validate_incoming"}
 	jsOutKeys    = []string{"dir", "base_id"}
 	asyncOutKeys = []string{"dir", "host"}
 	docsOutKeys  = []string{"dir"}
@@ -261,7 +270,26 @@ func (cr *configReader) outputs(n *yaml.Node) {
 	}
 	if v := o.get("ts"); v != nil {
 		if oo, ok := cr.object(v, "outputs.ts", tsOutKeys...); ok {
-			cr.cfg.TS = &TSOutput{Pos: cr.pos(v), Dir: cr.outDir(oo, v, "outputs.ts")}
+			out := &TSOutput{Pos: cr.pos(v), Dir: cr.outDir(oo, v, "outputs.ts")}
+			if sv := oo.get("side"); sv != nil {
+				if s, ok := cr.str(sv, "outputs.ts.side"); ok {
+					switch s {
+					case "client", "server":
+						out.Side = s
+					case "both":
+					default:
+						cr.errorf(sv, CodeWrongKind, "outputs.ts.side is %q; it must be client, server or both", s)
+					}
+				}
+			}
+			for key, off := range map[string]*bool{"validate_outgoing": &out.NoValidateOutgoing, "validate_incoming": &out.NoValidateIncoming} {
+				if bv := oo.get(key); bv != nil {
+					if b, ok := cr.boolean(bv, "outputs.ts."+key); ok {
+						*off = !b
+					}
+				}
+			}
+			cr.cfg.TS = out
 		}
 	}
 	if v := o.get("jsonschema"); v != nil {

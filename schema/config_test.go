@@ -78,6 +78,9 @@ func TestLoadConfigDiagnostics(t *testing.T) {
 				"cfg/siogen.yaml:3:23: error[bad-path]: dir \"/tmp/x\" must be relative to the config file, with / separators\n" +
 				"cfg/siogen.yaml:3:64: error[bad-path]: base_id \"nope\" must be an absolute URI ending in /\n" +
 				"cfg/siogen.yaml:4:22: error[wrong-kind]: validate must be true or false, found a string\n"},
+		{"ts side and checks", "version: 1\ninputs: [a.siogen.yaml]\noutputs: { ts: { dir: t, side: browser, validate_incoming: no } }\n",
+			"cfg/siogen.yaml:3:32: error[wrong-kind]: outputs.ts.side is \"browser\"; it must be client, server or both\n" +
+				"cfg/siogen.yaml:3:60: error[wrong-kind]: outputs.ts.validate_incoming must be true or false, found a string\n"},
 		{"syntax", "version: 1\ninputs: [\n", "cfg/siogen.yaml:2:1: error[syntax]: did not find expected node content\n"},
 		{"redis emitter", "version: 1\ninputs: [a.siogen.yaml]\noutputs: { go: { dir: x, import_path: y, redis_emitter: yes please } }\n",
 			"cfg/siogen.yaml:3:57: error[wrong-kind]: redis_emitter must be true or false, found a string\n"},
@@ -94,6 +97,13 @@ func TestLoadConfigDiagnostics(t *testing.T) {
 				t.Errorf("diagnostics:\n got:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
+	}
+	fsys := fstest.MapFS{
+		"siogen.yaml":   {Data: []byte("version: 1\ninputs: [a.siogen.yaml]\noutputs: { ts: { dir: t, side: client, validate_outgoing: false } }\n")},
+		"a.siogen.yaml": {Data: []byte("siogen: 1\npackage: a\n")},
+	}
+	if cfg, diags := schema.LoadConfig(fsys, "siogen.yaml"); len(diags) != 0 || cfg.TS.Side != "client" || !cfg.TS.NoValidateOutgoing || cfg.TS.NoValidateIncoming {
+		t.Errorf("ts output %+v: %s", cfg.TS, diags)
 	}
 	if _, diags := schema.LoadConfig(fstest.MapFS{}, "siogen.yaml"); len(diags) != 1 || diags[0].Code != schema.CodeIO {
 		t.Errorf("missing config: %s", diags)

@@ -35,7 +35,10 @@ func chromiumPath() string {
 // TestBrowser runs the chat page in real headless Chromium (web/test/e2e.mjs,
 // playwright-core): two pages, one on websocket and one on long-polling,
 // chat with each other, see each other online and typing, exchange an
-// image, get typed errors worded for people, recover the messages missed
+// image, get typed errors worded for people, refuse an invalid message
+// before sending it (no frame leaves the page), drop a server message that
+// breaks the contract (injected through the harness) with a visible typed
+// error, recover the messages missed
 // while a connection was down, and carry on across a server restart; a
 // third page on a phone-sized screen (390 px) gets a one-line header, rooms
 // and people in a drawer and readable images. It saves screenshots under
@@ -82,7 +85,8 @@ func TestBrowser(t *testing.T) {
 		"messages go both ways",
 		"typing is shown to the other page",
 		"an image arrives intact",
-		"an invalid message shows the validation error",
+		"an invalid message is refused before it is sent",
+		"a server message that breaks the contract is dropped, with a typed error",
 		"an unknown room shows RoomNotFound",
 		"a dropped connection recovers the messages it missed",
 		"the server restarts mid-conversation and both pages carry on",
@@ -174,6 +178,7 @@ func startHarness(t *testing.T, root string) *harness {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /drop", func(w http.ResponseWriter, _ *http.Request) { h.drop() })
 	mux.HandleFunc("POST /unblock", func(w http.ResponseWriter, _ *http.Request) { h.unblock() })
+	mux.HandleFunc("POST /inject", h.inject)
 	mux.HandleFunc("POST /restart", func(w http.ResponseWriter, _ *http.Request) {
 		h.stop()
 		ln, err := listenRetry(h.addr)
@@ -280,6 +285,28 @@ func (h *harness) drop() {
 		_ = c.Close()
 	}
 	h.ws = map[net.Conn]bool{}
+}
+
+// inject broadcasts to the lobby a message:new that breaks the contract,
+// past the generated emitters (which would refuse it): a bad id, a bad
+// timestamp, a bad author id and a member the contract does not declare.
+// The pages must drop it.
+func (h *harness) inject(w http.ResponseWriter, _ *http.Request) {
+	h.mu.Lock()
+	a := h.app
+	h.mu.Unlock()
+	if a == nil {
+		http.Error(w, "the chat server is down", http.StatusServiceUnavailable)
+		return
+	}
+	forged := map[string]any{
+		"id": "not-a-uuid", "room": "lobby", "text": "forged by the test hook", "reply_to": nil,
+		"author":  map[string]any{"id": "mallory", "nickname": "mallory"},
+		"sent_at": "yesterday", "color": "red",
+	}
+	if err := a.sio.Of("/chat").To("lobby").Emit("message:new", forged); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+	}
 }
 
 func (h *harness) unblock() {

@@ -22,17 +22,44 @@ const RuntimeModule = "siogen.types.ts"
 // siogen adds (such as ChatClientToServerEvents) collides with a declared
 // one.
 func Generate(set *schema.Set) ([]genfile.File, error) {
-	files := []genfile.File{{Path: RuntimeModule, Content: []byte(runtimeModule)}}
+	return GenerateWith(set, Options{})
+}
+
+// Options select what [GenerateWith] writes. The zero value is what
+// [Generate] writes: every module, checks on.
+type Options struct {
+	// Side is "client" to leave out the P.server.ts modules (which import
+	// socket.io), "server" to leave out the typed clients (P.client.ts and
+	// siogen.client.ts), "" for both.
+	Side string
+	// NoValidateOutgoing and NoValidateIncoming turn off, by default, the
+	// typed clients' checks of what they send and of what arrives; their
+	// ClientOptions turn them back on.
+	NoValidateOutgoing, NoValidateIncoming bool
+}
+
+// GenerateWith is [Generate] with options.
+func GenerateWith(set *schema.Set, opts Options) ([]genfile.File, error) {
+	files := []genfile.File{
+		{Path: RuntimeModule, Content: []byte(runtimeModule)},
+		{Path: ValidateModule, Content: validateRuntimeModule()},
+	}
+	if opts.Side != "server" {
+		files = append(files, genfile.File{Path: ClientModule, Content: clientRuntimeModule()})
+	}
 	for _, f := range set.Files {
 		if err := checkNames(f); err != nil {
 			return nil, err
 		}
 		g := &fileGen{file: f, w: &writer{}, imports: map[string]string{}}
-		files = append(files, genfile.File{Path: f.Package + ".ts", Content: g.contract()})
-		if len(f.Namespaces) > 0 {
-			files = append(files,
-				genfile.File{Path: f.Package + ".client.ts", Content: clientModule(f)},
-				genfile.File{Path: f.Package + ".server.ts", Content: serverModule(f)})
+		files = append(files,
+			genfile.File{Path: f.Package + ".ts", Content: g.contract()},
+			genfile.File{Path: f.Package + ".validate.ts", Content: validateModule(f)})
+		if len(f.Namespaces) > 0 && opts.Side != "server" {
+			files = append(files, genfile.File{Path: f.Package + ".client.ts", Content: clientModule(f, opts)})
+		}
+		if len(f.Namespaces) > 0 && opts.Side != "client" {
+			files = append(files, genfile.File{Path: f.Package + ".server.ts", Content: serverModule(f)})
 		}
 	}
 	genfile.Sort(files)
@@ -44,6 +71,7 @@ type fileGen struct {
 	file        *schema.File
 	w           *writer
 	imports     map[string]string // alias → package of the files referenced
+	locals      map[string]bool   // this file's names used, when not nil (modules besides the contract)
 	usesRuntime bool
 }
 
@@ -117,23 +145,6 @@ func header(w *writer, f *schema.File) {
 // x.ts under every module resolution mode, including node16/nodenext.
 func moduleRef(file string) string {
 	return strings.TrimSuffix(file, ".ts") + ".js"
-}
-
-// clientModule returns P.client.ts: the typed socket.io-client sockets.
-func clientModule(f *schema.File) []byte {
-	w := &writer{}
-	header(w, f)
-	w.line(`import type { Socket } from "socket.io-client";`)
-	w.line(`import type { %s } from "./%s.js";`, strings.Join(mapNames(f), ", "), f.Package)
-	w.blank()
-	for _, ns := range f.Namespaces {
-		n := ns.TSName
-		w.doc("", fmt.Sprintf("A socket.io-client socket connected to %s, typed by the contract:", ns.Path),
-			fmt.Sprintf("`const socket: %sClientSocket = io(url + %sNamespace, { auth })`.", n, n))
-		w.line("export type %sClientSocket = Socket<%sServerToClientEvents, %sClientToServerEvents>;", n, n, n)
-		w.blank()
-	}
-	return []byte(strings.TrimRight(w.String(), "\n") + "\n")
 }
 
 // serverModule returns P.server.ts: types for a Node socket.io server that

@@ -45,6 +45,9 @@ func (g *fileGen) declName(t *schema.Type) string {
 
 func (g *fileGen) qualify(f *schema.File, name string) string {
 	if f == nil || f == g.file {
+		if g.locals != nil {
+			g.locals[name] = true
+		}
 		return name
 	}
 	alias := f.Package

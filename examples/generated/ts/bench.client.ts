@@ -8,10 +8,56 @@
  */
 
 import type { Socket } from "socket.io-client";
-import type { MainClientToServerEvents, MainServerToClientEvents } from "./bench.js";
+import * as $c from "./siogen.client.js";
+import * as $ from "./siogen.validate.js";
+import type * as $siogen from "./siogen.types.js";
+import type { MainClientToServerEvents, MainServerToClientEvents, Sample } from "./bench.js";
+import * as $v from "./bench.validate.js";
 
 /**
  * A socket.io-client socket connected to /, typed by the contract:
  * `const socket: MainClientSocket = io(url + MainNamespace, { auth })`.
  */
 export type MainClientSocket = Socket<MainServerToClientEvents, MainClientToServerEvents>;
+
+const $mainSpecs: Record<string, $c.EventSpec> = {
+  echo: { in: $v.checkSample, acked: true, plain: true, ack: $.tuple([["res", $v.checkSample, 0]]) },
+  bcast: { in: $v.checkSample },
+};
+
+/** A typed client of / over a socket.io-client socket: calls resolve to typed results, what is sent and what arrives is checked against the contract (see $c.ClientOptions), handlers answer the server's acks. */
+export interface MainClient {
+  /** The socket the client drives, for what the client does not cover. */
+  readonly socket: MainClientSocket;
+  /** Connects with auth, checked against the contract first; resolves when the server accepts or refuses the namespace (create the socket with autoConnect: false). */
+  connect(): Promise<{ ok: true } | { ok: false; error: $c.ConnectError }>;
+  /** Calls handler with every refusal of the namespace, typed. Returns a function that stops it. */
+  onConnectError(handler: (error: $c.ConnectError) => void): () => void;
+  /**
+   * The server acknowledges with the received argument.
+   *
+   * The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)).
+   */
+  echo(payload: Sample, options?: $c.CallOptions): Promise<$siogen.AckResult<[res: Sample]>>;
+  /** A client sends it; the server emits it to every socket of "/", the sender included. */
+  bcast(payload: Sample): $c.SendResult;
+  /**
+   * A client sends it; the server emits it to every socket of "/", the sender included.
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
+  onBcast(handler: (payload: Sample) => void): () => void;
+}
+
+/** Returns the typed client of / over socket. */
+export function createMainClient(socket: MainClientSocket, options?: $c.ClientOptions): MainClient {
+  const c = new $c.Client(socket as unknown as $c.SocketLike, options);
+  return {
+    socket,
+    connect: () => c.connect(undefined, null),
+    onConnectError: (handler) => c.onConnectError(handler),
+    echo: (payload, options) => c.call("echo", $mainSpecs["echo"], [payload], options),
+    bcast: (payload) => c.send("bcast", $mainSpecs["bcast"], [payload]),
+    onBcast: (handler) => c.listen("bcast", $mainSpecs["bcast"], handler),
+  };
+}

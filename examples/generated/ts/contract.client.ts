@@ -10,10 +10,57 @@
  */
 
 import type { Socket } from "socket.io-client";
-import type { ContractClientToServerEvents, ContractServerToClientEvents } from "./contract.js";
+import * as $c from "./siogen.client.js";
+import * as $ from "./siogen.validate.js";
+import type * as $siogen from "./siogen.types.js";
+import type { ContractAskAck, ContractAuth, ContractClientToServerEvents, ContractServerToClientEvents, Everything, Settings, Tree } from "./contract.js";
+import * as $v from "./contract.validate.js";
 
 /**
  * A socket.io-client socket connected to /contract, typed by the contract:
  * `const socket: ContractClientSocket = io(url + ContractNamespace, { auth })`.
  */
 export type ContractClientSocket = Socket<ContractServerToClientEvents, ContractClientToServerEvents>;
+
+const $contractSpecs: Record<string, $c.EventSpec> = {
+  check: { in: $v.checkEverything, acked: true, ack: $v.checkEverything },
+  settle: { in: $v.checkSettings, acked: true, ack: $v.checkSettings },
+  ask: { in: $v.checkSettings, acked: true, ack: $v.checkContractAskAck },
+  push: { in: $v.checkEverything },
+  tree: { in: $v.checkTree },
+};
+
+/** A typed client of /contract over a socket.io-client socket: calls resolve to typed results, what is sent and what arrives is checked against the contract (see $c.ClientOptions), handlers answer the server's acks. */
+export interface ContractClient {
+  /** The socket the client drives, for what the client does not cover. */
+  readonly socket: ContractClientSocket;
+  /** Connects with auth, checked against the contract first; resolves when the server accepts or refuses the namespace (create the socket with autoConnect: false). */
+  connect(auth: ContractAuth): Promise<{ ok: true } | { ok: false; error: $c.ConnectError }>;
+  /** Calls handler with every refusal of the namespace, typed. Returns a function that stops it. */
+  onConnectError(handler: (error: $c.ConnectError) => void): () => void;
+  check(payload: Everything, options?: $c.CallOptions): Promise<$siogen.AckResult<Everything, $siogen.DisconnectedError>>;
+  settle(payload: Settings, options?: $c.CallOptions): Promise<$siogen.AckResult<Settings, $siogen.DisconnectedError>>;
+  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  onAsk(handler: (payload: Settings) => $siogen.AckResult<ContractAskAck> | Promise<$siogen.AckResult<ContractAskAck>>): () => void;
+  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  onPush(handler: (payload: Everything) => void): () => void;
+  tree(payload: Tree): $c.SendResult;
+  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  onTree(handler: (payload: Tree) => void): () => void;
+}
+
+/** Returns the typed client of /contract over socket. */
+export function createContractClient(socket: ContractClientSocket, options?: $c.ClientOptions): ContractClient {
+  const c = new $c.Client(socket as unknown as $c.SocketLike, options);
+  return {
+    socket,
+    connect: (auth) => c.connect(auth, $v.checkContractAuth),
+    onConnectError: (handler) => c.onConnectError(handler),
+    check: (payload, options) => c.call("check", $contractSpecs["check"], [payload], options),
+    settle: (payload, options) => c.call("settle", $contractSpecs["settle"], [payload], options),
+    onAsk: (handler) => c.listen("ask", $contractSpecs["ask"], handler),
+    onPush: (handler) => c.listen("push", $contractSpecs["push"], handler),
+    tree: (payload) => c.send("tree", $contractSpecs["tree"], [payload]),
+    onTree: (handler) => c.listen("tree", $contractSpecs["tree"], handler),
+  };
+}

@@ -8,10 +8,60 @@
  */
 
 import type { Socket } from "socket.io-client";
-import type { DashboardClientToServerEvents, DashboardServerToClientEvents } from "./dashboard.js";
+import * as $c from "./siogen.client.js";
+import * as $ from "./siogen.validate.js";
+import type * as $siogen from "./siogen.types.js";
+import type { DashboardChartPngPayload, DashboardClientToServerEvents, DashboardServerToClientEvents, MetricName, Sample, Snapshot, UnknownMetric, Window } from "./dashboard.js";
+import * as $v from "./dashboard.validate.js";
 
 /**
  * A socket.io-client socket connected to /dashboard, typed by the contract:
  * `const socket: DashboardClientSocket = io(url + DashboardNamespace, { auth })`.
  */
 export type DashboardClientSocket = Socket<DashboardServerToClientEvents, DashboardClientToServerEvents>;
+
+const $dashboardSpecs: Record<string, $c.EventSpec> = {
+  subscribe: { in: $.tuple([["metric", $v.checkMetricName, 0], ["window", $v.checkWindow, 0]]), tuple: true, acked: true, ack: $v.checkSnapshot, timeout: 5000 },
+  unsubscribe: { in: $.tuple([["arg0", $v.checkMetricName, 0]]), tuple: true },
+  sample: { in: $v.checkSample },
+  "chart:png": { in: $v.checkDashboardChartPngPayload },
+};
+
+/** A typed client of /dashboard over a socket.io-client socket: calls resolve to typed results, what is sent and what arrives is checked against the contract (see $c.ClientOptions), handlers answer the server's acks. */
+export interface DashboardClient {
+  /** The socket the client drives, for what the client does not cover. */
+  readonly socket: DashboardClientSocket;
+  /** Connects with auth, checked against the contract first; resolves when the server accepts or refuses the namespace (create the socket with autoConnect: false). */
+  connect(): Promise<{ ok: true } | { ok: false; error: $c.ConnectError }>;
+  /** Calls handler with every refusal of the namespace, typed. Returns a function that stops it. */
+  onConnectError(handler: (error: $c.ConnectError) => void): () => void;
+  /**
+   * Start streaming one metric; the ack is the current snapshot.
+   *
+   * The emitter waits 5s for the ack. Errors: UnknownMetric.
+   */
+  subscribe(metric: MetricName, window: Window, options?: $c.CallOptions): Promise<$siogen.AckResult<Snapshot, UnknownMetric | $siogen.DisconnectedError>>;
+  unsubscribe(arg0: MetricName): $c.SendResult;
+  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  onSample(handler: (payload: Sample) => void): () => void;
+  /**
+   * A rendered chart, sent as a binary attachment.
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
+  onChartPng(handler: (payload: DashboardChartPngPayload) => void): () => void;
+}
+
+/** Returns the typed client of /dashboard over socket. */
+export function createDashboardClient(socket: DashboardClientSocket, options?: $c.ClientOptions): DashboardClient {
+  const c = new $c.Client(socket as unknown as $c.SocketLike, options);
+  return {
+    socket,
+    connect: () => c.connect(undefined, null),
+    onConnectError: (handler) => c.onConnectError(handler),
+    subscribe: (metric, window, options) => c.call("subscribe", $dashboardSpecs["subscribe"], [metric, window], options),
+    unsubscribe: (arg0) => c.send("unsubscribe", $dashboardSpecs["unsubscribe"], [arg0]),
+    onSample: (handler) => c.listen("sample", $dashboardSpecs["sample"], handler),
+    onChartPng: (handler) => c.listen("chart:png", $dashboardSpecs["chart:png"], handler),
+  };
+}

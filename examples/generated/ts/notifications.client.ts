@@ -8,10 +8,59 @@
  */
 
 import type { Socket } from "socket.io-client";
-import type { NotificationsClientToServerEvents, NotificationsServerToClientEvents } from "./notifications.js";
+import * as $c from "./siogen.client.js";
+import * as $ from "./siogen.validate.js";
+import type * as $siogen from "./siogen.types.js";
+import type { Notification, NotificationsAuth, NotificationsClientToServerEvents, NotificationsDismissPayload, NotificationsServerToClientEvents, NotificationsUnreadPayload, Receipt, UnknownNotification } from "./notifications.js";
+import * as $v from "./notifications.validate.js";
 
 /**
  * A socket.io-client socket connected to /notifications, typed by the contract:
  * `const socket: NotificationsClientSocket = io(url + NotificationsNamespace, { auth })`.
  */
 export type NotificationsClientSocket = Socket<NotificationsServerToClientEvents, NotificationsClientToServerEvents>;
+
+const $notificationsSpecs: Record<string, $c.EventSpec> = {
+  notify: { in: $v.checkNotification, acked: true, ack: $v.checkReceipt, timeout: 15000 },
+  dismiss: { in: $v.checkNotificationsDismissPayload, acked: true },
+  unread: { in: $v.checkNotificationsUnreadPayload },
+};
+
+/** A typed client of /notifications over a socket.io-client socket: calls resolve to typed results, what is sent and what arrives is checked against the contract (see $c.ClientOptions), handlers answer the server's acks. */
+export interface NotificationsClient {
+  /** The socket the client drives, for what the client does not cover. */
+  readonly socket: NotificationsClientSocket;
+  /** Connects with auth, checked against the contract first; resolves when the server accepts or refuses the namespace (create the socket with autoConnect: false). */
+  connect(auth: NotificationsAuth): Promise<{ ok: true } | { ok: false; error: $c.ConnectError }>;
+  /** Calls handler with every refusal of the namespace, typed. Returns a function that stops it. */
+  onConnectError(handler: (error: $c.ConnectError) => void): () => void;
+  /**
+   * Show a notification; the ack says whether it was shown.
+   *
+   * The emitter waits 15s for the ack.
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
+  onNotify(handler: (payload: Notification) => $siogen.AckResult<Receipt> | Promise<$siogen.AckResult<Receipt>>): () => void;
+  /** Errors: UnknownNotification. */
+  dismiss(payload: NotificationsDismissPayload, options?: $c.CallOptions): Promise<$siogen.AckResult<null, UnknownNotification | $siogen.DisconnectedError>>;
+  /**
+   * The number of unread notifications changed.
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
+  onUnread(handler: (payload: NotificationsUnreadPayload) => void): () => void;
+}
+
+/** Returns the typed client of /notifications over socket. */
+export function createNotificationsClient(socket: NotificationsClientSocket, options?: $c.ClientOptions): NotificationsClient {
+  const c = new $c.Client(socket as unknown as $c.SocketLike, options);
+  return {
+    socket,
+    connect: (auth) => c.connect(auth, $v.checkNotificationsAuth),
+    onConnectError: (handler) => c.onConnectError(handler),
+    onNotify: (handler) => c.listen("notify", $notificationsSpecs["notify"], handler),
+    dismiss: (payload, options) => c.call("dismiss", $notificationsSpecs["dismiss"], [payload], options),
+    onUnread: (handler) => c.listen("unread", $notificationsSpecs["unread"], handler),
+  };
+}

@@ -2,10 +2,11 @@
 
 import type { NotAMember, RoomNotFound } from "../../../generated/ts/chat.js";
 import type { RateLimited } from "../../../generated/ts/common.js";
-import type { RuntimeAckError, Violation } from "../../../generated/ts/siogen.types.js";
+import type { ConnectError } from "../../../generated/ts/siogen.client.js";
+import type { DisconnectedError, RuntimeAckError, Violation } from "../../../generated/ts/siogen.types.js";
 
-/** Every error an ack of the chat contract can carry. */
-export type ChatAckError = RoomNotFound | NotAMember | RateLimited | RuntimeAckError;
+/** Every error a call of the chat contract can end with. */
+export type ChatAckError = RoomNotFound | NotAMember | RateLimited | RuntimeAckError | DisconnectedError;
 
 /** What the user was doing when the error came back, for the wording. */
 export interface ErrorContext {
@@ -31,20 +32,22 @@ function violation(v: Violation, ctx: ErrorContext): string {
     return `“${ctx.room ?? ""}” is not a valid room name: use lowercase letters, digits and dashes.`;
   }
   if (v.path === "/image") return "That image is too big: the limit is 5 MB.";
-  return `The server refused ${fields[v.path] ?? (v.path || "the request")}: ${v.message}.`;
+  return `Not accepted: ${fields[v.path] ?? (v.path || "the request")}: ${v.message}.`;
 }
 
-/** describe returns a human sentence for an ack error. */
+/** describe returns a human sentence for a call's error, narrowed by name, then by code. */
 export function describe(err: ChatAckError, ctx: ErrorContext = {}): string {
-  switch (err.code) {
-    case "not_found":
+  switch (err.name) {
+    case "RoomNotFound":
       return `There is no room called “${err.details?.room ?? ctx.room ?? "?"}”. Try lobby, random or go.`;
-    case "permission_denied":
+    case "NotAMember":
       return "You are not in this room any more. Join it again to post.";
-    case "resource_exhausted": {
+    case "RateLimited": {
       const s = Math.max(1, Math.ceil((err.details?.retry_after_ms ?? 1000) / 1000));
       return `You are sending messages too fast. Wait ${s} second${s === 1 ? "" : "s"} and try again.`;
     }
+  }
+  switch (err.code) {
     case "invalid_argument":
       if (err.details && err.details.length > 0) return err.details.map((v) => violation(v, ctx)).join(" ");
       return `The server refused that: ${err.message}.`;
@@ -54,13 +57,13 @@ export function describe(err: ChatAckError, ctx: ErrorContext = {}): string {
       return "Something went wrong on the server. Try again in a moment.";
     case "unimplemented":
       return "The server does not support that yet.";
+    case "disconnected":
+      return "The connection dropped before the server answered. Your message may not have been sent.";
   }
 }
 
-/** describeThrown words the errors emitWithAck throws (no ack in time). */
-export function describeThrown(e: unknown): string {
-  if (e instanceof Error && /timed out/i.test(e.message)) {
-    return "The server did not answer in time. Your message may not have been sent.";
-  }
-  return `Something went wrong: ${e instanceof Error ? e.message : String(e)}`;
+/** describeConnectError words a refused connection. */
+export function describeConnectError(err: ConnectError): string {
+  if (err.violations?.some((v) => v.path === "/nickname")) return "Choose a nickname of 1 to 32 characters.";
+  return `The server refused the connection: ${err.message}`;
 }

@@ -1,12 +1,14 @@
-// The chat page: socket.io-client typed by the TypeScript siogen generates
-// from examples/schemas/chat.siogen.yaml.
+// The chat page: the typed client siogen generates from
+// examples/schemas/chat.siogen.yaml, over socket.io-client. It checks what
+// the page sends and what the server sends against the contract.
 
 import { io } from "socket.io-client";
-import type { ChatClientSocket } from "../../../generated/ts/chat.client.js";
-import { ChatEvents, ChatNamespace, Presence } from "../../../generated/ts/chat.js";
+import { createChatClient, type ChatClient, type ChatClientSocket } from "../../../generated/ts/chat.client.js";
+import { ChatNamespace, Presence } from "../../../generated/ts/chat.js";
 import type { Attachment, Message, RoomInfo, SendMessage } from "../../../generated/ts/chat.js";
 import type { User, UserID } from "../../../generated/ts/common.js";
-import { describe, describeThrown } from "./errors.js";
+import type { InvalidReport } from "../../../generated/ts/siogen.client.js";
+import { describe, describeConnectError } from "./errors.js";
 import type { ErrorContext } from "./errors.js";
 
 const ROOMS = ["lobby", "random", "go"];
@@ -81,6 +83,7 @@ const ui = {
 
 interface State {
   socket?: ChatClientSocket;
+  client?: ChatClient;
   me?: User;
   nickname: string;
   room?: string; // the room we are in
@@ -124,9 +127,19 @@ function scrollDown(): void {
   ui.messages.scrollTop = ui.messages.scrollHeight;
 }
 
-function notice(text: string, kind: "info" | "error" = "info"): void {
-  ui.messages.append(h("li", { className: `notice ${kind === "error" ? "error" : ""}`, dataset: { kind } }, text));
+function notice(text: string, kind: "info" | "error" | "contract" = "info", dataset: Record<string, string> = {}): void {
+  ui.messages.append(h("li", { className: `notice ${kind === "info" ? "" : "error"}`, dataset: { kind, ...dataset } }, text));
   scrollDown();
+}
+
+/** contractBroken tells of an event from the server that the client dropped: it breaks the contract. */
+function contractBroken(r: InvalidReport): void {
+  if (r.kind !== "event") return; // an ack answer's violations come back as the call's error
+  const what = r.violations.map((v) => `${v.path || "the payload"}: ${v.message}`).join("; ");
+  notice(`Ignored a “${r.event}” from the server that breaks the contract (${what}).`, "contract", {
+    event: r.event,
+    paths: r.violations.map((v) => v.path).join(" "),
+  });
 }
 
 function nickColor(id: string): string {
@@ -197,9 +210,9 @@ function setTyping(user: UserID, typing: boolean): void {
 }
 
 function sendTyping(typing: boolean): void {
-  if (!state.socket?.connected || !state.room || state.typingSent === typing) return;
+  if (!state.client?.socket.connected || !state.room || state.typingSent === typing) return;
   state.typingSent = typing;
-  state.socket.emit(ChatEvents.Typing, { room: state.room, typing });
+  state.client.typing({ room: state.room, typing });
 }
 
 // ---- rooms -----------------------------------------------------------------
@@ -245,21 +258,17 @@ function enterRoom(info: RoomInfo, rejoin: boolean): void {
 
 /** join asks the server for a room; it returns an error sentence or "". */
 async function join(room: string, rejoin = false): Promise<string> {
-  const socket = state.socket;
-  if (!socket) return "Not connected.";
-  try {
-    const res = await socket.timeout(8000).emitWithAck(ChatEvents.RoomJoin, { room, history: 50 });
-    if (!res.ok) return describe(res.error, { room });
-    enterRoom(res.data, rejoin);
-    return "";
-  } catch (e) {
-    return describeThrown(e);
-  }
+  const client = state.client;
+  if (!client) return "Not connected.";
+  const res = await client.roomJoin({ room, history: 50 }, { timeout: 8000 });
+  if (!res.ok) return describe(res.error, { room });
+  enterRoom(res.data, rejoin);
+  return "";
 }
 
 async function switchRoom(room: string): Promise<void> {
   room = room.trim();
-  if (!room || room === state.room || !state.socket) return;
+  if (!room || room === state.room || !state.client) return;
   const previous = state.room;
   sendTyping(false);
   const err = await join(room);
@@ -268,7 +277,7 @@ async function switchRoom(room: string): Promise<void> {
     return;
   }
   if (previous) {
-    const res = await state.socket.emitWithAck(ChatEvents.RoomLeave, { room: previous });
+    const res = await state.client.roomLeave({ room: previous });
     if (!res.ok) notice(describe(res.error, { room: previous }), "error");
   }
 }
@@ -283,8 +292,8 @@ function setImage(file: File | undefined): void {
 }
 
 async function send(): Promise<void> {
-  const socket = state.socket;
-  if (!socket || !state.room) return;
+  const client = state.client;
+  if (!client || !state.room) return;
   const image = state.image;
   let text = ui.text.value;
   if (text.trim() === "" && !image) return;
@@ -306,33 +315,31 @@ async function send(): Promise<void> {
     if (ui.text.value === "") ui.text.value = typed;
     if (image && !state.image) setImage(image);
   };
-  try {
-    const res = await socket.timeout(10_000).emitWithAck(ChatEvents.MessageSend, payload);
-    if (!res.ok) {
-      notice(describe(res.error, ctx), "error");
-      restore();
-      return;
-    }
-    if (state.me?.id !== res.data.author.id) {
-      state.me = res.data.author;
-      renderMembers();
-    }
-    renderMessage(res.data);
-  } catch (e) {
-    notice(describeThrown(e), "error");
+  // The client checks the message against the contract before sending it:
+  // one that breaks it (too long, say) is refused here, never sent.
+  const res = await client.messageSend(payload, { timeout: 10_000 });
+  if (!res.ok) {
+    notice(describe(res.error, ctx), "error");
     restore();
+    return;
   }
+  if (state.me?.id !== res.data.author.id) {
+    state.me = res.data.author;
+    renderMembers();
+  }
+  renderMessage(res.data);
 }
 
 // ---- connection ------------------------------------------------------------
 
-function connect(nickname: string): ChatClientSocket {
+function connect(nickname: string): ChatClient {
   // ?transport=polling or ?transport=websocket pins the transport.
   const only = new URLSearchParams(location.search).get("transport");
   const socket: ChatClientSocket = io(ChatNamespace, {
-    auth: { token: token(), nickname },
+    autoConnect: false,
     transports: only === "polling" || only === "websocket" ? [only] : ["polling", "websocket"],
   });
+  const client = createChatClient(socket, { onInvalid: contractBroken });
 
   socket.on("connect", () => {
     showConnected();
@@ -353,11 +360,11 @@ function connect(nickname: string): ChatClientSocket {
     scrollDown();
     if (reason === "io server disconnect") socket.connect();
   });
-  socket.on("connect_error", (err) => {
+  client.onConnectError((err) => {
     if (!socket.active) {
-      // Refused by the server (e.g. a bad nickname): back to the form.
+      // Refused by the server: back to the form.
       setStatus("offline", "offline");
-      ui.joinError.textContent = `The server refused the connection: ${err.message}`;
+      ui.joinError.textContent = describeConnectError(err);
       ui.chat.hidden = true;
       ui.menu.hidden = true;
       setMenu(false);
@@ -367,35 +374,35 @@ function connect(nickname: string): ChatClientSocket {
     setStatus("reconnecting", "reconnecting…");
   });
 
-  socket.on(ChatEvents.MessageNew, (m) => {
+  client.onMessageNew((m) => {
     setTyping(m.author.id, false);
     renderMessage(m);
   });
-  socket.on(ChatEvents.Typing, (t) => {
+  client.onTyping((t) => {
     if (t.room === state.room && t.user && t.user !== state.me?.id) setTyping(t.user, t.typing);
   });
-  socket.on(ChatEvents.UserJoined, ({ room, user }) => {
+  client.onUserJoined(({ room, user }) => {
     if (room !== state.room) return;
     state.members.set(user.id, { user, presence: Presence.Online });
     renderMembers();
   });
-  socket.on(ChatEvents.UserLeft, ({ room, user }) => {
+  client.onUserLeft(({ room, user }) => {
     if (room !== state.room) return;
     state.members.delete(user.id);
     setTyping(user.id, false);
     renderMembers();
   });
-  socket.on(ChatEvents.Presence, ({ user, presence }) => {
+  client.onPresence(({ user, presence }) => {
     const m = state.members.get(user);
     if (!m) return;
     m.presence = presence;
     renderMembers();
   });
-  socket.on(ChatEvents.Poll, (q, ack) => {
+  client.onPoll((q) => {
     const choice = window.prompt(`${q.text}\n${q.choices.map((c, i) => `${i}: ${c}`).join("\n")}`, "0");
-    ack({ ok: true, data: { choice: Math.min(q.choices.length - 1, Math.max(0, Number(choice) || 0)) } });
+    return { ok: true, data: { choice: Math.min(q.choices.length - 1, Math.max(0, Number(choice) || 0)) } };
   });
-  return socket;
+  return client;
 }
 
 // ---- wiring ----------------------------------------------------------------
@@ -411,9 +418,17 @@ ui.joinForm.addEventListener("submit", (ev) => {
   localStorage.setItem("siogen-chat-nickname", nickname);
   ui.joinError.textContent = "";
   state.socket?.disconnect();
-  const socket = connect(nickname);
-  state.socket = socket;
+  const client = connect(nickname);
+  const socket = client.socket;
+  Object.assign(state, { socket, client });
   setStatus("reconnecting", "connecting…");
+  // The auth is checked against the contract before it is sent: a
+  // nickname of more than 32 characters is refused here.
+  void client.connect({ token: token(), nickname }).then((res) => {
+    if (res.ok || socket.active) return;
+    setStatus("offline", "offline");
+    ui.joinError.textContent = describeConnectError(res.error);
+  });
   socket.once("connect", async () => {
     const err = await join(room);
     if (err) {

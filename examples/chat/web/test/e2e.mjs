@@ -6,7 +6,8 @@
 //
 // Control endpoints (POST): /drop closes the websocket connections and
 // holds new handshakes until /unblock; /restart stops the chat server and
-// starts a fresh one on the same port.
+// starts a fresh one on the same port; /inject broadcasts to the lobby a
+// message:new that breaks the contract.
 import { chromium } from "playwright-core";
 import { createHash } from "node:crypto";
 import { mkdtemp, mkdir, readFile, rm } from "node:fs/promises";
@@ -66,6 +67,9 @@ try {
   const alice = browser.pages()[0] ?? (await browser.newPage());
   const bob = await browser.newPage();
   Object.assign(pages, { alice, bob });
+  // What alice's page sends over its websocket, frame by frame.
+  const aliceSent = [];
+  alice.on("websocket", (ws) => ws.on("framesent", (f) => aliceSent.push(String(f.payload))));
   for (const [name, page] of [["alice", alice], ["bob", bob]]) {
     page.on("pageerror", (e) => out({ event: "log", page: name, error: String(e) }));
     page.on("console", (m) => m.type() === "error" && out({ event: "log", page: name, console: m.text() }));
@@ -153,12 +157,37 @@ try {
     return got;
   });
 
-  await check("an invalid message shows the validation error", async () => {
-    await alice.fill("#text", "x".repeat(4001));
+  await check("an invalid message is refused before it is sent", async () => {
+    const long = "x".repeat(4001);
+    await alice.fill("#text", long);
     await click(alice, "#send");
     await errorNotice(alice, "Your message is too long: 4,001 characters, the limit is 4,000.").waitFor();
     if ((await alice.inputValue("#text")).length !== 4001) throw new Error("the composer lost the text");
     await alice.fill("#text", "");
+    // The client checked it against the contract: it never left the page,
+    // while the valid messages before it did.
+    const sends = aliceSent.filter((f) => f.includes('"message:send"'));
+    if (sends.length === 0) throw new Error("no message:send frame seen at all: the capture is broken");
+    if (aliceSent.some((f) => f.includes(long))) throw new Error("the invalid message was sent");
+    return { sendFrames: sends.length };
+  });
+
+  await check("a server message that breaks the contract is dropped, with a typed error", async () => {
+    await ctl("inject");
+    for (const page of [alice, bob]) {
+      const n = page.locator('#messages .notice[data-kind="contract"][data-event="message:new"]').last();
+      await n.waitFor();
+      const paths = (await n.getAttribute("data-paths")).split(" ");
+      for (const want of ["/id", "/sent_at", "/author/id", "/color"]) {
+        if (!paths.includes(want)) throw new Error(`violations at ${paths}, want ${want}`);
+      }
+    }
+    if ((await message(alice, "forged by the test hook").count()) + (await message(bob, "forged by the test hook").count()) !== 0) {
+      throw new Error("the forged message was shown");
+    }
+    await say(alice, "still chatting after the forgery");
+    await message(bob, "still chatting after the forgery").waitFor();
+    return { notice: await errorNotice(alice, "breaks the contract").last().textContent() };
   });
 
   await check("an unknown room shows RoomNotFound", async () => {

@@ -4,7 +4,9 @@
 
 import { io } from "socket.io-client";
 import { Server } from "socket.io";
-import type { ChatClientSocket } from "./chat.client.js";
+import { createChatClient, type ChatClient, type ChatClientSocket } from "./chat.client.js";
+import { isMessage, validateSendMessage, checkRoomInfo } from "./chat.validate.js";
+import { validate } from "./siogen.validate.js";
 import type { ChatServer, ChatServerNamespace, ChatServerSocket } from "./chat.server.js";
 import {
   ChatErrorCodes,
@@ -141,7 +143,151 @@ chat.on("connection", (s: ChatServerSocket) => {
   })();
 });
 
+// Narrowing by name alone types details: runtime errors have no name.
+socket.emit("message:send", { room: "general", text: "hi" }, (res) => {
+  if (res.ok) return;
+  const e = res.error;
+  if (e.name === "RoomNotFound") {
+    const room: string | undefined = e.details?.room;
+    void room;
+  }
+  if (e.name === "RateLimited") {
+    const retry: number | undefined = e.details?.retry_after_ms;
+    void retry;
+  }
+});
+
+// Validators and type guards.
+const unknownValue: unknown = JSON.parse("{}");
+if (isMessage(unknownValue)) {
+  const text: string = unknownValue.text;
+  void text;
+}
+const violations = validateSendMessage({ room: "general", text: "" });
+const firstPath: string | undefined = violations[0]?.path;
+void firstPath;
+void validate(checkRoomInfo, unknownValue, true);
+
+// The typed client over the same socket.
+const client: ChatClient = createChatClient(socket, { validateIncoming: true, onInvalid: (r) => void r.violations });
+async function clientFlows(): Promise<void> {
+  const connected = await client.connect({ token: "t", nickname: "ann" });
+  if (!connected.ok) {
+    const code: string = connected.error.code;
+    const first: string | undefined = connected.error.violations?.[0]?.path;
+    void code, first;
+  }
+  const sent = await client.messageSend({ room: "general", text: "hi" });
+  if (sent.ok) {
+    const m: Message = sent.data;
+    void m;
+  } else {
+    const error = sent.error;
+    switch (error.name) {
+      case "RoomNotFound": {
+        const room: string | undefined = error.details?.room;
+        void room;
+        break;
+      }
+      case "RateLimited": {
+        const retry: number | undefined = error.details?.retry_after_ms;
+        void retry;
+        break;
+      }
+      case "NotAMember":
+        break;
+      case undefined:
+        switch (error.code) {
+          case "invalid_argument": {
+            const path: string | undefined = error.details?.[0]?.path;
+            void path;
+            break;
+          }
+          case "timeout":
+          case "disconnected":
+          case "internal":
+            break;
+        }
+    }
+  }
+  const history = await client.messageHistory("general", { limit: 10 }, { timeout: 1000 });
+  if (history.ok) {
+    const first: Message | undefined = history.data[0];
+    void first;
+  }
+  const left = await client.roomLeave({ room: "general" });
+  if (left.ok) {
+    const d: null | undefined = left.data;
+    void d;
+  }
+  const pong = await client.pingLegacy();
+  if (pong.ok) {
+    const [err, at]: [string | null, string] = pong.data;
+    void err, at;
+  }
+  const typed = client.typing({ room: "general", typing: true });
+  if (!typed.ok) {
+    const why: string = typed.error.code;
+    void why;
+  }
+  const stop = client.onMessageNew((m) => {
+    const s: MessageStatus | undefined = m.status;
+    void s;
+  });
+  stop();
+  client.onPoll(async (q) => ({ ok: true, data: { choice: q.choices.length - 1 } }));
+  client.onPoll((q) => ({ ok: false, error: { code: "internal", message: q.text } }));
+  client.onConnectError((e) => void e.name);
+  const raw: ChatClientSocket = client.socket;
+  void raw;
+}
+void clientFlows;
+
 // Negative tests: each line below must fail to type-check.
+
+socket.emit("message:send", { room: "general", text: "hi" }, (res) => {
+  if (res.ok) return;
+  const e = res.error;
+  if (e.name === "NotAMember") {
+    // @ts-expect-error NotAMember has no details
+    void e.details.room;
+  }
+  if (e.name === undefined) {
+    // @ts-expect-error a runtime error is not RoomNotFound
+    const nf: "not_found" = e.code;
+    void nf;
+  }
+});
+async function clientNegatives(): Promise<void> {
+  // @ts-expect-error auth needs a nickname
+  await client.connect({ token: "t" });
+  // @ts-expect-error a payload of the wrong type
+  await client.messageSend({ room: "general", text: 1 });
+  // @ts-expect-error a call resolves to a result, not the data
+  const m: Message = await client.messageSend({ room: "general", text: "hi" });
+  void m;
+  const sent = await client.messageSend({ room: "general", text: "hi" });
+  if (!sent.ok && sent.error.name === "RoomNotFound") {
+    // @ts-expect-error RoomNotFound details have no retry_after_ms
+    void sent.error.details?.retry_after_ms;
+  }
+  // @ts-expect-error an answer of the wrong type
+  client.onPoll(() => ({ ok: true, data: { choice: "a" } }));
+  // @ts-expect-error the client cannot emit a server-only event
+  client.messageNew;
+  // @ts-expect-error nor listen to a client-only one
+  client.onRoomJoin;
+  // @ts-expect-error a server event's handler gets a Message
+  client.onMessageNew((m: string) => void m);
+  // @ts-expect-error tuple args in the wrong order
+  await client.messageHistory({ limit: 10 }, "general");
+  if (isMessage(unknownValue)) {
+    // @ts-expect-error a type guard narrows to Message, not to a string
+    const s: string = unknownValue;
+    void s;
+  }
+}
+void clientNegatives;
 
 // @ts-expect-error wrong payload field type
 socket.emit("message:send", { room: "general", text: 42 }, () => {});

@@ -8,10 +8,58 @@
  */
 
 import type { Socket } from "socket.io-client";
-import type { MainClientToServerEvents, MainServerToClientEvents } from "./edge.js";
+import * as $c from "./siogen.client.js";
+import * as $ from "./siogen.validate.js";
+import type * as $siogen from "./siogen.types.js";
+import type { Bag, BlobData, Empty, MainAuth, MainClientToServerEvents, MainServerToClientEvents } from "./edge.js";
+import * as $v from "./edge.validate.js";
 
 /**
  * A socket.io-client socket connected to /, typed by the contract:
  * `const socket: MainClientSocket = io(url + MainNamespace, { auth })`.
  */
 export type MainClientSocket = Socket<MainServerToClientEvents, MainClientToServerEvents>;
+
+const $mainSpecs: Record<string, $c.EventSpec> = {
+  hello: { in: null },
+  tick: { in: $.int(-2147483648, 2147483647) },
+  legacy: { in: $.tuple([["arg0", $.str(), 0], ["n", $.int(-2147483648, 2147483647), 2]]), tuple: true, acked: true, plain: true, ack: $.tuple([["res", $v.checkBag, 0]]) },
+  fire: { in: $v.checkEmpty, acked: true, plain: true },
+  "blob:upload": { in: $v.checkBlobData, acked: true },
+};
+
+/** A typed client of / over a socket.io-client socket: calls resolve to typed results, what is sent and what arrives is checked against the contract (see $c.ClientOptions), handlers answer the server's acks. */
+export interface MainClient {
+  /** The socket the client drives, for what the client does not cover. */
+  readonly socket: MainClientSocket;
+  /** Connects with auth, checked against the contract first; resolves when the server accepts or refuses the namespace (create the socket with autoConnect: false). */
+  connect(auth: MainAuth): Promise<{ ok: true } | { ok: false; error: $c.ConnectError }>;
+  /** Calls handler with every refusal of the namespace, typed. Returns a function that stops it. */
+  onConnectError(handler: (error: $c.ConnectError) => void): () => void;
+  hello(): $c.SendResult;
+  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  onHello(handler: () => void): () => void;
+  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  onTick(handler: (payload: number) => void): () => void;
+  /** The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)). */
+  legacy(arg0: string, n: number | null, options?: $c.CallOptions): Promise<$siogen.AckResult<[res: Bag]>>;
+  /** The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)). */
+  fire(payload: Empty, options?: $c.CallOptions): Promise<$siogen.AckResult<[]>>;
+  blobUpload(payload: BlobData, options?: $c.CallOptions): Promise<$siogen.AckResult<null, $siogen.DisconnectedError>>;
+}
+
+/** Returns the typed client of / over socket. */
+export function createMainClient(socket: MainClientSocket, options?: $c.ClientOptions): MainClient {
+  const c = new $c.Client(socket as unknown as $c.SocketLike, options);
+  return {
+    socket,
+    connect: (auth) => c.connect(auth, $v.checkMainAuth),
+    onConnectError: (handler) => c.onConnectError(handler),
+    hello: () => c.send("hello", $mainSpecs["hello"], []),
+    onHello: (handler) => c.listen("hello", $mainSpecs["hello"], handler),
+    onTick: (handler) => c.listen("tick", $mainSpecs["tick"], handler),
+    legacy: (arg0, n, options) => c.call("legacy", $mainSpecs["legacy"], [arg0, n], options),
+    fire: (payload, options) => c.call("fire", $mainSpecs["fire"], [payload], options),
+    blobUpload: (payload, options) => c.call("blob:upload", $mainSpecs["blob:upload"], [payload], options),
+  };
+}

@@ -26,12 +26,13 @@ export const RuntimeErrorCodes = {
   Internal: "internal",
   Timeout: "timeout",
   Unimplemented: "unimplemented",
+  Disconnected: "disconnected",
 } as const;
 
 /** The payload broke the contract; details lists the violations. */
 export interface InvalidArgumentError {
   code: "invalid_argument";
-  name?: string;
+  name?: undefined;
   message: string;
   details?: Violation[];
 }
@@ -39,7 +40,7 @@ export interface InvalidArgumentError {
 /** The handler failed; the cause is not disclosed. */
 export interface InternalError {
   code: "internal";
-  name?: string;
+  name?: undefined;
   message: string;
   details?: unknown;
 }
@@ -47,7 +48,7 @@ export interface InternalError {
 /** An acknowledgement the handler waited for did not arrive in time. */
 export interface TimeoutError {
   code: "timeout";
-  name?: string;
+  name?: undefined;
   message: string;
   details?: unknown;
 }
@@ -58,12 +59,27 @@ export interface TimeoutError {
  */
 export interface UnimplementedError {
   code: "unimplemented";
-  name?: string;
+  name?: undefined;
   message: string;
   details?: unknown;
 }
 
-/** An error the runtime sends in an envelope ack of any event. */
+/**
+ * The socket disconnected before the acknowledgement arrived (a typed
+ * client's calls end with it).
+ */
+export interface DisconnectedError {
+  code: "disconnected";
+  name?: undefined;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * An error the runtime sends in an envelope ack of any event. Its name is
+ * absent, so that narrowing on name (error.name === "RoomNotFound")
+ * leaves only the contract's error of that name, details typed.
+ */
 export type RuntimeAckError = InvalidArgumentError | InternalError | TimeoutError | UnimplementedError;
 
 /**

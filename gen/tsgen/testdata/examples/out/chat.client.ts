@@ -10,10 +10,113 @@
  */
 
 import type { Socket } from "socket.io-client";
-import type { ChatClientToServerEvents, ChatServerToClientEvents } from "./chat.js";
+import * as $c from "./siogen.client.js";
+import * as $ from "./siogen.validate.js";
+import type * as $siogen from "./siogen.types.js";
+import type { Answer, ChatAuth, ChatClientToServerEvents, ChatPresencePayload, ChatRoomJoinPayload, ChatRoomLeavePayload, ChatServerToClientEvents, ChatTypingPayload, ChatUserJoinedPayload, ChatUserLeftPayload, Message, NotAMember, Question, RoomID, RoomInfo, RoomNotFound, SendMessage } from "./chat.js";
+import * as $v from "./chat.validate.js";
+import type * as common from "./common.js";
+import * as $v_common from "./common.validate.js";
 
 /**
  * A socket.io-client socket connected to /chat, typed by the contract:
  * `const socket: ChatClientSocket = io(url + ChatNamespace, { auth })`.
  */
 export type ChatClientSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
+
+const $chatSpecs: Record<string, $c.EventSpec> = {
+  "room:join": { in: $v.checkChatRoomJoinPayload, acked: true, ack: $v.checkRoomInfo, timeout: 5000 },
+  "room:leave": { in: $v.checkChatRoomLeavePayload, acked: true },
+  "message:send": { in: $v.checkSendMessage, acked: true, ack: $v.checkMessage, timeout: 10000 },
+  "message:new": { in: $v.checkMessage },
+  "message:history": { in: $.tuple([["room", $v.checkRoomID, 0], ["page", $v_common.checkPage, 0]]), tuple: true, acked: true, ack: $.list($v.checkMessage) },
+  typing: { in: $v.checkChatTypingPayload },
+  presence: { in: $v.checkChatPresencePayload },
+  "user:joined": { in: $v.checkChatUserJoinedPayload },
+  "user:left": { in: $v.checkChatUserLeftPayload },
+  poll: { in: $v.checkQuestion, acked: true, ack: $v.checkAnswer, timeout: 30000 },
+  "ping:legacy": { in: null, acked: true, plain: true, ack: $.tuple([["err", $.str(), 2], ["pong", $.time, 0]]) },
+};
+
+/** A typed client of /chat over a socket.io-client socket: calls resolve to typed results, what is sent and what arrives is checked against the contract (see $c.ClientOptions), handlers answer the server's acks. */
+export interface ChatClient {
+  /** The socket the client drives, for what the client does not cover. */
+  readonly socket: ChatClientSocket;
+  /** Connects with auth, checked against the contract first; resolves when the server accepts or refuses the namespace (create the socket with autoConnect: false). */
+  connect(auth: ChatAuth): Promise<{ ok: true } | { ok: false; error: $c.ConnectError }>;
+  /** Calls handler with every refusal of the namespace, typed. Returns a function that stops it. */
+  onConnectError(handler: (error: $c.ConnectError) => void): () => void;
+  /**
+   * Join a room and get its recent history.
+   *
+   * The emitter waits 5s for the ack. Errors: RoomNotFound.
+   */
+  roomJoin(payload: ChatRoomJoinPayload, options?: $c.CallOptions): Promise<$siogen.AckResult<RoomInfo, RoomNotFound | $siogen.DisconnectedError>>;
+  /** Errors: RoomNotFound, NotAMember. */
+  roomLeave(payload: ChatRoomLeavePayload, options?: $c.CallOptions): Promise<$siogen.AckResult<null, RoomNotFound | NotAMember | $siogen.DisconnectedError>>;
+  /** The emitter waits 10s for the ack. Errors: RoomNotFound, NotAMember, common.RateLimited. */
+  messageSend(payload: SendMessage, options?: $c.CallOptions): Promise<$siogen.AckResult<Message, RoomNotFound | NotAMember | common.RateLimited | $siogen.DisconnectedError>>;
+  /**
+   * A message was posted in a room the client is in.
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
+  onMessageNew(handler: (payload: Message) => void): () => void;
+  /**
+   * Older messages of a room, newest first.
+   *
+   * Errors: RoomNotFound.
+   */
+  messageHistory(room: RoomID, page: common.Page, options?: $c.CallOptions): Promise<$siogen.AckResult<Message[], RoomNotFound | $siogen.DisconnectedError>>;
+  /** The client says it is typing; the server relays it to the room. */
+  typing(payload: ChatTypingPayload): $c.SendResult;
+  /**
+   * The client says it is typing; the server relays it to the room.
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
+  onTyping(handler: (payload: ChatTypingPayload) => void): () => void;
+  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  onPresence(handler: (payload: ChatPresencePayload) => void): () => void;
+  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  onUserJoined(handler: (payload: ChatUserJoinedPayload) => void): () => void;
+  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  onUserLeft(handler: (payload: ChatUserLeftPayload) => void): () => void;
+  /**
+   * Ask the client a question; it answers in the ack.
+   *
+   * The emitter waits 30s for the ack.
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
+  onPoll(handler: (payload: Question) => $siogen.AckResult<Answer> | Promise<$siogen.AckResult<Answer>>): () => void;
+  /**
+   * Kept for old clients that expect a node-style callback.
+   *
+   * The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)).
+   * @deprecated Use Socket.IO's own heartbeat.
+   */
+  pingLegacy(options?: $c.CallOptions): Promise<$siogen.AckResult<[err: string | null, pong: string]>>;
+}
+
+/** Returns the typed client of /chat over socket. */
+export function createChatClient(socket: ChatClientSocket, options?: $c.ClientOptions): ChatClient {
+  const c = new $c.Client(socket as unknown as $c.SocketLike, options);
+  return {
+    socket,
+    connect: (auth) => c.connect(auth, $v.checkChatAuth),
+    onConnectError: (handler) => c.onConnectError(handler),
+    roomJoin: (payload, options) => c.call("room:join", $chatSpecs["room:join"], [payload], options),
+    roomLeave: (payload, options) => c.call("room:leave", $chatSpecs["room:leave"], [payload], options),
+    messageSend: (payload, options) => c.call("message:send", $chatSpecs["message:send"], [payload], options),
+    onMessageNew: (handler) => c.listen("message:new", $chatSpecs["message:new"], handler),
+    messageHistory: (room, page, options) => c.call("message:history", $chatSpecs["message:history"], [room, page], options),
+    typing: (payload) => c.send("typing", $chatSpecs["typing"], [payload]),
+    onTyping: (handler) => c.listen("typing", $chatSpecs["typing"], handler),
+    onPresence: (handler) => c.listen("presence", $chatSpecs["presence"], handler),
+    onUserJoined: (handler) => c.listen("user:joined", $chatSpecs["user:joined"], handler),
+    onUserLeft: (handler) => c.listen("user:left", $chatSpecs["user:left"], handler),
+    onPoll: (handler) => c.listen("poll", $chatSpecs["poll"], handler),
+    pingLegacy: (options) => c.call("ping:legacy", $chatSpecs["ping:legacy"], [], options),
+  };
+}

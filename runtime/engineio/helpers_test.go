@@ -238,3 +238,15 @@ func echoScenario(t *testing.T, url string, transports []string, idle time.Durat
 		t.Errorf("close error = %v, want reason %q", err, engineio.ReasonTransportClose)
 	}
 }
+
+// waitUntil waits until cond holds, failing the test after 10s.
+func waitUntil(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -178,6 +178,8 @@ type Server struct {
 	// GOMAXPROCS at creation; sessions are spread over them in turn.
 	flushers  []flusher
 	nextFlush atomic.Uint32
+
+	releaseGETsAfter time.Duration // releaseGETsAfter; tests change it
 }
 
 // NewServer returns a server that hands every new session to h.
@@ -199,7 +201,8 @@ func NewServer(h Handler, opts *ServerOptions) *Server {
 			CheckOrigin:       func(*http.Request) bool { return true },
 			Error:             func(http.ResponseWriter, *http.Request, int, error) {},
 		},
-		flushers: make([]flusher, runtime.GOMAXPROCS(0)),
+		flushers:         make([]flusher, runtime.GOMAXPROCS(0)),
+		releaseGETsAfter: releaseGETsAfter,
 	}
 	return s
 }

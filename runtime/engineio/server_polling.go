@@ -25,31 +25,26 @@ func (s *Server) servePolling(w http.ResponseWriter, r *http.Request, c *Conn) {
 
 // servePollGET holds the request until there is something to send, then
 // answers with every queued packet.
+//
+// The outcome of racing requests does not depend on which goroutine runs
+// first:
+//   - A GET made while another is held closes the session at once: the held
+//     one is answered with the close packet, this one with 400, and later
+//     ones with 400 (unknown session), as the reference server does.
+//   - A GET held when an upgrade completes is answered with 400, like any
+//     GET after it: a client completes the upgrade only once its own GET
+//     has ended (see Server.probe).
+//   - A GET made after the client closed the session with a POST gets a
+//     noop if no held GET got one; later ones get 400 (see closeWith).
 func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 	c.mu.Lock()
 	if c.getPending {
-		// A client whose connection dropped under a held GET makes the GET
-		// again at once, sometimes before this server has noticed the drop:
-		// give the pending one a moment to end before calling it a protocol
-		// violation.
-		ended := c.getEnded
 		c.mu.Unlock()
-		t := time.NewTimer(overlapGrace)
-		select {
-		case <-ended:
-		case <-t.C:
-		}
-		t.Stop()
-		c.mu.Lock()
-		if c.getPending {
-			c.mu.Unlock()
-			c.closeWith(closeError(ReasonTransportError, errors.New("overlapping polling GET")), false)
-			s.fail(w, false, CodeBadRequest, "")
-			return
-		}
+		c.closeWith(closeError(ReasonTransportError, errors.New("overlapping polling GET")), false)
+		s.fail(w, false, CodeBadRequest, "")
+		return
 	}
 	c.getPending = true
-	c.getEnded = make(chan struct{})
 	c.mu.Unlock()
 
 	ctx := r.Context()
@@ -60,7 +55,10 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 		switch {
 		case c.upgraded:
 			// The session moved to websocket while this GET waited.
-			batch = []*Message{noopPacket}
+			c.getPending = false
+			c.mu.Unlock()
+			s.fail(w, false, CodeBadRequest, "")
+			return
 		case c.err != nil:
 			batch = c.takeQueue()
 			switch {
@@ -78,22 +76,24 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 			}
 		case len(c.queue) > 0:
 			batch = c.takeQueue()
-		case c.upgrading:
+		case c.upgrading && c.releaseGETs:
 			batch = []*Message{noopPacket}
 		}
 		closed := c.err != nil && !flushOnly
 		if batch != nil {
 			// No longer pending before the response is flushed: the client
 			// may send its next GET, on another connection, as soon as it
-			// has the response, and that one is not overlapping.
-			c.endGET()
+			// has the response, and that one is not overlapping. Nor is
+			// the session's last word still to collect: the next GET is
+			// answered "unknown session".
+			c.getPending = false
+			if closed {
+				c.sentOnce.Do(func() { close(c.closeSent) })
+			}
 		}
 		c.mu.Unlock()
 		if batch != nil {
-			ok := s.writePolling(w, r, c, batch)
-			if closed {
-				c.sentOnce.Do(func() { close(c.closeSent) })
-			} else if !ok && !flushOnly {
+			if !s.writePolling(w, r, c, batch) && !closed && !flushOnly {
 				c.closeWith(closeError(ReasonTransportError, errors.New("failed to write a polling response")), false)
 			}
 			return
@@ -104,23 +104,11 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 		case <-ctx.Done():
 			// The client went away; whatever is queued waits for the next GET.
 			c.mu.Lock()
-			c.endGET()
+			c.getPending = false
 			c.mu.Unlock()
 			c.signal()
 			return
 		}
-	}
-}
-
-// overlapGrace is how long a second polling GET waits for the pending one
-// to end before the session is closed for overlapping requests.
-const overlapGrace = time.Second
-
-// endGET marks the pending GET as ended. c.mu must be held.
-func (c *Conn) endGET() {
-	if c.getPending {
-		c.getPending = false
-		close(c.getEnded)
 	}
 }
 

@@ -221,24 +221,6 @@ func TestPollingRoundTrip(t *testing.T) {
 	}
 }
 
-func TestPollingConcurrentGET(t *testing.T) {
-	t.Parallel()
-	_, base := startServer(t, quiet, nil)
-	sid, _ := handshake(t, base)
-	first := make(chan response, 1)
-	go func() { first <- do(t, "GET", pollURL(base, sid), "", nil) }()
-	time.Sleep(100 * time.Millisecond) // let the first GET be held
-	if r := do(t, "GET", pollURL(base, sid), "", nil); r.status != 400 {
-		t.Errorf("second GET = %d %q, want 400", r.status, r.body)
-	}
-	if r := <-first; r.status != 200 || r.body != "1" {
-		t.Errorf("first GET = %d %q, want 200 \"1\"", r.status, r.body)
-	}
-	if r := do(t, "GET", pollURL(base, sid), "", nil); r.status != 400 || !strings.Contains(r.body, `"code":1`) {
-		t.Errorf("GET after close = %d %q, want 400 code 1", r.status, r.body)
-	}
-}
-
 func TestPollingConcurrentPOST(t *testing.T) {
 	t.Parallel()
 	// The handler never receives, so a POST with more messages than the
@@ -255,29 +237,6 @@ func TestPollingConcurrentPOST(t *testing.T) {
 	<-first
 	if r := do(t, "GET", pollURL(base, sid), "", nil); r.status == 200 && r.body != "1" {
 		t.Errorf("session still open after overlapping POSTs: %d %q", r.status, r.body)
-	}
-}
-
-func TestPollingClientClose(t *testing.T) {
-	t.Parallel()
-	closed := make(chan engineio.Reason, 1)
-	_, base := startServer(t, echo(closed), nil)
-	sid, _ := handshake(t, base)
-	do(t, "GET", pollURL(base, sid), "", nil) // the greeting
-	held := make(chan response, 1)
-	go func() { held <- do(t, "GET", pollURL(base, sid), "", nil) }()
-	time.Sleep(100 * time.Millisecond)
-	if r := do(t, "POST", pollURL(base, sid), "1", nil); r.status != 200 {
-		t.Errorf("POST close = %d %q", r.status, r.body)
-	}
-	if r := <-held; r.body != "6" {
-		t.Errorf("held GET = %d %q, want \"6\"", r.status, r.body)
-	}
-	if r := <-closed; r != engineio.ReasonTransportClose {
-		t.Errorf("reason = %q", r)
-	}
-	if r := do(t, "GET", pollURL(base, sid), "", nil); r.status != 400 || !strings.Contains(r.body, `"code":1`) {
-		t.Errorf("GET after close = %d %q, want 400 code 1", r.status, r.body)
 	}
 }
 

@@ -66,6 +66,7 @@ type Conn struct {
 	upgraded    bool            // the transport is websocket, for good
 	nextPing    time.Time       // server: when the next (or outstanding) ping is due
 	pinged      bool            // server: the ping is sent, its pong awaited
+	pingSent    time.Time       // server: when the outstanding ping went out; zero until then
 	hb          *time.Timer     // heartbeat timer
 	getPending  bool
 	postPending bool

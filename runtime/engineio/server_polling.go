@@ -76,6 +76,9 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 			}
 		case len(c.queue) > 0:
 			batch = c.takeQueue()
+			if c.pinged && c.pingSent.IsZero() {
+				c.pingSent = time.Now() // the ping goes out now
+			}
 		case c.upgrading && c.releaseGETs:
 			batch = []*Message{noopPacket}
 		}
@@ -151,6 +154,10 @@ func acceptsGzip(r *http.Request) bool {
 
 // servePollPOST reads a payload from the client and hands its packets on.
 func (s *Server) servePollPOST(w http.ResponseWriter, r *http.Request, c *Conn) {
+	if r.ContentLength > s.opts.MaxPayload {
+		payloadTooLarge(w) // before reading any of it
+		return
+	}
 	c.mu.Lock()
 	if c.err != nil {
 		c.mu.Unlock()
@@ -183,8 +190,7 @@ func (s *Server) servePollPOST(w http.ResponseWriter, r *http.Request, c *Conn) 
 		return
 	}
 	if int64(len(body)) > s.opts.MaxPayload {
-		w.Header().Set("Connection", "close")
-		http.Error(w, "Payload Too Large", http.StatusRequestEntityTooLarge)
+		payloadTooLarge(w)
 		return
 	}
 	err = decodePayload(body, func(p packet) error { return c.serverPacket(p, false) })
@@ -199,6 +205,14 @@ func (s *Server) servePollPOST(w http.ResponseWriter, r *http.Request, c *Conn) 
 	w.Header().Set("Content-Length", "2")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte("ok"))
+}
+
+// payloadTooLarge answers a POST whose body exceeds maxPayload. The
+// session stays open; the connection, whose body is not read to its end,
+// is closed.
+func payloadTooLarge(w http.ResponseWriter) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, "Payload Too Large", http.StatusRequestEntityTooLarge)
 }
 
 var errClosed = errors.New("session closed")

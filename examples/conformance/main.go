@@ -43,7 +43,16 @@ func run(ctx context.Context, addr string) error {
 	}
 	fmt.Printf("conformance server listening on http://%s (/engine.io/ and /socket.io/)\n", ln.Addr())
 	handler, shutdown := newHandler()
-	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{
+		Handler: handler,
+		// Limits for a realtime server: headers must come quickly and stay
+		// small (16 KiB, as in Node), and idle keep-alive connections end.
+		// No ReadTimeout or WriteTimeout: long-polls and websockets outlive
+		// any one; the Engine.IO server bounds its writes itself.
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		IdleTimeout:       60 * time.Second,
+	}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -37,3 +37,14 @@ func Upgrading(s *Server, sid string) bool {
 // SetReleaseGETsAfter changes how long after a probe held GETs get a noop;
 // call it before the server serves.
 func SetReleaseGETsAfter(s *Server, d time.Duration) { s.releaseGETsAfter = d }
+
+// HeldPOST reports whether the session sid has a polling POST in flight.
+func HeldPOST(s *Server, sid string) bool {
+	c := s.session(sid)
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.postPending
+}

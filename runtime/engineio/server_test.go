@@ -226,11 +226,11 @@ func TestPollingConcurrentPOST(t *testing.T) {
 	// The handler never receives, so a POST with more messages than the
 	// receive queue holds stays in flight.
 	block := engineio.HandlerFunc(func(c *engineio.Conn) { <-c.Closing() })
-	_, base := startServer(t, block, &engineio.ServerOptions{ReceiveQueue: 1})
+	srv, base := startServer(t, block, &engineio.ServerOptions{ReceiveQueue: 1})
 	sid, _ := handshake(t, base)
 	first := make(chan response, 1)
 	go func() { first <- do(t, "POST", pollURL(base, sid), "4a\x1e4b\x1e4c", nil) }()
-	time.Sleep(100 * time.Millisecond)
+	waitUntil(t, "the POST is in flight", func() bool { return engineio.HeldPOST(srv, sid) })
 	if r := do(t, "POST", pollURL(base, sid), "4d", nil); r.status != 400 {
 		t.Errorf("second POST = %d %q, want 400", r.status, r.body)
 	}
@@ -556,7 +556,7 @@ func TestShutdownClosesEverySession(t *testing.T) {
 	}
 	defer ws.Close()
 	readWS(t, ws)
-	time.Sleep(50 * time.Millisecond)
+	waitUntil(t, "the GET is held", func() bool { return engineio.HeldGET(srv, sid) })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil {

@@ -1,47 +1,14 @@
 package engineio_test
 
 import (
-	"bufio"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gorilla/websocket"
 
 	"github.com/siogen/siogen/runtime/engineio"
 )
-
-// TestPollingPayloadTooLargeBeforeBody sends a POST whose Content-Length
-// exceeds maxPayload, and no body: the 413 must come without the body.
-func TestPollingPayloadTooLargeBeforeBody(t *testing.T) {
-	t.Parallel()
-	_, base := startServer(t, echo(nil), &engineio.ServerOptions{MaxPayload: 100})
-	sid, _ := handshake(t, base)
-	do(t, "GET", pollURL(base, sid), "", nil) // the greeting
-
-	nc, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	_, _ = nc.Write([]byte("POST /engine.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\n" +
-		"Host: x\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 101\r\n\r\n"))
-	_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
-	resp, err := http.ReadResponse(bufio.NewReader(nc), nil)
-	if err != nil {
-		t.Fatalf("no answer while the body is held back: %v", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusRequestEntityTooLarge {
-		t.Errorf("status = %d, want 413", resp.StatusCode)
-	}
-	do(t, "POST", pollURL(base, sid), "4fits", nil)
-	if r := do(t, "GET", pollURL(base, sid), "", nil); r.body != "4fits" {
-		t.Errorf("session after 413 answered %d %q", r.status, r.body)
-	}
-}
 
 func TestHeaderLimit(t *testing.T) {
 	t.Parallel()

@@ -272,6 +272,23 @@ func TestPollingMaxPayload(t *testing.T) {
 	if r := do(t, "POST", pollURL(base, sid), "4"+strings.Repeat("x", 100), nil); r.status != 413 {
 		t.Errorf("oversized POST = %d, want 413", r.status)
 	}
+	// A POST that announces too large a body gets 413 without sending it.
+	nc, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	_, _ = nc.Write([]byte("POST /engine.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\n" +
+		"Host: x\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 101\r\n\r\n"))
+	_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(nc), nil)
+	if err != nil {
+		t.Fatalf("no answer while the body is held back: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("announced oversized POST = %d, want 413", resp.StatusCode)
+	}
 	do(t, "POST", pollURL(base, sid), "4fits", nil)
 	if r := do(t, "GET", pollURL(base, sid), "", nil); r.body != "4fits" {
 		t.Errorf("session after 413 answered %d %q", r.status, r.body)

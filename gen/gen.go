@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/siogen/siogen/gen/asyncapigen"
+	"github.com/siogen/siogen/gen/docgen"
 	"github.com/siogen/siogen/gen/gogen"
 	"github.com/siogen/siogen/gen/internal/genfile"
 	"github.com/siogen/siogen/gen/jsonschemagen"
@@ -79,6 +81,28 @@ var targets = []target{
 			return c.TS.Dir
 		},
 		gen: func(set *schema.Set, _ *schema.Config) ([]File, error) { return tsgen.Generate(set) },
+	},
+	{
+		name: "asyncapi",
+		dir: func(c *schema.Config) string {
+			if c.AsyncAPI == nil {
+				return ""
+			}
+			return c.AsyncAPI.Dir
+		},
+		gen: func(set *schema.Set, c *schema.Config) ([]File, error) {
+			return asyncapigen.Generate(set, asyncapigen.Options{Host: c.AsyncAPI.Host})
+		},
+	},
+	{
+		name: "docs",
+		dir: func(c *schema.Config) string {
+			if c.Docs == nil {
+				return ""
+			}
+			return c.Docs.Dir
+		},
+		gen: func(set *schema.Set, _ *schema.Config) ([]File, error) { return docgen.Generate(set) },
 	},
 	{
 		name: "go",

@@ -37,7 +37,7 @@ func TestGenerateExamples(t *testing.T) {
 	if !slices.IsSortedFunc(files, func(a, b gen.File) int { return strings.Compare(a.Path, b.Path) }) {
 		t.Error("files are not sorted by path")
 	}
-	var ts, js, gofiles int
+	var ts, js, gofiles, asyncapi, docs int
 	for _, f := range files {
 		switch {
 		case strings.HasPrefix(f.Path, "../generated/go/") && strings.HasSuffix(f.Path, ".siogen.go"):
@@ -46,6 +46,10 @@ func TestGenerateExamples(t *testing.T) {
 			ts++
 		case strings.HasPrefix(f.Path, "../generated/jsonschema/") && strings.HasSuffix(f.Path, ".json"):
 			js++
+		case strings.HasPrefix(f.Path, "../generated/asyncapi/") && strings.HasSuffix(f.Path, ".asyncapi.json"):
+			asyncapi++
+		case strings.HasPrefix(f.Path, "../generated/docs/") && (strings.HasSuffix(f.Path, ".html") || strings.HasSuffix(f.Path, ".md")):
+			docs++
 		default:
 			t.Errorf("unexpected path %s", f.Path)
 		}
@@ -56,10 +60,10 @@ func TestGenerateExamples(t *testing.T) {
 			t.Errorf("%s mentions a version", f.Path)
 		}
 	}
-	if ts != 14 || js < 50 || gofiles != 5 {
-		t.Errorf("got %d ts, %d json and %d go files", ts, js, gofiles)
+	if ts != 14 || js < 50 || gofiles != 5 || asyncapi != 4 || docs != 8 {
+		t.Errorf("got %d ts, %d json, %d go, %d asyncapi and %d docs files", ts, js, gofiles, asyncapi, docs)
 	}
-	if got := gen.OutputDirs(cfg); !slices.Equal(got, []string{"../generated/go", "../generated/jsonschema", "../generated/ts"}) {
+	if got := gen.OutputDirs(cfg); !slices.Equal(got, []string{"../generated/asyncapi", "../generated/docs", "../generated/go", "../generated/jsonschema", "../generated/ts"}) {
 		t.Errorf("OutputDirs = %v", got)
 	}
 }

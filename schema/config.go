@@ -27,7 +27,11 @@ type Config struct {
 	TS *TSOutput
 	// JSONSchema is the JSON Schema output, nil when not configured.
 	JSONSchema *JSONSchemaOutput
-	Options    Options
+	// AsyncAPI is the AsyncAPI 3.0 output, nil when not configured.
+	AsyncAPI *AsyncAPIOutput
+	// Docs is the documentation output, nil when not configured.
+	Docs    *DocsOutput
+	Options Options
 }
 
 // GoOutput configures generated Go. The code of a schema file with
@@ -55,19 +59,40 @@ type JSONSchemaOutput struct {
 	BaseID string
 }
 
+// AsyncAPIOutput configures the AsyncAPI 3.0 documents: Dir/P.asyncapi.json
+// for each schema file of package P that declares namespaces.
+type AsyncAPIOutput struct {
+	Pos Pos
+	Dir string
+	// Host is the default of the documents' server host variable; ""
+	// means "localhost:3000".
+	Host string
+}
+
+// DocsOutput configures the generated reference documentation: Dir/P.html
+// (one self-contained page) and Dir/P.md for each schema file of package
+// P that declares namespaces.
+type DocsOutput struct {
+	Pos Pos
+	Dir string
+}
+
 // Options are switches that apply to every target.
 type Options struct {
 	// Validate makes generated code validate payloads, acks and auth
-	// against their constraints (DESIGN.md §4). Default true.
+	// against their constraints (package runtime/siovalidate and the
+	// generated decoders). Default true.
 	Validate bool
 }
 
 var (
 	configKeys   = []string{"version", "inputs", "outputs", "options"}
-	outputsKeys  = []string{"go", "ts", "jsonschema"}
+	outputsKeys  = []string{"go", "ts", "jsonschema", "asyncapi", "docs"}
 	goOutKeys    = []string{"dir", "import_path"}
 	tsOutKeys    = []string{"dir"}
 	jsOutKeys    = []string{"dir", "base_id"}
+	asyncOutKeys = []string{"dir", "host"}
+	docsOutKeys  = []string{"dir"}
 	optionKeys   = []string{"validate"}
 	importPathRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9._~-]+)*$`)
 )
@@ -174,7 +199,7 @@ func (cr *configReader) localPath(n *yaml.Node, p string) (string, bool) {
 		return "", false
 	}
 	full := path.Join(cr.dir(), p)
-	if !fs.ValidPath(full) {
+	if !validName(cr.fsys, full) {
 		cr.errorf(n, CodeBadPath, "path %q leaves the directory tree the config is read from", p)
 		return "", false
 	}
@@ -209,7 +234,7 @@ func (cr *configReader) outputs(n *yaml.Node) {
 		return
 	}
 	if len(o.m) == 0 {
-		cr.errorf(n, CodeMissingKey, "outputs needs at least one of go, ts and jsonschema")
+		cr.errorf(n, CodeMissingKey, "outputs needs at least one of go, ts, jsonschema, asyncapi and docs")
 	}
 	if v := o.get("go"); v != nil {
 		if oo, ok := cr.object(v, "outputs.go", goOutKeys...); ok {
@@ -242,6 +267,20 @@ func (cr *configReader) outputs(n *yaml.Node) {
 				}
 			}
 			cr.cfg.JSONSchema = out
+		}
+	}
+	if v := o.get("asyncapi"); v != nil {
+		if oo, ok := cr.object(v, "outputs.asyncapi", asyncOutKeys...); ok {
+			out := &AsyncAPIOutput{Pos: cr.pos(v), Dir: cr.outDir(oo, v, "outputs.asyncapi")}
+			if hv := oo.get("host"); hv != nil {
+				out.Host, _ = cr.str(hv, "host")
+			}
+			cr.cfg.AsyncAPI = out
+		}
+	}
+	if v := o.get("docs"); v != nil {
+		if oo, ok := cr.object(v, "outputs.docs", docsOutKeys...); ok {
+			cr.cfg.Docs = &DocsOutput{Pos: cr.pos(v), Dir: cr.outDir(oo, v, "outputs.docs")}
 		}
 	}
 }

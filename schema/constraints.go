@@ -151,9 +151,51 @@ func (p *parser) pattern(t *Type, n *yaml.Node) {
 		p.errorf(n, CodeBadPattern, "pattern %q is not a valid regular expression: %s", s, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		return
 	}
-	if strings.Contains(s, "(?") || strings.Contains(s, `\z`) || strings.Contains(s, `\A`) || strings.Contains(s, `\Q`) {
-		p.errorf(n, CodeBadPattern, "pattern %q uses RE2-only syntax ((?flags), \\A, \\z, \\Q); patterns must also work as ECMAScript regular expressions", s)
+	if what := re2Only(s); what != "" {
+		p.errorf(n, CodeBadPattern, "pattern %q uses %s; patterns must also work as ECMAScript regular expressions", s, what)
 		return
 	}
 	t.Pattern = s
+}
+
+// re2Only describes the first piece of a pattern (one Go's regexp
+// compiles) that ECMAScript reads differently or not at all, "" when there
+// is none: flags ((?i), (?s:…)), the named group (?P<name>…), and \A, \z
+// and \Q. (?:…) and (?<name>…) are in both languages.
+func re2Only(s string) string {
+	inClass := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && i+1 < len(s):
+			i++
+			if !inClass && strings.IndexByte("AzQ", s[i]) >= 0 {
+				return `\` + s[i:i+1] + ", which only RE2 reads (" + map[byte]string{'A': "use ^", 'z': "use $", 'Q': "escape each character"}[s[i]] + ")"
+			}
+		case inClass:
+			inClass = c != ']'
+		case c == '[':
+			inClass = true
+			// A ] right after [ or [^ is a literal.
+			if i+1 < len(s) && s[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(s) && s[i+1] == ']' {
+				i++
+			}
+		case c == '(' && strings.HasPrefix(s[i:], "(?"):
+			rest := s[i+2:]
+			switch {
+			case strings.HasPrefix(rest, ":"), strings.HasPrefix(rest, "<") && !strings.HasPrefix(rest, "<=") && !strings.HasPrefix(rest, "<!"):
+			case strings.HasPrefix(rest, "P<"):
+				return "the named group (?P<name>…), which only RE2 reads (write (?<name>…), which both read)"
+			default:
+				end := strings.IndexAny(rest, ":)")
+				if end < 0 {
+					end = len(rest)
+				}
+				return "the flags (?" + rest[:end] + "), which only RE2 reads"
+			}
+		}
+	}
+	return ""
 }

@@ -11,8 +11,13 @@
 //     fs.FS, follows their imports, resolves references and runs [Check].
 //     It returns a [*Set] and sorted [Diagnostics].
 //   - [LoadConfig] reads a generator config (siogen.yaml) into a [*Config].
+//   - [DirFS] is the file system to load from disk with: unlike os.DirFS,
+//     paths, config inputs and imports may leave its directory.
 //   - [LanguageSchema] returns the JSON Schema of the language for editors
 //     (also in this folder as siogen.schema.json).
+//
+// Package schema/compat compares two versions of a contract and reports
+// the changes that break deployed peers (siogen breaking).
 //
 // The examples are in examples/schemas/ at the repository root:
 // chat.siogen.yaml uses every feature; testdata/diag/ holds one small bad
@@ -44,8 +49,10 @@
 //
 // # Imports
 //
-// An import path is relative to the importing file, uses "/" and must stay
-// inside the file system given to [Load]. Types and errors of an imported
+// An import path is relative to the importing file and uses "/". It must
+// stay inside the file system given to [Load], unless that is a [DirFS],
+// which reads files anywhere on disk ("../shared/common.siogen.yaml" from
+// a contract kept beside a Go module). Types and errors of an imported
 // file are referenced as alias.Name. Imports must form a DAG: a cycle is
 // reported with its full path (a.siogen.yaml → b.siogen.yaml →
 // a.siogen.yaml). An import no reference uses is a warning.
@@ -140,8 +147,10 @@
 //
 //	min_length, max_length  string (code points), bytes (bytes): integers ≥ 0
 //	pattern                 string: a regular expression, unanchored, in the
-//	                        common subset of RE2 and ECMAScript ((?flags),
-//	                        \A, \z and \Q are rejected), at most 1024 bytes
+//	                        common subset of RE2 and ECMAScript: flags ((?i)),
+//	                        (?P<name>…), \A, \z and \Q are rejected; (?:…)
+//	                        and named groups (?<name>…) are fine; at most
+//	                        1024 bytes
 //	format                  string: uuid, email, uri, hostname, ipv4, ipv6, date
 //	minimum, maximum        int32, int64 (integers; int32 range for int32), number
 //	min_items, max_items    list (items), map (entries): integers ≥ 0
@@ -161,8 +170,9 @@
 //	    go_name, ts_name, deprecated
 //	  Unauthenticated:          # an empty body is allowed
 //
-// An envelope ack error carries {"code","name","message","details"}
-// (DESIGN.md §4). Error names share the Go and TypeScript scope of the
+// An envelope ack error carries {"code","name","message","details"}:
+// the ack is {"ok":false,"error":{"code":"not_found","name":"RoomNotFound",
+// "message":"…","details":{…}}}, a success {"ok":true,"data":…}. Error names share the Go and TypeScript scope of the
 // file's types.
 //
 // # Namespaces and events
@@ -218,7 +228,8 @@
 // # Config
 //
 // The generator config (siogen.yaml, read by [LoadConfig]); paths are
-// relative to the config file:
+// relative to the config file, and inputs may leave its directory only
+// when it is read through a [DirFS] (as siogen does):
 //
 //	version: 1
 //	inputs: [chat.siogen.yaml, "*.siogen.yaml"]   # files or fs.Glob patterns; imports follow
@@ -226,6 +237,8 @@
 //	  go: { dir: ../generated/go, import_path: github.com/acme/app/generated/go }
 //	  ts: { dir: ../generated/ts }
 //	  jsonschema: { dir: ../generated/jsonschema, base_id: https://acme.dev/schemas/ }
+//	  asyncapi: { dir: ../generated/asyncapi, host: api.acme.dev }   # AsyncAPI 3.0, P.asyncapi.json
+//	  docs: { dir: ../generated/docs }   # reference pages: P.html (self-contained) and P.md
 //	options:
 //	  validate: true            # generated code validates payloads (default true)
 //

@@ -34,3 +34,17 @@ namespaces:
 	// chat.siogen.yaml:14:46: error[unresolved]: unknown type "Mesage"; did you mean "Message"?
 	// MessageNew server text
 }
+
+// ExampleDirFS loads a contract kept outside the working directory, as a
+// Go module beside a contracts/ folder would; its import is followed and
+// the files keep the names they were reached by.
+func ExampleDirFS() {
+	set, diags := schema.Load(schema.DirFS("."), "../examples/schemas/chat.siogen.yaml")
+	fmt.Print(diags)
+	for _, f := range set.Files {
+		fmt.Println(f.Path)
+	}
+	// Output:
+	// ../examples/schemas/common.siogen.yaml
+	// ../examples/schemas/chat.siogen.yaml
+}

@@ -171,7 +171,7 @@ func (d Direction) ClientEmits() bool { return d == FromClient || d == FromBoth 
 // ServerEmits reports whether the server emits the event (server or both).
 func (d Direction) ServerEmits() bool { return d == FromServer || d == FromBoth }
 
-// AckStyle is how an acknowledgement travels on the wire (DESIGN.md §4).
+// AckStyle is how an acknowledgement travels on the wire.
 type AckStyle int
 
 const (

@@ -62,8 +62,11 @@ func Load(fsys fs.FS, paths ...string) (*Set, Diagnostics) {
 // the first one. The returned Set is never nil; when the diagnostics hold
 // an error it may be partial and must not be generated from.
 //
-// Imports are resolved relative to the importing file and must stay inside
-// fsys. Use os.DirFS to load from disk.
+// Imports are resolved relative to the importing file. Paths and imports
+// must stay inside fsys (fs.ValidPath) unless fsys is a [DirFS], which
+// loads from disk and takes paths that leave its directory too
+// ("../contracts/chat.siogen.yaml"); os.DirFS loads from disk inside
+// its directory only.
 func (l *Loader) Load(fsys fs.FS, paths ...string) (*Set, Diagnostics) {
 	ld := &loader{
 		fsys:  fsys,
@@ -74,7 +77,7 @@ func (l *Loader) Load(fsys fs.FS, paths ...string) (*Set, Diagnostics) {
 	set := &Set{}
 	for _, p := range paths {
 		clean := path.Clean(strings.TrimPrefix(p, "./"))
-		if !fs.ValidPath(clean) {
+		if !validName(fsys, clean) {
 			ld.d.errorf(Pos{File: p}, CodeIO, "invalid path %q: use a slash-separated path inside the file system, without ..", p)
 			continue
 		}
@@ -117,15 +120,16 @@ type loader struct {
 // the chain stack (nil for roots). It returns nil when the file cannot be
 // read or parsed, or closes a cycle.
 func (ld *loader) load(p string, imp *Import, stack []string) *File {
-	switch ld.state[p] {
+	key := fileKey(ld.fsys, p)
+	switch ld.state[key] {
 	case stateDone:
-		return ld.files[p]
+		return ld.files[key]
 	case stateLoading:
 		cycle := append(cycleFrom(stack, p), p)
 		ld.d.errorf(imp.Pos, CodeImportCycle, "import cycle: %s; imports must form a DAG", strings.Join(cycle, " → "))
 		// The file is parsed already: let references through this import
 		// resolve, so the cycle is the only diagnostic.
-		return ld.files[p]
+		return ld.files[key]
 	}
 	ld.count++
 	if ld.count > ld.lim.maxFiles {
@@ -134,11 +138,11 @@ func (ld *loader) load(p string, imp *Import, stack []string) *File {
 			pos = imp.Pos
 		}
 		ld.d.errorf(pos, CodeLimit, "more than %d schema files in one set", ld.lim.maxFiles)
-		ld.state[p] = stateDone
+		ld.state[key] = stateDone
 		return nil
 	}
-	ld.state[p] = stateLoading
-	defer func() { ld.state[p] = stateDone }()
+	ld.state[key] = stateLoading
+	defer func() { ld.state[key] = stateDone }()
 
 	data, err := ld.read(p)
 	if err != nil {
@@ -154,13 +158,13 @@ func (ld *loader) load(p string, imp *Import, stack []string) *File {
 		return nil
 	}
 	f := parseFile(&ld.d, p, root)
-	ld.files[p] = f
+	ld.files[key] = f
 	stack = append(stack, p)
 	for _, im := range f.Imports {
 		if im.Path == "" {
 			continue
 		}
-		target, ok := importTarget(p, im.Path)
+		target, ok := importTarget(ld.fsys, p, im.Path)
 		if !ok {
 			ld.d.errorf(im.Pos, CodeBadImport, "import path %q leaves the schema file system; use a relative path inside it", im.Path)
 			continue
@@ -194,12 +198,12 @@ func unwrapPathError(err error) error {
 }
 
 // importTarget resolves an import path relative to the importing file.
-func importTarget(from, imp string) (string, bool) {
+func importTarget(fsys fs.FS, from, imp string) (string, bool) {
 	if strings.HasPrefix(imp, "/") || strings.Contains(imp, `\`) {
 		return "", false
 	}
 	p := path.Join(path.Dir(from), imp)
-	return p, fs.ValidPath(p)
+	return p, validName(fsys, p)
 }
 
 // cycleFrom returns the part of stack starting at p.

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -34,8 +36,11 @@ func chromiumPath() string {
 // playwright-core): two pages, one on websocket and one on long-polling,
 // chat with each other, see each other online and typing, exchange an
 // image, get typed errors worded for people, recover the messages missed
-// while a connection was down, and carry on across a server restart. It
-// saves screenshots under testdata-artifacts/chat at the repository root.
+// while a connection was down, and carry on across a server restart; a
+// third page on a phone-sized screen (390 px) gets a one-line header, rooms
+// and people in a drawer and readable images. It saves screenshots under
+// testdata-artifacts/chat at the repository root (chat-phone*.png for the
+// phone).
 //
 // It fails, rather than skips, when Chromium or the npm packages are missing.
 func TestBrowser(t *testing.T) {
@@ -46,7 +51,6 @@ func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "node_modules", "playwright-core")); err != nil {
 		t.Fatal("playwright-core is missing; run `npm ci` at the repository root")
 	}
-	buildBundle(t, root)
 
 	h := startHarness(t, root)
 	startBot(t, root, h.url)
@@ -84,6 +88,7 @@ func TestBrowser(t *testing.T) {
 		"the server restarts mid-conversation and both pages carry on",
 		"sending too fast shows RateLimited",
 		"screenshot",
+		"on a phone (390 px): a one-line header, rooms and people in a drawer, readable images",
 	} {
 		if _, ran := checks[name]; !ran {
 			t.Errorf("check %q did not run", name)
@@ -91,13 +96,29 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// buildBundle builds web/dist/app.js with web/build.mjs.
-func buildBundle(t *testing.T, root string) {
-	t.Helper()
-	cmd := exec.Command("node", filepath.Join(root, "examples", "chat", "web", "build.mjs"))
+// TestBundleUpToDate rebuilds the page with web/build.mjs into a temporary
+// file and compares it with the committed web/dist/app.js, which the
+// server embeds: it fails when web/src, the generated TypeScript or the
+// pinned npm packages changed without a rebuild.
+func TestBundleUpToDate(t *testing.T) {
+	t.Parallel()
+	root := nodetest.Require(t)
+	fresh := filepath.Join(t.TempDir(), "app.js")
+	cmd := exec.Command("node", filepath.Join(root, "examples", "chat", "web", "build.mjs"), "--out", fresh)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("failed to build the page: %v\n%s", err, out)
+	}
+	want, err := os.ReadFile(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := fs.ReadFile(embeddedWeb(), "dist/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("examples/chat/web/dist/app.js is stale (%d bytes; a build gives %d): run `node examples/chat/web/build.mjs` at the repository root and commit it", len(got), len(want))
 	}
 }
 
@@ -188,7 +209,7 @@ func listenRetry(addr string) (net.Listener, error) {
 // serve starts a fresh chat server on ln.
 func (h *harness) serve(ln net.Listener) {
 	a := newApp(options{
-		dir:       filepath.Join(h.root, "examples", "chat", "web"),
+		web:       embeddedWeb(),
 		clientDir: filepath.Join(h.root, "node_modules", "socket.io-client", "dist"),
 		publicURL: h.url,
 	})

@@ -4,16 +4,21 @@
 // to it with the official socket.io-client, typed by the generated
 // TypeScript in examples/generated/ts.
 //
-// Build the page once, then run the server from the repository root:
+// The built page (web/dist/app.js) is committed and embedded in the
+// binary, so the server runs without Node, from anywhere:
 //
-//	npm ci && node examples/chat/web/build.mjs
 //	go run ./examples/chat            # http://127.0.0.1:8080
+//
+// After changing web/src or the generated TypeScript, rebuild the page
+// (npm ci && node examples/chat/web/build.mjs) and commit it;
+// TestBundleUpToDate fails until then.
 //
 // Flags:
 //
 //	-addr        listen address (default 127.0.0.1:8080; port 0 picks one)
-//	-dir         the web directory holding index.html and dist/ (default: found
-//	             from the working directory)
+//	-dir         a web directory holding index.html, style.css and dist/app.js,
+//	             served from disk instead of the embedded page (to work on
+//	             the page with build.mjs --watch: -dir examples/chat/web)
 //	-client-dir  an installed socket.io-client/dist directory, served at
 //	             /socket.io/socket.io.js like the Node server's serveClient
 //	             (default node_modules/socket.io-client/dist when present)

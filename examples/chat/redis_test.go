@@ -20,7 +20,7 @@ func TestTwoNodesThroughRedis(t *testing.T) {
 	r := redistest.Start(t, false)
 	node := func() string {
 		n := redisadapter.NewNode(r.Client(t), nil)
-		a := newApp(options{dir: t.TempDir(), publicURL: "http://example.test", adapter: n.Adapter})
+		a := newApp(options{web: embeddedWeb(), publicURL: "http://example.test", adapter: n.Adapter})
 		hs := httptest.NewServer(a.handler)
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

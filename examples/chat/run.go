@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -21,9 +22,9 @@ import (
 
 // options configure the chat server; see doc.go for the flags.
 type options struct {
-	dir       string // web directory: index.html, style.css, dist/
-	clientDir string // socket.io-client/dist, served at /socket.io/socket.io.js; "" to not serve it
-	publicURL string // base of image links
+	web       iofs.FS // the page: index.html, style.css, dist/app.js
+	clientDir string  // socket.io-client/dist, served at /socket.io/socket.io.js; "" to not serve it
+	publicURL string  // base of image links
 	// adapter, when set, makes the sio adapter of each namespace (e.g. a
 	// Redis adapter to run several nodes); nil means in memory.
 	adapter func(ns *sio.Namespace) sio.Adapter
@@ -35,7 +36,7 @@ type app struct {
 	sio     *sio.Server
 	chat    *chatServer
 	handler http.Handler
-	dir     string
+	web     iofs.FS
 }
 
 func newApp(o options) *app {
@@ -51,22 +52,22 @@ func newApp(o options) *app {
 	svc := newChatService(images)
 	svc.register(srv)
 
-	a := &app{sio: srv, chat: svc, dir: o.dir}
+	a := &app{sio: srv, chat: svc, web: o.web}
 	mux := http.NewServeMux()
 	mux.Handle("/socket.io/", srv)
 	mux.Handle("GET /images/", images)
 	mux.HandleFunc("GET /{$}", a.serveIndex)
 	mux.HandleFunc("GET /style.css", a.serveFile("style.css", "text/css; charset=utf-8"))
-	mux.Handle("GET /dist/", http.StripPrefix("/dist/", noCache(http.FileServer(http.Dir(filepath.Join(o.dir, "dist"))))))
+	mux.Handle("GET /dist/", noCache(http.FileServerFS(o.web)))
 	a.handler = mux
 	return a
 }
 
 // bundle is the page's script, built by web/build.mjs.
-func (a *app) bundle() string { return filepath.Join(a.dir, "dist", "app.js") }
+const bundle = "dist/app.js"
 
 func (a *app) bundleMissing() bool {
-	_, err := os.Stat(a.bundle())
+	_, err := iofs.Stat(a.web, bundle)
 	return err != nil
 }
 
@@ -84,7 +85,7 @@ func (a *app) serveFile(name, contentType string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Cache-Control", "no-cache")
-		http.ServeFile(w, r, filepath.Join(a.dir, name))
+		http.ServeFileFS(w, r, a.web, name)
 	}
 }
 
@@ -107,7 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; port 0 picks a free one")
-	dir := fs.String("dir", "", "web `directory` with index.html and dist/ (default: examples/chat/web or ./web)")
+	dir := fs.String("dir", "", "web `directory` with index.html, style.css and dist/app.js to serve instead of the page built into the binary (for build.mjs --watch: examples/chat/web)")
 	clientDir := fs.String("client-dir", "", "installed socket.io-client/dist `directory` to serve at /socket.io/socket.io.js (default: node_modules/socket.io-client/dist when found)")
 	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for image links (default http://<addr>)")
 	redisAddr := fs.String("redis", "", "Redis `address` (host:port) to share rooms and broadcasts with other nodes; default: in memory")
@@ -121,12 +122,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "chat: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	o := options{dir: *dir, clientDir: *clientDir, publicURL: *publicURL}
-	if o.dir == "" {
-		o.dir = filepath.Join("examples", "chat", "web")
-		if index := findUp(filepath.Join(o.dir, "index.html"), filepath.Join("web", "index.html")); index != "" {
-			o.dir = filepath.Dir(index)
-		}
+	o := options{web: embeddedWeb(), clientDir: *clientDir, publicURL: *publicURL}
+	if *dir != "" {
+		o.web = os.DirFS(*dir)
 	}
 	if o.clientDir == "" {
 		o.clientDir = findUp(filepath.Join("node_modules", "socket.io-client", "dist"))
@@ -152,7 +150,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	a := newApp(o)
 	if a.bundleMissing() {
-		fmt.Fprintf(stderr, "chat: %s (looked for %s)\n", buildHint, a.bundle())
+		fmt.Fprintf(stderr, "chat: %s (looked for %s in %s)\n", buildHint, bundle, *dir)
 	}
 	hs := &http.Server{
 		Handler: a.handler,

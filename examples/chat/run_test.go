@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -28,20 +29,30 @@ func TestTypecheck(t *testing.T) {
 	}
 }
 
-// TestRun runs the command in process: it prints its URL, serves the page,
-// the client bundle and Socket.IO, and stops cleanly when ctx is done.
+// TestRun runs the command in process: it prints its URL, serves the page
+// built into it (or, with -dir, from disk), the client bundle and
+// Socket.IO, and stops cleanly when ctx is done.
 func TestRun(t *testing.T) {
 	t.Parallel()
 	root := nodetest.Require(t)
-	buildBundle(t, root)
+	t.Run("embedded", func(t *testing.T) {
+		t.Parallel()
+		testRun(t, "-client-dir", filepath.Join(root, "node_modules", "socket.io-client", "dist"))
+	})
+	t.Run("dir", func(t *testing.T) {
+		t.Parallel()
+		testRun(t, "-dir", filepath.Join(root, "examples", "chat", "web"), "-client-dir", filepath.Join(root, "node_modules", "socket.io-client", "dist"))
+	})
+}
+
+func testRun(t *testing.T, args ...string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	outR, outW := io.Pipe()
 	var stderr strings.Builder
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-dir", filepath.Join(root, "examples", "chat", "web"),
-			"-client-dir", filepath.Join(root, "node_modules", "socket.io-client", "dist")}, outW, &stderr)
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), outW, &stderr)
 		_ = outW.Close()
 	}()
 	lines := bufio.NewScanner(outR)
@@ -58,7 +69,7 @@ func TestRun(t *testing.T) {
 	for path, want := range map[string]string{
 		"":                                   "<title>siogen chat</title>",
 		"style.css":                          ".composer",
-		"dist/app.js":                        "",
+		"dist/app.js":                        "socket.io-client@",
 		"socket.io/socket.io.min.js":         "",
 		"socket.io/?EIO=4&transport=polling": `0{"sid":`,
 	} {
@@ -99,7 +110,7 @@ func TestRunUsage(t *testing.T) {
 // built.
 func TestMissingBundle(t *testing.T) {
 	t.Parallel()
-	a := newApp(options{dir: t.TempDir(), publicURL: "http://example.test"})
+	a := newApp(options{web: os.DirFS(t.TempDir()), publicURL: "http://example.test"})
 	defer func() { _ = a.sio.Shutdown(context.Background()) }()
 	rec := httptestRecorder(a, "/")
 	if rec.code != http.StatusServiceUnavailable || !strings.Contains(rec.body, "build.mjs") {

@@ -13,7 +13,10 @@
 //	             P.server.ts (socket.io), siogen.types.ts (shared)
 //	jsonschema/  JSON Schema 2020-12: P/Type.json, P/Namespace/Event.payload.json,
 //	             P/Namespace/Event.ack.json, P/Namespace/auth.json
-//	go/          typed Go server and client (not generated yet; see package gen)
+//	go/          Go: P/P.siogen.go, typed server handlers and emitters, a typed
+//	             client, payload types with validation (see package gogen)
+//	asyncapi/    AsyncAPI 3.0: P.asyncapi.json per contract with namespaces
+//	docs/        reference pages: P.html (self-contained) and P.md
 package generated
 
 //go:generate go run github.com/siogen/siogen/cmd/siogen generate -config ../schemas/siogen.yaml

@@ -5,16 +5,16 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"io/fs"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 )
 
 // clientFiles are the files of an installed socket.io-client/dist directory
-// that a [Server] with ServerOptions.ClientDir serves under its path, like
+// that a [Server] with ServerOptions.ClientDir or ClientFS serves under its path, like
 // the reference server's serveClient option. The msgpack build is left
 // out: it speaks a parser this server does not.
 var clientFiles = map[string]string{
@@ -38,21 +38,26 @@ type clientFile struct {
 	etag        string
 }
 
-// clientBundle lazily loads the files of ServerOptions.ClientDir. A file
-// that is missing or unreadable is answered 404 (and logged), so a wrong
-// directory shows up at the first request rather than breaking the server.
+// clientBundle lazily loads the files of ServerOptions.ClientFS or
+// ClientDir. A file that is missing or unreadable is answered 404 (and
+// logged), so a wrong directory shows up at the first request rather than
+// breaking the server.
 type clientBundle struct {
-	dir   string
+	fsys  fs.FS
 	mu    sync.Mutex
 	files map[string]*clientFile
 }
 
-// newClientBundle returns the bundle of dir, or nil when dir is "".
-func newClientBundle(dir string) *clientBundle {
-	if dir == "" {
+// newClientBundle returns the bundle of fsys, or of dir when fsys is nil;
+// nil when neither is set.
+func newClientBundle(fsys fs.FS, dir string) *clientBundle {
+	if fsys == nil && dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	if fsys == nil {
 		return nil
 	}
-	return &clientBundle{dir: dir, files: map[string]*clientFile{}}
+	return &clientBundle{fsys: fsys, files: map[string]*clientFile{}}
 }
 
 // serveClient answers GET and HEAD requests for the client bundle and
@@ -102,7 +107,7 @@ func (b *clientBundle) file(name string) (*clientFile, error) {
 	if f := b.files[name]; f != nil {
 		return f, nil
 	}
-	data, err := os.ReadFile(filepath.Join(b.dir, name))
+	data, err := fs.ReadFile(b.fsys, name)
 	if err != nil {
 		return nil, err
 	}

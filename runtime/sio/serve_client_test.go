@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/siogen/siogen/internal/nodetest"
@@ -132,6 +133,33 @@ func TestServeClient(t *testing.T) {
 			t.Errorf("handshake: status %d, body %q", res.StatusCode, body)
 		}
 	})
+}
+
+// TestServeClientFS serves the bundle from an fs.FS (here a MapFS, as an
+// embed.FS would hold it), which takes precedence over ClientDir.
+func TestServeClientFS(t *testing.T) {
+	t.Parallel()
+	js := []byte("/*! client */ var io = 1;" + strings.Repeat(" ", 2000))
+	fsys := fstest.MapFS{"socket.io.min.js": {Data: js}}
+	srv := sio.NewServer(&sio.ServerOptions{ClientFS: fsys, ClientDir: t.TempDir()})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer func() { _ = srv.Shutdown(context.Background()) }()
+	for name, want := range map[string]int{"socket.io.min.js": http.StatusOK, "socket.io.js": http.StatusNotFound, "other.js": http.StatusBadRequest} {
+		res, err := http.Get(hs.URL + "/socket.io/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		_ = res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("%s: status %d, want %d", name, res.StatusCode, want)
+		}
+		if want == http.StatusOK && (!bytes.Equal(body, js) || res.Header.Get("ETag") == "" ||
+			res.Header.Get("Content-Type") != "application/javascript; charset=utf-8") {
+			t.Errorf("%s: %d bytes, headers %v", name, len(body), res.Header)
+		}
+	}
 }
 
 // TestServeClientOff serves no bundle without ClientDir, and answers 404 for

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -53,6 +54,11 @@ type ServerOptions struct {
 	// and 304 answers. Default "": not served. Files are read on first
 	// request and kept in memory.
 	ClientDir string
+	// ClientFS, when set, holds the same files as ClientDir, at its root:
+	// an embed.FS of a copy of socket.io-client/dist (through fs.Sub), or
+	// os.DirFS. It is served like ClientDir, and takes precedence over it.
+	// Default nil.
+	ClientFS fs.FS
 }
 
 // RecoveryOptions configures connection state recovery.
@@ -112,7 +118,7 @@ type Server struct {
 	parents []*Namespace // dynamic namespace templates, in registration order
 	mws     []Middleware // server-wide, run before each namespace's own
 	closed  bool
-	client  *clientBundle // nil unless ServerOptions.ClientDir is set
+	client  *clientBundle // nil unless ServerOptions.ClientFS or ClientDir is set
 
 	// onSend, set by tests before serving, sees every packet queued on a
 	// connection, as encoded messages.
@@ -122,7 +128,7 @@ type Server struct {
 // NewServer returns a server with the main namespace "/" created.
 func NewServer(opts *ServerOptions) *Server {
 	o := opts.withDefaults()
-	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientDir)}
+	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientFS, o.ClientDir)}
 	var eo engineio.ServerOptions
 	if o.Engine != nil {
 		eo = *o.Engine

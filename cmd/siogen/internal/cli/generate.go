@@ -32,7 +32,9 @@ func load(cfgPath string, stderr io.Writer) *project {
 		dir = "."
 	}
 	p := &project{dir: filepath.Clean(dir)}
-	fsys := os.DirFS(p.dir)
+	// schema.DirFS, unlike os.DirFS, lets inputs and imports live outside
+	// the config's directory ("../contracts/*.siogen.yaml").
+	fsys := schema.DirFS(p.dir)
 	cfg, diags := schema.LoadConfig(fsys, name)
 	printDiags(stderr, p.dir, diags)
 	if diags.HasErrors() {
@@ -47,12 +49,12 @@ func load(cfgPath string, stderr io.Writer) *project {
 	return p
 }
 
-// printDiags prints diagnostics with their paths relative to the working
-// directory rather than to the config's directory.
+// printDiags prints diagnostics with their relative paths relative to the
+// working directory rather than to the config's directory.
 func printDiags(w io.Writer, dir string, diags schema.Diagnostics) {
 	for _, d := range diags {
-		if d.Pos.File != "" {
-			d.Pos.File = filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(d.Pos.File)))
+		if f := filepath.FromSlash(d.Pos.File); f != "" && !filepath.IsAbs(f) {
+			d.Pos.File = filepath.ToSlash(filepath.Join(dir, f))
 		}
 		fmt.Fprintln(w, d.String())
 	}
@@ -147,11 +149,29 @@ func generatedFile(osp string) bool {
 }
 
 func configFlag(fs *flag.FlagSet) *string {
-	return fs.String("config", "siogen.yaml", "the generator config `file`")
+	return fs.String("config", "siogen.yaml", "the generator config `file`; paths in it are relative to its directory")
 }
 
-func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("siogen generate", flag.ContinueOnError)
+var generateCommand = &command{
+	name:    "generate",
+	args:    "[-config siogen.yaml] [-v]",
+	summary: "write every output the config names",
+	doc: "Generate loads the config and its schemas and writes every configured output\n" +
+		"(Go, TypeScript, JSON Schema). It rewrites only files that changed and removes\n" +
+		"stale files siogen wrote before; it writes nothing when a schema has errors.",
+	run: runGenerate,
+}
+
+var checkCommand = &command{
+	name:    "check",
+	args:    "[-config siogen.yaml]",
+	summary: "list outputs that are out of date; exit 1 if any",
+	doc: "Check generates in memory and lists the missing, out-of-date and stale files\n" +
+		"(\"path: out of date\"), exiting 1 if there are any: a CI step.",
+	run: runCheck,
+}
+
+func runGenerate(_ context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	cfgPath := configFlag(fs)
 	verbose := fs.Bool("v", false, "list the files written and removed")
 	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
@@ -210,8 +230,7 @@ func writeFile(name string, data []byte) error {
 	return err
 }
 
-func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("siogen check", flag.ContinueOnError)
+func runCheck(_ context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
 	cfgPath := configFlag(fs)
 	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
 		return code

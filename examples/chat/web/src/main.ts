@@ -59,6 +59,9 @@ const ui = {
   knownRooms: $("known-rooms"),
   chat: $("chat"),
   roomTitle: $("room-title"),
+  menu: $<HTMLButtonElement>("menu"),
+  menuCount: $("menu-count"),
+  scrim: $("scrim"),
   status: $("status"),
   roomList: $("room-list"),
   otherRoom: $<HTMLFormElement>("other-room"),
@@ -99,9 +102,10 @@ const state: State = {
 
 // ---- status ----------------------------------------------------------------
 
-function setStatus(status: "connected" | "reconnecting" | "offline", text: string): void {
+/** setStatus shows the connection state; via, the transport, is left out on narrow screens. */
+function setStatus(status: "connected" | "reconnecting" | "offline", text: string, via = ""): void {
   document.body.dataset.status = status;
-  ui.status.textContent = text;
+  ui.status.replaceChildren(text, ...(via ? [h("span", { className: "via" }, ` · ${via}`)] : []));
 }
 
 function transportName(): string {
@@ -111,7 +115,7 @@ function transportName(): string {
 function showConnected(): void {
   const t = transportName();
   document.body.dataset.transport = t;
-  setStatus("connected", `connected · ${t}`);
+  setStatus("connected", "connected", t);
 }
 
 // ---- messages --------------------------------------------------------------
@@ -173,6 +177,7 @@ function renderMembers(): void {
     ),
   );
   ui.memberCount.textContent = `(${list.length})`;
+  ui.menuCount.textContent = String(list.length);
 }
 
 function renderTyping(): void {
@@ -199,11 +204,21 @@ function sendTyping(typing: boolean): void {
 
 // ---- rooms -----------------------------------------------------------------
 
+/** setMenu opens or closes the rooms and people drawer of narrow screens. */
+function setMenu(open: boolean): void {
+  if (open) document.body.dataset.menu = "open";
+  else delete document.body.dataset.menu;
+  ui.menu.setAttribute("aria-expanded", String(open));
+}
+
 function renderRooms(): void {
   ui.roomList.replaceChildren(
     ...ROOMS.map((r) => {
       const b = h("button", { type: "button", className: r === state.room ? "current" : "" }, `# ${r}`);
-      b.addEventListener("click", () => void switchRoom(r));
+      b.addEventListener("click", () => {
+        setMenu(false);
+        void switchRoom(r);
+      });
       return h("li", {}, b);
     }),
   );
@@ -344,6 +359,8 @@ function connect(nickname: string): ChatClientSocket {
       setStatus("offline", "offline");
       ui.joinError.textContent = `The server refused the connection: ${err.message}`;
       ui.chat.hidden = true;
+      ui.menu.hidden = true;
+      setMenu(false);
       ui.joinSection.hidden = false;
       return;
     }
@@ -412,12 +429,20 @@ ui.joinForm.addEventListener("submit", (ev) => {
     renderMembers();
     ui.joinSection.hidden = true;
     ui.chat.hidden = false;
+    ui.menu.hidden = false;
     ui.text.focus();
   });
 });
 
+ui.menu.addEventListener("click", () => setMenu(document.body.dataset.menu !== "open"));
+ui.scrim.addEventListener("click", () => setMenu(false));
+document.addEventListener("keydown", (ev) => {
+  if (ev.key === "Escape") setMenu(false);
+});
+
 ui.otherRoom.addEventListener("submit", (ev) => {
   ev.preventDefault();
+  setMenu(false);
   void switchRoom(ui.otherRoomName.value).then(() => (ui.otherRoomName.value = ""));
 });
 

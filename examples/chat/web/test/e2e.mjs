@@ -60,6 +60,7 @@ const browser = await chromium.launchPersistentContext(userDataDir, {
   viewport: { width: 1000, height: 680 },
 });
 browser.setDefaultTimeout(T);
+let phoneBrowser; // launched by the phone check
 
 try {
   const alice = browser.pages()[0] ?? (await browser.newPage());
@@ -230,7 +231,72 @@ try {
     out({ event: "screenshot", path: file });
     out({ event: "screenshot", path: file2 });
   });
+  await check("on a phone (390 px): a one-line header, rooms and people in a drawer, readable images", async () => {
+    // A separate phone-sized context: a touch screen at device scale 2.
+    phoneBrowser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-quic"] });
+    const phoneCtx = await phoneBrowser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    phoneCtx.setDefaultTimeout(T);
+    const carol = await phoneCtx.newPage();
+    pages.carol = carol;
+    carol.on("pageerror", (e) => out({ event: "log", page: "carol", error: String(e) }));
+    await joinAs(carol, "carol", "websocket");
+    await carol.locator("#room-title", { hasText: "Lobby" }).waitFor();
+
+    const header = await carol.evaluate(() => {
+      const top = document.querySelector("header.top");
+      const items = [...top.children].filter((el) => el.getClientRects().length > 0).map((el) => el.getBoundingClientRect());
+      return {
+        height: top.getBoundingClientRect().height,
+        overflow: top.scrollWidth - top.clientWidth,
+        pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+        tallest: Math.max(...items.map((r) => r.height)),
+        rows: new Set(items.map((r) => Math.round(r.top + r.height / 2))).size,
+      };
+    });
+    // One line: every item centred on one row, none wrapped (a wrapped
+    // title or status is two lines tall), nothing wider than the screen.
+    if (header.overflow > 0 || header.pageOverflow > 0 || header.tallest > 36 || header.height > 56)
+      throw new Error(`header: ${JSON.stringify(header)}`);
+
+    // Rooms and people are in a drawer behind the menu button.
+    const sidebar = carol.locator("#sidebar");
+    if (await sidebar.isVisible()) throw new Error("the sidebar shows before the menu is opened");
+    await carol.click("#menu");
+    await carol.locator('#members li[data-user="alice"]').waitFor({ state: "visible" });
+    // The drawer slides in.
+    await carol.waitForFunction(() => document.getElementById("sidebar").getBoundingClientRect().left >= 0);
+    const box = await sidebar.boundingBox();
+    if (!box || box.x < 0 || box.x + box.width > 390) throw new Error(`drawer box: ${JSON.stringify(box)}`);
+    await mkdir(artifacts, { recursive: true });
+    const menuShot = path.join(artifacts, "chat-phone-menu.png");
+    await carol.screenshot({ path: menuShot });
+    out({ event: "screenshot", path: menuShot });
+    await carol.locator("#room-list button", { hasText: "random" }).click();
+    await carol.locator("#room-title", { hasText: "Random" }).waitFor();
+    await sidebar.waitFor({ state: "hidden" });
+    await carol.click("#menu");
+    await carol.locator("#room-list button", { hasText: "lobby" }).click();
+    await carol.locator("#room-title", { hasText: "Lobby" }).waitFor();
+    await sidebar.waitFor({ state: "hidden" });
+
+    // The small test picture (96 px wide) is shown at a readable size that
+    // fits the screen.
+    await alice.setInputFiles("#image", pngPath);
+    await alice.fill("#text", "a picture for the phone");
+    await click(alice, "#send");
+    const img = carol.locator(".msg", { hasText: "a picture for the phone" }).locator("img");
+    await img.waitFor();
+    await img.evaluate((el) => el.decode());
+    const size = await img.evaluate((el) => ({ w: el.getBoundingClientRect().width, h: el.getBoundingClientRect().height, natural: el.naturalWidth }));
+    if (size.w < 200 || size.w > 390) throw new Error(`image shown ${JSON.stringify(size)}`);
+    await carol.fill("#text", "looks good on a phone");
+    const shot = path.join(artifacts, "chat-phone.png");
+    await carol.screenshot({ path: shot });
+    out({ event: "screenshot", path: shot });
+    return { header, drawer: box, image: size };
+  });
 } finally {
+  await phoneBrowser?.close().catch(() => {});
   await browser.close().catch(() => {});
   await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
   out({ event: "done", failed });

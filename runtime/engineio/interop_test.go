@@ -58,7 +58,7 @@ func TestInteropNodeServer(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
-			p := nodetest.Start(t, "runtime/engineio/testdata/eio-server.js", "150", "300")
+			p := nodetest.Start(t, "runtime/engineio/testdata/eio-server.js", "150", "2000")
 			port := p.Expect("listening", 20*time.Second)["port"]
 			echoScenario(t, fmt.Sprintf("http://127.0.0.1:%v", port), mode.transports, 1200*time.Millisecond)
 			if r := p.Expect("close", 5*time.Second)["reason"]; r != "forced close" {

@@ -52,7 +52,7 @@ func TestPollingCloseRacesGET(t *testing.T) {
 		closed := make(chan engineio.Reason, 1)
 		srv, base := startServer(t, echo(closed), nil)
 		sid, _ := handshake(t, base)
-		do(t, "GET", pollURL(base, sid), "", nil) // the greeting
+		greeting(t, base, sid)
 		get := make(chan response, 1)
 		if getFirst {
 			go func() { get <- do(t, "GET", pollURL(base, sid), "", nil) }()

@@ -76,7 +76,10 @@ func TestClientServer(t *testing.T) {
 			t.Parallel()
 			_, url := startServer(t, echo(nil), &engineio.ServerOptions{
 				PingInterval: 200 * time.Millisecond,
-				PingTimeout:  2 * time.Second,
+				// The client gives up after interval+timeout without a
+				// ping: under the race detector on a loaded machine the
+				// big echo alone can take seconds.
+				PingTimeout: 5 * time.Second,
 			})
 			echoScenario(t, url, mode.transports, 1200*time.Millisecond)
 		})

@@ -86,17 +86,21 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 		if batch != nil {
 			// No longer pending before the response is flushed: the client
 			// may send its next GET, on another connection, as soon as it
-			// has the response, and that one is not overlapping. Nor is
-			// the session's last word still to collect: the next GET is
-			// answered "unknown session".
+			// has the response, and that one is not overlapping.
 			c.getPending = false
-			if closed {
+			if closed && c.byPeer {
+				// The client closed the session: this noop is its last
+				// word, and a GET after it must be answered "unknown
+				// session" even if it comes before this write returns.
 				c.sentOnce.Do(func() { close(c.closeSent) })
 			}
 		}
 		c.mu.Unlock()
 		if batch != nil {
-			if !s.writePolling(w, r, c, batch) && !closed && !flushOnly {
+			ok := s.writePolling(w, r, c, batch)
+			if closed {
+				c.sentOnce.Do(func() { close(c.closeSent) })
+			} else if !ok && !flushOnly {
 				c.closeWith(closeError(ReasonTransportError, errors.New("failed to write a polling response")), false)
 			}
 			return
@@ -160,7 +164,16 @@ func (s *Server) servePollPOST(w http.ResponseWriter, r *http.Request, c *Conn) 
 	}
 	c.mu.Lock()
 	if c.err != nil {
+		linger := c.linger
 		c.mu.Unlock()
+		if linger {
+			// Closed, its close packet not collected yet: what the client
+			// sent meanwhile is taken and dropped, as the reference server
+			// does, so that the client learns of the close from the GET.
+			_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, s.opts.MaxPayload))
+			postOK(w)
+			return
+		}
 		s.fail(w, false, CodeUnknownSID, "")
 		return
 	}
@@ -201,6 +214,11 @@ func (s *Server) servePollPOST(w http.ResponseWriter, r *http.Request, c *Conn) 
 		s.fail(w, false, CodeBadRequest, "")
 		return
 	}
+	postOK(w)
+}
+
+// postOK answers a polling POST that was taken.
+func postOK(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html")
 	w.Header().Set("Content-Length", "2")
 	w.WriteHeader(http.StatusOK)

@@ -16,7 +16,7 @@ FUZZ_TARGETS := \
 	./runtime/sio:FuzzDecodeUser \
 	./schema:FuzzLoad
 
-.PHONY: test deps npm lint unit fuzz demo bench bench-compare
+.PHONY: test deps npm lint unit fuzz demo bench bench-compare bench-churn
 
 test: deps lint unit fuzz
 
@@ -77,3 +77,9 @@ bench:
 # (examples/bench/run.sh -h for its flags).
 bench-compare: deps
 	examples/bench/run.sh
+
+# bench-churn runs the churn family (drops, reconnect avalanche, slow
+# consumers) against our server and Node's, through the bench's fault
+# proxy: examples/bench/run.sh -scenarios churn, about 15 minutes.
+bench-churn: deps
+	examples/bench/run.sh -scenarios churn

@@ -123,7 +123,7 @@ func generateGo(set *schema.Set, c *schema.Config) ([]File, error) {
 	if c.JSONSchema != nil {
 		jopts.BaseID = c.JSONSchema.BaseID
 	}
-	opts := gogen.Options{ImportPath: c.Go.ImportPath, SchemaID: jsonschemagen.IDFunc(set, jopts)}
+	opts := gogen.Options{ImportPath: c.Go.ImportPath, SchemaID: jsonschemagen.IDFunc(set, jopts), RedisEmitter: c.Go.RedisEmitter}
 	if c.Options.Validate {
 		docs, err := jsonschemagen.PackageDocuments(set, jopts)
 		if err != nil {

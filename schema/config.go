@@ -40,6 +40,11 @@ type GoOutput struct {
 	Pos        Pos
 	Dir        string // resolved output directory
 	ImportPath string // Go import path of Dir, e.g. "github.com/acme/app/gen/sio"
+	// RedisEmitter ("redis_emitter") adds a typed emitter per namespace
+	// over runtime/redisadapter's Emitter, in a file of its own (P.redis.siogen.go),
+	// for processes that are not Socket.IO servers. Default false: the
+	// generated packages do not import go-redis.
+	RedisEmitter bool
 }
 
 // TSOutput configures generated TypeScript: one module per schema file,
@@ -88,7 +93,7 @@ type Options struct {
 var (
 	configKeys   = []string{"version", "inputs", "outputs", "options"}
 	outputsKeys  = []string{"go", "ts", "jsonschema", "asyncapi", "docs"}
-	goOutKeys    = []string{"dir", "import_path"}
+	goOutKeys    = []string{"dir", "import_path", "redis_emitter"}
 	tsOutKeys    = []string{"dir"}
 	jsOutKeys    = []string{"dir", "base_id"}
 	asyncOutKeys = []string{"dir", "host"}
@@ -246,6 +251,9 @@ func (cr *configReader) outputs(n *yaml.Node) {
 					cr.errorf(iv, CodeBadPath, "import_path %q is not a Go import path", s)
 				}
 				out.ImportPath = s
+			}
+			if rv := oo.get("redis_emitter"); rv != nil {
+				out.RedisEmitter, _ = cr.boolean(rv, "redis_emitter")
 			}
 			cr.cfg.Go = out
 		}

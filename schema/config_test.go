@@ -27,7 +27,7 @@ func TestLoadConfigExample(t *testing.T) {
 	if !slices.Equal(cfg.Inputs, wantInputs) {
 		t.Errorf("Inputs = %v", cfg.Inputs)
 	}
-	if cfg.Go == nil || cfg.Go.Dir != "examples/generated/go" || cfg.Go.ImportPath != "github.com/siogen/siogen/examples/generated/go" {
+	if cfg.Go == nil || cfg.Go.Dir != "examples/generated/go" || cfg.Go.ImportPath != "github.com/siogen/siogen/examples/generated/go" || !cfg.Go.RedisEmitter {
 		t.Errorf("Go = %+v", cfg.Go)
 	}
 	if cfg.TS == nil || cfg.TS.Dir != "examples/generated/ts" {
@@ -76,6 +76,8 @@ func TestLoadConfigDiagnostics(t *testing.T) {
 				"cfg/siogen.yaml:3:64: error[bad-path]: base_id \"nope\" must be an absolute URI ending in /\n" +
 				"cfg/siogen.yaml:4:22: error[wrong-kind]: validate must be true or false, found a string\n"},
 		{"syntax", "version: 1\ninputs: [\n", "cfg/siogen.yaml:2:1: error[syntax]: did not find expected node content\n"},
+		{"redis emitter", "version: 1\ninputs: [a.siogen.yaml]\noutputs: { go: { dir: x, import_path: y, redis_emitter: yes please } }\n",
+			"cfg/siogen.yaml:3:57: error[wrong-kind]: redis_emitter must be true or false, found a string\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

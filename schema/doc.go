@@ -172,8 +172,11 @@
 //
 // An envelope ack error carries {"code","name","message","details"}:
 // the ack is {"ok":false,"error":{"code":"not_found","name":"RoomNotFound",
-// "message":"…","details":{…}}}, a success {"ok":true,"data":…}. Error names share the Go and TypeScript scope of the
-// file's types.
+// "message":"…","details":{…}}}, a success {"ok":true,"data":…}. A
+// middleware refusing a connection with a declared error sends the same
+// error object as the CONNECT_ERROR's data. Go gets IsX(err) for each
+// error and, for one with details, AsX(err) returning them typed. Error
+// names share the Go and TypeScript scope of the file's types.
 //
 // # Namespaces and events
 //
@@ -202,8 +205,13 @@
 // disconnect, disconnecting, newListener, removeListener. An acknowledged
 // event has one direction: an ack on from: both is an error (declare one
 // event per direction). errors, timeout and ack_style need an ack. The
-// plain style has no typed errors. Server→client acks (from: server with an
-// ack) are supported; give them a timeout.
+// plain style has no typed errors: its ack carries only the declared ack
+// or ack_args, so an invalid payload or a failed handler gets no answer
+// (the runtime logs it, or reports it to a hook) and the emitter's wait
+// ends with its timeout. An envelope-style event gets invalid_argument or
+// the handler's error instead, and an event the contract does not declare,
+// sent with an ack, gets "unimplemented". Server→client acks (from: server
+// with an ack) are supported; give them a timeout.
 //
 // # Names
 //
@@ -235,6 +243,8 @@
 //	inputs: [chat.siogen.yaml, "*.siogen.yaml"]   # files or fs.Glob patterns; imports follow
 //	outputs:
 //	  go: { dir: ../generated/go, import_path: github.com/acme/app/generated/go }
+//	  # go may add redis_emitter: true, a typed emitter per namespace over
+//	  # runtime/redisadapter (a file of its own; default false)
 //	  ts: { dir: ../generated/ts }
 //	  jsonschema: { dir: ../generated/jsonschema, base_id: https://acme.dev/schemas/ }
 //	  asyncapi: { dir: ../generated/asyncapi, host: api.acme.dev }   # AsyncAPI 3.0, P.asyncapi.json

@@ -7,7 +7,14 @@
 //     the untyped runtime API; node/server.js the reference; raw/ plain
 //     gorilla/websocket, the physical limit.
 //   - load/ is the load generator (scenarios echo, broadcast, ramp, conns,
-//     polling) and its report command.
+//     polling; and the churn family: drops, avalanche, slow) and its report
+//     command.
+//   - churn/ and node/churn.js are the servers of the churn family (rooms,
+//     sequence-numbered ticks, connection state recovery when RECOVERY=1);
+//     internal/faultproxy is the fault-injecting TCP proxy the generator
+//     puts between its clients and them (latency, jitter, resets, stalled
+//     reads). run.sh -scenarios churn runs the family; load's
+//     TestDropsQuick runs a few clients through resets in the tests.
 //   - run.sh runs everything pinned to two CPUs and prints the table;
 //     bench_test.go runs its -quick mode and checks correctness only.
 //   - gobench/ holds go test -bench benchmarks of the runtime's hot paths.

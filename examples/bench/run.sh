@@ -6,9 +6,27 @@
 #
 #   examples/bench/run.sh [-quick] [-n REPEATS] [-servers typed,untyped,node,raw]
 #                         [-scenarios echo,broadcast,ramp,conns,polling] [-out DIR]
+#   examples/bench/run.sh -scenarios churn [-n REPEATS] [-servers go,node]
 #
 # -quick runs every scenario briefly (about a minute in all) to check the
-# pipeline; its figures mean nothing. Results go to DIR/results.jsonl (one
+# pipeline; its figures mean nothing.
+#
+# -scenarios churn runs the churn family instead (about 15 minutes a
+# repeat), against the Go server of examples/bench/churn ("go") and
+# node/churn.js ("node"), the clients going through the fault-injecting
+# proxy of internal/faultproxy inside the generator:
+#   drops: 1,000 clients in 10 rooms, each room ticked 20 times a second for
+#     60 s, 5% of the connections reset every second; connection state
+#     recovery on (drops+recovery: every tick must arrive once, in order)
+#     and off (drops-recovery);
+#   avalanche: 5,000, 10,000 and 19,000 connected clients; the server is
+#     killed (SIGKILL) and restarted; time until 99% and 100% are back
+#     (19,000 rather than 20,000: one process may open at most 20,000
+#     descriptors where this was written, and the limit cannot be raised);
+#   slow: 1,000 clients in one room ticked 50 times a second for 30 s, 10%
+#     of them stalled (nothing read) for 10 s from the 10th second
+#     (slow-10pct), against the same without stalls (slow-none).
+# With -quick the churn family runs small and short. Results go to DIR/results.jsonl (one
 # JSON line per run) and DIR/table.md. BENCH_PORT (default 3100) is the
 # server port. Exits 1 when any run reported a correctness error.
 set -euo pipefail
@@ -17,13 +35,14 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 quick=0
 repeats=3
 servers=typed,untyped,node,raw
+servers_given=0
 scenarios=echo,broadcast,ramp,conns,polling
 out=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-quick) quick=1 ;;
 	-n) repeats=$2; shift ;;
-	-servers) servers=$2; shift ;;
+	-servers) servers=$2; servers_given=1; shift ;;
 	-scenarios) scenarios=$2; shift ;;
 	-out) out=$2; shift ;;
 	*) echo "usage: $0 [-quick] [-n REPEATS] [-servers LIST] [-scenarios LIST] [-out DIR]" >&2; exit 2 ;;
@@ -49,7 +68,7 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
 fi
 
 echo "building into $out/bin" >&2
-(cd "$root" && go build -o "$out/bin/" ./examples/bench/server ./examples/bench/untyped ./examples/bench/raw ./examples/bench/load)
+(cd "$root" && go build -o "$out/bin/" ./examples/bench/server ./examples/bench/untyped ./examples/bench/raw ./examples/bench/churn ./examples/bench/load)
 
 srv_pid=""
 start_server() { # name
@@ -59,6 +78,8 @@ start_server() { # name
 	untyped) cmd=("$out/bin/untyped") ;;
 	raw) cmd=("$out/bin/raw") ;;
 	node) cmd=(node "$root/examples/bench/node/server.js") ;;
+	churn-go) cmd=("$out/bin/churn") ;;
+	churn-node) cmd=(node "$root/examples/bench/node/churn.js") ;;
 	*) echo "unknown server $1" >&2; exit 2 ;;
 	esac
 	: >"$out/server.log"
@@ -102,7 +123,70 @@ scenario_args() { # scenario
 	fi
 }
 
+# churn_cmd prints the command line of a churn server.
+churn_cmd() { # go|node
+	case "$1" in
+	go) echo "${pin_server[*]} $out/bin/churn" ;;
+	node) echo "${pin_server[*]} node $root/examples/bench/node/churn.js" ;;
+	*) echo "unknown churn server $1" >&2; exit 2 ;;
+	esac
+}
+
+# churn_runs prints the runs of the churn family, one a line:
+# "variant recovery(0|1) starts-own-server(0|1) load-arguments".
+churn_runs() {
+	if [ "$quick" = 1 ]; then
+		echo "drops+recovery 1 0 -scenario drops -clients 50 -rooms 5 -rate 20 -duration 5s -reset 0.1 -recovery -settle 20s"
+		echo "drops-recovery 0 0 -scenario drops -clients 50 -rooms 5 -rate 20 -duration 5s -reset 0.1 -settle 20s"
+		echo "avalanche-5000 0 1 -scenario avalanche -conns 500 -duration 30s"
+		echo "slow-none 0 0 -scenario slow -clients 100 -rate 50 -duration 6s -slow 0 -settle 5s"
+		echo "slow-10pct 0 0 -scenario slow -clients 100 -rate 50 -duration 6s -slow 0.1 -stall 2s -settle 5s"
+		return
+	fi
+	echo "drops+recovery 1 0 -scenario drops -clients 1000 -rooms 10 -rate 20 -duration 60s -reset 0.05 -recovery -settle 60s"
+	echo "drops-recovery 0 0 -scenario drops -clients 1000 -rooms 10 -rate 20 -duration 60s -reset 0.05 -settle 60s"
+	for n in 5000 10000 19000; do
+		echo "avalanche-$n 0 1 -scenario avalanche -conns $n -duration 60s"
+	done
+	echo "slow-none 0 0 -scenario slow -clients 1000 -rate 50 -duration 30s -slow 0 -settle 15s"
+	echo "slow-10pct 0 0 -scenario slow -clients 1000 -rate 50 -duration 30s -slow 0.1 -stall 10s -settle 15s"
+}
+
 failed=0
+if [ "$scenarios" = churn ]; then
+	[ "$servers_given" = 1 ] || servers=go,node
+	for rep in $(seq "$repeats"); do
+		while read -r variant recovery own args; do
+			for s in ${servers//,/ }; do
+				echo "run $rep/$repeats: $variant on $s" >&2
+				export RECOVERY=$recovery PORT=$port
+				extra=(-pid 0)
+				if [ "$own" = 1 ]; then
+					extra=(-server-cmd "$(churn_cmd "$s")")
+				else
+					start_server "churn-$s"
+					extra=(-pid "$srv_pid")
+				fi
+				# shellcheck disable=SC2086
+				if ! "${pin_load[@]}" "$out/bin/load" $args -variant "$variant" -server "$s" \
+					-addr "127.0.0.1:$port" "${extra[@]}" >>"$results" 2>>"$out/load.log"; then
+					failed=1
+					tail -n 1 "$results" >&2
+				fi
+				stop_server
+			done
+		done < <(churn_runs)
+	done
+	{
+		echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3), node $(node --version), $(date -u +%Y-%m-%d)."
+		echo "Server pinned to CPU 0, load generator and proxy to CPU 1: $pinned. Repeats: $repeats$([ "$quick" = 1 ] && echo ' (quick mode: small and short runs)'). Load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
+		echo
+		"$out/bin/load" report -servers "$servers" "$results"
+	} | tee "$out/table.md"
+	echo "results: $results" >&2
+	exit $failed
+fi
+
 for rep in $(seq "$repeats"); do
 	for sc in ${scenarios//,/ }; do
 		for s in ${servers//,/ }; do

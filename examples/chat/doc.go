@@ -24,6 +24,12 @@
 //	             (default node_modules/socket.io-client/dist when present)
 //	-public-url  the URL clients reach the server at, used in image links
 //	             (default http://<addr>)
+//	-admin       user:bcrypt-hash (as htpasswd -nbB user password prints it):
+//	             turns on the Socket.IO Admin UI's /admin namespace
+//	             (runtime/sioadmin) for that login; default off
+//	-admin-ui    the ui/dist directory of the npm package @socket.io/admin-ui,
+//	             served at /admin-ui/ with -admin (default
+//	             node_modules/@socket.io/admin-ui/ui/dist when present)
 //
 // The server keeps everything in memory: a few predefined rooms (an unknown
 // room is a typed RoomNotFound error), the recent history of each, who is in

@@ -18,6 +18,7 @@ import (
 	"github.com/siogen/siogen/runtime/engineio"
 	"github.com/siogen/siogen/runtime/redisadapter"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/sioadmin"
 )
 
 // options configure the chat server; see doc.go for the flags.
@@ -36,7 +37,9 @@ type app struct {
 	sio     *sio.Server
 	chat    *chatServer
 	handler http.Handler
+	mux     *http.ServeMux
 	web     iofs.FS
+	admin   *sioadmin.Admin // nil unless enableAdmin
 }
 
 func newApp(o options) *app {
@@ -52,8 +55,8 @@ func newApp(o options) *app {
 	svc := newChatService(images)
 	svc.register(srv)
 
-	a := &app{sio: srv, chat: svc, web: o.web}
 	mux := http.NewServeMux()
+	a := &app{sio: srv, chat: svc, web: o.web, mux: mux}
 	mux.Handle("/socket.io/", srv)
 	mux.Handle("GET /images/", images)
 	mux.HandleFunc("GET /{$}", a.serveIndex)
@@ -98,8 +101,12 @@ func noCache(h http.Handler) http.Handler {
 
 // shutdown disconnects every client, then stops the HTTP server.
 func (a *app) shutdown(ctx context.Context, hs *http.Server) error {
-	err := a.sio.Shutdown(ctx)
-	return errors.Join(err, hs.Shutdown(ctx))
+	var errs []error
+	if a.admin != nil {
+		errs = append(errs, a.admin.Close())
+	}
+	errs = append(errs, a.sio.Shutdown(ctx))
+	return errors.Join(append(errs, hs.Shutdown(ctx))...)
 }
 
 // run is the chat command: it serves until ctx is done, then shuts down
@@ -112,6 +119,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	clientDir := fs.String("client-dir", "", "installed socket.io-client/dist `directory` to serve at /socket.io/socket.io.js (default: node_modules/socket.io-client/dist when found)")
 	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for image links (default http://<addr>)")
 	redisAddr := fs.String("redis", "", "Redis `address` (host:port) to share rooms and broadcasts with other nodes; default: in memory")
+	adminLogin := fs.String("admin", "", "enable the Socket.IO Admin UI's /admin namespace for `user:bcrypt-hash` (an htpasswd -nbB line); default: off")
+	adminUI := fs.String("admin-ui", "", "the @socket.io/admin-ui package's ui/dist `directory`, served at /admin-ui/ with -admin (default: node_modules/@socket.io/admin-ui/ui/dist when found)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -149,6 +158,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "chat: sharing rooms and broadcasts through Redis at %s (history and images stay on each node)\n", *redisAddr)
 	}
 	a := newApp(o)
+	if *adminLogin != "" {
+		if *adminUI == "" {
+			*adminUI = findUp(filepath.Join("node_modules", "@socket.io", "admin-ui", "ui", "dist"))
+		}
+		if err := a.enableAdmin(*adminLogin, *adminUI); err != nil {
+			fmt.Fprintf(stderr, "chat: -admin: %v\n", err)
+			_ = ln.Close()
+			_ = a.sio.Shutdown(ctx)
+			return 2
+		}
+	}
 	if a.bundleMissing() {
 		fmt.Fprintf(stderr, "chat: %s (looked for %s in %s)\n", buildHint, bundle, *dir)
 	}
@@ -165,6 +185,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(stdout, "chat: serving %s/ (rooms: lobby, random, go; Ctrl-C stops)\n", o.publicURL)
+	switch {
+	case a.admin != nil && *adminUI != "":
+		fmt.Fprintf(stdout, "chat: admin UI at %s/admin-ui/ (its server URL: %s)\n", o.publicURL, o.publicURL)
+	case a.admin != nil:
+		fmt.Fprintln(stdout, "chat: admin namespace /admin on; no admin UI page to serve (see -admin-ui)")
+	}
 
 	select {
 	case err := <-errc:

@@ -14,7 +14,8 @@
 //	jsonschema/  JSON Schema 2020-12: P/Type.json, P/Namespace/Event.payload.json,
 //	             P/Namespace/Event.ack.json, P/Namespace/auth.json
 //	go/          Go: P/P.siogen.go, typed server handlers and emitters, a typed
-//	             client, payload types with validation (see package gogen)
+//	             client, payload types with validation (see package gogen);
+//	             P/P.redis.siogen.go, typed Redis emitters (redis_emitter: true)
 //	asyncapi/    AsyncAPI 3.0: P.asyncapi.json per contract with namespaces
 //	docs/        reference pages: P.html (self-contained) and P.md
 package generated

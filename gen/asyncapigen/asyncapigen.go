@@ -127,7 +127,7 @@ func namespace(c *components, ns *schema.Namespace) (*ojson.Object, *ojson.Objec
 			Set("summary", "The auth payload of the Socket.IO CONNECT packet.").
 			Set("description", describe(ns.Auth.Decl().Description, ns.Auth.Decl().Deprecation)+
 				"\n\nThe client sends it in the CONNECT packet (`io(url, { auth })`); the server validates it and answers "+
-				"CONNECT, or CONNECT_ERROR with the violations in `data`.").
+				"CONNECT, or CONNECT_ERROR whose `data` is an error object with code `invalid_argument` and the violations as `details`.").
 			Set("payload", c.ref(jsonschemagen.AuthPath(ns))).
 			Set("examples", []any{ojson.New().Set("name", "auth").Set("payload", example.Of(ns.Auth, "auth"))})
 		msgs.Set("CONNECT", m)
@@ -197,7 +197,8 @@ func ackMessage(c *components, ev *schema.Event) *ojson.Object {
 	m := ojson.New().Set("name", ev.Name+" ack").Set("title", "Ack of "+ev.Name)
 	var b strings.Builder
 	if ev.AckStyle == schema.AckPlain {
-		b.WriteString("The receiver's acknowledgement, in the plain style: the raw ack arguments.")
+		b.WriteString("The receiver's acknowledgement, in the plain style: the raw ack arguments, and nothing else " +
+			"(an invalid payload or a failed handler gets no answer).")
 	} else {
 		b.WriteString("The receiver's acknowledgement, an envelope: `{\"ok\":true,\"data\":…}` on success, " +
 			"`{\"ok\":false,\"error\":{\"code\",\"name\",\"message\",\"details\"}}` on failure.")

@@ -50,7 +50,7 @@ func markdown(p *page) []byte {
 			w("%s\n\n", ns.Description)
 		}
 		if ns.Auth != nil {
-			w("### Auth (CONNECT)\n\nSent in the CONNECT packet: `io(\"%s\", { auth })`; the server validates it and answers CONNECT, or CONNECT_ERROR listing the violations.\n\n", ns.Path)
+			w("### Auth (CONNECT)\n\nSent in the CONNECT packet: `io(\"%s\", { auth })`; the server validates it and answers CONNECT, or CONNECT_ERROR whose `data` is an error object with code `invalid_argument` listing the violations as `details`.\n\n", ns.Path)
 			mdShape(&b, ns.Auth)
 			mdExample(&b, "Example", ns.AuthExample)
 		}
@@ -120,7 +120,7 @@ func markdown(p *page) []byte {
 		mdTypes("Types from `"+iv.Package+"`", "types-"+iv.Package, iv.Types)
 	}
 	if len(p.Errors) > 0 {
-		w("<a id=\"errors\"></a>\n\n## Errors\n\nReturned in envelope acks as `{\"ok\":false,\"error\":{\"code\",\"name\",\"message\",\"details\"}}`. The runtime also answers `invalid_argument`, `internal` and `timeout`.\n\n")
+		w("<a id=\"errors\"></a>\n\n## Errors\n\nReturned in envelope acks as `{\"ok\":false,\"error\":{\"code\",\"name\",\"message\",\"details\"}}`. The runtime also answers `invalid_argument`, `internal`, `timeout` and `unimplemented` (an event the contract does not declare).\n\n")
 		for _, e := range p.Errors {
 			w("<a id=\"%s\"></a>\n\n### %s\n\nCode `%s`%s\n\n", e.Anchor, e.Name, e.Code, mdDep(e.dep))
 			if e.Description != "" {

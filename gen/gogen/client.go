@@ -2,6 +2,7 @@ package gogen
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dave/jennifer/jen"
@@ -61,7 +62,7 @@ func (g *generator) clientType(ns *schema.Namespace) {
 			continue
 		}
 		if e.Acked {
-			g.jf.Comment(comment(e.GoName, fmt.Sprintf("sends %s and waits for the server's answer. %s", e.Name, e.Description), e.Deprecation))
+			g.jf.Comment(comment(e.GoName, strings.TrimSpace(fmt.Sprintf("sends %s and waits for the server's answer. %s", e.Name, e.Description))+plainAckNote(e, "call"), e.Deprecation))
 			g.jf.Func().Params(jen.Id("c").Id(c)).Id(e.GoName).Add(g.callSignature(ns, e)).Block(g.callBody(ns, e, jen.Id("c").Dot("ClientSocket"))...)
 			continue
 		}
@@ -87,7 +88,7 @@ func (g *generator) clientType(ns *schema.Namespace) {
 		in := g.inType(ns, e)
 		if e.Acked {
 			out := g.outType(ns, e)
-			g.jf.Comment(comment("On"+e.GoName, fmt.Sprintf("sets the handler of %s, whose result answers the server. %s", e.Name, e.Description), e.Deprecation))
+			g.jf.Comment(comment("On"+e.GoName, strings.TrimSpace(fmt.Sprintf("sets the handler of %s, whose result answers the server. %s", e.Name, e.Description))+plainAckNote(e, "handler"), e.Deprecation))
 			g.jf.Func().Params(jen.Id("c").Id(c)).Id("On" + e.GoName).Params(
 				jen.Id("fn").Func().Params(jen.Qual("context", "Context"), in).Params(out, jen.Error())).Block(
 				jen.Qual(sioPkg, "OnClientAck").Call(append([]jen.Code{jen.Id("c").Dot("ClientSocket"), jen.Id(n + "Event" + e.GoName), jen.Id("fn")}, extra...)...))

@@ -2,7 +2,12 @@
 // for each schema file, one package holding its types (structs with JSON
 // tags, enums, discriminated unions, typed errors) and, for each namespace,
 // the server API (a handler interface, an Unimplemented struct, a Register
-// function, a typed socket and typed broadcasts).
+// function, a typed socket and typed broadcasts). Errors get NewX, IsX and,
+// with details, AsX returning them typed. With [Options.RedisEmitter], a
+// second file, P.redis.siogen.go, holds a typed emitter per namespace over
+// runtime/redisadapter's Emitter (NewChatEmitter(e).To("lobby").EmitMessageNew),
+// checking payloads as the generated server does; it is a file of its own
+// so that only packages generated with the option import go-redis.
 //
 // Generated code is thin: every method body is one call into runtime/sio,
 // which holds the protocol logic and the generics. The exception is the

@@ -31,6 +31,11 @@ type Options struct {
 	// ("payload" kind), ack ("ack") or auth ("auth") of a namespace event;
 	// required with Schemas.
 	SchemaID func(pkg, kind, name string) string
+	// RedisEmitter adds P/P.redis.siogen.go to each package with server
+	// events: a typed emitter per namespace over runtime/redisadapter's
+	// Emitter ("New<Namespace>Emitter"), checking payloads like the
+	// generated server. Off, the packages do not import go-redis.
+	RedisEmitter bool
 }
 
 // File is one generated file, its path relative to the Go output
@@ -40,7 +45,9 @@ type File struct {
 	Content []byte
 }
 
-// Generate returns one Go file per schema file of set, at P/P.siogen.go.
+// Generate returns one Go file per schema file of set, at P/P.siogen.go,
+// and with [Options.RedisEmitter] the typed Redis emitters at
+// P/P.redis.siogen.go.
 func Generate(set *schema.Set, opts Options) ([]File, error) {
 	var out []File
 	for _, f := range set.Files {
@@ -50,6 +57,15 @@ func Generate(set *schema.Set, opts Options) ([]File, error) {
 			return nil, fmt.Errorf("failed to generate Go for %s: %w", f.Path, err)
 		}
 		out = append(out, File{Path: path.Join(f.Package, f.Package+".siogen.go"), Content: content})
+		if opts.RedisEmitter {
+			ef, ok, err := emitterFile(f, opts)
+			if err != nil {
+				return nil, fmt.Errorf("failed to generate the Redis emitter for %s: %w", f.Path, err)
+			}
+			if ok {
+				out = append(out, ef)
+			}
+		}
 	}
 	return out, nil
 }

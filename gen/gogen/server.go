@@ -2,6 +2,7 @@ package gogen
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -130,7 +131,7 @@ func (g *generator) serverInterface(ns *schema.Namespace) {
 		if !e.From.ClientEmits() {
 			continue
 		}
-		methods = append(methods, jen.Comment(comment(e.GoName, eventDoc(e), e.Deprecation)), g.handlerSignature(ns, e))
+		methods = append(methods, jen.Comment(comment(e.GoName, eventDoc(e)+plainAckNote(e, "handler"), e.Deprecation)), g.handlerSignature(ns, e))
 	}
 	doc := fmt.Sprintf("%sServer handles the events clients send to %s; embed Unimplemented%sServer to stay compatible with later versions of the contract.", n, ns.Path, n)
 	if ns.Description != "" {
@@ -148,7 +149,7 @@ func (g *generator) serverInterface(ns *schema.Namespace) {
 		}
 		g.jf.Commentf("%s implements %sServer.", e.GoName, n)
 		var body []jen.Code
-		unimpl := jen.Qual(sioPkg, "NewError").Call(jen.Lit("unimplemented"), jen.Lit(e.Name+" is not implemented"))
+		unimpl := jen.Qual(sioPkg, "NewError").Call(jen.Qual(sioPkg, "CodeUnimplemented"), jen.Lit(e.Name+" is not implemented"))
 		switch {
 		case e.Acked && hasOut(e):
 			body = append(body, jen.Var().Id("out").Add(g.outType(ns, e)), jen.Return(jen.Id("out"), unimpl))
@@ -241,7 +242,7 @@ func (g *generator) socketType(ns *schema.Namespace) {
 		}
 		args := g.emitArgs(ns, e)
 		if e.Acked {
-			g.jf.Comment(comment(e.GoName, fmt.Sprintf("sends %s and waits for the client's answer (at most %s unless ctx says otherwise). %s", e.Name, e.Timeout, e.Description), e.Deprecation))
+			g.jf.Comment(comment(e.GoName, strings.TrimSpace(fmt.Sprintf("sends %s and waits for the client's answer (at most %s unless ctx says otherwise). %s", e.Name, e.Timeout, e.Description))+plainAckNote(e, "call"), e.Deprecation))
 			g.jf.Func().Params(jen.Id("s").Id(sock)).Id(e.GoName).Add(g.callSignature(ns, e)).Block(
 				g.callBody(ns, e, jen.Id("s").Dot("Socket"))...)
 			continue

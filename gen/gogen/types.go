@@ -188,4 +188,5 @@ func (g *generator) errorDecl(e *schema.ErrorDef) {
 		jen.Return(jen.Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("e")).Op("&&").Id("e").Dot("Name").Op("==").Lit(e.Name)),
 	)
 	g.jf.Line()
+	g.errorAsDecl(e)
 }

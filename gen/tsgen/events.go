@@ -62,6 +62,9 @@ func (g *fileGen) eventDoc(ev *schema.Event) []string {
 	if ev.Timeout > 0 {
 		notes = append(notes, fmt.Sprintf("The emitter waits %s for the ack.", ev.Timeout))
 	}
+	if ev.Acked && ev.AckStyle == schema.AckPlain {
+		notes = append(notes, "The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)).")
+	}
 	if len(ev.Errors) > 0 {
 		names := make([]string, len(ev.Errors))
 		for i, r := range ev.Errors {

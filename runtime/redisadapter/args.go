@@ -67,20 +67,35 @@ func valueOptions(att *[][]byte) json.Options {
 // valuesOf converts Go values to Node values: JSON, with []byte as
 // Buffers.
 func valuesOf(args []any) ([]any, error) {
-	out := make([]any, len(args))
+	vals, _, err := encodeValues(args, false)
+	return vals, err
+}
+
+// encodeValues is valuesOf that also returns, with keepJSON, the JSON of
+// each argument as a server decodes it: []byte values as placeholders,
+// numbered from 0 in each argument.
+func encodeValues(args []any, keepJSON bool) (vals []any, jsons [][]byte, err error) {
+	vals = make([]any, len(args))
+	if keepJSON {
+		jsons = make([][]byte, len(args))
+	}
+	var buf bytes.Buffer
 	for i, v := range args {
 		var att [][]byte
-		var buf bytes.Buffer
+		buf.Reset()
 		if err := json.MarshalWrite(&buf, v, valueOptions(&att)); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		val, err := fromJSON(buf.Bytes(), att)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out[i] = val
+		vals[i] = val
+		if keepJSON {
+			jsons[i] = bytes.Clone(buf.Bytes())
+		}
 	}
-	return out, nil
+	return vals, jsons, nil
 }
 
 // toJSONValue converts one Go value, null when it cannot be encoded.

@@ -31,6 +31,17 @@
 //	srv := sio.NewServer(&sio.ServerOptions{Adapter: node.Adapter,
 //		Recovery: &sio.RecoveryOptions{}})
 //
+// # Emitting from other processes
+//
+// An [Emitter] publishes to the servers of a classic Pub/Sub cluster from
+// any process. A contract generated with redis_emitter: true (see package
+// schema, # Config) gets a typed emitter per namespace over it, which
+// checks each payload against the contract before publishing, through
+// [Emitter.EmitChecked] and [ValidatorCheck]:
+//
+//	news := chat.NewChatEmitter(redisadapter.NewEmitter(rdb, nil))
+//	err := news.To("lobby").EmitMessageNew(ctx, msg) // invalid_argument, unpublished, if msg breaks the contract
+//
 // # Concurrency
 //
 // A [Node] owns three goroutines (subscription changes, receiving, publishing)

@@ -51,7 +51,11 @@ type Adapter interface {
 	// PersistSession keeps a disconnected socket's session for recovery.
 	PersistSession(s *Session)
 	// RestoreSession takes the session pid back with the packets it missed
-	// after offset; false when it cannot be restored.
+	// after offset; false when it cannot be restored. The namespace puts
+	// the socket back in its rooms right after, holding what broadcasts
+	// send it until the missed packets are out; a broadcast delivered
+	// between the two is missed; the [MemoryAdapter] leaves no such gap
+	// (see "Connection state recovery" in the package doc).
 	RestoreSession(pid, offset string) (*Session, []*Packet, bool)
 
 	// Close releases the adapter's resources.

@@ -4,6 +4,7 @@ import (
 	"context"
 	encjson "encoding/json"
 	"slices"
+	"strconv"
 
 	"github.com/siogen/siogen/runtime/engineio"
 	"github.com/siogen/siogen/runtime/internal/parser"
@@ -161,15 +162,17 @@ func (s *ClientSocket) onConnectErrorPacket(conn *engineio.Conn, p *parser.Packe
 }
 
 // connectErrorOf decodes a CONNECT_ERROR payload, {"message":...,"data":...}
-// or a string, into an *Error whose Details is the decoded data. Its Code is
-// data.code when data is an object with a string "code" member,
-// "invalid_namespace" for the server's "Invalid namespace", else
-// [CodeUnauthenticated].
+// or a string, into an *Error. When data is an error object as our server
+// sends it ({"code","name","message","details"}: a string code, no other
+// members), the *Error has its code, name and details. Otherwise Details is
+// the decoded data and Code is data.code when data is an object with a
+// string "code" member, "invalid_namespace" for the server's "Invalid
+// namespace", else [CodeUnauthenticated].
 func connectErrorOf(data []byte) *Error {
 	e := &Error{Code: CodeUnauthenticated}
 	var body struct {
-		Message any `json:"message"`
-		Data    any `json:"data"`
+		Message any                `json:"message"`
+		Data    encjson.RawMessage `json:"data"`
 	}
 	var str string
 	switch {
@@ -177,8 +180,16 @@ func connectErrorOf(data []byte) *Error {
 		e.Message = str
 	case encjson.Unmarshal(data, &body) == nil:
 		e.Message, _ = body.Message.(string)
-		e.Details = body.Data
-		if m, ok := body.Data.(map[string]any); ok {
+		if len(body.Data) == 0 || string(body.Data) == "null" {
+			break
+		}
+		if wire, ok := wireErrorOf(body.Data); ok {
+			wire.Message = e.Message
+			return wire
+		}
+		_ = encjson.Unmarshal(body.Data, &e.Details)
+		e.rawDetails = string(body.Data)
+		if m, ok := e.Details.(map[string]any); ok {
 			if c, ok := m["code"].(string); ok && c != "" {
 				e.Code = c
 			}
@@ -190,6 +201,28 @@ func connectErrorOf(data []byte) *Error {
 		e.Code = "invalid_namespace"
 	}
 	return e
+}
+
+// wireErrorOf decodes data as the wire form of an *Error: an object with a
+// non-empty string "code" and no members but code, name, message and
+// details.
+func wireErrorOf(data []byte) (*Error, bool) {
+	var members map[string]encjson.RawMessage
+	if encjson.Unmarshal(data, &members) != nil || members == nil {
+		return nil, false
+	}
+	for k := range members {
+		switch k {
+		case "code", "name", "message", "details":
+		default:
+			return nil, false
+		}
+	}
+	e := new(Error)
+	if e.UnmarshalJSON(data) != nil || e.Code == "" {
+		return nil, false
+	}
+	return e, true
 }
 
 // onServerDisconnect handles DISCONNECT from the server: the socket stops
@@ -258,12 +291,19 @@ func (s *ClientSocket) deliver(ev *ClientEvent) {
 	}
 	anyIn := slices.Clone(s.anyIn)
 	own := slices.Clone(s.handlers[ev.Name])
+	envelope := s.envelope
 	s.mu.Unlock()
 	for _, fn := range anyIn {
 		s.m.safely(func() { fn(ev) })
 	}
 	for _, fn := range own {
 		s.m.safely(func() { fn(ev) })
+	}
+	if len(anyIn) == 0 && len(own) == 0 {
+		s.m.log.Debug("unhandled event", "nsp", s.nsp, "event", ev.Name, "ack", ev.WantsAck())
+		if ev.WantsAck() && envelope {
+			_ = ev.Ack(errorEnvelope{Error: &Error{Code: CodeUnimplemented, Message: "no handler for event " + strconv.Quote(ev.Name)}})
+		}
 	}
 }
 

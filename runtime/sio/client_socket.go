@@ -85,6 +85,7 @@ type ClientSocket struct {
 	cancel         context.CancelFunc
 	handlers       map[string][]func(*ClientEvent)
 	anyIn          []func(*ClientEvent)
+	envelope       bool // typed handlers are registered (see On)
 	onConnect      []func()
 	onDisconnect   []func(DisconnectReason)
 	onConnectError []func(*Error)
@@ -161,12 +162,26 @@ func (s *ClientSocket) Recovered() bool {
 
 // On adds a handler for an event. See [OnClient] and [OnClientAck] for
 // typed handlers.
+//
+// An event no handler takes (none for its name, no OnAny) is logged at
+// debug level; if it asks for an acknowledgement and typed handlers
+// ([OnClient], [OnClientAck]) are registered on the socket, it is answered
+// {"ok":false,"error":{"code":"unimplemented",…}}, else left unanswered,
+// as by the reference client.
 func (s *ClientSocket) On(event string, fn func(e *ClientEvent)) {
 	s.mu.Lock()
 	if s.handlers == nil {
 		s.handlers = make(map[string][]func(*ClientEvent))
 	}
 	s.handlers[event] = append(s.handlers[event], fn)
+	s.mu.Unlock()
+}
+
+// useEnvelopes records that typed handlers are registered (see
+// [ClientSocket.On]).
+func (s *ClientSocket) useEnvelopes() {
+	s.mu.Lock()
+	s.envelope = true
 	s.mu.Unlock()
 }
 

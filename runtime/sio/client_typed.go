@@ -7,14 +7,15 @@ import "context"
 
 // decodeClient decodes a client event's input (see decodeInput); on
 // failure it answers the error when the server asked for an
-// acknowledgement, else logs it at debug level, and returns false.
+// envelope-style acknowledgement, else logs it at debug level (see
+// [AckPlain]), and returns false.
 // [OnInvalid] does not apply to client handlers.
 func decodeClient[In any](c *handlerConfig, e *ClientEvent) (In, bool) {
 	in, err := decodeInput[In](c, e)
 	if err == nil {
 		return in, true
 	}
-	if e.WantsAck() {
+	if e.WantsAck() && c.style != AckPlain {
 		_ = e.Ack(errorEnvelope{Error: err})
 	} else {
 		e.socket.m.log.Debug("invalid payload dropped", "nsp", e.socket.nsp, "event", e.Name, "err", err)
@@ -28,6 +29,7 @@ func decodeClient[In any](c *handlerConfig, e *ClientEvent) (In, bool) {
 // the event's [ClientEvent.Context].
 func OnClient[In any](s *ClientSocket, event string, fn func(ctx context.Context, in In), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
+	s.useEnvelopes()
 	s.On(event, func(e *ClientEvent) {
 		if in, ok := decodeClient[In](c, e); ok {
 			fn(e.ctx, in)
@@ -42,6 +44,7 @@ func OnClient[In any](s *ClientSocket, event string, fn func(ctx context.Context
 // acknowledgement is still handled.
 func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context.Context, in In) (Out, error), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
+	s.useEnvelopes()
 	s.On(event, func(e *ClientEvent) {
 		in, ok := decodeClient[In](c, e)
 		if !ok {
@@ -49,6 +52,10 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 		}
 		out, err := fn(e.ctx, in)
 		if !e.WantsAck() {
+			return
+		}
+		if err != nil && c.style == AckPlain {
+			logPlainError(s.m.log, "client handler failed", s.nsp, e.Name, err)
 			return
 		}
 		var one [1]any

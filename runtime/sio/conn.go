@@ -233,7 +233,8 @@ func (c *conn) connect(p *parser.Packet) {
 	auth := Raw{json: withoutRecovery(p.Data)}
 	ns := c.srv.lookup(p.Namespace, auth)
 	if ns == nil {
-		c.connectError(p.Namespace, &Error{Code: "invalid_namespace", Message: "Invalid namespace"})
+		// As the reference server words it, without data.
+		c.connectError(p.Namespace, errors.New("Invalid namespace"))
 		return
 	}
 	sock, restored := ns.restore(c, p)
@@ -241,14 +242,14 @@ func (c *conn) connect(p *parser.Packet) {
 		sock = newSocket(ns, c, newID(), auth)
 	}
 	if !c.track(p.Namespace, sock) {
-		ns.adapter.DelAll(sock.id) // rooms a restored session got back
+		ns.lost(sock)
 		return
 	}
 	if !restored || (c.srv.opts.Recovery != nil && c.srv.opts.Recovery.RunMiddlewares) {
 		if err := ns.runMiddlewares(sock); err != nil {
 			// Forget what the refused socket may have set up: rooms joined
 			// by a middleware, its context.
-			ns.adapter.DelAll(sock.id)
+			ns.leave(sock)
 			sock.cancel()
 			c.connectError(p.Namespace, err)
 			return
@@ -257,7 +258,7 @@ func (c *conn) connect(p *parser.Packet) {
 	c.mu.Lock()
 	if c.eio.Err() != nil {
 		c.mu.Unlock()
-		ns.adapter.DelAll(sock.id)
+		ns.lost(sock)
 		sock.cancel()
 		return
 	}
@@ -271,17 +272,25 @@ func (c *conn) connect(p *parser.Packet) {
 	ns.join(sock, restored)
 }
 
-// connectError refuses a namespace with CONNECT_ERROR {message, data}.
+// connectError refuses a namespace with CONNECT_ERROR {message, data}: an
+// *Error goes whole as data ({code,name,message,details}, as in an ack
+// envelope), so that code and name reach the client; any other error only
+// as its text.
 func (c *conn) connectError(nsp string, err error) {
 	body := struct {
 		Message string `json:"message"`
-		Data    any    `json:"data,omitempty"`
+		Data    *Error `json:"data,omitempty"`
 	}{Message: err.Error()}
 	var e *Error
 	if errors.As(err, &e) {
-		body.Message, body.Data = e.Message, e.Details
+		body.Message, body.Data = e.Message, e
 	}
-	data, _ := json.Marshal(body)
+	data, merr := json.Marshal(body)
+	if merr != nil {
+		c.srv.log.Error("connect error details cannot be encoded", "nsp", nsp, "err", merr)
+		body.Data = &Error{Code: e.Code, Name: e.Name, Message: e.Message}
+		data, _ = json.Marshal(body)
+	}
 	c.send(&parser.Packet{Type: parser.ConnectError, Namespace: nsp, Data: data}, false)
 }
 

@@ -67,15 +67,57 @@
 // connections writes them (engineio.Conn.SendShared), so that under load a
 // connection's pending broadcasts go out together in one write.
 //
+// # Slow clients
+//
+// A client that reads slowly, or stops reading, never slows the server or
+// the other clients, and costs a bounded amount of memory. What its
+// connection does not take at once waits, first in the kernel's socket
+// buffers, then in the connection's queue; it gets everything, in order,
+// as soon as it reads again, unless one of two limits is passed first:
+// more than engineio.ServerOptions.MaxQueuedMessages messages waiting
+// (default 4096) closes the connection with "send queue full", and a
+// write that makes no progress for engineio.ServerOptions.WriteTimeout
+// (default 10 s) closes it as a "transport error". Either way the client
+// is disconnected and reconnects; with connection state recovery a
+// "transport error" keeps its session, and the broadcasts it missed are
+// replayed when it is back, while "send queue full" ends the session (the
+// client fell too far behind for a replay to help). Like any client, it
+// is also disconnected when its answer to a ping comes later than the
+// ping timeout ("ping timeout", which keeps the session). Volatile emits
+// ([BroadcastOperator.Volatile]) are dropped, not queued, for a
+// connection with anything waiting. The churn scenarios of examples/bench
+// measure this ("slow consumers").
+//
 // # Connection state recovery
 //
 // With ServerOptions.Recovery, sockets that lose their connection keep their
 // id, rooms and data for a while, and the events they missed are replayed
 // when they come back ([Socket.Recovered]).
 //
+// A restored socket gets every broadcast to its rooms once and in order:
+// those it missed while away, then those made while it was being restored
+// (held until the missed ones are sent), then live ones. With the
+// [MemoryAdapter] this holds whatever broadcasts run meanwhile; with
+// another adapter, a broadcast in the instant between its RestoreSession
+// and the socket's return to its rooms can be missed.
+//
 // # Errors
 //
 // Errors that cross the wire are *[Error] values with a [CodeOf]-readable
 // code; disconnections carry a [DisconnectReason] named as in JavaScript.
+// Where they go:
+//   - an envelope-style ack: {"ok":false,"error":{code,name,message,details}};
+//   - a connection refused by a [Middleware]: CONNECT_ERROR
+//     {"message":…,"data":{code,name,message,details}}, which the Go client
+//     turns back into the same *Error (code, name and details) and the
+//     JavaScript client shows as err.message and err.data;
+//   - an event no handler takes, sent with an ack, on a namespace of typed
+//     handlers: [CodeUnimplemented] (see [Namespace.On]);
+//   - a plain-style ack ([AckPlain]): never; it carries only the declared
+//     result, and a failure is logged instead of answered.
+//
+// [DetailsAs] (and the generated AsX functions) decode an error's details
+// into the contract's type.
+//
 // Logging is silent unless SIOGEN_DEBUG names "sio".
 package sio

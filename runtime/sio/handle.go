@@ -3,6 +3,7 @@ package sio
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
 )
 
@@ -13,9 +14,13 @@ const (
 	// AckEnvelope (the default) acknowledges with one argument,
 	// {"ok":true,"data":result} or {"ok":false,"error":{code,name,message,details}}.
 	AckEnvelope AckStyle = iota
-	// AckPlain acknowledges with the result itself as the only argument,
-	// for contracts that must match an existing Socket.IO API; an error is
-	// still sent as {"ok":false,"error":...}, there being no other way.
+	// AckPlain acknowledges with the result itself as the only argument
+	// (or a tuple's elements), for contracts that must match an existing
+	// Socket.IO API. Nothing else is ever sent as a plain acknowledgement,
+	// as the declared ack type has no place for an error: an invalid
+	// payload (reported to [OnInvalid], else logged at debug level) and a
+	// handler's error (logged) get no answer, and the caller's wait ends
+	// with its timeout.
 	AckPlain
 )
 
@@ -37,8 +42,8 @@ func (f optionFunc) apply(c *handlerConfig) { f(c) }
 // WithValidator validates the payload against the schema id before the
 // handler runs. An invalid payload never reaches the handler: the sender
 // gets an [CodeInvalidArgument] error listing the violations in its
-// acknowledgement, or, without one, the event is dropped and reported to
-// [OnInvalid].
+// acknowledgement, or, without one (or with a plain-style one, see
+// [AckPlain]), the event is dropped and reported to [OnInvalid].
 func WithValidator(v Validator, schemaID string) HandlerOption {
 	return optionFunc(func(c *handlerConfig) { c.validator, c.schemaID = v, schemaID })
 }
@@ -49,8 +54,8 @@ func WithAckStyle(style AckStyle) HandlerOption {
 }
 
 // OnInvalid sets a function told about payloads rejected without an
-// acknowledgement to carry the error. By default they are logged at debug
-// level.
+// acknowledgement to carry the error (none asked for, or a plain-style
+// one). By default they are logged at debug level.
 func OnInvalid(fn func(s *Socket, e *Event, err *Error)) HandlerOption {
 	return optionFunc(func(c *handlerConfig) { c.onInvalid = fn })
 }
@@ -165,7 +170,7 @@ func decode[In any](c *handlerConfig, s *Socket, e *Event) (In, bool) {
 	switch {
 	case err == nil:
 		return in, true
-	case e.WantsAck():
+	case e.WantsAck() && c.style != AckPlain:
 		_ = e.Ack(errorEnvelope{Error: err})
 	case c.onInvalid != nil:
 		c.onInvalid(s, e, err)
@@ -180,6 +185,7 @@ func decode[In any](c *handlerConfig, s *Socket, e *Event) (In, bool) {
 // [WithValidator]) and decoded into In. ctx is the socket's context.
 func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s *Socket, in In), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
+	ns.useEnvelopes()
 	ns.On(event, func(s *Socket, e *Event) {
 		if in, ok := decode[In](c, s, e); ok {
 			fn(s.Context(), s, in)
@@ -194,6 +200,7 @@ func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s 
 // acknowledgement still has its event handled.
 func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Context, s *Socket, in In) (Out, error), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
+	ns.useEnvelopes()
 	ns.On(event, func(s *Socket, e *Event) {
 		in, ok := decode[In](c, s, e)
 		if !ok {
@@ -203,6 +210,10 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 		if !e.WantsAck() {
 			return
 		}
+		if err != nil && c.style == AckPlain {
+			logPlainError(s.nsp.srv.log, "handler failed", s.nsp.name, e.Name, err)
+			return
+		}
 		var one [1]any
 		args, internal := replyArgs(c, out, err, &one)
 		if internal != nil {
@@ -210,6 +221,17 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 		}
 		_ = e.Ack(args...)
 	})
+}
+
+// logPlainError logs a handler's error that a plain-style acknowledgement
+// cannot carry (see [AckPlain]): at error level when it is not an *[Error]
+// (a failure the operator must know of), else at debug level.
+func logPlainError(log *slog.Logger, msg, nsp, event string, err error) {
+	level := slog.LevelDebug
+	if CodeOf(err) == CodeInternal {
+		level = slog.LevelError
+	}
+	log.Log(context.Background(), level, msg+"; a plain-style ack cannot carry the error: not answered", "nsp", nsp, "event", event, "err", err)
 }
 
 type okEnvelope[T any] struct {
@@ -316,12 +338,11 @@ func Call[Out any](ctx context.Context, to AckEmitter, style AckStyle, event str
 
 // ValidateAuth returns a middleware that validates the CONNECT auth payload
 // against the schema id, refusing invalid ones with a CONNECT_ERROR whose
-// data is {"code":"invalid_argument","violations":[...]}.
+// data is {"code":"invalid_argument","message":…,"details":[violations]}.
 func ValidateAuth(v Validator, schemaID string) Middleware {
 	return func(_ context.Context, s *Socket) error {
 		if vs := v.Validate(schemaID, s.handshake.Auth.JSON()); len(vs) > 0 {
-			return &Error{Code: CodeInvalidArgument, Message: "invalid auth payload",
-				Details: map[string]any{"code": CodeInvalidArgument, "violations": vs}}
+			return &Error{Code: CodeInvalidArgument, Message: "invalid auth payload", Details: vs}
 		}
 		return nil
 	}

@@ -192,7 +192,7 @@ func namespacesServer(srv *sio.Server, rec *recorder) *sio.Namespace {
 			Token string `json:"token"`
 		}
 		if err := s.Handshake().Auth.Decode(&auth); err != nil || auth.Token != "ok" {
-			return &sio.Error{Code: sio.CodeUnauthenticated, Message: "not authorized", Details: map[string]string{"reason": "nope"}}
+			return &sio.Error{Code: sio.CodeUnauthenticated, Name: "Denied", Message: "not authorized", Details: map[string]string{"reason": "nope"}}
 		}
 		return nil
 	})

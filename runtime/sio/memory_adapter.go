@@ -178,12 +178,22 @@ func (a *MemoryAdapter) apply(opts *BroadcastOptions, fn func(*Socket)) {
 // messages on every selected socket.
 func (a *MemoryAdapter) Broadcast(p *Packet, opts *BroadcastOptions) error {
 	p = a.record(p, opts)
+	a.deliver(p, opts)
+	return nil
+}
+
+// deliver queues p, encoded once, on every local socket opts selects,
+// restored ones still holding included (see [Namespace.restore]).
+func (a *MemoryAdapter) deliver(p *Packet, opts *BroadcastOptions) {
 	msgs := encodePacket(p)
-	a.apply(opts, func(s *Socket) {
+	for _, id := range a.selectIDs(opts) {
+		s := a.ns.recipient(id)
+		if s == nil || (s.hold != nil && s.hold.add(p, msgs, opts.Volatile)) {
+			continue
+		}
 		s.notifyOutgoing(p)
 		_ = s.conn.sendEncoded(msgs, opts.Volatile, true)
-	})
-	return nil
+	}
 }
 
 // BroadcastWithAck implements [Adapter].
@@ -236,8 +246,13 @@ func (a *MemoryAdapter) AddSockets(_ context.Context, opts *BroadcastOptions, ro
 // DelSockets implements [Adapter] for local sockets.
 func (a *MemoryAdapter) DelSockets(_ context.Context, opts *BroadcastOptions, rooms []string) error {
 	a.apply(opts, func(s *Socket) {
+		observed := a.ns.srv.watched() != nil
 		for _, r := range rooms {
+			was := observed && s.inRoom(r)
 			a.Del(s.id, r)
+			if was {
+				a.ns.srv.notifyLeave(s, r)
+			}
 		}
 	})
 	return nil
@@ -288,11 +303,7 @@ func (a *MemoryAdapter) BroadcastWithOffset(p *Packet, opts *BroadcastOptions, o
 		q.Data = AppendOffset(p.Data, offset)
 		p = &q
 	}
-	msgs := encodePacket(p)
-	a.apply(opts, func(s *Socket) {
-		s.notifyOutgoing(p)
-		_ = s.conn.sendEncoded(msgs, opts.Volatile, true)
-	})
+	a.deliver(p, opts)
 	return nil
 }
 
@@ -358,23 +369,35 @@ func (a *MemoryAdapter) PersistSession(s *Session) {
 
 // RestoreSession implements [Adapter].
 func (a *MemoryAdapter) RestoreSession(pid, offset string) (*Session, []*Packet, bool) {
+	var sess *Session
+	var missed []*Packet
+	a.restoreSession(pid, offset, func(s *Session, m []*Packet) { sess, missed = s, m })
+	return sess, missed, sess != nil
+}
+
+// restoreSession takes the session pid back with the packets it missed
+// after offset and calls rejoin with them, when it can be restored. rejoin
+// runs under the lock that orders the log, so that no broadcast is logged
+// between the reading of the log and what rejoin does (see
+// [Namespace.restore]); it must not broadcast.
+func (a *MemoryAdapter) restoreSession(pid, offset string, rejoin func(*Session, []*Packet)) {
 	rec := a.ns.srv.opts.Recovery
 	if rec == nil {
-		return nil, nil, false
+		return
 	}
 	a.logMu.Lock()
 	defer a.logMu.Unlock()
 	st, ok := a.sessions[pid]
 	if !ok {
-		return nil, nil, false
+		return
 	}
 	delete(a.sessions, pid)
 	if time.Since(st.at) > rec.MaxDisconnectionDuration {
-		return nil, nil, false
+		return
 	}
 	i := slices.IndexFunc(a.log, func(e logEntry) bool { return e.offset == offset })
 	if i < 0 {
-		return nil, nil, false
+		return
 	}
 	var missed []*Packet
 	for _, e := range a.log[i+1:] {
@@ -382,7 +405,7 @@ func (a *MemoryAdapter) RestoreSession(pid, offset string) (*Session, []*Packet,
 			missed = append(missed, e.p)
 		}
 	}
-	return st.s, missed, true
+	rejoin(st.s, missed)
 }
 
 // ShouldReplay reports whether a socket in rooms was a recipient of a

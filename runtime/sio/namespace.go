@@ -13,9 +13,11 @@ import (
 // Middleware vets a connection to a namespace before it is accepted. The
 // socket is not connected yet: its handshake, auth and data are available,
 // and a middleware may set its data. A non-nil error refuses the connection
-// with CONNECT_ERROR: an *[Error] sends its Message and Details (as
-// "data"); any other error sends its text. Middlewares run in order, on the
-// connection's dispatcher; ctx ends if the connection closes.
+// with CONNECT_ERROR: an *[Error] sends its Message, and itself as "data"
+// ({"code","name","message","details"}), which the Go client turns back
+// into an *Error with the same code, name and details; any other error
+// sends its text only. Middlewares run in order, on the connection's
+// dispatcher; ctx ends if the connection closes.
 type Middleware func(ctx context.Context, s *Socket) error
 
 // Namespace is a communication channel that sockets join, with its own
@@ -33,9 +35,13 @@ type Namespace struct {
 	match   func(string, Raw) bool // parents only
 	adapter Adapter
 	ackIDs  atomic.Int64
+	// envelope is set once a typed handler ([Handle], [HandleAck]) is
+	// registered: acknowledgements follow the envelope convention here.
+	envelope atomic.Bool
 
 	mu         sync.RWMutex
 	sockets    map[string]*Socket
+	restoring  map[string]*Socket // restored sockets until they join: see restore
 	mws        []Middleware
 	onConn     []func(*Socket)
 	handlers   map[string][]EventHandler
@@ -89,10 +95,28 @@ func (ns *Namespace) OnConnection(fn func(s *Socket)) {
 
 // On adds a handler for an event on every socket of the namespace. See
 // [Handle] and [HandleAck] for typed handlers.
+//
+// An event that no handler takes (none here, on the socket, or OnAny) is
+// logged at debug level. If it asks for an acknowledgement and the
+// namespace has typed handlers (as a generated RegisterXServer registers:
+// their acknowledgements are envelopes), it is answered
+// {"ok":false,"error":{"code":"unimplemented",…}}; a namespace with only
+// untyped handlers has no such convention and, like the reference server,
+// leaves it unanswered.
 func (ns *Namespace) On(event string, fn EventHandler) {
 	ns.mu.Lock()
 	ns.handlers[event] = append(ns.handlers[event], fn)
 	ns.mu.Unlock()
+}
+
+// useEnvelopes records that typed handlers are registered on the
+// namespace (see [Namespace.On]).
+func (ns *Namespace) useEnvelopes() { ns.envelope.Store(true) }
+
+// enveloped reports whether the namespace, or the parent it was created
+// through, has typed handlers.
+func (ns *Namespace) enveloped() bool {
+	return ns.envelope.Load() || (ns.parent != nil && ns.parent.enveloped())
 }
 
 // OnServerSideEmit adds a handler for events that other nodes send with
@@ -180,22 +204,26 @@ func callMiddleware(mw Middleware, s *Socket) (err error) {
 	return mw(s.Context(), s)
 }
 
-// join makes a vetted socket a member of the namespace: rooms, the CONNECT
-// reply (after any missed packets of a restored session), then the
-// connection handlers.
+// join makes a vetted socket a member of the namespace: rooms, the missed
+// packets of a restored session and the broadcasts held meanwhile (see
+// [Namespace.restore]), the CONNECT reply, then the connection handlers.
 func (ns *Namespace) join(s *Socket, restored bool) {
 	ns.mu.Lock()
 	ns.sockets[s.id] = s
+	delete(ns.restoring, s.id)
 	ns.mu.Unlock()
-	rooms := append([]string{s.id}, s.restoredRooms...)
-	ns.adapter.AddAll(s.id, rooms)
+	rooms := []string{s.id}
+	if restored {
+		rooms = ns.adapter.SocketRooms(s.id) // a restored one is back in its rooms
+	} else {
+		ns.adapter.AddAll(s.id, rooms)
+	}
+	ns.srv.notifyJoin(s, rooms)
 	s.mu.Lock()
 	s.connected = true
-	missed := s.missed
-	s.missed = nil
 	s.mu.Unlock()
-	for _, p := range missed {
-		_ = s.conn.send(p, false)
+	if s.hold != nil {
+		s.hold.release(s)
 	}
 	reply := struct {
 		SID string `json:"sid"`
@@ -204,19 +232,34 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 	data, _ := json.Marshal(reply)
 	_ = s.conn.send(&Packet{Type: parser.Connect, Namespace: ns.name, Data: data}, false)
 	ns.srv.log.Debug("socket connected", "nsp", ns.name, "sid", s.id, "recovered", restored)
+	ns.srv.notifyConnect(s)
 	for _, fn := range ns.connectionHandlers() {
 		fn(s)
 	}
 }
 
-// leave forgets a socket.
+// leave forgets a socket, connected or still being restored.
 func (ns *Namespace) leave(s *Socket) {
 	ns.mu.Lock()
 	if ns.sockets[s.id] == s {
 		delete(ns.sockets, s.id)
 	}
+	if ns.restoring[s.id] == s {
+		delete(ns.restoring, s.id)
+	}
 	ns.mu.Unlock()
 	ns.adapter.DelAll(s.id)
+}
+
+// recipient returns the socket with the given id that broadcasts reach:
+// connected, or restored and about to be (its hold keeps what it is sent).
+func (ns *Namespace) recipient(id string) *Socket {
+	ns.mu.RLock()
+	defer ns.mu.RUnlock()
+	if s := ns.sockets[id]; s != nil {
+		return s
+	}
+	return ns.restoring[id]
 }
 
 // Socket returns the connected socket of this node with the given id, or

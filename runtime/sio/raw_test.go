@@ -65,7 +65,8 @@ func TestRawConnect(t *testing.T) {
 	c.send(`40/random,`)
 	c.expect(`44/random,{"message":"Invalid namespace"}`)
 	c.send(`40/private,{"token":"x"}`)
-	c.expect(`44/private,{"message":"not authorized","data":{"reason":"nope"}}`)
+	// An *sio.Error goes whole as data, so that its code reaches the client.
+	c.expect(`44/private,{"message":"not authorized","data":{"code":"unauthenticated","message":"not authorized","details":{"reason":"nope"}}}`)
 	c.send(`40/plain`) // the trailing comma is optional
 	c.expect(`44/plain,{"message":"plain error"}`)
 

@@ -3,14 +3,31 @@ package sio
 import (
 	"bytes"
 	"encoding/json"
+	"sync"
+	"sync/atomic"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/siogen/siogen/runtime/engineio"
 )
 
 // restore rebuilds the session a reconnecting client asks for with the
 // "pid" and "offset" of its CONNECT payload, when connection state recovery
-// is on and the session is still known; the missed packets wait on the
-// socket to be sent before the CONNECT reply.
+// is on and the session is still known.
+//
+// Taking the missed packets and rejoining the rooms are one step with
+// respect to broadcasts, as in the reference server (where nothing runs
+// between the two): the restored socket is back in its rooms, reachable by
+// broadcasts but holding what they send (see [replayHold]), in the same
+// critical section of the [MemoryAdapter] that takes the missed packets
+// from its log; every broadcast is either logged before (and among the
+// missed packets when it concerns the socket) or delivered to the hold.
+// When the socket is connected ([Namespace.join]) the missed packets go
+// out, then the held ones, then the CONNECT reply: nothing lost, nothing
+// twice, in order. Other adapters take the missed packets in
+// [Adapter.RestoreSession] and the socket rejoins right after: held
+// packets that were also replayed are dropped by offset, but a broadcast
+// delivered in that instant can be missed.
 func (ns *Namespace) restore(c *conn, p *Packet) (*Socket, bool) {
 	if ns.srv.opts.Recovery == nil || len(p.Data) == 0 {
 		return nil, false
@@ -27,21 +44,115 @@ func (ns *Namespace) restore(c *conn, p *Packet) (*Socket, bool) {
 	if !ok1 || !ok2 {
 		return nil, false
 	}
-	sess, missed, ok := ns.adapter.RestoreSession(pid, offset)
-	if !ok {
-		return nil, false
+	var s *Socket
+	rejoin := func(sess *Session, missed []*Packet) {
+		s = newSocket(ns, c, sess.SID, Raw{json: p.Data})
+		s.pid = sess.PID
+		s.recovered = true
+		s.data = sess.Data
+		s.hold = &replayHold{missed: missed}
+		s.hold.on.Store(true)
+		ns.mu.Lock()
+		if ns.restoring == nil {
+			ns.restoring = make(map[string]*Socket)
+		}
+		ns.restoring[s.id] = s
+		ns.mu.Unlock()
+		ns.adapter.AddAll(s.id, append([]string{s.id}, sess.Rooms...))
 	}
-	s := newSocket(ns, c, sess.SID, Raw{json: p.Data})
-	s.pid = sess.PID
-	s.recovered = true
-	s.data = sess.Data
-	for _, r := range sess.Rooms {
-		if r != sess.SID {
-			s.restoredRooms = append(s.restoredRooms, r)
+	if ma, ok := ns.adapter.(*MemoryAdapter); ok {
+		ma.restoreSession(pid, offset, rejoin)
+	} else if sess, missed, ok := ns.adapter.RestoreSession(pid, offset); ok {
+		rejoin(sess, missed)
+	}
+	return s, s != nil
+}
+
+// lost forgets a socket whose connection was lost before it could join;
+// a restored one keeps its session for the client's next attempt, as
+// nothing of its replay was sent.
+func (ns *Namespace) lost(s *Socket) {
+	if s.recovered && ns.srv.opts.Recovery != nil {
+		ns.adapter.PersistSession(&Session{
+			SID: s.id, PID: s.pid, Namespace: ns.name, Rooms: ns.adapter.SocketRooms(s.id), Data: s.Data(),
+		})
+	}
+	ns.leave(s)
+}
+
+// replayHold keeps the broadcasts a restored socket is sent between the
+// restore of its session and its connection, so that they go out after
+// the packets it missed. A socket has one (made before anything can reach
+// the socket, never replaced) when it was restored.
+type replayHold struct {
+	on     atomic.Bool // holding: set at restore, cleared by release
+	mu     sync.Mutex
+	missed []*Packet
+	live   []heldPacket
+}
+
+type heldPacket struct {
+	p    *Packet
+	msgs []*engineio.Message
+}
+
+// add keeps a broadcast while the hold is on, volatile ones excepted
+// (dropped, as the socket is not ready); false when it is off and the
+// caller sends the broadcast itself.
+func (h *replayHold) add(p *Packet, msgs []*engineio.Message, volatile bool) bool {
+	if !h.on.Load() {
+		return false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.on.Load() {
+		return false
+	}
+	if !volatile {
+		h.live = append(h.live, heldPacket{p, msgs})
+	}
+	return true
+}
+
+// release sends the missed packets, then the held broadcasts that are not
+// among them (the same offset), and ends the hold: later broadcasts go out
+// directly, after these.
+func (h *replayHold) release(s *Socket) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var replayed map[string]bool
+	if len(h.live) > 0 {
+		replayed = make(map[string]bool, len(h.missed))
+		for _, p := range h.missed {
+			replayed[replayOffset(p.Data)] = true
 		}
 	}
-	s.missed = missed
-	return s, true
+	for _, p := range h.missed {
+		_ = s.conn.send(p, false)
+	}
+	for _, hp := range h.live {
+		if off := replayOffset(hp.p.Data); off != "" && replayed[off] {
+			continue
+		}
+		s.notifyOutgoing(hp.p)
+		_ = s.conn.sendEncoded(hp.msgs, false, true)
+	}
+	h.missed, h.live = nil, nil
+	h.on.Store(false)
+}
+
+// replayOffset returns the recovery offset [AppendOffset] put at the end of
+// an event's data, or "".
+func replayOffset(data []byte) string {
+	n := len(data)
+	if n < 4 || data[n-1] != ']' || data[n-2] != '"' {
+		return ""
+	}
+	i := bytes.LastIndexByte(data[:n-2], '"')
+	if i < 1 || data[i-1] != ',' {
+		return ""
+	}
+	return string(data[i+1 : n-2])
 }
 
 // withoutRecovery returns a CONNECT payload as the application's auth: "{}"

@@ -18,3 +18,20 @@ func TestWithoutRecovery(t *testing.T) {
 		}
 	}
 }
+
+func TestReplayOffset(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ in, want string }{
+		{string(AppendOffset([]byte(`["tick",1]`), "ab12-3f")), "ab12-3f"},
+		{string(AppendOffset([]byte(`["tick"]`), "1700000000000-0")), "1700000000000-0"},
+		{`["tick","x"]`, "x"}, // a string last argument reads as an offset: only compared with replayed ones
+		{`["tick",1]`, ""},
+		{`["tick"]`, ""},
+		{`"]`, ""},
+		{``, ""},
+	} {
+		if got := replayOffset([]byte(c.in)); got != c.want {
+			t.Errorf("replayOffset(%s) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -119,6 +119,7 @@ type Server struct {
 	mws     []Middleware // server-wide, run before each namespace's own
 	closed  bool
 	client  *clientBundle // nil unless ServerOptions.ClientFS or ClientDir is set
+	obs     observers     // see observe.go
 
 	// onSend, set by tests before serving, sees every packet queued on a
 	// connection, as encoded messages.
@@ -164,10 +165,15 @@ func (s *Server) Of(name string) *Namespace {
 		return ns
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	created := false
 	if ns = s.nsps[name]; ns == nil {
 		ns = newNamespace(s, name, nil)
 		s.nsps[name] = ns
+		created = true
+	}
+	s.mu.Unlock()
+	if created {
+		s.notifyNamespace(ns)
 	}
 	return ns
 }
@@ -205,11 +211,16 @@ func (s *Server) lookup(name string, auth Raw) *Namespace {
 	for _, p := range parents {
 		if p.match(name, auth) {
 			s.mu.Lock()
-			defer s.mu.Unlock()
+			created := false
 			if ns = s.nsps[name]; ns == nil {
 				ns = newNamespace(s, name, p)
 				s.nsps[name] = ns
 				p.addChild(ns)
+				created = true
+			}
+			s.mu.Unlock()
+			if created {
+				s.notifyNamespace(ns)
 			}
 			return ns
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,8 +73,9 @@ type Socket struct {
 	disconnected  []func(DisconnectReason)
 	acks          map[int64]func(Args, error) // made by the first expectAck
 	acksClosed    bool                        // no more acks: the connection is lost or the socket gone
-	restoredRooms []string
-	missed        []*Packet
+	// hold is set for a restored socket before it can be reached, and
+	// never changed: see [replayHold].
+	hold *replayHold
 }
 
 func newSocket(ns *Namespace, c *conn, id string, auth Raw) *Socket {
@@ -212,15 +214,33 @@ func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 func (s *Socket) Join(rooms ...string) {
 	// Under s.mu, so that a socket cannot join rooms after onClose has made
 	// it leave them all.
+	observed := s.nsp.srv.watched() != nil
+	var added []string
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if !s.gone {
+		if observed && s.connected { // rooms joined in a middleware show in Connect
+			added = s.newRooms(rooms)
+		}
 		s.nsp.adapter.AddAll(s.id, rooms)
+	}
+	s.mu.Unlock()
+	if len(added) > 0 {
+		s.nsp.srv.notifyJoin(s, added)
 	}
 }
 
 // Leave removes the socket from a room.
-func (s *Socket) Leave(room string) { s.nsp.adapter.Del(s.id, room) }
+func (s *Socket) Leave(room string) {
+	if s.nsp.srv.watched() == nil {
+		s.nsp.adapter.Del(s.id, room)
+		return
+	}
+	was := s.inRoom(room)
+	s.nsp.adapter.Del(s.id, room)
+	if was {
+		s.nsp.srv.notifyLeave(s, room)
+	}
+}
 
 // Rooms returns the rooms the socket is in, its own room included.
 func (s *Socket) Rooms() []string {
@@ -416,8 +436,23 @@ func (s *Socket) dispatch(p *Packet) {
 	for _, fn := range own {
 		fn(e)
 	}
-	for _, fn := range s.nsp.eventHandlers(name) {
+	nsh := s.nsp.eventHandlers(name)
+	for _, fn := range nsh {
 		fn(s, e)
+	}
+	if len(anyIn) == 0 && len(own) == 0 && len(nsh) == 0 {
+		s.unhandled(e)
+	}
+}
+
+// unhandled deals with an event no handler took (no OnAny, socket or
+// namespace handler): it is logged at debug level, and, on a namespace of
+// typed handlers, an acknowledgement it asks for is answered with an
+// envelope error [CodeUnimplemented]; see [Namespace.On].
+func (s *Socket) unhandled(e *Event) {
+	s.nsp.srv.log.Debug("unhandled event", "nsp", s.nsp.name, "sid", s.id, "event", e.Name, "ack", e.WantsAck())
+	if e.WantsAck() && s.nsp.enveloped() {
+		_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeUnimplemented, Message: "no handler for event " + strconv.Quote(e.Name)}})
 	}
 }
 
@@ -474,6 +509,11 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 		if tellClient {
 			_ = s.conn.send(&Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, false)
 		}
+		var left []string
+		if s.nsp.srv.watched() != nil {
+			left = s.nsp.adapter.SocketRooms(s.id)
+			slices.Sort(left)
+		}
 		s.nsp.leave(s)
 		s.conn.remove(s)
 		s.cancel()
@@ -481,6 +521,7 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 			fn(Args{}, &Error{Code: CodeDisconnected, Message: "socket has been disconnected"})
 		}
 		s.nsp.srv.log.Debug("socket disconnected", "nsp", s.nsp.name, "sid", s.id, "reason", reason)
+		s.nsp.srv.notifyDisconnect(s, reason, left)
 		for _, fn := range after {
 			fn(reason)
 		}

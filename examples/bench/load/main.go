@@ -18,6 +18,9 @@
 //	load -scenario ramp      -receivers 1000 -rate 50 -step 3s   (raise the rate until p99 > 100 ms, then bisect)
 //	load -scenario conns     -conns 10000
 //	load -scenario polling   -clients 50 -duration 10s
+//	load -scenario drops     -clients 1000 -rooms 10 -rate 20 -duration 60s -reset 0.05 [-recovery]
+//	load -scenario slow      -clients 1000 -rate 50 -duration 30s -slow 0.1 -stall 10s
+//	load -scenario avalanche -conns 10000 -server-cmd "path/to/server"
 //	load report results.jsonl   (medians and ratios as a markdown table)
 //
 // Every result carries the CPU the generator used itself (gen_cores, 1 =
@@ -55,6 +58,16 @@ type config struct {
 	step      time.Duration
 	settle    time.Duration
 	p99Limit  time.Duration
+	// The churn scenarios (drops, slow, avalanche).
+	variant   string
+	rooms     int
+	resetFrac float64
+	latency   time.Duration
+	jitter    time.Duration
+	recovery  bool
+	slowFrac  float64
+	stall     time.Duration
+	serverCmd string
 }
 
 // Result is one run's outcome, printed as a JSON line.
@@ -74,7 +87,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	fs.StringVar(&c.scenario, "scenario", "echo", "echo, broadcast, ramp, conns or polling")
+	fs.StringVar(&c.scenario, "scenario", "echo", "echo, broadcast, ramp, conns, polling, drops, slow or avalanche")
 	fs.StringVar(&c.server, "server", "", "name of the server under test, copied into the result")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:3100", "server address; must be 127.0.0.1")
 	fs.IntVar(&c.pid, "pid", 0, "server process id, for its CPU and memory (0: not measured)")
@@ -88,6 +101,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.step, "step", 3*time.Second, "ramp: time at each rate")
 	fs.DurationVar(&c.settle, "settle", 3*time.Second, "conns: wait before sampling memory")
 	fs.DurationVar(&c.p99Limit, "p99-limit", 100*time.Millisecond, "ramp: the p99 latency a sustainable rate stays under")
+	fs.StringVar(&c.variant, "variant", "", "name of the scenario in the result (default: -scenario)")
+	fs.IntVar(&c.rooms, "rooms", 10, "drops: rooms, the clients spread over them")
+	fs.Float64Var(&c.resetFrac, "reset", 0.05, "drops: fraction of the connections the proxy resets every second")
+	fs.DurationVar(&c.latency, "latency", 0, "drops: latency the proxy adds")
+	fs.DurationVar(&c.jitter, "jitter", 0, "drops: random extra latency the proxy adds, up to this")
+	fs.BoolVar(&c.recovery, "recovery", false, "drops: the server has connection state recovery on (every tick must arrive)")
+	fs.Float64Var(&c.slowFrac, "slow", 0.1, "slow: fraction of the clients whose connections stall")
+	fs.DurationVar(&c.stall, "stall", 10*time.Second, "slow: how long they stall")
+	fs.StringVar(&c.serverCmd, "server-cmd", "", "avalanche: the server command line, which the generator starts, kills and restarts")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -113,11 +135,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		res, err = runConns(ctx, c)
 	case "polling":
 		res, err = runPolling(ctx, c)
+	case "drops":
+		res, err = runDrops(ctx, c)
+	case "slow":
+		res, err = runSlow(ctx, c)
+	case "avalanche":
+		res, err = runAvalanche(ctx, c)
 	default:
 		fmt.Fprintf(stderr, "load: unknown scenario %q\n", c.scenario)
 		return 2
 	}
 	res.Scenario, res.Server = c.scenario, c.server
+	if c.variant != "" {
+		res.Scenario = c.variant
+	}
 	if err != nil {
 		res.Errors = append(res.Errors, err.Error())
 	}

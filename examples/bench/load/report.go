@@ -38,6 +38,55 @@ var reportRows = []metric{
 	{"polling", "acks_per_s", "polling echo: acks/s", true},
 	{"polling", "p99_ms", "polling echo: p99 ms", false},
 	{"polling", "gen_cores", "polling: generator cores", false},
+	// The churn family (run.sh -scenarios churn).
+	{"drops+recovery", "delivered_pct", "drops, recovery on: delivered %", true},
+	{"drops+recovery", "missed", "drops, recovery on: missed", false},
+	{"drops+recovery", "duplicated", "drops, recovery on: duplicated", false},
+	{"drops+recovery", "out_of_order", "drops, recovery on: out of order", false},
+	{"drops+recovery", "clients_hit", "drops, recovery on: clients with any of these", false},
+	{"drops+recovery", "resets", "drops, recovery on: connections reset", false},
+	{"drops+recovery", "recovered", "drops, recovery on: recovered reconnections", false},
+	{"drops+recovery", "failed_attempts", "drops, recovery on: failed reconnection attempts", false},
+	{"drops+recovery", "settle_s", "drops, recovery on: s after the last tick until all caught up", false},
+	{"drops+recovery", "server_cores", "drops, recovery on: server cores", false},
+	{"drops-recovery", "delivered_pct", "drops, recovery off: delivered %", true},
+	{"drops-recovery", "missed", "drops, recovery off: missed", false},
+	{"drops-recovery", "duplicated", "drops, recovery off: duplicated", false},
+	{"drops-recovery", "out_of_order", "drops, recovery off: out of order", false},
+	{"avalanche-5000", "back_99_s", "avalanche 5k: s to 99% back", false},
+	{"avalanche-5000", "back_100_s", "avalanche 5k: s to 100% back", false},
+	{"avalanche-5000", "lost", "avalanche 5k: not back", false},
+	{"avalanche-5000", "failed_handshake", "avalanche 5k: failed handshakes", false},
+	{"avalanche-5000", "rss_peak_mb", "avalanche 5k: server peak RSS MiB", false},
+	{"avalanche-5000", "server_cores", "avalanche 5k: server cores until back", false},
+	{"avalanche-10000", "back_99_s", "avalanche 10k: s to 99% back", false},
+	{"avalanche-10000", "back_100_s", "avalanche 10k: s to 100% back", false},
+	{"avalanche-10000", "lost", "avalanche 10k: not back", false},
+	{"avalanche-10000", "failed_handshake", "avalanche 10k: failed handshakes", false},
+	{"avalanche-10000", "rss_peak_mb", "avalanche 10k: server peak RSS MiB", false},
+	{"avalanche-10000", "server_cores", "avalanche 10k: server cores until back", false},
+	{"avalanche-19000", "back_99_s", "avalanche 19k: s to 99% back", false},
+	{"avalanche-19000", "back_100_s", "avalanche 19k: s to 100% back", false},
+	{"avalanche-19000", "lost", "avalanche 19k: not back", false},
+	{"avalanche-19000", "failed_handshake", "avalanche 19k: failed handshakes", false},
+	{"avalanche-19000", "rss_peak_mb", "avalanche 19k: server peak RSS MiB", false},
+	{"avalanche-19000", "server_cores", "avalanche 19k: server cores until back", false},
+	{"slow-none", "p99_ms", "slow consumers, none: p99 ms", false},
+	{"slow-none", "rss_peak_mb", "slow consumers, none: server peak RSS MiB", false},
+	{"slow-10pct", "p99_ms", "slow consumers, 10%: others' p99 ms", false},
+	{"slow-10pct", "rss_peak_mb", "slow consumers, 10%: server peak RSS MiB", false},
+	{"slow-10pct", "slow_caught_up", "slow consumers, 10%: slow ones caught up", true},
+	{"slow-10pct", "slow_missed", "slow consumers, 10%: ticks the slow ones missed", false},
+	{"slow-10pct", "slow_disconnects", "slow consumers, 10%: slow ones disconnected", false},
+	{"slow-10pct", "fast_missed", "slow consumers, 10%: ticks the others missed", false},
+}
+
+// counts are the metrics that are counts of events, for which a ratio
+// to the base server means nothing.
+var counts = map[string]bool{
+	"drops": true, "delivered_pct": true, "missed": true, "duplicated": true, "out_of_order": true,
+	"clients_hit": true, "resets": true, "failed_attempts": true, "recovered": true, "lost": true, "failed_handshake": true,
+	"slow_caught_up": true, "slow_missed": true, "slow_disconnects": true, "fast_missed": true,
 }
 
 // report reads result lines and prints a markdown table of medians, with
@@ -105,7 +154,9 @@ func report(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "| %s |", row.label)
 		for _, s := range servers {
-			if v, ok := med[s]; ok {
+			if v, ok := med[s]; ok && v < 0 {
+				fmt.Fprint(stdout, " not reached |") // a time the run did not reach
+			} else if ok {
 				fmt.Fprintf(stdout, " %s |", num(v))
 			} else {
 				fmt.Fprint(stdout, " n/a |")
@@ -117,7 +168,7 @@ func report(args []string, stdout, stderr io.Writer) int {
 				continue
 			}
 			v, ok := med[s]
-			if !ok || !okb || b == 0 || strings.Contains(row.key, "cores") || row.key == "drops" {
+			if !ok || !okb || b <= 0 || v < 0 || strings.Contains(row.key, "cores") || counts[row.key] {
 				fmt.Fprint(stdout, " |")
 				continue
 			}

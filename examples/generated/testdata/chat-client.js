@@ -18,7 +18,7 @@ function connect(auth) {
 
 async function main() {
   const bad = await connect({ token: "", nickname: "ann" });
-  const v = bad.err && bad.err.data && bad.err.data.violations;
+  const v = bad.err && bad.err.data && bad.err.data.details;
   check("auth-invalid", bad.err && bad.err.data.code === "invalid_argument" && v.some((x) => x.path === "/token"), bad.err && bad.err.data);
   bad.s.close();
 

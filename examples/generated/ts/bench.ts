@@ -42,7 +42,11 @@ export type MainEventName = (typeof MainEvents)[keyof typeof MainEvents];
 
 /** The events a client emits and the server handles in /. */
 export interface MainClientToServerEvents {
-  /** The server acknowledges with the received argument. */
+  /**
+   * The server acknowledges with the received argument.
+   *
+   * The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)).
+   */
   echo: (payload: Sample, ack: (res: Sample) => void) => void;
   /** A client sends it; the server emits it to every socket of "/", the sender included. */
   bcast: (payload: Sample) => void;

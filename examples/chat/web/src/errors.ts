@@ -52,6 +52,8 @@ export function describe(err: ChatAckError, ctx: ErrorContext = {}): string {
       return "The server did not answer in time. Check your connection and try again.";
     case "internal":
       return "Something went wrong on the server. Try again in a moment.";
+    case "unimplemented":
+      return "The server does not support that yet.";
   }
 }
 

@@ -128,7 +128,7 @@ const (
 
 // MainServer handles the events clients send to /; embed UnimplementedMainServer to stay compatible with later versions of the contract.
 type MainServer interface {
-	// Echo: The server acknowledges with the received argument.
+	// Echo: The server acknowledges with the received argument. Its plain-style ack carries only the result: an error returned here is logged, not sent, and an invalid payload is not answered either (see sio.AckPlain).
 	Echo(ctx context.Context, s MainSocket, in *Sample) (*Sample, error)
 	// Bcast: A client sends it; the server emits it to every socket of "/", the sender included.
 	Bcast(ctx context.Context, s MainSocket, in *Sample)
@@ -140,7 +140,7 @@ type UnimplementedMainServer struct{}
 // Echo implements MainServer.
 func (UnimplementedMainServer) Echo(ctx context.Context, s MainSocket, in *Sample) (*Sample, error) {
 	var out *Sample
-	return out, sio.NewError("unimplemented", "echo is not implemented")
+	return out, sio.NewError(sio.CodeUnimplemented, "echo is not implemented")
 }
 
 // Bcast implements MainServer.
@@ -228,7 +228,7 @@ func NewMainClient(m *sio.Manager) MainClient {
 	return MainClient{m.Socket(MainNamespace, nil)}
 }
 
-// Echo: sends echo and waits for the server's answer. The server acknowledges with the received argument.
+// Echo: sends echo and waits for the server's answer. The server acknowledges with the received argument. Its plain-style ack carries only the result: an invalid payload or a failed handler gets no answer, so the call ends with ctx or the contract's timeout (see sio.AckPlain).
 func (c MainClient) Echo(ctx context.Context, in *Sample) (*Sample, error) {
 	return sio.CallTimeout[*Sample](ctx, c.ClientSocket, sio.AckPlain, 0, MainEventEcho, in)
 }

@@ -1084,6 +1084,11 @@ func IsRoomNotFound(err error) bool {
 	return errors.As(err, &e) && e.Name == "RoomNotFound"
 }
 
+// AsRoomNotFound returns the details of the RoomNotFound error in err's chain and whether there was one: the value given to NewRoomNotFound on the side that made it, decoded from the wire on the other.
+func AsRoomNotFound(err error) (*RoomNotFoundDetails, bool) {
+	return sio.DetailsAs[RoomNotFoundDetails](err, RoomNotFoundName)
+}
+
 // NotAMemberName is the name of the NotAMember error on the wire; its code is "permission_denied".
 const NotAMemberName = "NotAMember"
 
@@ -1193,7 +1198,7 @@ type ChatServer interface {
 	// Typing: The client says it is typing; the server relays it to the room.
 	Typing(ctx context.Context, s ChatSocket, in *ChatTypingPayload)
 	/*
-	   PingLegacy: Kept for old clients that expect a node-style callback.
+	   PingLegacy: Kept for old clients that expect a node-style callback. Its plain-style ack carries only the result: an error returned here is logged, not sent, and an invalid payload is not answered either (see sio.AckPlain).
 
 	   Deprecated: Use Socket.IO's own heartbeat.
 	*/
@@ -1206,24 +1211,24 @@ type UnimplementedChatServer struct{}
 // RoomJoin implements ChatServer.
 func (UnimplementedChatServer) RoomJoin(ctx context.Context, s ChatSocket, in *ChatRoomJoinPayload) (*RoomInfo, error) {
 	var out *RoomInfo
-	return out, sio.NewError("unimplemented", "room:join is not implemented")
+	return out, sio.NewError(sio.CodeUnimplemented, "room:join is not implemented")
 }
 
 // RoomLeave implements ChatServer.
 func (UnimplementedChatServer) RoomLeave(ctx context.Context, s ChatSocket, in *ChatRoomLeavePayload) error {
-	return sio.NewError("unimplemented", "room:leave is not implemented")
+	return sio.NewError(sio.CodeUnimplemented, "room:leave is not implemented")
 }
 
 // MessageSend implements ChatServer.
 func (UnimplementedChatServer) MessageSend(ctx context.Context, s ChatSocket, in *SendMessage) (*Message, error) {
 	var out *Message
-	return out, sio.NewError("unimplemented", "message:send is not implemented")
+	return out, sio.NewError(sio.CodeUnimplemented, "message:send is not implemented")
 }
 
 // MessageHistory implements ChatServer.
 func (UnimplementedChatServer) MessageHistory(ctx context.Context, s ChatSocket, in ChatMessageHistoryArgs) ([]Message, error) {
 	var out []Message
-	return out, sio.NewError("unimplemented", "message:history is not implemented")
+	return out, sio.NewError(sio.CodeUnimplemented, "message:history is not implemented")
 }
 
 // Typing implements ChatServer.
@@ -1232,7 +1237,7 @@ func (UnimplementedChatServer) Typing(ctx context.Context, s ChatSocket, in *Cha
 // PingLegacy implements ChatServer.
 func (UnimplementedChatServer) PingLegacy(ctx context.Context, s ChatSocket) (ChatPingLegacyAck, error) {
 	var out ChatPingLegacyAck
-	return out, sio.NewError("unimplemented", "ping:legacy is not implemented")
+	return out, sio.NewError(sio.CodeUnimplemented, "ping:legacy is not implemented")
 }
 
 // RegisterChatServer registers impl's handlers on the /chat namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
@@ -1407,7 +1412,7 @@ func (c ChatClient) EmitTyping(in *ChatTypingPayload) error {
 }
 
 /*
-PingLegacy: sends ping:legacy and waits for the server's answer. Kept for old clients that expect a node-style callback.
+PingLegacy: sends ping:legacy and waits for the server's answer. Kept for old clients that expect a node-style callback. Its plain-style ack carries only the result: an invalid payload or a failed handler gets no answer, so the call ends with ctx or the contract's timeout (see sio.AckPlain).
 
 Deprecated: Use Socket.IO's own heartbeat.
 */

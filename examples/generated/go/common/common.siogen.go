@@ -241,6 +241,11 @@ func IsRateLimited(err error) bool {
 	return errors.As(err, &e) && e.Name == "RateLimited"
 }
 
+// AsRateLimited returns the details of the RateLimited error in err's chain and whether there was one: the value given to NewRateLimited on the side that made it, decoded from the wire on the other.
+func AsRateLimited(err error) (*RateLimitedDetails, bool) {
+	return sio.DetailsAs[RateLimitedDetails](err, RateLimitedName)
+}
+
 // UnauthenticatedName is the name of the Unauthenticated error on the wire; its code is "unauthenticated".
 const UnauthenticatedName = "Unauthenticated"
 

@@ -85,7 +85,9 @@ export type MainEventName = (typeof MainEvents)[keyof typeof MainEvents];
 /** The events a client emits and the server handles in /. */
 export interface MainClientToServerEvents {
   hello: () => void;
+  /** The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)). */
   legacy: (arg0: string, n: number | null, ack: (res: Bag) => void) => void;
+  /** The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)). */
   fire: (payload: Empty, ack: () => void) => void;
   "blob:upload": (payload: BlobData, ack: (res: $siogen.AckResult<null>) => void) => void;
 }

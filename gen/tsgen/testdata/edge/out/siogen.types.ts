@@ -25,6 +25,7 @@ export const RuntimeErrorCodes = {
   InvalidArgument: "invalid_argument",
   Internal: "internal",
   Timeout: "timeout",
+  Unimplemented: "unimplemented",
 } as const;
 
 /** The payload broke the contract; details lists the violations. */
@@ -51,8 +52,32 @@ export interface TimeoutError {
   details?: unknown;
 }
 
+/**
+ * No handler takes the event: the contract does not declare it, or the
+ * server does not implement it.
+ */
+export interface UnimplementedError {
+  code: "unimplemented";
+  name?: string;
+  message: string;
+  details?: unknown;
+}
+
 /** An error the runtime sends in an envelope ack of any event. */
-export type RuntimeAckError = InvalidArgumentError | InternalError | TimeoutError;
+export type RuntimeAckError = InvalidArgumentError | InternalError | TimeoutError | UnimplementedError;
+
+/**
+ * The data of the connect_error a siogen server sends when it refuses a
+ * connection with one of its errors (err.message is the same message): the
+ * error whole, as in an ack envelope. An invalid auth payload has code
+ * "invalid_argument" and the violations as details.
+ */
+export interface ConnectErrorData {
+  code: string;
+  name?: string;
+  message: string;
+  details?: unknown;
+}
 
 /**
  * The result of an envelope-style ack: {ok: true, data} or {ok: false,

@@ -276,6 +276,8 @@ export interface ChatClientToServerEvents {
   typing: (payload: ChatTypingPayload) => void;
   /**
    * Kept for old clients that expect a node-style callback.
+   *
+   * The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)).
    * @deprecated Use Socket.IO's own heartbeat.
    */
   "ping:legacy": (ack: (err: string | null, pong: string) => void) => void;

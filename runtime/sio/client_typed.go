@@ -62,6 +62,11 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 				}
 				err = answer
 			}
+		} else if c.style != AckPlain && !s.skipChecks() {
+			if answer, bad := checkDetails(err); bad != nil {
+				s.m.log.Error("error details break the contract", "nsp", s.nsp, "event", e.Name, "err", err, "violations", bad.Details)
+				err = answer
+			}
 		}
 		if err != nil && c.style == AckPlain {
 			logPlainError(s.m.log, "client handler failed", s.nsp, e.Name, err)

@@ -219,6 +219,11 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 				}
 				err = answer
 			}
+		} else if c.style != AckPlain && !s.skipChecks() {
+			if answer, bad := checkDetails(err); bad != nil {
+				s.nsp.srv.log.Error("error details break the contract", "nsp", s.nsp.name, "event", e.Name, "err", err, "violations", bad.Details)
+				err = answer
+			}
 		}
 		if err != nil && c.style == AckPlain {
 			logPlainError(s.nsp.srv.log, "handler failed", s.nsp.name, e.Name, err)

@@ -1150,7 +1150,9 @@ func ReadValue[T any, PT interface {
 // "/data"; with needData, an absent data is a violation), or
 // {"ok":false,"error":…}, for which it returns failed and the error
 // member's JSON (nil when absent or not an object), dropping any
-// violations of the data.
+// violations of the data. As in the published schema of the envelope
+// (additionalProperties: false in each branch), an error member beside
+// "ok": true and a data member beside "ok": false are violations.
 func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Out, failed bool, errJSON []byte) {
 	if !r.BeginObject() {
 		return out, false, nil
@@ -1204,9 +1206,18 @@ func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Ou
 		if mark >= 0 {
 			r.viols = r.viols[:mark]
 		}
+		if seenData {
+			r.failAt("data", `property "data" is not allowed when "ok" is false`)
+			return out, false, nil
+		}
 		return out, true, errJSON
-	case !seenData && needData:
-		r.Missing("data")
+	default:
+		if seenErr {
+			r.failAt("error", `property "error" is not allowed when "ok" is true`)
+		}
+		if !seenData && needData {
+			r.Missing("data")
+		}
 	}
 	return out, false, nil
 }

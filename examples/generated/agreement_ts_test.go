@@ -32,14 +32,17 @@ import (
 // it before any validator runs; the test checks that they do differ, so
 // that the list stays true.
 var tsDivergences = map[string]string{
-	"largest int64":                         "JSON.parse rounds 9223372036854775807 to 2^63, sent back as 9223372036854776000: beyond int64",
-	"largest int64 written with a fraction": "JSON.parse rounds it to 2^63, beyond int64",
-	"smallest int64":                        "JSON.parse rounds -9223372036854775808 to -2^63, sent back as -9223372036854776000: beyond int64",
-	"int64 minimum beyond 2^53 met exactly": "JSON.parse rounds 9007199254740993 to 9007199254740992, below the bound",
-	"duplicate member":                      "JSON.parse keeps the last of two members of one name",
-	"union discriminator named twice":       "JSON.parse keeps the last of two members of one name",
-	"placeholder of a missing attachment":   "socket.io-parser refuses the whole packet (illegal attachments): no event reaches the listener",
-	"placeholder with another member":       "socket.io-parser reads a placeholder by its num alone",
+	"largest int64":                                              "JSON.parse rounds 9223372036854775807 to 2^63, sent back as 9223372036854776000: beyond int64",
+	"largest int64 written with a fraction":                      "JSON.parse rounds it to 2^63, beyond int64",
+	"smallest int64":                                             "JSON.parse rounds -9223372036854775808 to -2^63, sent back as -9223372036854776000: beyond int64",
+	"int64 minimum beyond 2^53 met exactly":                      "JSON.parse rounds 9007199254740993 to 9007199254740992, below the bound",
+	"duplicate member":                                           "JSON.parse keeps the last of two members of one name",
+	"union discriminator named twice":                            "JSON.parse keeps the last of two members of one name",
+	"placeholder of a missing attachment":                        "socket.io-parser refuses the whole packet (illegal attachments): no event reaches the listener",
+	"placeholder with another member":                            "socket.io-parser reads a placeholder by its num alone",
+	"number rounding up to its minimum":                          "JSON.parse rounds 0.49999999999999999999 to 0.5, at the bound",
+	"number rounding down to its maximum":                        "JSON.parse rounds 10000000000.000000000001 to 1e10, at the bound",
+	"number between the largest double and its shortest decimal": "JSON.parse rounds it to the largest double, 1.7976931348623157e+308",
 }
 
 // tsMessageDivergences are the corpus cases where both sides refuse the

@@ -81,7 +81,11 @@ var targets = []target{
 			return c.TS.Dir
 		},
 		gen: func(set *schema.Set, c *schema.Config) ([]File, error) {
-			return tsgen.GenerateWith(set, tsgen.Options{Side: c.TS.Side, NoValidateOutgoing: c.TS.NoValidateOutgoing, NoValidateIncoming: c.TS.NoValidateIncoming})
+			files, err := tsgen.GenerateWith(set, tsgen.Options{Side: c.TS.Side, NoValidateOutgoing: c.TS.NoValidateOutgoing, NoValidateIncoming: c.TS.NoValidateIncoming})
+			if err == nil && c.Options.TestKit {
+				files = append(files, tsgen.GenerateMocks(set)...)
+			}
+			return files, err
 		},
 	},
 	{
@@ -125,7 +129,7 @@ func generateGo(set *schema.Set, c *schema.Config) ([]File, error) {
 	if c.JSONSchema != nil {
 		jopts.BaseID = c.JSONSchema.BaseID
 	}
-	opts := gogen.Options{ImportPath: c.Go.ImportPath, Validate: c.Options.Validate, RedisEmitter: c.Go.RedisEmitter}
+	opts := gogen.Options{ImportPath: c.Go.ImportPath, Validate: c.Options.Validate, RedisEmitter: c.Go.RedisEmitter, TestKit: c.Options.TestKit}
 	files, err := gogen.Generate(set, opts)
 	if err != nil {
 		return nil, err

@@ -60,8 +60,9 @@ func TestGenerateExamples(t *testing.T) {
 			t.Errorf("%s mentions a version", f.Path)
 		}
 	}
-	// 6 Go packages, 5 with an API file, 5 with a Redis emitter.
-	if ts != 25 || js < 50 || gofiles != 16 || asyncapi != 5 || docs != 10 {
+	// 6 Go packages, 5 with an API file, 5 with a Redis emitter, 5 test kits;
+	// options.testkit also adds 5 mocks and siogen.mock.ts.
+	if ts != 31 || js < 50 || gofiles != 21 || asyncapi != 5 || docs != 10 {
 		t.Errorf("got %d ts, %d json, %d go, %d asyncapi and %d docs files", ts, js, gofiles, asyncapi, docs)
 	}
 	if got := gen.OutputDirs(cfg); !slices.Equal(got, []string{"../generated/asyncapi", "../generated/docs", "../generated/go", "../generated/jsonschema", "../generated/ts"}) {

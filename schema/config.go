@@ -98,6 +98,10 @@ type Options struct {
 	// decoders, and what it sends (emits, broadcasts, calls, acks), with
 	// the generated checks. Default true.
 	Validate bool
+	// TestKit generates the test kit: typed fakes and contract tests per
+	// namespace in a Go package P/Ptest beside each package P, and a
+	// TypeScript mock of the typed client (P.mock.ts). Default false.
+	TestKit bool
 }
 
 var (
@@ -108,7 +112,7 @@ var (
 	jsOutKeys    = []string{"dir", "base_id"}
 	asyncOutKeys = []string{"dir", "host"}
 	docsOutKeys  = []string{"dir"}
-	optionKeys   = []string{"validate"}
+	optionKeys   = []string{"validate", "testkit"}
 	importPathRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9._~-]+)*$`)
 )
 
@@ -170,6 +174,9 @@ func (cr *configReader) read(root *yaml.Node) {
 		if oo, ok := cr.object(v, "options", optionKeys...); ok {
 			if v := oo.get("validate"); v != nil {
 				cr.cfg.Options.Validate, _ = cr.boolean(v, "validate")
+			}
+			if v := oo.get("testkit"); v != nil {
+				cr.cfg.Options.TestKit, _ = cr.boolean(v, "testkit")
 			}
 		}
 	}

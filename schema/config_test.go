@@ -36,7 +36,7 @@ func TestLoadConfigExample(t *testing.T) {
 	if cfg.JSONSchema == nil || cfg.JSONSchema.Dir != "examples/generated/jsonschema" || cfg.JSONSchema.BaseID == "" {
 		t.Errorf("JSONSchema = %+v", cfg.JSONSchema)
 	}
-	if !cfg.Options.Validate || cfg.Version != 1 {
+	if !cfg.Options.Validate || !cfg.Options.TestKit || cfg.Version != 1 {
 		t.Errorf("Options = %+v, Version = %d", cfg.Options, cfg.Version)
 	}
 	set, diags := cfg.Load(fsys)

@@ -264,6 +264,7 @@
 //	  docs: { dir: ../generated/docs }   # reference pages: P.html (self-contained) and P.md
 //	options:
 //	  validate: true            # generated code checks what it receives and sends (default true)
+//	  testkit: true             # typed fakes, contract tests, a TS mock (default false)
 //
 // # Diagnostic codes
 //

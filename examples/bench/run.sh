@@ -7,7 +7,14 @@
 #
 #   examples/bench/run.sh [-quick] [-n REPEATS] [-servers typed,typed-nocheck,untyped,node,raw]
 #                         [-scenarios echo,broadcast,ramp,conns,polling] [-out DIR]
+#                         [-base SERVER]
 #   examples/bench/run.sh -scenarios churn [-n REPEATS] [-servers go,node]
+#
+# Servers typed-quiet and typed-otel are the typed server with a logger that
+# discards everything, and with runtime/siootel enabled (see
+# examples/bench/server): -servers typed-quiet,typed,typed-otel -base
+# typed-quiet shows the cost of the default logging and of OpenTelemetry.
+# -base is the server the ratios are computed against (default node).
 #
 # -quick runs every scenario briefly (about a minute in all) to check the
 # pipeline; its figures mean nothing.
@@ -39,6 +46,7 @@ servers=typed,typed-nocheck,untyped,node,raw
 servers_given=0
 scenarios=echo,broadcast,ramp,conns,polling
 out=""
+base=node
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-quick) quick=1 ;;
@@ -46,7 +54,8 @@ while [ $# -gt 0 ]; do
 	-servers) servers=$2; servers_given=1; shift ;;
 	-scenarios) scenarios=$2; shift ;;
 	-out) out=$2; shift ;;
-	*) echo "usage: $0 [-quick] [-n REPEATS] [-servers LIST] [-scenarios LIST] [-out DIR]" >&2; exit 2 ;;
+	-base) base=$2; shift ;;
+	*) echo "usage: $0 [-quick] [-n REPEATS] [-servers LIST] [-scenarios LIST] [-out DIR] [-base SERVER]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -73,9 +82,11 @@ echo "building into $out/bin" >&2
 
 srv_pid=""
 start_server() { # name
-	local cmd
+	local cmd variant=""
 	case "$1" in
 	typed) cmd=("$out/bin/server") ;;
+	typed-quiet) cmd=("$out/bin/server") variant=quiet ;;
+	typed-otel) cmd=("$out/bin/server") variant=otel ;;
 	typed-nocheck) cmd=(env BENCH_SKIP_OUTGOING_CHECKS=1 "$out/bin/server") ;;
 	untyped) cmd=("$out/bin/untyped") ;;
 	raw) cmd=("$out/bin/raw") ;;
@@ -85,7 +96,7 @@ start_server() { # name
 	*) echo "unknown server $1" >&2; exit 2 ;;
 	esac
 	: >"$out/server.log"
-	(cd "$root" && PORT=$port exec "${pin_server[@]}" "${cmd[@]}") >"$out/server.log" 2>&1 &
+	(cd "$root" && PORT=$port BENCH_VARIANT=$variant exec "${pin_server[@]}" "${cmd[@]}") >"$out/server.log" 2>&1 &
 	srv_pid=$!
 	for _ in $(seq 100); do
 		grep -q '^listening' "$out/server.log" && return 0
@@ -210,7 +221,7 @@ done
 	echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3), node $(node --version)."
 	echo "Server pinned to CPU 0, load generator to CPU 1: $pinned. Repeats: $repeats$([ "$quick" = 1 ] && echo ' (quick mode: figures are meaningless)'). Load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo
-	"$out/bin/load" report -servers "$servers" "$results"
+	"$out/bin/load" report -servers "$servers" -base "$base" "$results"
 } | tee "$out/table.md"
 echo "results: $results" >&2
 exit $failed

@@ -24,6 +24,9 @@
 //	             (default node_modules/socket.io-client/dist when present)
 //	-public-url  the URL clients reach the server at, used in image links
 //	             (default http://<addr>)
+//	-redis       a Redis address to share rooms and broadcasts with other nodes
+//	-metrics     serve OpenTelemetry metrics (runtime/siootel) in the
+//	             Prometheus text format at /metrics (default true)
 //	-admin       user:bcrypt-hash (as htpasswd -nbB user password prints it):
 //	             turns on the Socket.IO Admin UI's /admin namespace
 //	             (runtime/sioadmin) for that login; default off

@@ -29,6 +29,9 @@ type options struct {
 	// adapter, when set, makes the sio adapter of each namespace (e.g. a
 	// Redis adapter to run several nodes); nil means in memory.
 	adapter func(ns *sio.Namespace) sio.Adapter
+	// telemetry, when set, instruments the server and serves its metrics
+	// at /metrics.
+	telemetry *telemetry
 }
 
 // app is a chat server: an http.Handler for the page, the images and
@@ -43,14 +46,18 @@ type app struct {
 }
 
 func newApp(o options) *app {
-	srv := sio.NewServer(&sio.ServerOptions{
+	sopts := &sio.ServerOptions{
 		Recovery:  &sio.RecoveryOptions{},
 		Adapter:   o.adapter,
 		ClientDir: o.clientDir,
 		// Images travel as binary attachments; over HTTP long-polling they
 		// are base64 encoded, a third larger.
 		Engine: &engineio.ServerOptions{MaxPayload: 8 << 20},
-	})
+	}
+	if o.telemetry != nil {
+		sopts = o.telemetry.tel.Server(sopts)
+	}
+	srv := sio.NewServer(sopts)
 	images := newImageStore(o.publicURL)
 	svc := newChatService(images)
 	svc.register(srv)
@@ -62,6 +69,9 @@ func newApp(o options) *app {
 	mux.HandleFunc("GET /{$}", a.serveIndex)
 	mux.HandleFunc("GET /style.css", a.serveFile("style.css", "text/css; charset=utf-8"))
 	mux.Handle("GET /dist/", noCache(http.FileServerFS(o.web)))
+	if o.telemetry != nil {
+		mux.Handle("GET /metrics", o.telemetry.handler)
+	}
 	a.handler = mux
 	return a
 }
@@ -119,6 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	clientDir := fs.String("client-dir", "", "installed socket.io-client/dist `directory` to serve at /socket.io/socket.io.js (default: node_modules/socket.io-client/dist when found)")
 	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for image links (default http://<addr>)")
 	redisAddr := fs.String("redis", "", "Redis `address` (host:port) to share rooms and broadcasts with other nodes; default: in memory")
+	metrics := fs.Bool("metrics", true, "serve OpenTelemetry metrics in the Prometheus format at /metrics")
 	adminLogin := fs.String("admin", "", "enable the Socket.IO Admin UI's /admin namespace for `user:bcrypt-hash` (an htpasswd -nbB line); default: off")
 	adminUI := fs.String("admin-ui", "", "the @socket.io/admin-ui package's ui/dist `directory`, served at /admin-ui/ with -admin (default: node_modules/@socket.io/admin-ui/ui/dist when found)")
 	if err := fs.Parse(args); err != nil {
@@ -156,6 +167,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}()
 		o.adapter = node.Adapter
 		fmt.Fprintf(stdout, "chat: sharing rooms and broadcasts through Redis at %s (history and images stay on each node)\n", *redisAddr)
+	}
+	if *metrics {
+		t, err := newTelemetry()
+		if err != nil {
+			fmt.Fprintf(stderr, "chat: failed to set up metrics: %v\n", err)
+			return 1
+		}
+		defer func() { _ = t.meters.Shutdown(context.Background()) }()
+		o.telemetry = t
 	}
 	a := newApp(o)
 	if *adminLogin != "" {

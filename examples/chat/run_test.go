@@ -15,6 +15,7 @@ import (
 
 	"github.com/siogen/siogen/examples/generated/go/chat"
 	"github.com/siogen/siogen/internal/nodetest"
+	"github.com/siogen/siogen/runtime/sio"
 )
 
 // TestTypecheck checks the page's TypeScript, and the generated types it
@@ -81,6 +82,23 @@ func testRun(t *testing.T, args ...string) {
 		_ = res.Body.Close()
 		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
 			t.Errorf("GET /%s: status %d, body does not hold %q", path, res.StatusCode, want)
+		}
+	}
+	// A socket's connection shows in the metrics.
+	cs, err := sio.Dial(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Manager().Close()
+	res, err := http.Get(url + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	for _, want := range []string{`siogen_handshakes_total{`, `socketio_outcome="accepted"`, `siogen_sockets_connected{`, `siogen_bytes_total{`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("GET /metrics does not hold %q:\n%s", want, body)
 		}
 	}
 	cancel()

@@ -420,6 +420,6 @@ func (g *generator) readFunc(t *schema.Type) jen.Code {
 }
 
 // tupleReadFunc returns the sio.ReadFunc of a tuple type.
-func tupleReadFunc(name string) jen.Code {
-	return jen.Qual(jsonPkg, "ReadValue").Types(jen.Id(name))
+func tupleReadFunc(name jen.Code) jen.Code {
+	return jen.Qual(jsonPkg, "ReadValue").Types(name)
 }

@@ -32,6 +32,11 @@ type Options struct {
 	// Emitter ("New<Namespace>Emitter"), checking payloads like the
 	// generated server. Off, the packages do not import go-redis.
 	RedisEmitter bool
+	// TestKit adds, for each schema file with namespaces, a package
+	// P/Ptest (P/Ptest/Ptest.siogen.go) with typed fakes and contract
+	// tests built on runtime/sio/siotest; only tests import it, so
+	// production builds do not carry it. See testkit.go.
+	TestKit bool
 }
 
 // File is one generated file, its path relative to the Go output
@@ -67,6 +72,13 @@ func Generate(set *schema.Set, opts Options) ([]File, error) {
 				out = append(out, ef)
 			}
 		}
+		if opts.TestKit && len(f.Namespaces) > 0 {
+			kit, err := generateTestKit(f, opts)
+			if err != nil {
+				return nil, fmt.Errorf("failed to generate the Go test kit for %s: %w", f.Path, err)
+			}
+			out = append(out, kit)
+		}
 	}
 	return out, nil
 }
@@ -82,6 +94,9 @@ type generator struct {
 	// patterns are the regular expressions the readers use, in order of
 	// first use.
 	patterns []string
+	// external is set when generating another package (the test kit):
+	// every declaration of file is then qualified with its import path.
+	external bool
 }
 
 func (g *generator) generate() (types, api []byte, err error) {
@@ -151,7 +166,7 @@ func quoteTitle(f *schema.File) string {
 // qual returns the identifier of a declaration, qualified when it lives in
 // another schema file.
 func (g *generator) qual(decl *schema.Type) *jen.Statement {
-	if decl.File != nil && decl.File != g.file {
+	if decl.File != nil && (decl.File != g.file || g.external) {
 		return jen.Qual(g.importPath(decl.File.Package), decl.GoName)
 	}
 	return jen.Id(decl.GoName)

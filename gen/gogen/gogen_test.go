@@ -21,7 +21,7 @@ func generate(t *testing.T, importPath string) []gogen.File {
 	if diags.HasErrors() {
 		t.Fatalf("chat schema: %s", diags)
 	}
-	files, err := gogen.Generate(set, gogen.Options{ImportPath: importPath, RedisEmitter: true})
+	files, err := gogen.Generate(set, gogen.Options{ImportPath: importPath, RedisEmitter: true, TestKit: true})
 	if err != nil {
 		t.Fatal(err)
 	}

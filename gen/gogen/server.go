@@ -29,7 +29,7 @@ func (g *generator) inType(ns *schema.Namespace, e *schema.Event) *jen.Statement
 	case e.Payload != nil:
 		return g.valueType(e.Payload)
 	case len(e.Args) > 0:
-		return jen.Id(tupleName(ns, e, "Args"))
+		return g.local(tupleName(ns, e, "Args"))
 	}
 	return jen.Struct()
 }
@@ -40,7 +40,7 @@ func (g *generator) outType(ns *schema.Namespace, e *schema.Event) *jen.Statemen
 	case e.Ack != nil:
 		return g.valueType(e.Ack)
 	case len(e.AckArgs) > 0:
-		return jen.Id(tupleName(ns, e, "Ack"))
+		return g.local(tupleName(ns, e, "Ack"))
 	}
 	return jen.Struct()
 }
@@ -82,7 +82,7 @@ func (g *generator) inReadFunc(ns *schema.Namespace, e *schema.Event) jen.Code {
 	case e.Payload != nil:
 		return g.readFunc(e.Payload)
 	case len(e.Args) > 0:
-		return tupleReadFunc(tupleName(ns, e, "Args"))
+		return tupleReadFunc(g.local(tupleName(ns, e, "Args")))
 	}
 	return nil
 }
@@ -96,7 +96,7 @@ func (g *generator) inCheckFunc(ns *schema.Namespace, e *schema.Event) jen.Code 
 	case e.Payload != nil:
 		return g.checkFunc(e.Payload)
 	case len(e.Args) > 0:
-		return jen.Id(tupleName(ns, e, "Args")).Dot("CheckJSON")
+		return g.local(tupleName(ns, e, "Args")).Dot("CheckJSON")
 	}
 	return nil
 }
@@ -110,7 +110,7 @@ func (g *generator) outCheckFunc(ns *schema.Namespace, e *schema.Event) jen.Code
 	case e.Ack != nil:
 		return g.checkFunc(e.Ack)
 	case len(e.AckArgs) > 0:
-		return jen.Id(tupleName(ns, e, "Ack")).Dot("CheckJSON")
+		return g.local(tupleName(ns, e, "Ack")).Dot("CheckJSON")
 	}
 	return nil
 }
@@ -134,7 +134,7 @@ func (g *generator) outReadFunc(ns *schema.Namespace, e *schema.Event) jen.Code 
 	case e.Ack != nil:
 		return g.readFunc(e.Ack)
 	case len(e.AckArgs) > 0:
-		return tupleReadFunc(tupleName(ns, e, "Ack"))
+		return tupleReadFunc(g.local(tupleName(ns, e, "Ack")))
 	}
 	return jen.Nil()
 }

@@ -369,6 +369,7 @@ func (n *Node) setDown(err error) {
 	first := !n.down
 	n.status.Err = err
 	var st Status
+	never := n.lastGood.IsZero()
 	if first {
 		n.down = true
 		n.status.Connected = false
@@ -386,7 +387,11 @@ func (n *Node) setDown(err error) {
 	}
 	n.mu.Unlock()
 	if first {
-		n.log.Warn("redis connection lost; retrying with backoff", "err", err)
+		if never {
+			n.log.Error("redis unreachable since the node started; retrying with backoff", "err", err)
+		} else {
+			n.log.Warn("redis connection lost; retrying with backoff", "err", err)
+		}
 		if n.opts.OnStatus != nil {
 			n.opts.OnStatus(st)
 		}
@@ -479,7 +484,7 @@ func (n *Node) publishLoop() {
 			}
 			if err != nil {
 				n.drop(err)
-				n.log.Debug("publish failed", "channel", m.channel, "err", err)
+				n.log.Error("redis publish failed: the message is lost", "channel", m.channel, "err", err)
 			}
 			if m.done != nil {
 				m.done <- err

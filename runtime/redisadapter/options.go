@@ -44,9 +44,11 @@ type Options struct {
 	// connection to Redis is lost or restored. It runs on the node's receive
 	// goroutine and must not block.
 	OnStatus func(Status)
-	// Logger receives the node's logs: one warning when Redis becomes
-	// unreachable, one when it is back, and debug traces. Default: silent
-	// unless SIOGEN_DEBUG names "redis".
+	// Logger receives the node's logs: an error when Redis is unreachable
+	// from the start or a publish fails, a warning when the connection is
+	// lost and one when it is back, and debug traces. Default: errors and
+	// warnings to slog.Default() (rate-limited), debug traces to standard
+	// error when SIOGEN_DEBUG names "redis".
 	Logger *slog.Logger
 }
 

@@ -51,8 +51,9 @@ type StreamsOptions struct {
 	// OnStatus, when set, is called on the node's reader goroutine when the
 	// connection is lost or restored; it must not block.
 	OnStatus func(Status)
-	// Logger receives the node's logs. Default: silent unless SIOGEN_DEBUG
-	// names "redis".
+	// Logger receives the node's logs. Default: errors and warnings to
+	// slog.Default() (rate-limited), debug traces to standard error when
+	// SIOGEN_DEBUG names "redis".
 	Logger *slog.Logger
 }
 

@@ -59,6 +59,16 @@ func (b *BroadcastOperator) targets() []*Namespace {
 // Emit sends an event to the selected sockets. The packet is encoded once
 // per namespace and the same bytes are queued on every socket.
 func (b *BroadcastOperator) Emit(event string, args ...any) error {
+	if ics := b.ns.emitInterceptors(); len(ics) > 0 {
+		_, err := interceptOut(context.Background(), ics, &Invocation{Namespace: b.ns.name, Event: event, Direction: Outbound, Payload: slices.Clone(args)}, func(_ context.Context, event string, args []any) (any, error) {
+			return nil, b.emit(event, args)
+		})
+		return err
+	}
+	return b.emit(event, args)
+}
+
+func (b *BroadcastOperator) emit(event string, args []any) error {
 	if parser.IsReserved(event) {
 		return NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -69,6 +79,7 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	for _, ns := range b.targets() {
 		p := &Packet{Type: eventType(att), Namespace: ns.name, Data: data, Attachments: att}
 		if err := ns.adapter.Broadcast(p, &b.opts); err != nil {
+			ns.adapterFailed("broadcast", err)
 			return err
 		}
 	}
@@ -80,6 +91,17 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 // answered, or when ctx ends or the server's AckTimeout passes: then with
 // the answers received so far and an *[Error] with [CodeTimeout].
 func (b *BroadcastOperator) EmitWithAck(ctx context.Context, event string, args ...any) ([]Args, error) {
+	if ics := b.ns.emitInterceptors(); len(ics) > 0 {
+		r, err := interceptOut(ctx, ics, &Invocation{Namespace: b.ns.name, Event: event, Direction: Outbound, Payload: slices.Clone(args), WantsAck: true}, func(ctx context.Context, event string, args []any) (any, error) {
+			return b.emitWithAck(ctx, event, args)
+		})
+		a, _ := r.([]Args)
+		return a, err
+	}
+	return b.emitWithAck(ctx, event, args)
+}
+
+func (b *BroadcastOperator) emitWithAck(ctx context.Context, event string, args []any) ([]Args, error) {
 	if parser.IsReserved(event) {
 		return nil, NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}

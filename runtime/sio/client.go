@@ -107,9 +107,19 @@ type ClientOptions struct {
 	// MaxPendingEvents bounds the received events waiting for their
 	// handlers; the connection stops reading while it is full. Default 256.
 	MaxPendingEvents int
-	// Logger receives debug logs. Default: silent unless SIOGEN_DEBUG names
-	// "sio".
+	// Logger receives the client's logs. Default: warnings and errors go
+	// to slog.Default(), debug records to standard error when SIOGEN_DEBUG
+	// names "sio".
 	Logger *slog.Logger
+	// Debug switches the packet-level debug view on; see [DebugLevel].
+	// Default [DebugOff], unless SIOGEN_DEBUG asks for it.
+	Debug DebugLevel
+	// Interceptors wrap every typed handler ([OnClient], [OnClientAck])
+	// and every emit of the manager's sockets, the first outermost; see
+	// [Interceptor]. Default none.
+	Interceptors []Interceptor
+
+	user *slog.Logger // Logger as given
 }
 
 func (o *ClientOptions) withDefaults() ClientOptions {
@@ -149,6 +159,7 @@ func (o *ClientOptions) withDefaults() ClientOptions {
 	if r.MaxPendingEvents <= 0 {
 		r.MaxPendingEvents = 256
 	}
+	r.user = r.Logger
 	r.Logger = logging.For(r.Logger, "sio")
 	return r
 }
@@ -191,6 +202,7 @@ type Manager struct {
 	eopts engineio.DialOptions
 	log   *slog.Logger
 	work  serial
+	watch *watcher // the debug view; nil when off
 
 	ctx    context.Context // canceled by Close
 	cancel context.CancelFunc
@@ -244,6 +256,7 @@ func NewManager(rawURL string, opts *ClientOptions) (*Manager, error) {
 		wake:    make(chan struct{}, 1),
 	}
 	m.work.init(o.MaxPendingEvents, m.log)
+	m.watch = newWatcher(o.Debug, o.user, nil, m.log)
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	return m, nil
 }

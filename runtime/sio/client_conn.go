@@ -3,7 +3,9 @@ package sio
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"time"
@@ -187,6 +189,7 @@ func (m *Manager) serve(conn *engineio.Conn) (DisconnectReason, bool) {
 	}
 	dec := parser.Decoder{Limits: parser.Limits{MaxAttachments: m.opts.MaxAttachments}}
 	var reason DisconnectReason
+	size := 0
 	for {
 		typ, data, err := conn.Receive(context.Background())
 		if err != nil {
@@ -195,6 +198,7 @@ func (m *Manager) serve(conn *engineio.Conn) (DisconnectReason, bool) {
 		}
 		var p *parser.Packet
 		var complete bool
+		size += len(data)
 		if typ == engineio.MessageBinary {
 			p, complete, err = dec.DecodeBinary(data)
 		} else {
@@ -206,6 +210,10 @@ func (m *Manager) serve(conn *engineio.Conn) (DisconnectReason, bool) {
 			break
 		}
 		if complete {
+			if m.watch != nil {
+				m.watch.received(conn, p, size)
+			}
+			size = 0
 			m.route(conn, p)
 		}
 	}
@@ -272,7 +280,7 @@ func (m *Manager) route(conn *engineio.Conn, p *parser.Packet) {
 func (m *Manager) safely(fn func()) {
 	defer func() {
 		if r := recover(); r != nil {
-			m.log.Error("panic in client handler", "panic", r)
+			m.log.Error("handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 		}
 	}()
 	fn()

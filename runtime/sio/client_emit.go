@@ -19,6 +19,16 @@ import (
 // and ClientOptions.Retries for the retry queue. It fails for reserved
 // event names and unencodable arguments.
 func (s *ClientSocket) Emit(event string, args ...any) error {
+	if ics := s.m.opts.Interceptors; len(ics) > 0 {
+		_, err := interceptOut(s.m.ctx, ics, &Invocation{Namespace: s.nsp, Event: event, Direction: Outbound, Client: s, Payload: slices.Clone(args)}, func(_ context.Context, event string, args []any) (any, error) {
+			return nil, s.emit(event, args)
+		})
+		return err
+	}
+	return s.emit(event, args)
+}
+
+func (s *ClientSocket) emit(event string, args []any) error {
 	if parser.IsReserved(event) {
 		return NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -40,6 +50,16 @@ func (s *ClientSocket) Emit(event string, args ...any) error {
 // first. An event buffered while disconnected waits for the reconnection
 // (and is dropped from the buffer on timeout).
 func (s *ClientSocket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	if ics := s.m.opts.Interceptors; len(ics) > 0 {
+		r, err := interceptOut(ctx, ics, &Invocation{Namespace: s.nsp, Event: event, Direction: Outbound, Client: s, Payload: slices.Clone(args), WantsAck: true}, func(ctx context.Context, event string, args []any) (any, error) {
+			return withAckedError(s.emitWithAck(ctx, event, args))
+		})
+		return ackResultOf(r, err)
+	}
+	return s.emitWithAck(ctx, event, args)
+}
+
+func (s *ClientSocket) emitWithAck(ctx context.Context, event string, args []any) (Args, error) {
 	if parser.IsReserved(event) {
 		return Args{}, NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -88,7 +108,7 @@ func (s *ClientSocket) send(p *Packet, ack *clientAck) error {
 		if ack != nil {
 			s.acks[p.ID] = ack
 		}
-		if s.conn.SendMessages(msgs...) == nil {
+		if s.m.send(s.conn, msgs...) == nil {
 			if ack != nil {
 				ack.sent = true
 			}
@@ -154,8 +174,8 @@ func (v VolatileEmitter) Emit(event string, args ...any) error {
 	s := v.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state == csConnected {
-		s.conn.SendVolatile(msgs...)
+	if s.state == csConnected && s.conn.SendVolatile(msgs...) && s.m.watch != nil {
+		s.m.watch.sent(s.conn, msgs)
 	}
 	return nil
 }
@@ -193,7 +213,7 @@ func (e *ClientEvent) Ack(args ...any) error {
 	if err != nil {
 		return err
 	}
-	if err := e.conn.SendMessages(encodePacket(&p)...); err != nil {
+	if err := e.socket.m.send(e.conn, encodePacket(&p)...); err != nil {
 		return &Error{Code: CodeDisconnected, Message: "failed to acknowledge: connection lost", Err: err}
 	}
 	return nil

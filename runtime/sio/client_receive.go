@@ -133,7 +133,7 @@ func (s *ClientSocket) onConnectReply(conn *engineio.Conn, p *parser.Packet) {
 	buf := s.sendBuf
 	s.sendBuf = nil
 	for i, out := range buf {
-		if conn.SendMessages(out.msgs...) != nil {
+		if s.m.send(conn, out.msgs...) != nil {
 			s.sendBuf = buf[i:] // the connection is closing: keep the rest
 			break
 		}

@@ -93,7 +93,7 @@ func (s *ClientSocket) drainLocked() {
 	p := *it.p
 	p.ID, p.HasID = id, true
 	// A failure means the connection is closing: connLost ends the attempt.
-	_ = s.conn.SendMessages(encodePacket(&p)...)
+	_ = s.m.send(s.conn, encodePacket(&p)...)
 	if d := s.m.opts.AckTimeout; d > 0 {
 		it.timer = time.AfterFunc(d, func() { s.retryTimeout(it, id) })
 	}

@@ -321,7 +321,7 @@ func (s *ClientSocket) end(reason DisconnectReason, tellServer bool, err *Error)
 	}
 	s.mu.Unlock()
 	if wasConnected && tellServer && conn != nil {
-		_ = conn.SendMessages(encodePacket(&Packet{Type: parser.Disconnect, Namespace: s.nsp})...)
+		_ = s.m.send(conn, encodePacket(&Packet{Type: parser.Disconnect, Namespace: s.nsp})...)
 	}
 	failAcks(acks, items, err)
 	if len(fns) > 0 {
@@ -377,7 +377,7 @@ func (s *ClientSocket) sendConnect(ctx context.Context, conn *engineio.Conn) {
 		return
 	}
 	// A failure means the connection is closing; connLost resets the claim.
-	_ = conn.SendMessages(encodePacket(&Packet{Type: parser.Connect, Namespace: s.nsp, Data: data})...)
+	_ = s.m.send(conn, encodePacket(&Packet{Type: parser.Connect, Namespace: s.nsp, Data: data})...)
 }
 
 // connectPayload returns the CONNECT payload: the auth object, merged into

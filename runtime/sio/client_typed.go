@@ -20,6 +20,9 @@ func decodeClient[In any](c *handlerConfig, e *ClientEvent) (In, bool) {
 	} else {
 		e.socket.m.log.Debug("invalid payload dropped", "nsp", e.socket.nsp, "event", e.Name, "err", err)
 	}
+	if w := e.socket.m.watch; w != nil {
+		w.rejected(e.socket.nsp, e.Name, err)
+	}
 	return in, false
 }
 
@@ -30,9 +33,21 @@ func decodeClient[In any](c *handlerConfig, e *ClientEvent) (In, bool) {
 func OnClient[In any](s *ClientSocket, event string, fn func(ctx context.Context, in In), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
 	s.useEnvelopes()
+	call := clientChain(s, c, func(ctx context.Context, in In) (struct{}, error) {
+		fn(ctx, in)
+		return struct{}{}, nil
+	})
 	s.On(event, func(e *ClientEvent) {
-		if in, ok := decodeClient[In](c, e); ok {
+		in, ok := decodeClient[In](c, e)
+		if !ok {
+			return
+		}
+		if call == nil {
 			fn(e.ctx, in)
+			return
+		}
+		if _, err := call(e.ctx, &Invocation{Namespace: s.nsp, Event: e.Name, Direction: Inbound, Client: s, Payload: in}); err != nil {
+			logHandlerError(s.m.log, s.nsp, e.Name, "", err)
 		}
 	})
 }
@@ -45,13 +60,29 @@ func OnClient[In any](s *ClientSocket, event string, fn func(ctx context.Context
 func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context.Context, in In) (Out, error), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
 	s.useEnvelopes()
+	call := clientChain(s, c, fn)
 	s.On(event, func(e *ClientEvent) {
 		in, ok := decodeClient[In](c, e)
 		if !ok {
 			return
 		}
-		out, err := fn(e.ctx, in)
-		if !e.WantsAck() {
+		var out Out
+		var err error
+		if call == nil {
+			out, err = runClientHandler(fn, e.ctx, in)
+		} else {
+			var r any
+			r, err = call(e.ctx, &Invocation{Namespace: s.nsp, Event: e.Name, Direction: Inbound, Client: s, Payload: in, WantsAck: e.WantsAck()})
+			out = typedOut[Out](r)
+		}
+		plainErr := err != nil && c.style == AckPlain && e.WantsAck()
+		switch {
+		case plainErr && !isPanic(err):
+			logPlainError(s.m.log, "client handler failed", s.nsp, e.Name, err)
+		case err != nil:
+			logHandlerError(s.m.log, s.nsp, e.Name, "", err)
+		}
+		if !e.WantsAck() || plainErr {
 			return
 		}
 		if err == nil {
@@ -68,15 +99,34 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 				err = answer
 			}
 		}
-		if err != nil && c.style == AckPlain {
-			logPlainError(s.m.log, "client handler failed", s.nsp, e.Name, err)
-			return
-		}
 		var one [1]any
-		args, internal := replyArgs(c, out, err, &one)
-		if internal != nil {
-			s.m.log.Error("client handler failed", "nsp", s.nsp, "event", e.Name, "err", internal)
+		args, _ := replyArgs(c, out, err, &one)
+		if err := e.Ack(args...); err != nil && !e.acked.Load() && c.style != AckPlain {
+			s.m.log.Error("handler result not sent: it cannot be encoded", "nsp", s.nsp, "event", e.Name, "err", err)
+			_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeInternal, Message: "internal error"}})
 		}
-		_ = e.Ack(args...)
 	})
+}
+
+// clientChain returns the interceptor chain of a client's typed handler
+// ending in fn, nil when there are no interceptors.
+func clientChain[In, Out any](s *ClientSocket, c *handlerConfig, fn func(context.Context, In) (Out, error)) InvokeFunc {
+	ics := handlerInterceptors(s.m.opts.Interceptors, c)
+	if len(ics) == 0 {
+		return nil
+	}
+	return intercept(ics, func(ctx context.Context, call *Invocation) (any, error) {
+		in, err := typedIn[In](call)
+		if err != nil {
+			return nil, err
+		}
+		return runClientHandler(fn, ctx, in)
+	})
+}
+
+// runClientHandler calls a client's typed handler, turning a panic into an
+// internal error.
+func runClientHandler[In, Out any](fn func(context.Context, In) (Out, error), ctx context.Context, in In) (out Out, err error) {
+	defer recoverInto(&err)
+	return fn(ctx, in)
 }

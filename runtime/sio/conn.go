@@ -41,6 +41,7 @@ type conn struct {
 	// Owned by the receiving goroutine (OnMessage, then OnClose).
 	dec       parser.Decoder
 	violation bool // a protocol violation closed the connection
+	inSize    int  // bytes of the packet being received, when watched
 }
 
 // engineHandler connects the Engine.IO server to s.
@@ -92,6 +93,7 @@ func (c *conn) OnMessage(typ engineio.MessageType, data []byte) {
 	var p *parser.Packet
 	var complete bool
 	var err error
+	c.inSize += len(data)
 	if typ == engineio.MessageBinary {
 		p, complete, err = c.dec.DecodeBinary(data)
 	} else {
@@ -101,6 +103,12 @@ func (c *conn) OnMessage(typ engineio.MessageType, data []byte) {
 		c.srv.log.Debug("bad packet", "eio", c.eio.ID(), "err", err)
 		c.violate()
 		return
+	}
+	if complete {
+		if w := c.srv.watch; w != nil {
+			w.received(c.eio, p, c.inSize)
+		}
+		c.inSize = 0
 	}
 	if complete && !c.route(p) && c.eio.Err() == nil {
 		// Not when the connection closed while the packet waited for room
@@ -279,6 +287,8 @@ func (c *conn) connect(p *parser.Packet) {
 // checkDetails) is logged and goes as [CodeInternal], unless the server
 // skips outgoing checks.
 func (c *conn) connectError(nsp string, err error) {
+	logRefused(c.srv.log, c.eio, nsp, err)
+	c.srv.watch.refused(c.eio, nsp, err)
 	body := struct {
 		Message string `json:"message"`
 		Data    *Error `json:"data,omitempty"`
@@ -317,14 +327,20 @@ func (c *conn) sendEncoded(msgs []*engineio.Message, volatile, shared bool) erro
 	if c.srv.onSend != nil {
 		c.srv.onSend(slices.Clone(msgs)) // so that msgs need not escape
 	}
+	var err error
+	queued := true
 	switch {
 	case volatile:
-		c.eio.SendVolatile(msgs...)
-		return nil
+		queued = c.eio.SendVolatile(msgs...)
 	case shared:
-		return c.eio.SendShared(msgs...)
+		err = c.eio.SendShared(msgs...)
+	default:
+		err = c.eio.SendMessages(msgs...)
 	}
-	return c.eio.SendMessages(msgs...)
+	if w := c.srv.watch; w != nil {
+		w.queued(c.eio, msgs, volatile, queued, err)
+	}
+	return err
 }
 
 // encodePacket returns p's Engine.IO messages: the text packet, then one

@@ -122,5 +122,52 @@
 // [DetailsAs] (and the generated AsX functions) decode an error's details
 // into the contract's type.
 //
-// Logging is silent unless SIOGEN_DEBUG names "sio".
+// # Logging
+//
+// The server and the client log through ServerOptions.Logger and
+// ClientOptions.Logger, by default through slog.Default() for warnings
+// and errors only, so that a healthy server is silent and a failing one
+// never is. Warnings and errors are rate-limited per message (10 in a row,
+// then one a second; the next record says how many were suppressed). The
+// levels:
+//
+//   - Error: a handler panicked ("handler panicked", with "panic" and
+//     "stack"; an envelope-style ack answers [CodeInternal]); a handler
+//     failed with an error that reaches the peer as [CodeInternal]
+//     ("handler failed", with the cause, which the peer does not see); a
+//     handler's result cannot be encoded, breaking the contract ("handler
+//     result not sent", an envelope-style ack answers CodeInternal); a
+//     middleware panicked. Runtime/redisadapter logs Redis failures at
+//     error and warning level the same way.
+//   - Warn: a connection refused by the server's fault: a middleware
+//     failed with an error that is not an *[Error], or an internal one
+//     ("connection refused by the server").
+//   - Debug: what clients get wrong, which they are told about: payloads
+//     that break their schema, refusals with an *[Error] (bad auth), events
+//     with no handler, expected *[Error] results; and the lifecycle of
+//     connections and sockets. Set SIOGEN_DEBUG=sio to see them on standard
+//     error without configuring a logger.
+//
+// Every record carries "scope" ("sio"), and "nsp", "event" and "sid" when
+// they apply.
+//
+// # Debug view
+//
+// The packet-level view, like DEBUG=socket.io* in JavaScript, logs every
+// packet in and out with its connection, transport, namespace, type, event
+// name, ack id and size, and why a connect was refused, a payload rejected,
+// an event unhandled: switch it on with ServerOptions.Debug or
+// SIOGEN_DEBUG=sio:packets, and see payloads too with [DebugPayloads] or
+// SIOGEN_DEBUG=sio:payloads (see [DebugLevel]).
+//
+// # Interceptors, monitors and observers
+//
+// An [Interceptor] wraps typed handlers and emits, on the server and the
+// client, as connect-go's do: for logging, authorization, metrics and
+// tracing ([ServerOptions].Interceptors, [ClientOptions].Interceptors,
+// [WithInterceptors], which generated Register functions pass on). A
+// [Monitor] is told about packets, connections and drops, for metrics
+// (runtime/siootel builds an interceptor and a monitor for OpenTelemetry);
+// an [Observer], about namespaces, sockets and rooms, for tools that show
+// them (runtime/sioadmin).
 package sio

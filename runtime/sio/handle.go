@@ -37,6 +37,7 @@ type handlerConfig struct {
 	check     any // a CheckFunc[Out], from WithAckCheck
 	style     AckStyle
 	onInvalid func(s *Socket, e *Event, err *Error)
+	icepts    []*interceptorSet
 }
 
 type optionFunc func(*handlerConfig)
@@ -178,6 +179,9 @@ func decode[In any](c *handlerConfig, s *Socket, e *Event) (In, bool) {
 	default:
 		s.nsp.srv.log.Debug("invalid payload dropped", "nsp", s.nsp.name, "event", e.Name, "err", err)
 	}
+	if w := s.nsp.srv.watch; w != nil {
+		w.rejected(s.nsp.name, e.Name, err)
+	}
 	return in, false
 }
 
@@ -187,9 +191,21 @@ func decode[In any](c *handlerConfig, s *Socket, e *Event) (In, bool) {
 func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s *Socket, in In), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
 	ns.useEnvelopes()
+	call := serverChain(ns, c, func(ctx context.Context, s *Socket, in In) (struct{}, error) {
+		fn(ctx, s, in)
+		return struct{}{}, nil
+	})
 	ns.On(event, func(s *Socket, e *Event) {
-		if in, ok := decode[In](c, s, e); ok {
+		in, ok := decode[In](c, s, e)
+		if !ok {
+			return
+		}
+		if call == nil {
 			fn(s.Context(), s, in)
+			return
+		}
+		if _, err := call(s.Context(), &Invocation{Namespace: s.nsp.name, Event: e.Name, Direction: Inbound, Socket: s, Payload: in}); err != nil {
+			s.handlerFailed(e.Name, err)
 		}
 	})
 }
@@ -202,13 +218,29 @@ func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s 
 func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Context, s *Socket, in In) (Out, error), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
 	ns.useEnvelopes()
+	call := serverChain(ns, c, fn)
 	ns.On(event, func(s *Socket, e *Event) {
 		in, ok := decode[In](c, s, e)
 		if !ok {
 			return
 		}
-		out, err := fn(s.Context(), s, in)
-		if !e.WantsAck() {
+		var out Out
+		var err error
+		if call == nil {
+			out, err = runHandler(fn, s.Context(), s, in)
+		} else {
+			var r any
+			r, err = call(s.Context(), &Invocation{Namespace: s.nsp.name, Event: e.Name, Direction: Inbound, Socket: s, Payload: in, WantsAck: e.WantsAck()})
+			out = typedOut[Out](r)
+		}
+		plainErr := err != nil && c.style == AckPlain && e.WantsAck()
+		switch {
+		case plainErr && !isPanic(err):
+			logPlainError(s.nsp.srv.log, "handler failed", s.nsp.name, e.Name, err)
+		case err != nil:
+			s.handlerFailed(e.Name, err)
+		}
+		if !e.WantsAck() || plainErr {
 			return
 		}
 		if err == nil {
@@ -225,16 +257,13 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 				err = answer
 			}
 		}
-		if err != nil && c.style == AckPlain {
-			logPlainError(s.nsp.srv.log, "handler failed", s.nsp.name, e.Name, err)
-			return
-		}
 		var one [1]any
-		args, internal := replyArgs(c, out, err, &one)
-		if internal != nil {
-			s.nsp.srv.log.Error("handler failed", "nsp", s.nsp.name, "event", e.Name, "err", internal)
+		args, _ := replyArgs(c, out, err, &one)
+		if err := e.Ack(args...); err != nil && !e.acked.Load() && c.style != AckPlain {
+			// The result could not be encoded: it breaks the contract.
+			s.nsp.srv.log.Error("handler result not sent: it cannot be encoded", "nsp", s.nsp.name, "event", e.Name, "sid", s.id, "err", err)
+			_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeInternal, Message: "internal error"}})
 		}
-		_ = e.Ack(args...)
 	})
 }
 

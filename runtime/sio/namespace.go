@@ -3,6 +3,8 @@ package sio
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -47,6 +49,7 @@ type Namespace struct {
 	handlers   map[string][]EventHandler
 	serverSide map[string][]func(Args)
 	children   []*Namespace
+	icepts     nsInterceptors // of the emits; see intercept.go
 }
 
 // EventHandler handles an event received by a socket. It runs on the
@@ -197,7 +200,7 @@ func (ns *Namespace) runMiddlewares(s *Socket) error {
 func callMiddleware(mw Middleware, s *Socket) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.nsp.srv.log.Error("panic in middleware", "panic", r)
+			s.nsp.srv.log.Error("middleware panicked", "nsp", s.nsp.name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			err = &Error{Code: CodeInternal, Message: "internal error"}
 		}
 	}()
@@ -232,6 +235,9 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 	data, _ := json.Marshal(reply)
 	_ = s.conn.send(&Packet{Type: parser.Connect, Namespace: ns.name, Data: data}, false)
 	ns.srv.log.Debug("socket connected", "nsp", ns.name, "sid", s.id, "recovered", restored)
+	if w := ns.srv.watch; w != nil && w.obs.Connect != nil {
+		w.obs.Connect(ns.name, s.conn.eio.Transport(), nil)
+	}
 	ns.srv.notifyConnect(s)
 	for _, fn := range ns.connectionHandlers() {
 		fn(s)

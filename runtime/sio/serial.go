@@ -1,7 +1,9 @@
 package sio
 
 import (
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -177,7 +179,7 @@ func (q *serial) run() {
 func (q *serial) call(t task) {
 	defer func() {
 		if r := recover(); r != nil {
-			q.log.Error("panic in a handler", "panic", r)
+			q.log.Error("handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 		}
 	}()
 	if t.fn != nil {

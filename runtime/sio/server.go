@@ -50,9 +50,20 @@ type ServerOptions struct {
 	// leaves. The checks walk the Go value without encoding it; the cost is
 	// measured in examples/bench (README, "outgoing checks").
 	SkipOutgoingChecks bool
-	// Logger receives debug logs. Default: silent unless SIOGEN_DEBUG names
-	// "sio".
+	// Logger receives the server's logs (see the package doc's Logging
+	// section for the levels). Default: warnings and errors go to
+	// slog.Default(), debug records to standard error when SIOGEN_DEBUG
+	// names "sio".
 	Logger *slog.Logger
+	// Debug switches the packet-level debug view on; see [DebugLevel].
+	// Default [DebugOff], unless SIOGEN_DEBUG asks for it.
+	Debug DebugLevel
+	// Monitor is told about packets, connections and failures, for
+	// metrics; see runtime/siootel. Default nil.
+	Monitor *Monitor
+	// Interceptors wrap every typed handler of every namespace and every
+	// emit, the first outermost; see [Interceptor]. Default none.
+	Interceptors []Interceptor
 	// ClientDir, when set, is an installed socket.io-client/dist directory
 	// whose socket.io.js, socket.io.min.js, socket.io.esm.min.js and their
 	// .map files the server serves under Path, like the reference server's
@@ -65,6 +76,8 @@ type ServerOptions struct {
 	// os.DirFS. It is served like ClientDir, and takes precedence over it.
 	// Default nil.
 	ClientFS fs.FS
+
+	user *slog.Logger // Logger as given
 }
 
 // RecoveryOptions configures connection state recovery.
@@ -108,6 +121,7 @@ func (o *ServerOptions) withDefaults() ServerOptions {
 		}
 		r.Recovery = &rec
 	}
+	r.user = r.Logger
 	r.Logger = logging.For(r.Logger, "sio")
 	return r
 }
@@ -118,6 +132,8 @@ type Server struct {
 	opts ServerOptions
 	eio  *engineio.Server
 	log  *slog.Logger
+	// watch is the debug view and the monitor; nil when both are off.
+	watch *watcher
 
 	mu      sync.RWMutex
 	nsps    map[string]*Namespace
@@ -136,6 +152,7 @@ type Server struct {
 func NewServer(opts *ServerOptions) *Server {
 	o := opts.withDefaults()
 	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientFS, o.ClientDir)}
+	s.watch = newWatcher(o.Debug, o.user, o.Monitor, o.Logger)
 	var eo engineio.ServerOptions
 	if o.Engine != nil {
 		eo = *o.Engine

@@ -278,6 +278,16 @@ func (s *Socket) Broadcast() *BroadcastOperator { return s.nsp.broadcast().Excep
 // the network; it fails for reserved event names, unencodable arguments and
 // closed connections.
 func (s *Socket) Emit(event string, args ...any) error {
+	if ics := s.nsp.emitInterceptors(); len(ics) > 0 {
+		_, err := interceptOut(s.Context(), ics, &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: slices.Clone(args)}, func(_ context.Context, event string, args []any) (any, error) {
+			return nil, s.emit(event, args)
+		})
+		return err
+	}
+	return s.emit(event, args)
+}
+
+func (s *Socket) emit(event string, args []any) error {
 	if parser.IsReserved(event) {
 		return NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -288,7 +298,11 @@ func (s *Socket) Emit(event string, args ...any) error {
 	p := &Packet{Type: eventType(att), Namespace: s.nsp.name, Data: data, Attachments: att}
 	if s.nsp.srv.opts.Recovery != nil {
 		// Through the adapter, which logs it with an offset for recovery.
-		return s.nsp.adapter.Broadcast(p, &BroadcastOptions{Rooms: []string{s.id}})
+		err := s.nsp.adapter.Broadcast(p, &BroadcastOptions{Rooms: []string{s.id}})
+		if err != nil {
+			s.nsp.adapterFailed("broadcast", err)
+		}
+		return err
 	}
 	s.notifyOutgoing(p)
 	return s.conn.send(p, false)
@@ -302,6 +316,16 @@ func (s *Socket) Send(args ...any) error { return s.Emit("message", args...) }
 // ctx ends or the server's AckTimeout passes first, and [CodeDisconnected]
 // when the socket disconnects first.
 func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (Args, error) {
+	if ics := s.nsp.emitInterceptors(); len(ics) > 0 {
+		r, err := interceptOut(ctx, ics, &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: slices.Clone(args), WantsAck: true}, func(ctx context.Context, event string, args []any) (any, error) {
+			return withAckedError(s.emitWithAck(ctx, event, args))
+		})
+		return ackResultOf(r, err)
+	}
+	return s.emitWithAck(ctx, event, args)
+}
+
+func (s *Socket) emitWithAck(ctx context.Context, event string, args []any) (Args, error) {
 	if parser.IsReserved(event) {
 		return Args{}, NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -426,6 +450,11 @@ func (s *Socket) dispatch(p *Packet) {
 	}
 	s.lastEvent = name
 	e := &Event{Args: args, Name: name, socket: s, id: p.ID, hasAck: p.HasID}
+	defer func() {
+		if r := recover(); r != nil {
+			s.handlerPanicked(e, r)
+		}
+	}()
 	s.mu.Lock()
 	anyIn := s.anyIn
 	own := s.handlers[name]
@@ -451,8 +480,21 @@ func (s *Socket) dispatch(p *Packet) {
 // envelope error [CodeUnimplemented]; see [Namespace.On].
 func (s *Socket) unhandled(e *Event) {
 	s.nsp.srv.log.Debug("unhandled event", "nsp", s.nsp.name, "sid", s.id, "event", e.Name, "ack", e.WantsAck())
+	if w := s.nsp.srv.watch; w != nil {
+		w.unknown(s.nsp.name, e.Name)
+	}
 	if e.WantsAck() && s.nsp.enveloped() {
 		_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeUnimplemented, Message: "no handler for event " + strconv.Quote(e.Name)}})
+	}
+}
+
+// handlerPanicked logs the panic of an untyped handler, with its stack,
+// and, on a namespace of typed handlers, answers the event with an internal
+// error if it is still waiting for its acknowledgement.
+func (s *Socket) handlerPanicked(e *Event, r any) {
+	s.handlerFailed(e.Name, panicked(r))
+	if e.hasAck && !e.acked.Load() && s.nsp.enveloped() {
+		_ = e.Ack(errorEnvelope{Error: &Error{Code: CodeInternal, Message: "internal error"}})
 	}
 }
 
@@ -521,6 +563,9 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 			fn(Args{}, &Error{Code: CodeDisconnected, Message: "socket has been disconnected"})
 		}
 		s.nsp.srv.log.Debug("socket disconnected", "nsp", s.nsp.name, "sid", s.id, "reason", reason)
+		if w := s.nsp.srv.watch; w != nil && w.obs.Disconnect != nil {
+			w.obs.Disconnect(s.nsp.name, reason)
+		}
 		s.nsp.srv.notifyDisconnect(s, reason, left)
 		for _, fn := range after {
 			fn(reason)
@@ -575,12 +620,17 @@ func ackPacket(name string, wanted bool, acked *atomic.Bool, nsp string, id int6
 	if !wanted {
 		return Packet{}, NewError(CodeInvalidArgument, "event %q asked for no acknowledgement", name)
 	}
-	if acked.Swap(true) {
+	if acked.Load() {
 		return Packet{}, NewError(CodeInvalidArgument, "event %q is already acknowledged", name)
 	}
+	// Encoded before it is marked sent, so that an acknowledgement that
+	// cannot be encoded can be replaced by an error.
 	data, att, err := appendArgs(dst, "", args)
 	if err != nil {
 		return Packet{}, err
+	}
+	if acked.Swap(true) {
+		return Packet{}, NewError(CodeInvalidArgument, "event %q is already acknowledged", name)
 	}
 	return Packet{Type: ackType(att), Namespace: nsp, ID: id, HasID: true, Data: data, Attachments: att}, nil
 }

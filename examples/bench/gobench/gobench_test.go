@@ -3,6 +3,7 @@ package gobench_test
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -11,11 +12,14 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/runtime/engineio"
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/siojson"
+	"github.com/siogen/siogen/runtime/siootel"
 	"github.com/siogen/siogen/runtime/siovalidate"
 )
 
@@ -119,13 +123,30 @@ func (echoServer) Echo(_ context.Context, _ bench.MainSocket, in *bench.Sample) 
 // BenchmarkEchoAck measures the ack round trip of echo over a loopback
 // websocket: the generated checking handler (payload and ack checked), the
 // same without the check of the ack it sends ("typed/nocheck",
-// ServerOptions.SkipOutgoingChecks), and the untyped one.
+// ServerOptions.SkipOutgoingChecks), and the untyped one. The typed
+// handler also runs with a logger that discards everything ("typed/quiet",
+// against the default logging of "typed") and with runtime/siootel on the
+// OpenTelemetry SDK ("typed/otel": every event a span, always sampled;
+// metrics collected in memory).
 func BenchmarkEchoAck(b *testing.B) {
 	frame := append(append([]byte(`421["echo",`), sample...), ']')
 	want := append(append([]byte(`431[`), sample...), ']')
-	for _, api := range []string{"typed", "typed/nocheck", "untyped"} {
+	for _, api := range []string{"typed", "typed/nocheck", "typed/quiet", "typed/otel", "untyped"} {
 		b.Run(api, func(b *testing.B) {
-			srv := sio.NewServer(&sio.ServerOptions{SkipOutgoingChecks: api == "typed/nocheck"})
+			opts := &sio.ServerOptions{SkipOutgoingChecks: api == "typed/nocheck"}
+			switch api {
+			case "typed/quiet":
+				opts.Logger = slog.New(slog.DiscardHandler)
+			case "typed/otel":
+				tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
+				mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+				tel, err := siootel.New(&siootel.Options{TracerProvider: tp, MeterProvider: mp})
+				if err != nil {
+					b.Fatal(err)
+				}
+				opts = tel.Server(opts)
+			}
+			srv := sio.NewServer(opts)
 			if strings.HasPrefix(api, "typed") {
 				bench.RegisterMainServer(srv, echoServer{})
 			} else {

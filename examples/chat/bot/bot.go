@@ -29,7 +29,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	b, err := start(ctx, *url, *room, *name)
+	b, err := start(ctx, *url, nil, *room, *name)
 	if err != nil {
 		fmt.Fprintf(stderr, "bot: %v\n", err)
 		return 1
@@ -48,10 +48,11 @@ type bot struct {
 	name   string
 }
 
-// start connects a bot and joins its room. The manager reconnects on its
-// own; the room is joined again after a reconnection that lost the session.
-func start(ctx context.Context, url, room, name string) (*bot, error) {
-	m, err := sio.NewManager(url, nil)
+// start connects a bot, with opts (nil means the defaults), and joins its
+// room. The manager reconnects on its own; the room is joined again after a
+// reconnection that lost the session.
+func start(ctx context.Context, url string, opts *sio.ClientOptions, room, name string) (*bot, error) {
+	m, err := sio.NewManager(url, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,236 @@
+package siootel
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/siogen/siogen/runtime/sio"
+)
+
+// ScopeName is the instrumentation scope of the tracer and the meter.
+const ScopeName = "github.com/siogen/siogen/runtime/siootel"
+
+// Options configures [New]. Nil, or a zero field, means the default.
+type Options struct {
+	// TracerProvider makes the tracer. Default otel.GetTracerProvider().
+	TracerProvider trace.TracerProvider
+	// MeterProvider makes the meter. Default otel.GetMeterProvider().
+	MeterProvider metric.MeterProvider
+}
+
+// Telemetry is the instrumentation of servers and clients: one may serve
+// several. It is safe for concurrent use.
+type Telemetry struct {
+	tracer trace.Tracer
+
+	connected   metric.Int64UpDownCounter
+	handshakes  metric.Int64Counter
+	events      metric.Int64Counter
+	ackDuration metric.Float64Histogram
+	invalid     metric.Int64Counter
+	bytes       metric.Int64Counter
+	drops       metric.Int64Counter
+	adapterErrs metric.Int64Counter
+	heartbeats  metric.Int64Counter
+}
+
+// Attribute keys.
+const (
+	keyNamespace = attribute.Key("socketio.namespace")
+	keyEvent     = attribute.Key("socketio.event")
+	keyAck       = attribute.Key("socketio.ack")
+	keyOutcome   = attribute.Key("socketio.outcome")
+	keyCode      = attribute.Key("socketio.error.code")
+	keyDirection = attribute.Key("socketio.direction")
+	keyTransport = attribute.Key("socketio.transport")
+	keyReason    = attribute.Key("socketio.reason")
+)
+
+// New returns the instrumentation, with its instruments made.
+func New(opts *Options) (*Telemetry, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.TracerProvider == nil {
+		o.TracerProvider = otel.GetTracerProvider()
+	}
+	if o.MeterProvider == nil {
+		o.MeterProvider = otel.GetMeterProvider()
+	}
+	m := o.MeterProvider.Meter(ScopeName)
+	t := &Telemetry{tracer: o.TracerProvider.Tracer(ScopeName)}
+	var errs []error
+	counter := func(name, desc, unit string) metric.Int64Counter {
+		c, err := m.Int64Counter(name, metric.WithDescription(desc), metric.WithUnit(unit))
+		errs = append(errs, err)
+		return c
+	}
+	var err error
+	t.connected, err = m.Int64UpDownCounter("siogen.sockets.connected", metric.WithDescription("Connected sockets."), metric.WithUnit("{socket}"))
+	errs = append(errs, err)
+	t.handshakes = counter("siogen.handshakes", "Namespace connections, accepted or refused.", "{handshake}")
+	t.events = counter("siogen.events", "Events handled or emitted.", "{event}")
+	t.ackDuration, err = m.Float64Histogram("siogen.ack.duration", metric.WithDescription("Acknowledgement round trips."), metric.WithUnit("s"),
+		metric.WithExplicitBucketBoundaries(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+	errs = append(errs, err)
+	t.invalid = counter("siogen.validation.failures", "Received payloads rejected by a typed handler.", "{payload}")
+	t.bytes = counter("siogen.bytes", "Bytes of the packets received and sent.", "By")
+	t.drops = counter("siogen.drops", "Packets not sent: volatile, or the send queue full.", "{packet}")
+	t.adapterErrs = counter("siogen.adapter.errors", "Adapter failures.", "{error}")
+	t.heartbeats = counter("siogen.heartbeat.timeouts", "Sockets disconnected by a ping timeout.", "{socket}")
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Server returns opts (a new value when nil) with the interceptor first
+// among its Interceptors, so that its spans enclose the other
+// interceptors, and the monitor set, calling any monitor already there
+// too.
+func (t *Telemetry) Server(opts *sio.ServerOptions) *sio.ServerOptions {
+	var o sio.ServerOptions
+	if opts != nil {
+		o = *opts
+	}
+	o.Interceptors = append([]sio.Interceptor{t.Interceptor()}, o.Interceptors...)
+	o.Monitor = t.monitor(o.Monitor)
+	return &o
+}
+
+// Client returns opts (a new value when nil) with the interceptor first
+// among its Interceptors.
+func (t *Telemetry) Client(opts *sio.ClientOptions) *sio.ClientOptions {
+	var o sio.ClientOptions
+	if opts != nil {
+		o = *opts
+	}
+	o.Interceptors = append([]sio.Interceptor{t.Interceptor()}, o.Interceptors...)
+	return &o
+}
+
+// Interceptor returns the interceptor that makes the spans and counts the
+// events and acknowledgement round trips.
+func (t *Telemetry) Interceptor() sio.Interceptor {
+	return sio.InterceptorFunc(func(next sio.InvokeFunc) sio.InvokeFunc {
+		return func(ctx context.Context, c *sio.Invocation) (any, error) {
+			nsp, event := keyNamespace.String(c.Namespace), keyEvent.String(c.Event)
+			dir := "in"
+			if c.Direction == sio.Outbound {
+				dir = "out"
+			}
+			traced := c.Direction == sio.Inbound || c.WantsAck
+			var span trace.Span
+			if traced {
+				name, kind := "receive "+c.Event, trace.SpanKindServer
+				switch {
+				case c.Direction == sio.Outbound:
+					name, kind = "call "+c.Event, trace.SpanKindClient
+				case c.Client != nil:
+					kind = trace.SpanKindConsumer
+				}
+				ctx, span = t.tracer.Start(ctx, name, trace.WithSpanKind(kind),
+					trace.WithAttributes(nsp, event, keyAck.Bool(c.WantsAck)))
+			}
+			start := time.Now()
+			r, err := next(ctx, c)
+			outcome, code := "ok", sio.CodeOf(err)
+			if err != nil {
+				outcome = code
+			}
+			if traced {
+				if err != nil {
+					span.SetAttributes(keyOutcome.String("error"), keyCode.String(code))
+					span.SetStatus(codes.Error, err.Error())
+				} else {
+					span.SetAttributes(keyOutcome.String("ok"))
+				}
+				span.End()
+			}
+			t.events.Add(ctx, 1, metric.WithAttributes(nsp, event, keyDirection.String(dir), keyOutcome.String(outcome)))
+			if c.Direction == sio.Outbound && c.WantsAck {
+				t.ackDuration.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(nsp, event, keyOutcome.String(outcome)))
+			}
+			return r, err
+		}
+	})
+}
+
+// Monitor returns the monitor that feeds the metrics of connections,
+// traffic, validation, drops and failures.
+func (t *Telemetry) Monitor() *sio.Monitor { return t.monitor(nil) }
+
+// monitor returns the monitor, calling also next's functions.
+func (t *Telemetry) monitor(next *sio.Monitor) *sio.Monitor {
+	if next == nil {
+		next = &sio.Monitor{}
+	}
+	ctx := context.Background()
+	return &sio.Monitor{
+		Packet: func(p sio.PacketInfo) {
+			dir := "in"
+			if p.Direction == sio.Outbound {
+				dir = "out"
+			}
+			// Not by namespace: a packet may name one that does not exist.
+			t.bytes.Add(ctx, int64(p.Size), metric.WithAttributes(keyDirection.String(dir)))
+			if next.Packet != nil {
+				next.Packet(p)
+			}
+		},
+		Connect: func(nsp, transport string, err error) {
+			outcome := "accepted"
+			if sio.CodeOf(err) == "invalid_namespace" {
+				nsp = "(invalid)" // any name a client asks for: not an attribute
+			}
+			if err != nil {
+				outcome = "refused"
+			} else {
+				t.connected.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp)))
+			}
+			t.handshakes.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp), keyTransport.String(transport), keyOutcome.String(outcome)))
+			if next.Connect != nil {
+				next.Connect(nsp, transport, err)
+			}
+		},
+		Disconnect: func(nsp string, reason sio.DisconnectReason) {
+			t.connected.Add(ctx, -1, metric.WithAttributes(keyNamespace.String(nsp)))
+			if reason == sio.ReasonPingTimeout {
+				t.heartbeats.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp)))
+			}
+			if next.Disconnect != nil {
+				next.Disconnect(nsp, reason)
+			}
+		},
+		Invalid: func(nsp, event string, err *sio.Error) {
+			t.invalid.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp), keyEvent.String(event)))
+			if next.Invalid != nil {
+				next.Invalid(nsp, event, err)
+			}
+		},
+		Dropped: func(nsp string, volatile bool) {
+			reason := "send_queue_full"
+			if volatile {
+				reason = "volatile"
+			}
+			t.drops.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp), keyReason.String(reason)))
+			if next.Dropped != nil {
+				next.Dropped(nsp, volatile)
+			}
+		},
+		AdapterError: func(nsp string, err error) {
+			t.adapterErrs.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp)))
+			if next.AdapterError != nil {
+				next.AdapterError(nsp, err)
+			}
+		},
+	}
+}

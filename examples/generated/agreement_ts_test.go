@@ -223,6 +223,20 @@ func TestTypedClientNode(t *testing.T) {
 	root := nodetest.Require(t)
 	url, _ := startContract(t, nil)
 	loose, _ := startContract(t, &sio.ServerOptions{SkipOutgoingChecks: true})
+	// A server answering check with an envelope that mixes its branches:
+	// {"ok":true} with an error when the text is "ok", else ("no") {"ok":false}
+	// with data.
+	mixSrv := sio.NewServer(nil)
+	mixSrv.Of("/contract").On("check", func(_ *sio.Socket, e *sio.Event) {
+		var in struct {
+			Text string `json:"text"`
+		}
+		_ = e.At(0).Decode(&in)
+		data := map[string]any{"i32": 1, "i64": 2, "text": in.Text, "note": nil}
+		failure := map[string]any{"code": "internal", "message": "x"}
+		_ = e.Ack(map[string]any{"ok": in.Text == "ok", "data": data, "error": failure})
+	})
+	mixed := serve(t, mixSrv)
 	// Bundled beside node_modules, which holds socket.io-client.
 	if err := os.MkdirAll(filepath.Join(root, ".cache"), 0o755); err != nil {
 		t.Fatal(err)
@@ -243,7 +257,7 @@ func TestTypedClientNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := nodetest.Start(t, rel, url, loose)
+	p := nodetest.Start(t, rel, url, loose, mixed)
 	checks, done := 0, false
 	for _, line := range p.Wait(60 * time.Second) {
 		switch line["event"] {

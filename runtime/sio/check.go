@@ -13,7 +13,12 @@ import (
 // the receiver's decoder would (see gen/gogen). A payload that breaks the
 // contract is not sent: the caller gets a [CodeInvalidArgument] *[Error]
 // listing the violations. [ServerOptions.SkipOutgoingChecks] and
-// [ClientOptions.SkipOutgoingChecks] turn the checks off.
+// [ClientOptions.SkipOutgoingChecks] turn the checks off. The details of
+// an *[Error] of a generated type (a contract's error, made with its
+// generated constructor) are checked too, before a handler's error, a
+// client's ack answer or a middleware's CONNECT_ERROR carries them: an
+// error whose details break the contract is logged and sent as
+// [CodeInternal].
 
 // check runs check on v and returns the violations as a
 // [CodeInvalidArgument] error; nil when v keeps the contract or check is

@@ -12,6 +12,7 @@ FUZZ_TARGETS := \
 	./runtime/internal/parser:FuzzDecodeText \
 	./runtime/internal/parser:FuzzDecodeStream \
 	./runtime/internal/parser:FuzzDecodeElements \
+	./runtime/redisadapter:FuzzUnpack \
 	./runtime/sio:FuzzDecodeUser \
 	./examples/generated:FuzzAgreement \
 	./schema:FuzzLoad

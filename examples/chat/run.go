@@ -192,7 +192,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if a.bundleMissing() {
 		fmt.Fprintf(stderr, "chat: %s (looked for %s in %s)\n", buildHint, bundle, *dir)
 	}
-	hs := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{
+		Handler: a.handler,
+		// Limits for a realtime server: headers must come quickly and stay
+		// small (16 KiB, as in Node), and idle keep-alive connections end.
+		// No ReadTimeout or WriteTimeout: long-polls and websockets outlive
+		// any one; the Engine.IO server bounds its writes itself.
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		IdleTimeout:       60 * time.Second,
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(stdout, "chat: serving %s/ (rooms: lobby, random, go; Ctrl-C stops)\n", o.publicURL)

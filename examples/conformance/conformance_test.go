@@ -12,9 +12,9 @@ import (
 	"github.com/siogen/siogen/internal/nodetest"
 )
 
-func startConformance(t *testing.T) string {
+func startConformance(t *testing.T, pingTimeout time.Duration) string {
 	t.Helper()
-	h, shutdown := newHandler()
+	h, shutdown := newHandler(pingTimeout)
 	hs := httptest.NewServer(h)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -27,10 +27,11 @@ func startConformance(t *testing.T) string {
 }
 
 // TestWithOfficialClients drives both endpoints with engine.io-client and
-// socket.io-client.
+// socket.io-client. Their pongs get 5s: with the suites' 200ms, a loaded
+// machine's late pong closes a session.
 func TestWithOfficialClients(t *testing.T) {
 	t.Parallel()
-	url := startConformance(t)
+	url := startConformance(t, 5*time.Second)
 	p := nodetest.Start(t, "examples/conformance/testdata/check.js", url)
 	n := 0
 	for _, line := range p.Wait(60 * time.Second) {
@@ -52,7 +53,7 @@ func TestWithOfficialClients(t *testing.T) {
 // CONNECT reply, and the ping after 300ms.
 func TestSuiteSettings(t *testing.T) {
 	t.Parallel()
-	url := startConformance(t)
+	url := startConformance(t, suitePingTimeout)
 	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(url, "http")+"/socket.io/?EIO=4&transport=websocket", nil)
 	if err != nil {
 		t.Fatal(err)

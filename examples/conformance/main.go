@@ -42,8 +42,17 @@ func run(ctx context.Context, addr string) error {
 		return err
 	}
 	fmt.Printf("conformance server listening on http://%s (/engine.io/ and /socket.io/)\n", ln.Addr())
-	handler, shutdown := newHandler()
-	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	handler, shutdown := newHandler(suitePingTimeout)
+	hs := &http.Server{
+		Handler: handler,
+		// Limits for a realtime server: headers must come quickly and stay
+		// small (16 KiB, as in Node), and idle keep-alive connections end.
+		// No ReadTimeout or WriteTimeout: long-polls and websockets outlive
+		// any one; the Engine.IO server bounds its writes itself.
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		IdleTimeout:       60 * time.Second,
+	}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -57,12 +66,16 @@ func run(ctx context.Context, addr string) error {
 	return nil
 }
 
+// suitePingTimeout is the suites' ping timeout.
+const suitePingTimeout = 200 * time.Millisecond
+
 // newHandler returns the conformance endpoints on one mux, and a function
-// that shuts both servers down.
-func newHandler() (http.Handler, func(context.Context)) {
+// that shuts both servers down. The settings are the suites', but for the
+// ping timeout (tests of other things than heartbeats use a longer one).
+func newHandler(pingTimeout time.Duration) (http.Handler, func(context.Context)) {
 	engine := &engineio.ServerOptions{
 		PingInterval: 300 * time.Millisecond,
-		PingTimeout:  200 * time.Millisecond,
+		PingTimeout:  pingTimeout,
 		MaxPayload:   1_000_000,
 		CORS:         &engineio.CORSOptions{AllowedOrigins: []string{"*"}},
 	}

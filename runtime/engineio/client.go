@@ -106,6 +106,7 @@ type clientState struct {
 	pauseOnce sync.Once
 	pause     chan struct{} // closed when polling must stop for an upgrade
 	pollWG    sync.WaitGroup
+	saidClose atomic.Bool // the close packet went out over polling
 }
 
 // handshakeResponse is the open packet's payload.
@@ -377,23 +378,7 @@ func (c *Conn) postLoop() {
 		closed := c.err != nil
 		c.mu.Unlock()
 		if closed {
-			if !c.byPeerClosed() {
-				// What was queued goes first, the close packet in a POST of
-				// its own, as the JavaScript client does: the reference
-				// server handles a payload's packets after its close packet
-				// otherwise, and would lose a last DISCONNECT.
-				ctx, cancel := context.WithTimeout(context.Background(), cs.opts.WriteTimeout)
-				for len(batch) > 0 {
-					if _, err := cs.do(ctx, http.MethodPost, cs.url(TransportPolling, c.id), appendPayload(nil, batch)); err != nil {
-						break
-					}
-					c.mu.Lock()
-					batch = c.takeBatch()
-					c.mu.Unlock()
-				}
-				_, _ = cs.do(ctx, http.MethodPost, cs.url(TransportPolling, c.id), appendPayload(nil, []*Message{closePacket}))
-				cancel()
-			}
+			c.sayCloseByPOST(batch)
 			cs.cancel() // ends the pending GET
 			return
 		}
@@ -415,6 +400,37 @@ func (c *Conn) postLoop() {
 			return
 		}
 	}
+}
+
+// sayCloseByPOST ends a closed connection over polling: it sends batch and
+// what is still queued, then the close packet, unless the server closed
+// the connection or was told already. The close packet goes in a POST of
+// its own, as the JavaScript client does: the reference server handles a
+// payload's packets after its close packet otherwise, and would lose a
+// last DISCONNECT. Besides postLoop, an upgrade that the close interrupted
+// calls it: polling was paused then, and the server waits for "5".
+func (c *Conn) sayCloseByPOST(batch []*Message) {
+	cs := c.cl
+	if c.byPeerClosed() || !cs.saidClose.CompareAndSwap(false, true) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cs.opts.WriteTimeout)
+	defer cancel()
+	for {
+		if len(batch) == 0 {
+			c.mu.Lock()
+			batch = c.takeBatch()
+			c.mu.Unlock()
+		}
+		if len(batch) == 0 {
+			break
+		}
+		if _, err := cs.do(ctx, http.MethodPost, cs.url(TransportPolling, c.id), appendPayload(nil, batch)); err != nil {
+			break
+		}
+		batch = nil
+	}
+	_, _ = cs.do(ctx, http.MethodPost, cs.url(TransportPolling, c.id), appendPayload(nil, []*Message{closePacket}))
 }
 
 // takeBatch removes the longest prefix of the queue that fits in maxPayload

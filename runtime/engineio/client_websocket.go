@@ -85,6 +85,7 @@ func (c *Conn) upgrade() {
 	if c.err != nil {
 		c.mu.Unlock()
 		_ = ws.Close()
+		c.sayCloseByPOST(nil)
 		return
 	}
 	c.ws, c.transport, c.upgraded = ws, TransportWebsocket, true
@@ -93,7 +94,13 @@ func (c *Conn) upgrade() {
 	c.mu.Unlock()
 	c.debug("upgraded")
 	if !c.goFunc(func() { c.wsWriter(ws, cs.opts.WriteTimeout) }) {
-		_ = ws.Close()
+		_ = ws.Close() // "5" was not sent: the server is still on polling
+		c.mu.Lock()
+		if len(c.queue) > 0 && c.queue[0] == upgradePacket {
+			c.queue = c.queue[1:]
+		}
+		c.mu.Unlock()
+		c.sayCloseByPOST(nil)
 		return
 	}
 	c.wsReader(ws, c.clientPacket)

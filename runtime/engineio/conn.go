@@ -60,17 +60,19 @@ type Conn struct {
 	transport   string
 	ws          *websocket.Conn // the websocket in use once upgraded, or from the start
 	probe       *websocket.Conn // server: the websocket being probed for an upgrade
-	upgrading   bool            // server: probe answered, polling GETs get a noop
+	upgrading   bool            // server: probe answered, the upgrade under way
+	releaseGETs bool            // server: upgrading for a while: polling GETs get a noop
+	probeTimer  *time.Timer     // server: sets releaseGETs
 	upgraded    bool            // the transport is websocket, for good
 	nextPing    time.Time       // server: when the next (or outstanding) ping is due
 	pinged      bool            // server: the ping is sent, its pong awaited
+	pingSent    time.Time       // server: when the outstanding ping went out; zero until then
 	hb          *time.Timer     // heartbeat timer
 	getPending  bool
-	getEnded    chan struct{} // closed when the pending GET ends
 	postPending bool
 	err         *Error          // why it closed, set once
 	byPeer      bool            // the peer closed it (a close packet or a closed transport)
-	linger      bool            // server polling: closed, waiting for a GET to collect the close packet
+	linger      bool            // server polling: closed, waiting for a GET to collect the close (or noop) packet
 	lazyWS      *websocket.Conn // server: the websocket wsDrain writes to, started on demand
 	wire        *wsWire         // server: lazyWS's connection, when the server writes its frames
 	direct      bool            // server: wire can write without blocking (see writeDirect)
@@ -396,9 +398,13 @@ func (c *Conn) closeWith(err *Error, byPeer bool) {
 		}
 		// A polling session closed by the application is kept until a GET
 		// collects the close packet, for a while; the reference server does
-		// the same. Dead and broken sessions are forgotten at once.
+		// the same. So is one the client closed with a POST, until a GET
+		// collects the noop that ends it: a GET the client sent alongside
+		// the POST gets it whichever of the two the server handles first.
+		// Dead and broken sessions are forgotten at once.
 		linger := !c.client && !c.upgraded && c.transport == TransportPolling &&
-			(err.Reason == ReasonForcedClose || err.Reason == ReasonSendQueueFull)
+			(err.Reason == ReasonForcedClose || err.Reason == ReasonSendQueueFull ||
+				byPeer && err.Reason == ReasonTransportClose)
 		c.linger = linger
 		probe := c.probe
 		// The websocket writer must run once more to close; counted in

@@ -2,14 +2,16 @@ package engineio
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // CORSOptions configures the CORS headers of polling responses, like the
-// reference server's cors option. Browsers do not apply CORS to websockets:
-// use ServerOptions.AllowRequest to check their Origin.
+// reference server's cors option. Unless it allows any origin, the same
+// list also guards websocket upgrades, to which browsers do not apply CORS:
+// see ServerOptions.CORS.
 type CORSOptions struct {
 	// AllowedOrigins lists the origins allowed, exactly as browsers send them
 	// ("https://example.com"); "*" allows any origin.
@@ -47,6 +49,18 @@ func (o *CORSOptions) allowed(origin string) string {
 		return "*"
 	}
 	return ""
+}
+
+// refuses reports whether r comes from a page of an origin that o does
+// not allow: r has an Origin header, which is neither allowed nor r's own
+// host (a same-origin page).
+func (o *CORSOptions) refuses(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || o.allowed(origin) != "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || !strings.EqualFold(u.Host, r.Host)
 }
 
 // apply sets the CORS headers of a response, and answers a preflight request

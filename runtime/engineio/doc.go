@@ -66,8 +66,13 @@
 //
 // # Caveats
 //
-// Engine.IO v3 (EIO=3) and JSONP polling are not supported. Websocket
-// requests are not subject to CORS: check Origin in
-// ServerOptions.AllowRequest when browsers from other origins must be kept
-// out. Logging is silent unless SIOGEN_DEBUG names "engineio".
+// Engine.IO v3 (EIO=3) and JSONP polling are not supported. Browsers do
+// not apply CORS to websockets: when ServerOptions.CORS lists the allowed
+// origins, the server itself refuses requests, websocket upgrades
+// included, from pages of other origins (403), which the Node server does
+// not; without CORS options, or with "*", any page may open a websocket.
+// Limits apply before work: a request whose headers exceed
+// ServerOptions.MaxHeaderBytes gets 431, a polling body announced larger
+// than MaxPayload 413 before it is read. Logging is silent unless
+// SIOGEN_DEBUG names "engineio".
 package engineio

@@ -25,10 +25,18 @@ func (c *Conn) startHeartbeat() {
 	c.hb = time.AfterFunc(c.pingInterval, c.heartbeatTick)
 }
 
-// pongDeadline is when the session dies unless a pong arrives: deadlines run
-// from the scheduled ping time, not from when the timer happened to fire.
+// pongDeadline is when the session dies unless a pong arrives: pingTimeout
+// after the ping went out, or after it was due if it has not gone out yet
+// (a polling session without a GET), so that a late timer neither keeps a
+// silent session alive nor shortens the time a client has to answer.
 // c.mu must be held.
-func (c *Conn) pongDeadline() time.Time { return c.nextPing.Add(c.pingTimeout) }
+func (c *Conn) pongDeadline() time.Time {
+	start := c.nextPing
+	if c.pingSent.After(start) {
+		start = c.pingSent
+	}
+	return start.Add(c.pingTimeout)
+}
 
 // heartbeatTick runs on the server's timer: it sends the ping when it is due,
 // and closes the session when its pong is overdue.
@@ -49,7 +57,10 @@ func (c *Conn) heartbeatTick() {
 		return
 	} else {
 		c.pinged = true
-		c.hb.Reset(deadline.Sub(now))
+		if c.transport != TransportPolling {
+			c.pingSent = now // written now; a polling GET takes it later
+		}
+		c.hb.Reset(c.pongDeadline().Sub(now))
 	}
 	c.mu.Unlock()
 	c.sendControl(pingPacket)
@@ -62,7 +73,7 @@ func (c *Conn) onPong() {
 	if c.err != nil || !c.pinged {
 		return
 	}
-	c.pinged = false
+	c.pinged, c.pingSent = false, time.Time{}
 	c.nextPing = time.Now().Add(c.pingInterval)
 	c.hb.Reset(c.pingInterval)
 }

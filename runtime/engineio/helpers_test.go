@@ -238,3 +238,28 @@ func echoScenario(t *testing.T, url string, transports []string, idle time.Durat
 		t.Errorf("close error = %v, want reason %q", err, engineio.ReasonTransportClose)
 	}
 }
+
+// waitUntil waits until cond holds, failing the test after 10s.
+func waitUntil(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// greeting collects echo's greeting ("welcome" and a binary) on a polling
+// session, in one or two GETs.
+func greeting(t *testing.T, base, sid string) {
+	t.Helper()
+	got := ""
+	for i := 0; i < 3 && !strings.HasSuffix(got, "b3q0="); i++ {
+		got += do(t, "GET", pollURL(base, sid), "", nil).body
+	}
+	if got != "4welcome\x1eb3q0=" && got != "4welcomeb3q0=" {
+		t.Fatalf("greeting = %q", got)
+	}
+}

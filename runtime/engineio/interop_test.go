@@ -58,7 +58,7 @@ func TestInteropNodeServer(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
-			p := nodetest.Start(t, "runtime/engineio/testdata/eio-server.js", "150", "300")
+			p := nodetest.Start(t, "runtime/engineio/testdata/eio-server.js", "150", "2000")
 			port := p.Expect("listening", 20*time.Second)["port"]
 			echoScenario(t, fmt.Sprintf("http://127.0.0.1:%v", port), mode.transports, 1200*time.Millisecond)
 			if r := p.Expect("close", 5*time.Second)["reason"]; r != "forced close" {
@@ -76,7 +76,10 @@ func TestClientServer(t *testing.T) {
 			t.Parallel()
 			_, url := startServer(t, echo(nil), &engineio.ServerOptions{
 				PingInterval: 200 * time.Millisecond,
-				PingTimeout:  2 * time.Second,
+				// The client gives up after interval+timeout without a
+				// ping: under the race detector on a loaded machine the
+				// big echo alone can take seconds.
+				PingTimeout: 5 * time.Second,
 			})
 			echoScenario(t, url, mode.transports, 1200*time.Millisecond)
 		})

@@ -135,24 +135,37 @@ func TestReceiverHandler(t *testing.T) {
 	}
 }
 
-// blocker blocks in OnMessage until its session closes.
-type blocker struct{ opened chan *engineio.Conn }
+// blocker blocks in OnMessage until its session closes; blocked gets a
+// value each time it does.
+type blocker struct {
+	opened  chan *engineio.Conn
+	blocked chan struct{}
+}
 
 func (b blocker) ServeEngineIO(*engineio.Conn) {}
 func (b blocker) OpenEngineIO(c *engineio.Conn) engineio.Receiver {
 	b.opened <- c
-	return blockingReceiver{c}
+	return blockingReceiver{c, b.blocked}
 }
 
-type blockingReceiver struct{ c *engineio.Conn }
+type blockingReceiver struct {
+	c       *engineio.Conn
+	blocked chan struct{}
+}
 
-func (r blockingReceiver) OnMessage(engineio.MessageType, []byte) { <-r.c.Closing() }
-func (r blockingReceiver) OnClose(error)                          {}
+func (r blockingReceiver) OnMessage(engineio.MessageType, []byte) {
+	select {
+	case r.blocked <- struct{}{}:
+	default:
+	}
+	<-r.c.Closing()
+}
+func (r blockingReceiver) OnClose(error) {}
 
 // TestReceiverBlockedUntilClose checks that a receiver blocked in OnMessage
 // does not keep a closed session's goroutines alive.
 func TestReceiverBlockedUntilClose(t *testing.T) {
-	b := blocker{opened: make(chan *engineio.Conn, 1)}
+	b := blocker{opened: make(chan *engineio.Conn, 1), blocked: make(chan struct{}, 1)}
 	_, url := startServer(t, b, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -165,7 +178,7 @@ func TestReceiverBlockedUntilClose(t *testing.T) {
 	for i := range 5 {
 		_ = c.Send(engineio.MessageText, []byte{byte('a' + i)})
 	}
-	time.Sleep(50 * time.Millisecond)
+	<-b.blocked // the receiver blocks on the first message, the others wait
 	_ = sc.Close()
 	select {
 	case <-sc.Done():

@@ -75,9 +75,18 @@ type ServerOptions struct {
 	// upgrade before it is dropped (the session stays on polling). Default 10s.
 	UpgradeTimeout time.Duration
 	// MaxPayload is the largest polling request body and websocket message
-	// accepted, in bytes; larger ones get 413 (polling) or close code 1009
-	// (websocket). It is announced to clients. Default 1,000,000.
+	// accepted, in bytes; larger ones get 413 (polling; at once when the
+	// Content-Length says so, before any of the body is read) or close code
+	// 1009 (websocket). It is announced to clients. Default 1,000,000.
 	MaxPayload int64
+	// MaxHeaderBytes bounds a request's line and headers, counted as sent;
+	// larger requests get 431, as in Node (its default is the same). It
+	// is checked once net/http has read the headers, which it bounds
+	// with http.Server.MaxHeaderBytes (1 MiB by default): set that too,
+	// to this value or a little more, so that a larger header is not even
+	// read (see the README for a recommended http.Server). Default 16 KiB;
+	// negative means no limit here.
+	MaxHeaderBytes int
 	// Transports lists the transports accepted, of [TransportPolling] and
 	// [TransportWebsocket]. Default both.
 	Transports []string
@@ -101,12 +110,19 @@ type ServerOptions struct {
 	// response). Default 10s.
 	WriteTimeout time.Duration
 	// AllowRequest, when set, vets every handshake request; a non-nil error
-	// rejects it with 403 and code 4, the error's text as message. Use it to
-	// check Origin for websocket sessions, which browsers do not subject to
-	// CORS.
+	// rejects it with 403 and code 4, the error's text as message.
 	AllowRequest func(r *http.Request) error
 	// CORS, when set, adds CORS headers to polling responses and answers
 	// preflight requests. Nil means no CORS headers (same-origin pages only).
+	//
+	// Unless it allows any origin ("*"), it also guards the server: a
+	// request whose Origin header names an origin it does not allow gets
+	// 403 (code 4) before anything else, a websocket upgrade included.
+	// Browsers do not apply CORS to websockets, so without that check any
+	// site could open one with its visitors' cookies (cross-site websocket
+	// hijacking); the Node server has no such check. Requests without an
+	// Origin header (programs other than browsers, and browsers' own
+	// same-origin GETs) are not concerned.
 	CORS *CORSOptions
 	// PerMessageDeflate negotiates websocket compression. Default off.
 	PerMessageDeflate bool
@@ -136,6 +152,7 @@ func (o *ServerOptions) withDefaults() ServerOptions {
 	setDefault(&r.WriteTimeout, 10*time.Second)
 	setDefault(&r.ParkIdleAfter, 100*time.Millisecond)
 	setDefault(&r.MaxPayload, 1_000_000)
+	setDefault(&r.MaxHeaderBytes, 16<<10)
 	setDefault(&r.MaxQueuedMessages, 4096)
 	setDefault(&r.ReceiveQueue, 64)
 	setDefault(&r.HTTPCompressionThreshold, 1024)
@@ -178,6 +195,8 @@ type Server struct {
 	// GOMAXPROCS at creation; sessions are spread over them in turn.
 	flushers  []flusher
 	nextFlush atomic.Uint32
+
+	releaseGETsAfter time.Duration // releaseGETsAfter; tests change it
 }
 
 // NewServer returns a server that hands every new session to h.
@@ -199,7 +218,8 @@ func NewServer(h Handler, opts *ServerOptions) *Server {
 			CheckOrigin:       func(*http.Request) bool { return true },
 			Error:             func(http.ResponseWriter, *http.Request, int, error) {},
 		},
-		flushers: make([]flusher, runtime.GOMAXPROCS(0)),
+		flushers:         make([]flusher, runtime.GOMAXPROCS(0)),
+		releaseGETsAfter: releaseGETsAfter,
 	}
 	return s
 }
@@ -219,14 +239,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	isWS := websocket.IsWebSocketUpgrade(r)
+	if max := s.opts.MaxHeaderBytes; max > 0 && headerBytes(r) > max {
+		w.Header().Set("Connection", "close")
+		http.Error(w, "Request Header Fields Too Large", http.StatusRequestHeaderFieldsTooLarge)
+		return
+	}
 	if s.opts.CORS != nil {
 		if s.opts.CORS.apply(w, r) {
 			return // preflight answered
 		}
+		if s.opts.CORS.refuses(r) {
+			s.fail(w, isWS, CodeForbidden, "Origin not allowed")
+			return
+		}
 	}
 	q := r.URL.Query()
 	transport := q.Get("transport")
-	isWS := websocket.IsWebSocketUpgrade(r)
 	fail := func(code int) { s.fail(w, isWS, code, "") }
 
 	if transport != TransportPolling && transport != TransportWebsocket || !s.transportEnabled(transport) {
@@ -312,6 +341,21 @@ func (s *Server) fail(w http.ResponseWriter, ws bool, code int, msg string) {
 	h.Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// headerBytes is the size of r's request line and headers as sent, give or
+// take a few bytes of spacing.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+	if r.Host != "" && r.Header.Get("Host") == "" {
+		n += len("Host: \r\n") + len(r.Host) // net/http moves Host out of Header
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
 }
 
 // validHeaderValue reports whether v holds only characters allowed in an

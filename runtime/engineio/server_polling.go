@@ -25,31 +25,26 @@ func (s *Server) servePolling(w http.ResponseWriter, r *http.Request, c *Conn) {
 
 // servePollGET holds the request until there is something to send, then
 // answers with every queued packet.
+//
+// The outcome of racing requests does not depend on which goroutine runs
+// first:
+//   - A GET made while another is held closes the session at once: the held
+//     one is answered with the close packet, this one with 400, and later
+//     ones with 400 (unknown session), as the reference server does.
+//   - A GET held when an upgrade completes is answered with 400, like any
+//     GET after it: a client completes the upgrade only once its own GET
+//     has ended (see Server.probe).
+//   - A GET made after the client closed the session with a POST gets a
+//     noop if no held GET got one; later ones get 400 (see closeWith).
 func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 	c.mu.Lock()
 	if c.getPending {
-		// A client whose connection dropped under a held GET makes the GET
-		// again at once, sometimes before this server has noticed the drop:
-		// give the pending one a moment to end before calling it a protocol
-		// violation.
-		ended := c.getEnded
 		c.mu.Unlock()
-		t := time.NewTimer(overlapGrace)
-		select {
-		case <-ended:
-		case <-t.C:
-		}
-		t.Stop()
-		c.mu.Lock()
-		if c.getPending {
-			c.mu.Unlock()
-			c.closeWith(closeError(ReasonTransportError, errors.New("overlapping polling GET")), false)
-			s.fail(w, false, CodeBadRequest, "")
-			return
-		}
+		c.closeWith(closeError(ReasonTransportError, errors.New("overlapping polling GET")), false)
+		s.fail(w, false, CodeBadRequest, "")
+		return
 	}
 	c.getPending = true
-	c.getEnded = make(chan struct{})
 	c.mu.Unlock()
 
 	ctx := r.Context()
@@ -60,7 +55,10 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 		switch {
 		case c.upgraded:
 			// The session moved to websocket while this GET waited.
-			batch = []*Message{noopPacket}
+			c.getPending = false
+			c.mu.Unlock()
+			s.fail(w, false, CodeBadRequest, "")
+			return
 		case c.err != nil:
 			batch = c.takeQueue()
 			switch {
@@ -78,7 +76,10 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 			}
 		case len(c.queue) > 0:
 			batch = c.takeQueue()
-		case c.upgrading:
+			if c.pinged && c.pingSent.IsZero() {
+				c.pingSent = time.Now() // the ping goes out now
+			}
+		case c.upgrading && c.releaseGETs:
 			batch = []*Message{noopPacket}
 		}
 		closed := c.err != nil && !flushOnly
@@ -86,7 +87,13 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 			// No longer pending before the response is flushed: the client
 			// may send its next GET, on another connection, as soon as it
 			// has the response, and that one is not overlapping.
-			c.endGET()
+			c.getPending = false
+			if closed && c.byPeer {
+				// The client closed the session: this noop is its last
+				// word, and a GET after it must be answered "unknown
+				// session" even if it comes before this write returns.
+				c.sentOnce.Do(func() { close(c.closeSent) })
+			}
 		}
 		c.mu.Unlock()
 		if batch != nil {
@@ -104,23 +111,11 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 		case <-ctx.Done():
 			// The client went away; whatever is queued waits for the next GET.
 			c.mu.Lock()
-			c.endGET()
+			c.getPending = false
 			c.mu.Unlock()
 			c.signal()
 			return
 		}
-	}
-}
-
-// overlapGrace is how long a second polling GET waits for the pending one
-// to end before the session is closed for overlapping requests.
-const overlapGrace = time.Second
-
-// endGET marks the pending GET as ended. c.mu must be held.
-func (c *Conn) endGET() {
-	if c.getPending {
-		c.getPending = false
-		close(c.getEnded)
 	}
 }
 
@@ -163,9 +158,22 @@ func acceptsGzip(r *http.Request) bool {
 
 // servePollPOST reads a payload from the client and hands its packets on.
 func (s *Server) servePollPOST(w http.ResponseWriter, r *http.Request, c *Conn) {
+	if r.ContentLength > s.opts.MaxPayload {
+		payloadTooLarge(w) // before reading any of it
+		return
+	}
 	c.mu.Lock()
 	if c.err != nil {
+		linger := c.linger
 		c.mu.Unlock()
+		if linger {
+			// Closed, its close packet not collected yet: what the client
+			// sent meanwhile is taken and dropped, as the reference server
+			// does, so that the client learns of the close from the GET.
+			_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, s.opts.MaxPayload))
+			postOK(w)
+			return
+		}
 		s.fail(w, false, CodeUnknownSID, "")
 		return
 	}
@@ -195,8 +203,7 @@ func (s *Server) servePollPOST(w http.ResponseWriter, r *http.Request, c *Conn) 
 		return
 	}
 	if int64(len(body)) > s.opts.MaxPayload {
-		w.Header().Set("Connection", "close")
-		http.Error(w, "Payload Too Large", http.StatusRequestEntityTooLarge)
+		payloadTooLarge(w)
 		return
 	}
 	err = decodePayload(body, func(p packet) error { return c.serverPacket(p, false) })
@@ -207,10 +214,23 @@ func (s *Server) servePollPOST(w http.ResponseWriter, r *http.Request, c *Conn) 
 		s.fail(w, false, CodeBadRequest, "")
 		return
 	}
+	postOK(w)
+}
+
+// postOK answers a polling POST that was taken.
+func postOK(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html")
 	w.Header().Set("Content-Length", "2")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte("ok"))
+}
+
+// payloadTooLarge answers a POST whose body exceeds maxPayload. The
+// session stays open; the connection, whose body is not read to its end,
+// is closed.
+func payloadTooLarge(w http.ResponseWriter) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, "Payload Too Large", http.StatusRequestEntityTooLarge)
 }
 
 var errClosed = errors.New("session closed")

@@ -584,17 +584,32 @@ func (s *Server) serveUpgrade(w http.ResponseWriter, r *http.Request, c *Conn) {
 	}
 }
 
+// releaseGETsAfter is how long after the probe a held polling GET is
+// answered with a noop, so that the client, which completes the upgrade
+// only once its GET has ended, can go on. Until then a GET waits, and one
+// still held when "5" arrives gets 400: a client that sends "5" and a GET
+// at once (as the protocol suite does) gets 400 whichever arrives first.
+// The reference server's check runs every 100ms too.
+const releaseGETsAfter = 100 * time.Millisecond
+
 // probe runs the server side of an upgrade on ws: "2probe" is answered with
-// "3probe", then pending polling GETs are released with noops until "5"
-// arrives; then ws becomes the session's transport and this goroutine its
-// reader.
+// "3probe", then, after releaseGETsAfter, held polling GETs are released
+// with noops until "5" arrives; then ws becomes the session's transport and
+// this goroutine its reader.
 func (s *Server) probe(c *Conn, ws *websocket.Conn, wire *wsWire) {
+	stopUpgrading := func() {
+		c.upgrading, c.releaseGETs = false, false
+		if c.probeTimer != nil {
+			c.probeTimer.Stop()
+			c.probeTimer = nil
+		}
+	}
 	abandon := func(why string) {
 		c.debug("upgrade abandoned", "why", why)
 		c.mu.Lock()
 		if c.probe == ws {
 			c.probe = nil
-			c.upgrading = false
+			stopUpgrading()
 		}
 		c.mu.Unlock()
 		_ = ws.Close()
@@ -610,8 +625,16 @@ func (s *Server) probe(c *Conn, ws *websocket.Conn, wire *wsWire) {
 	}
 	c.mu.Lock()
 	c.upgrading = true
+	c.probeTimer = time.AfterFunc(s.releaseGETsAfter, func() {
+		c.mu.Lock()
+		release := c.probe == ws && c.upgrading
+		c.releaseGETs = release
+		c.mu.Unlock()
+		if release {
+			c.signal() // a held GET answers with a noop
+		}
+	})
 	c.mu.Unlock()
-	c.signal() // a pending GET answers with a noop
 
 	p, err = readWSPacket(ws)
 	if err != nil || p.kind != packetUpgrade {
@@ -625,7 +648,7 @@ func (s *Server) probe(c *Conn, ws *websocket.Conn, wire *wsWire) {
 		return
 	}
 	c.probe = nil
-	c.upgrading = false
+	stopUpgrading()
 	c.upgraded = true
 	c.transport = TransportWebsocket
 	c.ws = ws

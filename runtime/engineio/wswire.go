@@ -40,6 +40,17 @@ type wsWire struct {
 }
 
 // wsReadBuffer is the size of a server websocket's read buffer.
+//
+// The reader's fast path (serverWSReader, takeWholeFrame) takes frames
+// from the bufio.Reader that the hijacker hands gorilla/websocket
+// (wsWire.br), which works only if gorilla reads from that same reader.
+// gorilla does so when Upgrader.ReadBufferSize is 0 and the hijacked
+// reader's buffer is larger than 256 bytes, a rule of its own, not part of
+// its API (server.go, Upgrader.Upgrade, in v1.5.3); with a smaller buffer
+// it would read through a reader of its own, and frames would be read
+// twice or lost. So this must stay above 256, and
+// TestGorillaReadsFromHijackedReader fails if a gorilla release changes
+// the rule.
 const wsReadBuffer = 320
 
 func newWSWire(c net.Conn) *wsWire {

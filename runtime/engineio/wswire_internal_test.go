@@ -6,10 +6,14 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // tcpPair returns the two ends of a loopback TCP connection.
@@ -331,4 +335,60 @@ func FuzzTakeWholeFrame(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestGorillaReadsFromHijackedReader pins the private rule of
+// gorilla/websocket that the server's reader relies on (see wsReadBuffer):
+// after an upgrade, gorilla reads from the buffered reader the hijacker
+// handed it. The test reads a frame's first byte into that reader itself;
+// gorilla must then return the whole message, which it cannot if it reads
+// through a reader of its own.
+func TestGorillaReadsFromHijackedReader(t *testing.T) {
+	if wsReadBuffer <= 256 {
+		t.Fatalf("wsReadBuffer = %d: gorilla only reuses readers larger than 256 bytes", wsReadBuffer)
+	}
+	s := NewServer(HandlerFunc(func(*Conn) {}), nil)
+	type upgraded struct {
+		ws   *websocket.Conn
+		wire *wsWire
+	}
+	up := make(chan upgraded, 1)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, wire, err := s.upgrade(w, r)
+		if err != nil {
+			t.Errorf("upgrade: %v", err)
+			close(up)
+			return
+		}
+		up <- upgraded{ws, wire}
+	}))
+	defer hs.Close()
+	client, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	u, ok := <-up
+	if !ok {
+		return
+	}
+	defer u.ws.Close()
+	if u.wire == nil || u.wire.br == nil {
+		t.Fatal("the hijacker gave gorilla no reader of its own making")
+	}
+	if err := client.WriteMessage(websocket.TextMessage, []byte("through the hijacked reader")); err != nil {
+		t.Fatal(err)
+	}
+	_ = u.wire.Conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := u.wire.br.Peek(1); err != nil {
+		t.Fatalf("peek: %v", err)
+	}
+	_ = u.ws.SetReadDeadline(time.Now().Add(2 * time.Second))
+	_, b, err := u.ws.ReadMessage()
+	if err != nil || string(b) != "through the hijacked reader" {
+		t.Fatalf("gorilla read %q, %v: it does not read from the hijacked reader", b, err)
+	}
+	if n := u.wire.br.Buffered(); n != 0 {
+		t.Errorf("%d bytes left in the hijacked reader", n)
+	}
 }

@@ -42,7 +42,11 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 			errc <- err
 		}()
 		if !down {
-			time.Sleep(200 * time.Millisecond) // the request is published and waits
+			// The request is published, and waits for answers.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			_, err := ghost.ReceiveMessage(ctx)
+			cancel()
+			mustf(t, err, "the request was not published")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		mustf(t, srv.Shutdown(ctx), "shutdown")

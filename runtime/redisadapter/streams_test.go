@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,7 +84,7 @@ func TestStreamsRedisRestart(t *testing.T) {
 
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	sent := 0
+	var count atomic.Int64
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -96,16 +97,33 @@ func TestStreamsRedisRestart(t *testing.T) {
 			if err := A.srv.Emit("seq", i); err != nil {
 				t.Errorf("emit %d: %v", i, err)
 			}
-			sent = i
+			count.Store(int64(i))
 		}
 	}()
-	time.Sleep(500 * time.Millisecond)
+	// Each step waits for what it needs to have happened, not for a time:
+	// broadcasts before, during and after an outage that A has seen.
+	until := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting until %s", what)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	until("20 broadcasts are sent", func() bool { return count.Load() >= 20 })
 	r.Stop()
-	time.Sleep(1500 * time.Millisecond)
+	until("A sees Redis gone", func() bool { return !A.node.Status().Connected })
+	during := count.Load()
+	until("20 broadcasts are sent during the outage", func() bool { return count.Load() >= during+20 })
 	r.Start()
-	time.Sleep(1500 * time.Millisecond)
+	until("A sees Redis back", func() bool { return A.node.Status().Connected })
+	after := count.Load()
+	until("20 broadcasts are sent after the outage", func() bool { return count.Load() >= after+20 })
 	close(stop)
 	wg.Wait()
+	sent := int(count.Load())
 	t.Logf("sent %d broadcasts; A status %+v", sent, A.node.Status())
 	if A.node.Status().Outages == 0 {
 		t.Errorf("the outage was not seen")

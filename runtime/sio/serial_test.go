@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/siogen/siogen/runtime/internal/parser"
@@ -87,7 +88,13 @@ func TestSerialRunsInOrderOneAtATime(t *testing.T) {
 	waitEnded(t, q)
 }
 
+// TestSerialGoroutineLingersThenEnds runs on a fake clock (synctest), so
+// that "within the lingering time" holds however loaded the machine is.
 func TestSerialGoroutineLingersThenEnds(t *testing.T) {
+	synctest.Test(t, testSerialGoroutineLingersThenEnds)
+}
+
+func testSerialGoroutineLingersThenEnds(t *testing.T) {
 	var log bytes.Buffer
 	q := newTestSerial(&log)
 	done := make(chan struct{})

@@ -38,7 +38,16 @@ func Main(name string, h http.Handler) int {
 	if *pprofAddr != "" {
 		go func() { _ = http.ListenAndServe(*pprofAddr, nil) }()
 	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{
+		Handler: h,
+		// Limits for a realtime server: headers must come quickly and stay
+		// small (16 KiB, as in Node), and idle keep-alive connections end.
+		// No ReadTimeout or WriteTimeout: long-polls and websockets outlive
+		// any one; the Engine.IO server bounds its writes itself.
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		IdleTimeout:       60 * time.Second,
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {

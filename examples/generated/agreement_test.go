@@ -200,3 +200,48 @@ func FuzzAgreement(f *testing.F) {
 		}
 	})
 }
+
+// TestAgreementAckEnvelope: the generated reader of an envelope-style
+// ack (siojson.ReadEnvelope with the ack's reader) agrees with the
+// published schema of the envelope, whose branches each allow only their
+// own members. The shared corpus holds the cases of types, not of
+// envelopes; the error member itself is read leniently on receipt (a
+// newer peer's codes), so these cases keep it well-formed.
+func TestAgreementAckEnvelope(t *testing.T) {
+	t.Parallel()
+	ref := reference(t)
+	const id = baseID + "contract/Contract/Ask.ack.json"
+	const failure = `{"code":"internal","message":"x"}`
+	read := func(r *siojson.Reader) contract.ContractAskAck {
+		v, _, _ := siojson.ReadEnvelope(r, siojson.ReadValue[contract.ContractAskAck], true)
+		return v
+	}
+	for _, c := range []struct {
+		payload string
+		valid   bool
+		paths   string
+	}{
+		{`{"ok":true,"data":"yes"}`, true, ""},
+		{`{"ok":false,"error":` + failure + `}`, true, ""},
+		{`{"ok":true,"data":"maybe"}`, false, "/data"},
+		{`{"ok":true}`, false, "/data"},
+		{`{"ok":true,"data":"yes","error":` + failure + `}`, false, "/error"},
+		{`{"ok":true,"data":"yes","error":null}`, false, "/error"},
+		{`{"ok":false,"data":"yes","error":` + failure + `}`, false, "/data"},
+		{`{"ok":false,"data":"maybe","error":` + failure + `}`, false, "/data"},
+		{`{"ok":false,"data":null,"error":` + failure + `}`, false, "/data"},
+		{`{"ok":true,"data":"yes","more":1}`, false, "/more"},
+	} {
+		_, vs := siojson.Decode([]byte(c.payload), nil, read)
+		var paths []string
+		for _, v := range vs {
+			paths = append(paths, v.Path)
+		}
+		if (vs == nil) != c.valid || strings.Join(paths, ",") != c.paths {
+			t.Errorf("%s: generated reader says %v, want valid=%v at %q", c.payload, vs, c.valid, c.paths)
+		}
+		if rv := ref.Validate(id, []byte(c.payload)); (rv == nil) != c.valid {
+			t.Errorf("%s: JSON Schema says %v, want valid=%v", c.payload, rv, c.valid)
+		}
+	}
+}

@@ -32,14 +32,17 @@ import (
 // it before any validator runs; the test checks that they do differ, so
 // that the list stays true.
 var tsDivergences = map[string]string{
-	"largest int64":                         "JSON.parse rounds 9223372036854775807 to 2^63, sent back as 9223372036854776000: beyond int64",
-	"largest int64 written with a fraction": "JSON.parse rounds it to 2^63, beyond int64",
-	"smallest int64":                        "JSON.parse rounds -9223372036854775808 to -2^63, sent back as -9223372036854776000: beyond int64",
-	"int64 minimum beyond 2^53 met exactly": "JSON.parse rounds 9007199254740993 to 9007199254740992, below the bound",
-	"duplicate member":                      "JSON.parse keeps the last of two members of one name",
-	"union discriminator named twice":       "JSON.parse keeps the last of two members of one name",
-	"placeholder of a missing attachment":   "socket.io-parser refuses the whole packet (illegal attachments): no event reaches the listener",
-	"placeholder with another member":       "socket.io-parser reads a placeholder by its num alone",
+	"largest int64":                                              "JSON.parse rounds 9223372036854775807 to 2^63, sent back as 9223372036854776000: beyond int64",
+	"largest int64 written with a fraction":                      "JSON.parse rounds it to 2^63, beyond int64",
+	"smallest int64":                                             "JSON.parse rounds -9223372036854775808 to -2^63, sent back as -9223372036854776000: beyond int64",
+	"int64 minimum beyond 2^53 met exactly":                      "JSON.parse rounds 9007199254740993 to 9007199254740992, below the bound",
+	"duplicate member":                                           "JSON.parse keeps the last of two members of one name",
+	"union discriminator named twice":                            "JSON.parse keeps the last of two members of one name",
+	"placeholder of a missing attachment":                        "socket.io-parser refuses the whole packet (illegal attachments): no event reaches the listener",
+	"placeholder with another member":                            "socket.io-parser reads a placeholder by its num alone",
+	"number rounding up to its minimum":                          "JSON.parse rounds 0.49999999999999999999 to 0.5, at the bound",
+	"number rounding down to its maximum":                        "JSON.parse rounds 10000000000.000000000001 to 1e10, at the bound",
+	"number between the largest double and its shortest decimal": "JSON.parse rounds it to the largest double, 1.7976931348623157e+308",
 }
 
 // tsMessageDivergences are the corpus cases where both sides refuse the
@@ -220,6 +223,20 @@ func TestTypedClientNode(t *testing.T) {
 	root := nodetest.Require(t)
 	url, _ := startContract(t, nil)
 	loose, _ := startContract(t, &sio.ServerOptions{SkipOutgoingChecks: true})
+	// A server answering check with an envelope that mixes its branches:
+	// {"ok":true} with an error when the text is "ok", else ("no") {"ok":false}
+	// with data.
+	mixSrv := sio.NewServer(nil)
+	mixSrv.Of("/contract").On("check", func(_ *sio.Socket, e *sio.Event) {
+		var in struct {
+			Text string `json:"text"`
+		}
+		_ = e.At(0).Decode(&in)
+		data := map[string]any{"i32": 1, "i64": 2, "text": in.Text, "note": nil}
+		failure := map[string]any{"code": "internal", "message": "x"}
+		_ = e.Ack(map[string]any{"ok": in.Text == "ok", "data": data, "error": failure})
+	})
+	mixed := serve(t, mixSrv)
 	// Bundled beside node_modules, which holds socket.io-client.
 	if err := os.MkdirAll(filepath.Join(root, ".cache"), 0o755); err != nil {
 		t.Fatal(err)
@@ -240,7 +257,7 @@ func TestTypedClientNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := nodetest.Start(t, rel, url, loose)
+	p := nodetest.Start(t, rel, url, loose, mixed)
 	checks, done := 0, false
 	for _, line := range p.Wait(60 * time.Second) {
 		switch line["event"] {

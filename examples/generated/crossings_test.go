@@ -18,6 +18,12 @@ import (
 // followed. Typed error details on both sides, a contract error refusing a
 // connection, an event the contract does not declare, and a plain-style
 // ack that cannot carry an error.
+//
+// The room "bad-details" makes each side of chat make a contract error
+// whose details break the contract: RoomJoin returns it, RoomLeave polls
+// the client with the question "bad details?", which the Go client
+// answers with it; the nickname "flood-bad" makes the middleware refuse
+// the connection with one.
 
 // crossChat is the chat server of the crossings tests.
 type crossChat struct {
@@ -27,13 +33,23 @@ type crossChat struct {
 	seen chan any
 }
 
+// badRoom is a room ID that breaks the contract (RoomID's pattern).
+const badRoom = "Not A Room!"
+
 func (c *crossChat) RoomJoin(_ context.Context, _ chat.ChatSocket, in *chat.ChatRoomJoinPayload) (*chat.RoomInfo, error) {
+	if in.Room == "bad-details" {
+		return nil, chat.NewRoomNotFound("no room", &chat.RoomNotFoundDetails{Room: badRoom})
+	}
 	return nil, chat.NewRoomNotFound("no room "+in.Room, &chat.RoomNotFoundDetails{Room: in.Room})
 }
 
 // RoomLeave polls the client, which answers with a contract error.
 func (c *crossChat) RoomLeave(ctx context.Context, s chat.ChatSocket, in *chat.ChatRoomLeavePayload) error {
-	_, err := s.Poll(ctx, &chat.Question{ID: "22222222-2222-2222-2222-222222222222", Text: "Sure?", Choices: []string{"no", "yes"}})
+	text := "Sure?"
+	if in.Room == "bad-details" {
+		text = "bad details?"
+	}
+	_, err := s.Poll(ctx, &chat.Question{ID: "22222222-2222-2222-2222-222222222222", Text: text, Choices: []string{"no", "yes"}})
 	c.seen <- err
 	return nil
 }
@@ -71,16 +87,19 @@ type crossServer struct {
 }
 
 // startCrossServer serves chat (with a middleware refusing the nickname
-// "flood" with a contract error) and bench on one server.
-func startCrossServer(t *testing.T) *crossServer {
+// "flood" with a contract error) and bench on one server made with opts.
+func startCrossServer(t *testing.T, opts *sio.ServerOptions) *crossServer {
 	t.Helper()
 	cs := &crossServer{chat: &crossChat{seen: make(chan any, 4)}, invalid: make(chan *sio.Error, 4), failed: make(chan struct{}, 4)}
-	srv := sio.NewServer(nil)
+	srv := sio.NewServer(opts)
 	ns := chat.RegisterChatServer(srv, cs.chat)
 	ns.Use(func(_ context.Context, s *sio.Socket) error {
 		auth, err := chat.ChatSocket{Socket: s}.Auth()
 		if err == nil && auth.Nickname == "flood" {
 			return common.NewRateLimited("too many connections", &common.RateLimitedDetails{RetryAfterMs: 1500})
+		}
+		if err == nil && auth.Nickname == "flood-bad" {
+			return common.NewRateLimited("too many connections", &common.RateLimitedDetails{RetryAfterMs: -1})
 		}
 		return nil
 	})
@@ -114,11 +133,20 @@ func within[T any](t *testing.T, ch <-chan T, what string) T {
 	}
 }
 
+// pollAnswer is the Go client's poll handler: it answers with a contract
+// error, whose details break the contract for the question "bad details?".
+func pollAnswer(_ context.Context, q *chat.Question) (*chat.Answer, error) {
+	if q.Text == "bad details?" {
+		return nil, chat.NewRoomNotFound("which room?", &chat.RoomNotFoundDetails{Room: badRoom})
+	}
+	return nil, chat.NewRoomNotFound("which room?", &chat.RoomNotFoundDetails{Room: "attic"})
+}
+
 // TestCrossingsGoClient: the generated Go client against the generated Go
 // server.
 func TestCrossingsGoClient(t *testing.T) {
 	t.Parallel()
-	cs := startCrossServer(t)
+	cs := startCrossServer(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	manager := func() *sio.Manager {
@@ -149,9 +177,7 @@ func TestCrossingsGoClient(t *testing.T) {
 	})
 
 	c := chat.NewChatClient(manager(), &chat.ChatAuth{Token: "secret", Nickname: "bob"})
-	c.OnPoll(func(context.Context, *chat.Question) (*chat.Answer, error) {
-		return nil, chat.NewRoomNotFound("which room?", &chat.RoomNotFoundDetails{Room: "attic"})
-	})
+	c.OnPoll(pollAnswer)
 	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -179,6 +205,70 @@ func TestCrossingsGoClient(t *testing.T) {
 		}
 		if _, ok := chat.AsRoomNotFound(errors.New("plain")); ok {
 			t.Error("AsRoomNotFound matched a plain error")
+		}
+	})
+
+	t.Run("error details that break the contract do not leave", func(t *testing.T) {
+		// The server's handler: answered internal.
+		_, err := c.RoomJoin(ctx, &chat.ChatRoomJoinPayload{Room: "bad-details"})
+		if sio.CodeOf(err) != sio.CodeInternal {
+			t.Errorf("RoomJoin = %v, want internal", err)
+		}
+		// The client's answer to a poll: answered internal.
+		if err := c.RoomLeave(ctx, &chat.ChatRoomLeavePayload{Room: "bad-details"}); err != nil {
+			t.Fatal(err)
+		}
+		if err, _ := within(t, cs.chat.seen, "poll answer").(error); sio.CodeOf(err) != sio.CodeInternal {
+			t.Errorf("server: poll answered with %v, want internal", err)
+		}
+		// The middleware's connect error: refused internal.
+		err = chat.NewChatClient(manager(), &chat.ChatAuth{Token: "secret", Nickname: "flood-bad"}).Connect(ctx)
+		if sio.CodeOf(err) != sio.CodeInternal {
+			t.Errorf("Connect = %v, want internal", err)
+		}
+	})
+
+	t.Run("error details that break the contract are refused on receipt", func(t *testing.T) {
+		loose := startCrossServer(t, &sio.ServerOptions{SkipOutgoingChecks: true})
+		looseManager := func() *sio.Manager {
+			m, err := sio.NewManager(loose.url, &sio.ClientOptions{DisableReconnection: true, SkipOutgoingChecks: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = m.Close(); <-m.Done() })
+			return m
+		}
+		lc := chat.NewChatClient(looseManager(), &chat.ChatAuth{Token: "secret", Nickname: "bob"})
+		lc.OnPoll(pollAnswer)
+		if err := lc.Connect(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// The client, from the server's handler.
+		_, err := lc.RoomJoin(ctx, &chat.ChatRoomJoinPayload{Room: "bad-details"})
+		if !chat.IsRoomNotFound(err) {
+			t.Fatalf("RoomJoin = %v, want RoomNotFound", err)
+		}
+		if d, ok := chat.AsRoomNotFound(err); ok {
+			t.Errorf("client: AsRoomNotFound = %+v, true for details that break the contract", d)
+		}
+		// The server, from the client's answer to a poll.
+		if err := lc.RoomLeave(ctx, &chat.ChatRoomLeavePayload{Room: "bad-details"}); err != nil {
+			t.Fatal(err)
+		}
+		err, _ = within(t, loose.chat.seen, "poll answer").(error)
+		if !chat.IsRoomNotFound(err) {
+			t.Fatalf("server: poll answered with %v, want RoomNotFound", err)
+		}
+		if d, ok := chat.AsRoomNotFound(err); ok {
+			t.Errorf("server: AsRoomNotFound = %+v, true for details that break the contract", d)
+		}
+		// The client, from a middleware's connect error.
+		err = chat.NewChatClient(looseManager(), &chat.ChatAuth{Token: "secret", Nickname: "flood-bad"}).Connect(ctx)
+		if !common.IsRateLimited(err) {
+			t.Fatalf("Connect = %v, want RateLimited", err)
+		}
+		if d, ok := common.AsRateLimited(err); ok {
+			t.Errorf("AsRateLimited = %+v, true for details that break the contract", d)
 		}
 	})
 
@@ -239,7 +329,7 @@ func TestCrossingsGoClient(t *testing.T) {
 // generated Go server.
 func TestCrossingsNodeClient(t *testing.T) {
 	t.Parallel()
-	cs := startCrossServer(t)
+	cs := startCrossServer(t, nil)
 	p := nodetest.Start(t, "examples/generated/testdata/crossings-client.js", cs.url)
 	checks := 0
 	for _, line := range p.Wait(60 * time.Second) {
@@ -251,7 +341,15 @@ func TestCrossingsNodeClient(t *testing.T) {
 			t.Errorf("%s: failed: %v", line["name"], line["detail"])
 		}
 	}
-	if checks < 5 {
+	if checks < 8 {
 		t.Errorf("only %d checks ran", checks)
+	}
+	// The client's answer to a poll, whose details break the contract.
+	err, _ := within(t, cs.chat.seen, "poll answer").(error)
+	if !chat.IsRoomNotFound(err) {
+		t.Fatalf("poll answered with %v, want RoomNotFound", err)
+	}
+	if d, ok := chat.AsRoomNotFound(err); ok {
+		t.Errorf("AsRoomNotFound = %+v, true for details that break the contract", d)
 	}
 }

@@ -1,6 +1,11 @@
 package sio
 
-import "github.com/siogen/siogen/runtime/siojson"
+import (
+	"errors"
+	"reflect"
+
+	"github.com/siogen/siogen/runtime/siojson"
+)
 
 // Outgoing checks: generated code checks what a side sends (emits,
 // broadcasts, calls, acknowledgements) against the contract before it
@@ -8,7 +13,12 @@ import "github.com/siogen/siogen/runtime/siojson"
 // the receiver's decoder would (see gen/gogen). A payload that breaks the
 // contract is not sent: the caller gets a [CodeInvalidArgument] *[Error]
 // listing the violations. [ServerOptions.SkipOutgoingChecks] and
-// [ClientOptions.SkipOutgoingChecks] turn the checks off.
+// [ClientOptions.SkipOutgoingChecks] turn the checks off. The details of
+// an *[Error] of a generated type (a contract's error, made with its
+// generated constructor) are checked too, before a handler's error, a
+// client's ack answer or a middleware's CONNECT_ERROR carries them: an
+// error whose details break the contract is logged and sent as
+// [CodeInternal].
 
 // check runs check on v and returns the violations as a
 // [CodeInvalidArgument] error; nil when v keeps the contract or check is
@@ -85,4 +95,39 @@ func checkAck[Out any](c *handlerConfig, out Out, skip bool) (*Error, *Error) {
 		return &Error{Code: CodeInternal, Message: "internal error"}, err
 	}
 	return nil, nil
+}
+
+// detailsChecker is implemented by pointers to generated types, such as
+// the details a generated NewX constructor puts in a contract's error.
+type detailsChecker interface {
+	CheckJSON(r *siojson.Reader)
+}
+
+// checkDetails checks the details of err, when it is an *[Error] whose
+// details are of a generated type, before the error is sent: it returns
+// the error to send instead ([CodeInternal], since the fault is the
+// sender's) and the violations to log, under "/details"; nil, nil when
+// the details keep the contract, are absent, or are of no generated type.
+func checkDetails(err error) (*Error, *Error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		return nil, nil
+	}
+	d, ok := e.Details.(detailsChecker)
+	if !ok {
+		return nil, nil
+	}
+	if v := reflect.ValueOf(d); v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil, nil // a nil *T is sent as no details
+	}
+	vs := siojson.Check(d, func(d detailsChecker, r *siojson.Reader) {
+		r.Enter("details")
+		d.CheckJSON(r)
+		r.Leave()
+	})
+	if vs == nil {
+		return nil, nil
+	}
+	return &Error{Code: CodeInternal, Message: "internal error"},
+		&Error{Code: CodeInvalidArgument, Message: "error details break the contract", Details: vs}
 }

@@ -93,6 +93,11 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 				}
 				err = answer
 			}
+		} else if c.style != AckPlain && !s.skipChecks() {
+			if answer, bad := checkDetails(err); bad != nil {
+				s.m.log.Error("error details break the contract", "nsp", s.nsp, "event", e.Name, "err", err, "violations", bad.Details)
+				err = answer
+			}
 		}
 		var one [1]any
 		args, _ := replyArgs(c, out, err, &one)

@@ -283,7 +283,9 @@ func (c *conn) connect(p *parser.Packet) {
 // connectError refuses a namespace with CONNECT_ERROR {message, data}: an
 // *Error goes whole as data ({code,name,message,details}, as in an ack
 // envelope), so that code and name reach the client; any other error only
-// as its text.
+// as its text. An *Error whose details break the contract (see
+// checkDetails) is logged and goes as [CodeInternal], unless the server
+// skips outgoing checks.
 func (c *conn) connectError(nsp string, err error) {
 	logRefused(c.srv.log, c.eio, nsp, err)
 	c.srv.watch.refused(c.eio, nsp, err)
@@ -293,6 +295,10 @@ func (c *conn) connectError(nsp string, err error) {
 	}{Message: err.Error()}
 	var e *Error
 	if errors.As(err, &e) {
+		if answer, bad := checkDetails(e); bad != nil && !c.srv.opts.SkipOutgoingChecks {
+			c.srv.log.Error("connect error details break the contract", "nsp", nsp, "err", err, "violations", bad.Details)
+			e = answer
+		}
 		body.Message, body.Data = e.Message, e
 	}
 	data, merr := json.Marshal(body)

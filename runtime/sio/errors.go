@@ -83,7 +83,10 @@ func (e *Error) UnmarshalJSON(data []byte) error {
 // error, such as "RoomNotFound") in err's chain as a *T, and whether there
 // was such an error with details of that type: the value itself on the
 // side that made the error (a *T or a T), else its JSON, as received from
-// the peer, decoded into T. Generated AsX functions call it.
+// the peer, decoded into T. When *T is a generated type
+// ([siojson.ReaderFrom]), the received details are checked against the
+// contract as they are decoded, and details that break it give nil,
+// false. Generated AsX functions call it.
 func DetailsAs[T any](err error, name string) (*T, bool) {
 	var e *Error
 	if !errors.As(err, &e) || e.Name != name || e.Details == nil {
@@ -104,6 +107,19 @@ func DetailsAs[T any](err error, name string) (*T, bool) {
 			return nil, false
 		}
 		raw = b
+	}
+	if _, generated := any((*T)(nil)).(siojson.ReaderFrom); generated {
+		// A generated type: details that break the contract are not
+		// handed over as valid.
+		t, vs := siojson.Decode(raw, nil, func(r *siojson.Reader) *T {
+			t := new(T)
+			any(t).(siojson.ReaderFrom).ReadJSON(r)
+			return t
+		})
+		if vs != nil {
+			return nil, false
+		}
+		return t, true
 	}
 	t := new(T)
 	if err := NewRaw(raw).Decode(t); err != nil {

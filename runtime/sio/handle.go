@@ -251,6 +251,11 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 				}
 				err = answer
 			}
+		} else if c.style != AckPlain && !s.skipChecks() {
+			if answer, bad := checkDetails(err); bad != nil {
+				s.nsp.srv.log.Error("error details break the contract", "nsp", s.nsp.name, "event", e.Name, "err", err, "violations", bad.Details)
+				err = answer
+			}
 		}
 		var one [1]any
 		args, _ := replyArgs(c, out, err, &one)

@@ -106,6 +106,9 @@ type Reader struct {
 	disc      string
 	discDepth int
 	discSeen  bool
+	// num is the JSON text of the number Float64 read last, for the exact
+	// comparison of [Reader.CheckFloat].
+	num []byte
 }
 
 type pathSeg struct {
@@ -888,30 +891,66 @@ func (r *Reader) Float64() (float64, bool) {
 		r.Fail("number out of the range of a double: " + string(text))
 		return 0, false
 	}
+	r.num = text
 	return f, true
 }
 
 // beyondMaxFloat reports whether a number that rounds to the largest
-// float64 is beyond it: the JSON Schema documents bound numbers by it
-// exactly.
+// float64 is beyond it as the JSON Schema documents write it (the
+// shortest decimal that rounds to it, 1.7976931348623157e+308, a little
+// below its exact value), which a reference validator compares exactly.
 func beyondMaxFloat(text []byte) bool {
 	x, ok := new(big.Rat).SetString(string(text))
 	if !ok {
 		return true
 	}
-	return x.Abs(x).Cmp(new(big.Rat).SetFloat64(math.MaxFloat64)) > 0
+	return x.Abs(x).Cmp(boundRat(math.MaxFloat64)) > 0
 }
 
-// CheckFloat records a violation when f is outside [lo, hi].
+// boundRat returns a bound as the JSON Schema documents write it: the
+// shortest decimal that rounds to it.
+func boundRat(b float64) *big.Rat {
+	x, _ := new(big.Rat).SetString(strconv.FormatFloat(b, 'g', -1, 64))
+	return x
+}
+
+// cmpText compares the JSON text of a number with a finite bound exactly.
+func cmpText(text []byte, b float64) int {
+	x, ok := new(big.Rat).SetString(string(text))
+	if !ok {
+		return 0
+	}
+	return x.Cmp(boundRat(b))
+}
+
+// CheckFloat records a violation when f is outside [lo, hi]. When f is
+// the number [Reader.Float64] has just read and equals a bound as a
+// float64, the JSON text decides, compared exactly with the bound as the
+// JSON Schema documents write it (its shortest decimal), as a reference
+// validator does: 0.49999999999999999999 rounds to 0.5 but is below a
+// minimum of 0.5. Elsewhere the float64 comparison is exact already:
+// rounding keeps the order, so a value that rounds below a bound is
+// below it.
 func (r *Reader) CheckFloat(f, lo, hi float64) {
+	text := r.num
+	r.num = nil
 	if !r.checkFinite(f) {
 		return
 	}
+	below, above := f < lo, f > hi
+	got := strconv.FormatFloat(f, 'g', -1, 64)
+	if text != nil && (f == lo || f == hi) {
+		if g, err := strconv.ParseFloat(string(text), 64); err == nil && g == f {
+			below = f == lo && cmpText(text, lo) < 0
+			above = f == hi && cmpText(text, hi) > 0
+			got = string(text)
+		}
+	}
 	switch {
-	case f < lo:
-		r.Fail("must be at least " + strconv.FormatFloat(lo, 'g', -1, 64) + ", got " + strconv.FormatFloat(f, 'g', -1, 64))
-	case f > hi:
-		r.Fail("must be at most " + strconv.FormatFloat(hi, 'g', -1, 64) + ", got " + strconv.FormatFloat(f, 'g', -1, 64))
+	case below:
+		r.Fail("must be at least " + strconv.FormatFloat(lo, 'g', -1, 64) + ", got " + got)
+	case above:
+		r.Fail("must be at most " + strconv.FormatFloat(hi, 'g', -1, 64) + ", got " + got)
 	}
 }
 
@@ -1150,7 +1189,9 @@ func ReadValue[T any, PT interface {
 // "/data"; with needData, an absent data is a violation), or
 // {"ok":false,"error":…}, for which it returns failed and the error
 // member's JSON (nil when absent or not an object), dropping any
-// violations of the data.
+// violations of the data. As in the published schema of the envelope
+// (additionalProperties: false in each branch), an error member beside
+// "ok": true and a data member beside "ok": false are violations.
 func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Out, failed bool, errJSON []byte) {
 	if !r.BeginObject() {
 		return out, false, nil
@@ -1204,9 +1245,18 @@ func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Ou
 		if mark >= 0 {
 			r.viols = r.viols[:mark]
 		}
+		if seenData {
+			r.failAt("data", `property "data" is not allowed when "ok" is false`)
+			return out, false, nil
+		}
 		return out, true, errJSON
-	case !seenData && needData:
-		r.Missing("data")
+	default:
+		if seenErr {
+			r.failAt("error", `property "error" is not allowed when "ok" is true`)
+		}
+		if !seenData && needData {
+			r.Missing("data")
+		}
 	}
 	return out, false, nil
 }

@@ -29,7 +29,8 @@ async function main() {
   const pushes = [];
   s.on("push", (p) => pushes.push(p));
   let answer = "maybe";
-  s.on("ask", (_settings, ack) => ack({ ok: true, data: answer }));
+  let reply = null; // the whole envelope, when set
+  s.on("ask", (_settings, ack) => ack(reply || { ok: true, data: answer }));
   const trees = [];
   s.on("tree", (t) => trees.push(t));
   const call = (ev, arg) => s.timeout(5000).emitWithAck(ev, arg);
@@ -65,6 +66,14 @@ async function main() {
   answer = "yes";
   r = await call("check", valid({ text: "ask" }));
   check("client-ack-answer-valid", r.ok && r.data.note === "yes", r);
+  // Each branch of the ack envelope allows only its own members.
+  reply = { ok: true, data: "yes", error: { code: "internal", message: "x" } };
+  r = await call("check", valid({ text: "ask" }));
+  check("ack-envelope-ok-with-error-refused", r.ok && r.data.note === "invalid_argument", r);
+  reply = { ok: false, data: "yes", error: { code: "internal", message: "x" } };
+  r = await call("check", valid({ text: "ask" }));
+  check("ack-envelope-failure-with-data-refused", r.ok && r.data.note === "invalid_argument", r);
+  reply = null;
 
   r = await call("settle", { theme: "light", font: { size: 3 } });
   check("unknown-member-ignored", r.ok && r.data.theme === "light" && !("font" in r.data), r);

@@ -40,9 +40,25 @@ async function main() {
   // An event the contract does not declare gets "unimplemented".
   const { s, err } = await connect("/chat", { token: "secret", nickname: "ann" });
   check("connect", !err, err && err.message);
-  const r = await s.timeout(5000).emitWithAck("no:such:event", 1);
+  let r = await s.timeout(5000).emitWithAck("no:such:event", 1);
   check("undeclared-event", r && r.ok === false && r.error.code === "unimplemented", r);
+
+  // A contract error whose details break the contract does not leave the
+  // server: the handler's is answered internal, the middleware's refuses
+  // internal. The client's answer to a poll with such details is read by
+  // the Go test.
+  r = await s.timeout(5000).emitWithAck("room:join", { room: "bad-details" });
+  check("bad-error-details-answered-internal", r && r.ok === false && r.error.code === "internal" && !("details" in r.error), r);
+  s.on("poll", (_q, ack) =>
+    ack({ ok: false, error: { code: "not_found", name: "RoomNotFound", message: "m", details: { room: "Not A Room!" } } }),
+  );
+  r = await s.timeout(5000).emitWithAck("room:leave", { room: "bad-details" });
+  check("poll-answered", r && r.ok === true, r);
   s.close();
+  const floodBad = await connect("/chat", { token: "secret", nickname: "flood-bad" });
+  const fd = floodBad.err && floodBad.err.data;
+  check("bad-connect-error-details-internal", fd && fd.code === "internal" && !("details" in fd), fd);
+  floodBad.s.close();
 
   // Plain-style echo: an invalid payload and a failing handler get no
   // answer; the valid echo sent after them is answered with the payload.

@@ -1,15 +1,16 @@
 // The generated typed client (createContractClient over the official
 // socket.io-client) against the generated Go server of
 // contract.siogen.yaml: run by TestTypedClientNode (crossing_test.go's
-// server). usage: node client.cjs <url> <loose url>, the loose server
-// skipping its outgoing checks. Prints {"event":"check",...} lines.
+// server). usage: node client.cjs <url> <loose url> <mixed url>, the loose
+// server skipping its outgoing checks, the mixed one answering with
+// envelopes that mix their branches. Prints {"event":"check",...} lines.
 import { io } from "socket.io-client";
 import { createContractClient, type ContractClient } from "../../ts/contract.client.js";
 import type { Everything } from "../../ts/contract.js";
 import type { InvalidReport } from "../../ts/siogen.client.js";
 import type { Violation } from "../../ts/siogen.types.js";
 
-const [url, looseURL] = process.argv.slice(2);
+const [url, looseURL, mixedURL] = process.argv.slice(2);
 const out = (o: object) => process.stdout.write(JSON.stringify(o) + "\n");
 const check = (name: string, ok: unknown, detail?: unknown) => out({ event: "check", name, ok: !!ok, detail });
 const paths = (vs: Violation[] | undefined) => (vs ?? []).map((v) => v.path).sort().join(",");
@@ -101,6 +102,15 @@ async function main(): Promise<void> {
   const report = loose.invalid.find((i) => i.kind === "event" && i.event === "push");
   check("bad-event-dropped", r.ok && pushed === 0 && report && paths(report.violations) === "/i32,/text", { r, report });
   loose.socket.close();
+
+  // An envelope allows only the members of its branch.
+  const mixed = open(mixedURL);
+  await mixed.client.connect({ token: "t" });
+  r = await mixed.client.check(valid({ text: "ok" }));
+  check("ack-envelope-ok-with-error-refused", !r.ok && r.error.code === "invalid_argument", r);
+  r = await mixed.client.check(valid({ text: "no" }));
+  check("ack-envelope-failure-with-data-refused", !r.ok && r.error.code === "invalid_argument", r);
+  mixed.socket.close();
   out({ event: "done" });
 }
 

@@ -161,10 +161,12 @@ export class Client {
   // envelope checks an {ok, data} or {ok: false, error} ack answer.
   private envelope(event: string, spec: EventSpec, res: unknown): AckResult<unknown, unknown> {
     const r = res as { ok?: unknown; data?: unknown; error?: unknown } | null;
-    if (typeof r === "object" && r !== null && r.ok === false && typeof r.error === "object" && r.error !== null) {
+    // Each branch allows only its own members, as the published schema of
+    // the envelope has it (additionalProperties: false).
+    if (typeof r === "object" && r !== null && r.ok === false && typeof r.error === "object" && r.error !== null && !("data" in r)) {
       return { ok: false, error: r.error };
     }
-    if (typeof r !== "object" || r === null || r.ok !== true) {
+    if (typeof r !== "object" || r === null || r.ok !== true || "error" in r) {
       const vs = [{ path: "", message: "not an ack envelope {ok, data} or {ok: false, error}" }];
       if (this.opts.validateIncoming !== false) {
         this.opts.onInvalid?.({ event, kind: "ack", violations: vs, value: res });

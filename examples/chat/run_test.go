@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,13 +91,22 @@ func testRun(t *testing.T, args ...string) {
 		t.Fatal(err)
 	}
 	defer cs.Manager().Close()
-	res, err := http.Get(url + "metrics")
-	if err != nil {
-		t.Fatal(err)
+	// The server records the connection on its own goroutines, possibly
+	// after the client saw the CONNECT reply: wait for it.
+	wants := []string{`siogen_handshakes_total{`, `socketio_outcome="accepted"`, `siogen_sockets_connected{`, `siogen_bytes_total{`}
+	var body []byte
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		res, err := http.Get(url + "metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ = io.ReadAll(res.Body)
+		_ = res.Body.Close()
+		if !slices.ContainsFunc(wants, func(w string) bool { return !strings.Contains(string(body), w) }) || time.Now().After(deadline) {
+			break
+		}
 	}
-	body, _ := io.ReadAll(res.Body)
-	_ = res.Body.Close()
-	for _, want := range []string{`siogen_handshakes_total{`, `socketio_outcome="accepted"`, `siogen_sockets_connected{`, `siogen_bytes_total{`} {
+	for _, want := range wants {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("GET /metrics does not hold %q:\n%s", want, body)
 		}

@@ -1,5 +1,7 @@
 package schema
 
+import "math"
+
 // Kind is the kind of a [Type].
 type Kind int
 
@@ -218,6 +220,28 @@ type Constraints struct {
 func (c Constraints) IsZero() bool {
 	return c.MinLength == nil && c.MaxLength == nil && c.Pattern == "" && c.Format == "" &&
 		c.Minimum == nil && c.Maximum == nil && c.MinItems == nil && c.MaxItems == nil
+}
+
+// IntBounds narrows [lo, hi], the range of an integer type, to the
+// constraints. A fractional bound rounds inwards, as JSON Schema compares
+// it with integers: minimum 1.5 admits 2 and up. Every generator enforces
+// integer bounds through it, so that they agree.
+func (c Constraints) IntBounds(lo, hi int64) (int64, int64) {
+	if m := c.Minimum; m != nil {
+		if m.IsInt {
+			lo = max(lo, m.Int)
+		} else if f := math.Ceil(m.Float64); f > float64(lo) {
+			lo = int64(f)
+		}
+	}
+	if m := c.Maximum; m != nil {
+		if m.IsInt {
+			hi = min(hi, m.Int)
+		} else if f := math.Floor(m.Float64); f < float64(hi) {
+			hi = int64(f)
+		}
+	}
+	return lo, hi
 }
 
 // Formats returns the string formats siogen knows, as used in

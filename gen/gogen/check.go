@@ -181,7 +181,7 @@ func (g *generator) checkValue(t *schema.Type, x *jen.Statement, depth int) []je
 		if u.Kind == schema.KindInt64 {
 			lo, hi = math.MinInt64, math.MaxInt64
 		}
-		lo, hi = intBounds(c, lo, hi)
+		lo, hi = c.IntBounds(lo, hi)
 		return []jen.Code{r().Dot("CheckInt").Call(jen.Int64().Call(x.Clone()), intLit(lo), intLit(hi))}
 	case schema.KindNumber:
 		lo, hi := jen.Op("-").Qual("math", "MaxFloat64"), jen.Qual("math", "MaxFloat64")

@@ -203,7 +203,7 @@ func (g *generator) readValue(t *schema.Type, x *jen.Statement, ptr bool, depth 
 		if u.Kind == schema.KindInt64 {
 			lo, hi, conv = math.MinInt64, math.MaxInt64, jen.Int64()
 		}
-		lo, hi = intBounds(c, lo, hi)
+		lo, hi = c.IntBounds(lo, hi)
 		return scalar(n, r().Dot("Int").Call(intLit(lo), intLit(hi)), nil, conv.Call(n.Clone()))
 	case schema.KindNumber:
 		f := name("f")
@@ -278,26 +278,6 @@ func bound(n *int64) jen.Code {
 		return jen.Lit(-1)
 	}
 	return jen.Lit(int(*n))
-}
-
-// intBounds narrows [lo, hi] to the constraints; a fractional bound
-// rounds inwards, as JSON Schema compares it with integers.
-func intBounds(c schema.Constraints, lo, hi int64) (int64, int64) {
-	if m := c.Minimum; m != nil {
-		if m.IsInt {
-			lo = max(lo, m.Int)
-		} else if f := math.Ceil(m.Float64); f > float64(lo) {
-			lo = int64(f)
-		}
-	}
-	if m := c.Maximum; m != nil {
-		if m.IsInt {
-			hi = min(hi, m.Int)
-		} else if f := math.Floor(m.Float64); f < float64(hi) {
-			hi = int64(f)
-		}
-	}
-	return lo, hi
 }
 
 func intLit(n int64) jen.Code {

@@ -50,15 +50,20 @@ func (g *fileGen) qualify(f *schema.File, name string) string {
 		}
 		return name
 	}
-	alias := f.Package
-	for _, im := range g.file.Imports {
-		if im.File == f {
-			alias = im.Alias
-			break
-		}
-	}
+	alias := importAlias(g.file, f)
 	g.imports[alias] = f.Package
 	return alias + "." + name
+}
+
+// importAlias returns the name under which file imports f: the alias of its
+// import, or f's package name.
+func importAlias(file, f *schema.File) string {
+	for _, im := range file.Imports {
+		if im.File == f {
+			return im.Alias
+		}
+	}
+	return f.Package
 }
 
 // rt returns a name from the shared siogen.types module.

@@ -184,13 +184,7 @@ func (g *valGen) qualify(f *schema.File, name string) string {
 	if f == nil || f == g.file {
 		return g.local + name
 	}
-	alias := f.Package
-	for _, im := range g.file.Imports {
-		if im.File == f {
-			alias = im.Alias
-			break
-		}
-	}
+	alias := importAlias(g.file, f)
 	g.imports[alias] = f.Package
 	if g.local != "" {
 		return "$v_" + alias + "." + name
@@ -211,20 +205,7 @@ func intArg(n *int64) string {
 // it. A bound beyond ±(2^53-1) is written as text, which the check
 // compares exactly.
 func intCheck(c schema.Constraints, lo, hi int64) string {
-	if m := c.Minimum; m != nil {
-		if m.IsInt {
-			lo = max(lo, m.Int)
-		} else if f := math.Ceil(m.Float64); f > float64(lo) {
-			lo = int64(f)
-		}
-	}
-	if m := c.Maximum; m != nil {
-		if m.IsInt {
-			hi = min(hi, m.Int)
-		} else if f := math.Floor(m.Float64); f < float64(hi) {
-			hi = int64(f)
-		}
-	}
+	lo, hi = c.IntBounds(lo, hi)
 	return "$.int(" + intLit(lo) + ", " + intLit(hi) + ")"
 }
 

@@ -86,8 +86,7 @@ func (g *generator) emitterType(ns *schema.Namespace) {
 		call := jen.Id("c").Dot("e").Dot("Emit").Call(args...)
 		doc := fmt.Sprintf("publishes the %s event to the selected sockets.", e.Name)
 		if check := g.inCheckFunc(ns, e); check != nil && hasIn(e) {
-			chk := jen.Qual(sioPkg, "PayloadCheck").Call(check, jen.Id("in"))
-			call = jen.Id("c").Dot("e").Dot("EmitChecked").Call(append([]jen.Code{jen.Id("ctx"), chk}, args[1:]...)...)
+			call = jen.Qual(redisPkg, "EmitChecked").Call(append([]jen.Code{jen.Id("ctx"), jen.Id("c").Dot("e"), check, jen.Id("in")}, args[1:]...)...)
 			doc += " A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations."
 		}
 		doc = "Emit" + e.GoName + " " + doc

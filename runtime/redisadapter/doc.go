@@ -37,7 +37,8 @@
 // any process. A contract generated with redis_emitter: true (see package
 // schema, # Config) gets a typed emitter per namespace over it, which
 // checks each payload against the contract before publishing, through
-// [Emitter.EmitChecked] and [ValidatorCheck]:
+// [EmitChecked]; [Emitter.EmitJSONChecked] and [ValidatorCheck] do the same
+// with a JSON Schema validator for code without generated types:
 //
 //	news := chat.NewChatEmitter(redisadapter.NewEmitter(rdb, nil))
 //	err := news.To("lobby").EmitMessageNew(ctx, msg) // invalid_argument, unpublished, if msg breaks the contract

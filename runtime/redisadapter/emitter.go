@@ -99,16 +99,17 @@ var reservedEvents = []string{"connect", "connect_error", "disconnect", "disconn
 // Emit sends an event to the selected sockets. Arguments are encoded as
 // JSON, except []byte values, which are sent as binary.
 func (e *Emitter) Emit(ctx context.Context, event string, args ...any) error {
-	return e.EmitChecked(ctx, nil, event, args...)
+	return e.EmitJSONChecked(ctx, nil, event, args...)
 }
 
-// EmitChecked is [Emitter.Emit] with a check of what is published, for
-// typed emitters (generated code calls it; see [ValidatorCheck]): check
+// EmitJSONChecked is [Emitter.Emit] with a check of the JSON that is
+// published, for code without generated types (see [ValidatorCheck];
+// generated typed emitters check the Go value instead, see [EmitChecked]): check
 // gets the JSON of each argument as a receiving server decodes it, []byte
 // values as {"_placeholder":true,"num":N} objects, and the event is
 // published only when it returns nil; its error is returned as it is. A nil
 // check publishes unchecked.
-func (e *Emitter) EmitChecked(ctx context.Context, check func(args [][]byte) error, event string, args ...any) error {
+func (e *Emitter) EmitJSONChecked(ctx context.Context, check func(args [][]byte) error, event string, args ...any) error {
 	if slices.Contains(reservedEvents, event) {
 		return &Error{Op: "emit", Err: errors.New(`"` + event + `" is a reserved event name`)}
 	}

@@ -1,10 +1,25 @@
 package redisadapter
 
 import (
+	"context"
+
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
-// ValidatorCheck returns a check for [Emitter.EmitChecked] that validates
+// EmitChecked checks in, the Go value of an event's payload, with chk (a
+// generated CheckJSON method), then publishes event with args through e
+// ([Emitter.Emit]); a payload that breaks the contract is not published and
+// the error is the *sio.Error of [sio.CheckPayload]. Generated typed
+// emitters call it.
+func EmitChecked[T any](ctx context.Context, e *Emitter, chk siojson.CheckFunc[T], in T, event string, args ...any) error {
+	if err := sio.CheckPayload(chk, in); err != nil {
+		return err
+	}
+	return e.Emit(ctx, event, args...)
+}
+
+// ValidatorCheck returns a check for [Emitter.EmitJSONChecked] that validates
 // an event's payload with v against the JSON Schema id, as a server
 // validates what it receives: the only argument, or, with tuple, every
 // argument as one JSON array. A payload that breaks the schema is not

@@ -49,10 +49,10 @@ func TestValidatorCheck(t *testing.T) {
 	}
 }
 
-// TestEmitChecked: the check sees each argument's JSON, binary as
+// TestEmitJSONChecked: the check sees each argument's JSON, binary as
 // placeholders; a refused event is not published, and the accepted one
 // behind it is, unchanged.
-func TestEmitChecked(t *testing.T) {
+func TestEmitJSONChecked(t *testing.T) {
 	t.Parallel()
 	r := startRedis(t, false)
 	ctx := ctxT(t, 20*time.Second)
@@ -74,10 +74,10 @@ func TestEmitChecked(t *testing.T) {
 		}
 		return nil
 	}
-	if err := e.EmitChecked(ctx, check, "ev", "bad"); sio.CodeOf(err) != sio.CodeInvalidArgument {
+	if err := e.EmitJSONChecked(ctx, check, "ev", "bad"); sio.CodeOf(err) != sio.CodeInvalidArgument {
 		t.Fatalf("refused emit = %v", err)
 	}
-	if err := e.EmitChecked(ctx, check, "ev", "good", map[string]any{"b": []byte{1, 2}, "c": []byte{3}}); err != nil {
+	if err := e.EmitJSONChecked(ctx, check, "ev", "good", map[string]any{"b": []byte{1, 2}, "c": []byte{3}}); err != nil {
 		t.Fatal(err)
 	}
 	want := [][]string{{`"bad"`}, {`"good"`, `{"b":{"_placeholder":true,"num":0},"c":{"_placeholder":true,"num":1}}`}}

@@ -61,18 +61,15 @@ func EmitChecked[T any](to Emitter, chk siojson.CheckFunc[T], in T, event string
 	return to.Emit(event, args...)
 }
 
-// PayloadCheck returns a check for redisadapter's Emitter.EmitChecked
-// that checks in with chk before the event is published: generated typed
-// Redis emitters pass one. The check ignores the encoded arguments it is
-// given; a payload that breaks the contract is a [CodeInvalidArgument]
-// *[Error] listing the violations.
-func PayloadCheck[T any](chk siojson.CheckFunc[T], in T) func(args [][]byte) error {
-	return func([][]byte) error {
-		if err := check(in, chk); err != nil {
-			return err
-		}
-		return nil
+// CheckPayload checks in with chk, as [EmitChecked] does before it sends:
+// a payload that breaks the contract is a [CodeInvalidArgument] *[Error]
+// listing the violations; nil when it keeps it. Generated typed Redis
+// emitters call it (through redisadapter.EmitChecked) before they publish.
+func CheckPayload[T any](chk siojson.CheckFunc[T], in T) error {
+	if err := check(in, chk); err != nil {
+		return err
 	}
+	return nil
 }
 
 // WithAckCheck checks a [HandleAck] (or [OnClientAck]) handler's result

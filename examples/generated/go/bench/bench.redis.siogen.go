@@ -6,7 +6,6 @@ package bench
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/redisadapter"
-	"github.com/siogen/siogen/runtime/sio"
 )
 
 // MainEmitter sends the server events of / from any process, Socket.IO server or not, through Redis to the servers of a cluster, which deliver them to their clients (see redisadapter.Emitter). Each payload is checked against the contract before it is published. It is immutable and safe for concurrent use: To, Except and Volatile return new emitters.
@@ -41,5 +40,5 @@ func (c MainEmitter) Emitter() *redisadapter.Emitter {
 
 // EmitBcast publishes the bcast event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c MainEmitter) EmitBcast(ctx context.Context, in *Sample) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*Sample).CheckJSON, in), MainEventBcast, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*Sample).CheckJSON, in, MainEventBcast, in)
 }

@@ -6,7 +6,6 @@ package chat
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/redisadapter"
-	"github.com/siogen/siogen/runtime/sio"
 )
 
 // ChatEmitter sends the server events of /chat from any process, Socket.IO server or not, through Redis to the servers of a cluster, which deliver them to their clients (see redisadapter.Emitter). Each payload is checked against the contract before it is published. It is immutable and safe for concurrent use: To, Except and Volatile return new emitters.
@@ -41,25 +40,25 @@ func (c ChatEmitter) Emitter() *redisadapter.Emitter {
 
 // EmitMessageNew publishes the message:new event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c ChatEmitter) EmitMessageNew(ctx context.Context, in *Message) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*Message).CheckJSON, in), ChatEventMessageNew, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*Message).CheckJSON, in, ChatEventMessageNew, in)
 }
 
 // EmitTyping publishes the typing event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c ChatEmitter) EmitTyping(ctx context.Context, in *ChatTypingPayload) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*ChatTypingPayload).CheckJSON, in), ChatEventTyping, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
 }
 
 // EmitPresence publishes the presence event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c ChatEmitter) EmitPresence(ctx context.Context, in *ChatPresencePayload) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*ChatPresencePayload).CheckJSON, in), ChatEventPresence, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
 }
 
 // EmitUserJoined publishes the user:joined event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c ChatEmitter) EmitUserJoined(ctx context.Context, in *ChatUserJoinedPayload) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*ChatUserJoinedPayload).CheckJSON, in), ChatEventUserJoined, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*ChatUserJoinedPayload).CheckJSON, in, ChatEventUserJoined, in)
 }
 
 // EmitUserLeft publishes the user:left event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c ChatEmitter) EmitUserLeft(ctx context.Context, in *ChatUserLeftPayload) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*ChatUserLeftPayload).CheckJSON, in), ChatEventUserLeft, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*ChatUserLeftPayload).CheckJSON, in, ChatEventUserLeft, in)
 }

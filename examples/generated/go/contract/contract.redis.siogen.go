@@ -6,7 +6,6 @@ package contract
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/redisadapter"
-	"github.com/siogen/siogen/runtime/sio"
 )
 
 // ContractEmitter sends the server events of /contract from any process, Socket.IO server or not, through Redis to the servers of a cluster, which deliver them to their clients (see redisadapter.Emitter). Each payload is checked against the contract before it is published. It is immutable and safe for concurrent use: To, Except and Volatile return new emitters.
@@ -41,10 +40,10 @@ func (c ContractEmitter) Emitter() *redisadapter.Emitter {
 
 // EmitPush publishes the push event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c ContractEmitter) EmitPush(ctx context.Context, in *Everything) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*Everything).CheckJSON, in), ContractEventPush, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*Everything).CheckJSON, in, ContractEventPush, in)
 }
 
 // EmitTree publishes the tree event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c ContractEmitter) EmitTree(ctx context.Context, in *Tree) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*Tree).CheckJSON, in), ContractEventTree, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*Tree).CheckJSON, in, ContractEventTree, in)
 }

@@ -6,7 +6,6 @@ package dashboard
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/redisadapter"
-	"github.com/siogen/siogen/runtime/sio"
 )
 
 // DashboardEmitter sends the server events of /dashboard from any process, Socket.IO server or not, through Redis to the servers of a cluster, which deliver them to their clients (see redisadapter.Emitter). Each payload is checked against the contract before it is published. It is immutable and safe for concurrent use: To, Except and Volatile return new emitters.
@@ -41,10 +40,10 @@ func (c DashboardEmitter) Emitter() *redisadapter.Emitter {
 
 // EmitSample publishes the sample event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c DashboardEmitter) EmitSample(ctx context.Context, in *Sample) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*Sample).CheckJSON, in), DashboardEventSample, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*Sample).CheckJSON, in, DashboardEventSample, in)
 }
 
 // EmitChartPng publishes the chart:png event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c DashboardEmitter) EmitChartPng(ctx context.Context, in *DashboardChartPngPayload) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*DashboardChartPngPayload).CheckJSON, in), DashboardEventChartPng, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
 }

@@ -6,7 +6,6 @@ package notifications
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/redisadapter"
-	"github.com/siogen/siogen/runtime/sio"
 )
 
 // NotificationsEmitter sends the server events of /notifications from any process, Socket.IO server or not, through Redis to the servers of a cluster, which deliver them to their clients (see redisadapter.Emitter). Each payload is checked against the contract before it is published. It is immutable and safe for concurrent use: To, Except and Volatile return new emitters.
@@ -41,5 +40,5 @@ func (c NotificationsEmitter) Emitter() *redisadapter.Emitter {
 
 // EmitUnread publishes the unread event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
 func (c NotificationsEmitter) EmitUnread(ctx context.Context, in *NotificationsUnreadPayload) error {
-	return c.e.EmitChecked(ctx, sio.PayloadCheck((*NotificationsUnreadPayload).CheckJSON, in), NotificationsEventUnread, in)
+	return redisadapter.EmitChecked(ctx, c.e, (*NotificationsUnreadPayload).CheckJSON, in, NotificationsEventUnread, in)
 }

@@ -231,6 +231,9 @@ func TestAgreementAckEnvelope(t *testing.T) {
 		{`{"ok":false,"data":"maybe","error":` + failure + `}`, false, "/data"},
 		{`{"ok":false,"data":null,"error":` + failure + `}`, false, "/data"},
 		{`{"ok":true,"data":"yes","more":1}`, false, "/more"},
+		{`{"ok":false}`, false, "/error"},
+		{`{"ok":false,"error":null}`, false, "/error"},
+		{`{"ok":false,"error":"boom"}`, false, "/error"},
 	} {
 		_, vs := siojson.Decode([]byte(c.payload), nil, read)
 		var paths []string

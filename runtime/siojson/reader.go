@@ -1187,16 +1187,19 @@ func ReadValue[T any, PT interface {
 // ReadEnvelope reads an envelope-style acknowledgement in one pass:
 // {"ok":true,"data":…}, whose data read decodes and checks (under
 // "/data"; with needData, an absent data is a violation), or
-// {"ok":false,"error":…}, for which it returns failed and the error
-// member's JSON (nil when absent or not an object), dropping any
-// violations of the data. As in the published schema of the envelope
-// (additionalProperties: false in each branch), an error member beside
-// "ok": true and a data member beside "ok": false are violations.
+// {"ok":false,"error":{…}}, for which it returns failed and the error
+// member's JSON, dropping any violations of the data. As in the published
+// schema of the envelope (additionalProperties: false in each branch, error
+// required and an object), an error member beside "ok": true, a data member
+// beside "ok": false, and "ok": false without an error object are
+// violations. The error object's members are read leniently by the caller
+// (a newer peer may send a code this side does not know).
 func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Out, failed bool, errJSON []byte) {
 	if !r.BeginObject() {
 		return out, false, nil
 	}
 	var ok, seenOK, seenData, seenErr bool
+	var errKind byte // the first byte of the error member
 	mark := -1 // violations before data, dropped when ok is false
 	for r.More() {
 		name := r.Name()
@@ -1228,6 +1231,7 @@ func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Ou
 			seenErr = true
 			start := r.peek()
 			from := r.pos
+			errKind = start
 			r.Skip()
 			if start == '{' && !r.bad {
 				errJSON = r.data[from:r.pos]
@@ -1247,6 +1251,16 @@ func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Ou
 		}
 		if seenData {
 			r.failAt("data", `property "data" is not allowed when "ok" is false`)
+			return out, false, nil
+		}
+		if !seenErr {
+			r.Missing("error")
+			return out, false, nil
+		}
+		if errJSON == nil {
+			if errKind != '{' {
+				r.failAt("error", "got "+kindName(errKind)+", want object")
+			}
 			return out, false, nil
 		}
 		return out, true, errJSON

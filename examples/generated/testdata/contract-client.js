@@ -73,6 +73,9 @@ async function main() {
   reply = { ok: false, data: "yes", error: { code: "internal", message: "x" } };
   r = await call("check", valid({ text: "ask" }));
   check("ack-envelope-failure-with-data-refused", r.ok && r.data.note === "invalid_argument", r);
+  reply = { ok: false };
+  r = await call("check", valid({ text: "ask" }));
+  check("ack-envelope-failure-without-error-refused", r.ok && r.data.note === "invalid_argument", r);
   reply = null;
 
   r = await call("settle", { theme: "light", font: { size: 3 } });

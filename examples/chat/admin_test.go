@@ -27,8 +27,9 @@ import (
 // rooms pages list two Go chat clients (one on websocket, one on
 // long-polling) and their rooms, and two actions taken in the page, joining
 // a room and disconnecting a socket, take effect on the server; the events
-// page shows them live, with a third client's events. Screenshots
-// go to testdata-artifacts/admin-ui at the repository root.
+// page shows them live, with a third client's events, and the dashboard's
+// bytes chart has that client's traffic. Screenshots go to
+// testdata-artifacts/admin-ui at the repository root.
 //
 // It fails, rather than skips, when Chromium or the npm packages are missing.
 func TestAdminUI(t *testing.T) {
@@ -97,6 +98,7 @@ func TestAdminUI(t *testing.T) {
 		"joining a room from the page",
 		"disconnecting a socket from the page",
 		"the events page shows the live updates",
+		"the dashboard's bytes chart has data",
 	} {
 		if !checks[name] {
 			t.Errorf("check %q did not pass", name)

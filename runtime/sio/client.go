@@ -202,7 +202,7 @@ type Manager struct {
 	eopts engineio.DialOptions
 	log   *slog.Logger
 	work  serial
-	watch *watcher // the debug view; nil when off
+	watch *watchers // the debug view; nil when off
 
 	ctx    context.Context // canceled by Close
 	cancel context.CancelFunc
@@ -256,7 +256,7 @@ func NewManager(rawURL string, opts *ClientOptions) (*Manager, error) {
 		wake:    make(chan struct{}, 1),
 	}
 	m.work.init(o.MaxPendingEvents, m.log)
-	m.watch = newWatcher(o.Debug, o.user, nil, m.log)
+	m.watch = newWatchers(newDebugView(o.Debug, o.user), nil)
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	return m, nil
 }

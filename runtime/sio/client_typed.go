@@ -21,7 +21,7 @@ func decodeClient[In any](c *handlerConfig, e *ClientEvent) (In, bool) {
 		e.socket.m.log.Debug("invalid payload dropped", "nsp", e.socket.nsp, "event", e.Name, "err", err)
 	}
 	if w := e.socket.m.watch; w != nil {
-		w.rejected(e.socket.nsp, e.Name, err)
+		w.rejected(nil, e.socket.nsp, e.Name, err)
 	}
 	return in, false
 }

@@ -105,7 +105,7 @@ func (c *conn) OnMessage(typ engineio.MessageType, data []byte) {
 		return
 	}
 	if complete {
-		if w := c.srv.watch; w != nil {
+		if w := c.srv.watch.Load(); w != nil {
 			w.received(c.eio, p, c.inSize)
 		}
 		c.inSize = 0
@@ -242,7 +242,7 @@ func (c *conn) connect(p *parser.Packet) {
 	ns := c.srv.lookup(p.Namespace, auth)
 	if ns == nil {
 		// As the reference server words it, without data.
-		c.connectError(p.Namespace, errors.New("Invalid namespace"))
+		c.connectError(p.Namespace, ErrInvalidNamespace)
 		return
 	}
 	sock, restored := ns.restore(c, p)
@@ -288,7 +288,9 @@ func (c *conn) connect(p *parser.Packet) {
 // skips outgoing checks.
 func (c *conn) connectError(nsp string, err error) {
 	logRefused(c.srv.log, c.eio, nsp, err)
-	c.srv.watch.refused(c.eio, nsp, err)
+	if w := c.srv.watch.Load(); w != nil {
+		w.refused(c.eio, nsp, err)
+	}
 	body := struct {
 		Message string `json:"message"`
 		Data    *Error `json:"data,omitempty"`
@@ -337,8 +339,8 @@ func (c *conn) sendEncoded(msgs []*engineio.Message, volatile, shared bool) erro
 	default:
 		err = c.eio.SendMessages(msgs...)
 	}
-	if w := c.srv.watch; w != nil {
-		w.queued(c.eio, msgs, volatile, queued, err)
+	if w := c.srv.watch.Load(); w != nil {
+		w.queued(c.eio, msgs, queued, err)
 	}
 	return err
 }

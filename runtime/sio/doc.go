@@ -160,14 +160,18 @@
 // SIOGEN_DEBUG=sio:packets, and see payloads too with [DebugPayloads] or
 // SIOGEN_DEBUG=sio:payloads (see [DebugLevel]).
 //
-// # Interceptors, monitors and observers
+// # Interceptors and observers
 //
 // An [Interceptor] wraps typed handlers and emits, on the server and the
 // client, as connect-go's do: for logging, authorization, metrics and
 // tracing ([ServerOptions].Interceptors, [ClientOptions].Interceptors,
-// [WithInterceptors], which generated Register functions pass on). A
-// [Monitor] is told about packets, connections and drops, for metrics
-// (runtime/siootel builds an interceptor and a monitor for OpenTelemetry);
-// an [Observer], about namespaces, sockets and rooms, for tools that show
-// them (runtime/sioadmin).
+// [WithInterceptors], which generated Register functions pass on). An
+// [Observer] is told what happens on a server: every packet with its size,
+// namespaces, connections accepted and refused, disconnections, rooms
+// joined and left, rejected payloads, dropped packets, adapter failures.
+// Give it to [ServerOptions].Observers, or add it while the server runs
+// with [Server.Observe]; a server nobody observes pays one atomic load per
+// packet. runtime/siootel builds an interceptor and an observer for
+// OpenTelemetry; runtime/sioadmin, the server side of the Socket.IO Admin
+// UI, observes the server to show it live.
 package sio

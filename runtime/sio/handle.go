@@ -179,8 +179,8 @@ func decode[In any](c *handlerConfig, s *Socket, e *Event) (In, bool) {
 	default:
 		s.nsp.srv.log.Debug("invalid payload dropped", "nsp", s.nsp.name, "event", e.Name, "err", err)
 	}
-	if w := s.nsp.srv.watch; w != nil {
-		w.rejected(s.nsp.name, e.Name, err)
+	if w := s.nsp.srv.watch.Load(); w != nil {
+		w.rejected(s, s.nsp.name, e.Name, err)
 	}
 	return in, false
 }

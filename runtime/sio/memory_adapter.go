@@ -246,12 +246,12 @@ func (a *MemoryAdapter) AddSockets(_ context.Context, opts *BroadcastOptions, ro
 // DelSockets implements [Adapter] for local sockets.
 func (a *MemoryAdapter) DelSockets(_ context.Context, opts *BroadcastOptions, rooms []string) error {
 	a.apply(opts, func(s *Socket) {
-		observed := a.ns.srv.watched() != nil
+		w := a.ns.srv.watchingRooms()
 		for _, r := range rooms {
-			was := observed && s.inRoom(r)
+			was := w != nil && s.inRoom(r)
 			a.Del(s.id, r)
 			if was {
-				a.ns.srv.notifyLeave(s, r)
+				w.left(s, r)
 			}
 		}
 	})

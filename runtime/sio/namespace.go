@@ -221,7 +221,10 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 	} else {
 		ns.adapter.AddAll(s.id, rooms)
 	}
-	ns.srv.notifyJoin(s, rooms)
+	w := ns.srv.watch.Load()
+	if w != nil {
+		w.joined(s, rooms)
+	}
 	s.mu.Lock()
 	s.connected = true
 	s.mu.Unlock()
@@ -235,10 +238,9 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 	data, _ := json.Marshal(reply)
 	_ = s.conn.send(&Packet{Type: parser.Connect, Namespace: ns.name, Data: data}, false)
 	ns.srv.log.Debug("socket connected", "nsp", ns.name, "sid", s.id, "recovered", restored)
-	if w := ns.srv.watch; w != nil && w.obs.Connect != nil {
-		w.obs.Connect(ns.name, s.conn.eio.Transport(), nil)
+	if w != nil {
+		w.connected(s)
 	}
-	ns.srv.notifyConnect(s)
 	for _, fn := range ns.connectionHandlers() {
 		fn(s)
 	}

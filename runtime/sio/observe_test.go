@@ -2,6 +2,8 @@ package sio_test
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"regexp"
 	"slices"
 	"testing"
@@ -103,4 +105,84 @@ func alias(s *sio.Socket, room string) string {
 		return "own"
 	}
 	return room
+}
+
+// brokenAdapter fails the broadcasts to the room "broken".
+type brokenAdapter struct{ *sio.MemoryAdapter }
+
+func (a brokenAdapter) Broadcast(p *sio.Packet, o *sio.BroadcastOptions) error {
+	if slices.Contains(o.Rooms, "broken") {
+		return errors.New("adapter down")
+	}
+	return a.MemoryAdapter.Broadcast(p, o)
+}
+
+// An Observer given in the options sees refused connects (a namespace that
+// does not exist, a middleware's error), rejected payloads and adapter
+// errors; one added by Observe sees the packets, with their size on the
+// wire, until removed; the first is called before the second.
+func TestObserverFailures(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder()
+	opts := &sio.ServerOptions{
+		Logger:  slog.New(slog.DiscardHandler),
+		Adapter: func(ns *sio.Namespace) sio.Adapter { return brokenAdapter{sio.NewMemoryAdapter(ns)} },
+		Observers: []sio.Observer{{
+			Refuse: func(nsp, transport string, err error) {
+				rec.add("refuse %s %s invalid=%v %s", nsp, transport, errors.Is(err, sio.ErrInvalidNamespace), sio.CodeOf(err))
+			},
+			Invalid: func(s *sio.Socket, event string, err *sio.Error) {
+				rec.add("invalid %s %s %s", s.Namespace().Name(), event, err.Code)
+			},
+			AdapterError: func(ns *sio.Namespace, err error) { rec.add("adapter %s %v", ns.Name(), err) },
+		}},
+	}
+	never := sio.ValidatorFunc(func(string, []byte) []sio.Violation { return []sio.Violation{{Message: "never"}} })
+	srv, url := startServer(t, opts, func(s *sio.Server) {
+		s.Of("/locked").Use(func(context.Context, *sio.Socket) error { return sio.NewError(sio.CodeUnauthenticated, "no") })
+		sio.Handle(s.Of("/"), "typed", func(context.Context, *sio.Socket, int) {}, sio.WithValidator(never, "x"))
+	})
+	remove := srv.Observe(sio.Observer{
+		Packet: func(p sio.PacketInfo) {
+			if p.Type == "EVENT" {
+				rec.add("packet %s %s %s size=%d", p.Direction, p.Namespace, p.Event, p.Size)
+			}
+		},
+		Invalid: func(s *sio.Socket, event string, err *sio.Error) { rec.add("invalid, second") },
+	})
+
+	c := dialRaw(t, url, true)
+	c.connect("/", "")
+	c.send("40/nowhere,")
+	c.expect(`44/nowhere,{"message":"Invalid namespace"}`)
+	c.send("40/locked,")
+	c.expectMatch(`^44/locked,`)
+	c.send(`42["typed",1]`)
+	rec.wait(t, "invalid, second", 5*time.Second)
+	if err := srv.To("broken").Emit("x"); err == nil {
+		t.Fatal("the broadcast to the broken room did not fail")
+	}
+	remove()
+	c.send(`42["typed",2]`)
+	eventually(t, 5*time.Second, "the second payload rejected", func() bool {
+		n := 0
+		for _, e := range rec.all() {
+			if e == "invalid / typed invalid_argument" {
+				n++
+			}
+		}
+		return n == 2
+	})
+	want := []string{
+		"refuse /nowhere websocket invalid=true internal",
+		"refuse /locked websocket invalid=false unauthenticated",
+		"packet inbound / typed size=12",
+		"invalid / typed invalid_argument",
+		"invalid, second",
+		"adapter / adapter down",
+		"invalid / typed invalid_argument",
+	}
+	if got := rec.all(); !slices.Equal(got, want) {
+		t.Errorf("observed\n got %q\nwant %q", got, want)
+	}
 }

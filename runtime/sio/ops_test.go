@@ -334,14 +334,16 @@ func TestObserverDrops(t *testing.T) {
 		seen = append(seen, fmt.Sprintf(format, args...))
 		mu.Unlock()
 	}
-	obs := &sio.Monitor{
+	obs := sio.Observer{
 		Packet: func(p sio.PacketInfo) {
 			note("packet %s %s %s %s %s", p.Direction, p.Transport, p.Namespace, p.Type, p.Event)
 		},
-		Connect: func(nsp, transport string, err error) { note("connect %s %s %v", nsp, transport, err) },
-		Dropped: func(nsp string, volatile bool) { note("dropped %s volatile=%v", nsp, volatile) },
+		Connect: func(s *sio.Socket) { note("connect %s %s", s.Namespace().Name(), s.Transport()) },
+		Dropped: func(p sio.PacketInfo, volatile bool) {
+			note("dropped %s %s %s %s volatile=%v", p.Direction, p.Namespace, p.Type, p.Event, volatile)
+		},
 	}
-	srv, url := startServer(t, &sio.ServerOptions{Monitor: obs}, nil)
+	srv, url := startServer(t, &sio.ServerOptions{Observers: []sio.Observer{obs}}, nil)
 	res, err := http.Get(url + "/socket.io/?EIO=4&transport=polling")
 	if err != nil {
 		t.Fatal(err)
@@ -364,8 +366,8 @@ func TestObserverDrops(t *testing.T) {
 	want := []string{
 		"packet inbound polling / CONNECT ",
 		"packet outbound polling / CONNECT ",
-		"connect / polling <nil>",
-		"dropped / volatile=true",
+		"connect / polling",
+		"dropped outbound / EVENT tick volatile=true",
 	}
 	eventually(t, 10*time.Second, "the drop observed", func() bool {
 		mu.Lock()

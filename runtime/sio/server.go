@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/siogen/siogen/runtime/engineio"
@@ -58,9 +59,10 @@ type ServerOptions struct {
 	// Debug switches the packet-level debug view on; see [DebugLevel].
 	// Default [DebugOff], unless SIOGEN_DEBUG asks for it.
 	Debug DebugLevel
-	// Monitor is told about packets, connections and failures, for
-	// metrics; see runtime/siootel. Default nil.
-	Monitor *Monitor
+	// Observers are told what happens on the server from its start, in
+	// this order, before those added by [Server.Observe]; see [Observer].
+	// Default none.
+	Observers []Observer
 	// Interceptors wrap every typed handler of every namespace and every
 	// emit, the first outermost; see [Interceptor]. Default none.
 	Interceptors []Interceptor
@@ -132,8 +134,11 @@ type Server struct {
 	opts ServerOptions
 	eio  *engineio.Server
 	log  *slog.Logger
-	// watch is the debug view and the monitor; nil when both are off.
-	watch *watcher
+	// watch is the debug view and the observers; nil when there are none.
+	watch     atomic.Pointer[watchers]
+	watchMu   sync.Mutex  // held to change observers
+	observers []*Observer // never changed in place: see Observe
+	debug     *debugView  // nil when off
 
 	mu      sync.RWMutex
 	nsps    map[string]*Namespace
@@ -141,7 +146,6 @@ type Server struct {
 	mws     []Middleware // server-wide, run before each namespace's own
 	closed  bool
 	client  *clientBundle // nil unless ServerOptions.ClientFS or ClientDir is set
-	obs     observers     // see observe.go
 
 	// onSend, set by tests before serving, sees every packet queued on a
 	// connection, as encoded messages.
@@ -152,7 +156,11 @@ type Server struct {
 func NewServer(opts *ServerOptions) *Server {
 	o := opts.withDefaults()
 	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientFS, o.ClientDir)}
-	s.watch = newWatcher(o.Debug, o.user, o.Monitor, o.Logger)
+	s.debug = newDebugView(o.Debug, o.user)
+	for _, obs := range o.Observers {
+		s.observers = append(s.observers, &obs)
+	}
+	s.rewatch()
 	var eo engineio.ServerOptions
 	if o.Engine != nil {
 		eo = *o.Engine
@@ -196,7 +204,9 @@ func (s *Server) Of(name string) *Namespace {
 	}
 	s.mu.Unlock()
 	if created {
-		s.notifyNamespace(ns)
+		if w := s.watch.Load(); w != nil {
+			w.namespace(ns)
+		}
 	}
 	return ns
 }
@@ -243,7 +253,9 @@ func (s *Server) lookup(name string, auth Raw) *Namespace {
 			}
 			s.mu.Unlock()
 			if created {
-				s.notifyNamespace(ns)
+				if w := s.watch.Load(); w != nil {
+					w.namespace(ns)
+				}
 			}
 			return ns
 		}

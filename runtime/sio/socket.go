@@ -214,31 +214,32 @@ func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 func (s *Socket) Join(rooms ...string) {
 	// Under s.mu, so that a socket cannot join rooms after onClose has made
 	// it leave them all.
-	observed := s.nsp.srv.watched() != nil
+	w := s.nsp.srv.watchingRooms()
 	var added []string
 	s.mu.Lock()
 	if !s.gone {
-		if observed && s.connected { // rooms joined in a middleware show in Connect
+		if w != nil && s.connected { // rooms joined in a middleware show in Connect
 			added = s.newRooms(rooms)
 		}
 		s.nsp.adapter.AddAll(s.id, rooms)
 	}
 	s.mu.Unlock()
 	if len(added) > 0 {
-		s.nsp.srv.notifyJoin(s, added)
+		w.joined(s, added)
 	}
 }
 
 // Leave removes the socket from a room.
 func (s *Socket) Leave(room string) {
-	if s.nsp.srv.watched() == nil {
+	w := s.nsp.srv.watchingRooms()
+	if w == nil {
 		s.nsp.adapter.Del(s.id, room)
 		return
 	}
 	was := s.inRoom(room)
 	s.nsp.adapter.Del(s.id, room)
 	if was {
-		s.nsp.srv.notifyLeave(s, room)
+		w.left(s, room)
 	}
 }
 
@@ -480,7 +481,7 @@ func (s *Socket) dispatch(p *Packet) {
 // envelope error [CodeUnimplemented]; see [Namespace.On].
 func (s *Socket) unhandled(e *Event) {
 	s.nsp.srv.log.Debug("unhandled event", "nsp", s.nsp.name, "sid", s.id, "event", e.Name, "ack", e.WantsAck())
-	if w := s.nsp.srv.watch; w != nil {
+	if w := s.nsp.srv.watch.Load(); w != nil {
 		w.unknown(s.nsp.name, e.Name)
 	}
 	if e.WantsAck() && s.nsp.enveloped() {
@@ -551,8 +552,9 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 		if tellClient {
 			_ = s.conn.send(&Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, false)
 		}
+		w := s.nsp.srv.watch.Load()
 		var left []string
-		if s.nsp.srv.watched() != nil {
+		if w != nil && w.rooms {
 			left = s.nsp.adapter.SocketRooms(s.id)
 			slices.Sort(left)
 		}
@@ -563,10 +565,9 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 			fn(Args{}, &Error{Code: CodeDisconnected, Message: "socket has been disconnected"})
 		}
 		s.nsp.srv.log.Debug("socket disconnected", "nsp", s.nsp.name, "sid", s.id, "reason", reason)
-		if w := s.nsp.srv.watch; w != nil && w.obs.Disconnect != nil {
-			w.obs.Disconnect(s.nsp.name, reason)
+		if w != nil {
+			w.disconnected(s, reason, left)
 		}
-		s.nsp.srv.notifyDisconnect(s, reason, left)
 		for _, fn := range after {
 			fn(reason)
 		}

@@ -111,6 +111,8 @@ func Instrument(srv *sio.Server, opts *Options) (*Admin, error) {
 	}
 	if o.Namespace == "" {
 		o.Namespace = "/admin"
+	} else if o.Namespace[0] != '/' {
+		o.Namespace = "/" + o.Namespace
 	}
 	if o.StatsInterval <= 0 {
 		o.StatsInterval = 2 * time.Second
@@ -158,6 +160,7 @@ func Instrument(srv *sio.Server, opts *Options) (*Admin, error) {
 	// The observer first, then the sockets already there: a change in
 	// between is seen twice at worst, never missed.
 	a.stop = srv.Observe(sio.Observer{
+		Packet:     a.onPacket,
 		Connect:    a.onConnect,
 		Disconnect: a.onDisconnect,
 		Join:       a.onJoin,

@@ -309,7 +309,7 @@ func TestProtocol(t *testing.T) {
 		return st.ServerID == "node-1" && st.PID > 0 && st.ClientsCount == 2 &&
 			slices.Contains(st.Namespaces, nsJSON{"/chat", 1}) && slices.Contains(st.Namespaces, nsJSON{"/admin", 1})
 	})
-	stats(func(st statsJSON) bool { return st.connections("rawConnection") >= 1 })
+	stats(func(st statsJSON) bool { return st.total("rawConnection") >= 1 })
 
 	// Live: a socket connects and joins its rooms, sends and receives.
 	c := dialChat(t, url)
@@ -356,7 +356,7 @@ func TestProtocol(t *testing.T) {
 	u.wait("socket_disconnected", matchStrings("/chat", id, "server namespace disconnect"))
 	u.wait("room_left", matchStrings("/chat", "lobby", id))
 	stats(func(st statsJSON) bool {
-		return slices.Contains(st.Namespaces, nsJSON{"/chat", 1}) && st.connections("rawDisconnection") >= 1
+		return slices.Contains(st.Namespaces, nsJSON{"/chat", 1}) && st.total("rawDisconnection") >= 1
 	})
 	for _, ns := range srv.Namespaces() {
 		if ns.Name() == "/nowhere" {
@@ -415,7 +415,7 @@ type nsJSON struct {
 	SocketsCount int    `json:"socketsCount"`
 }
 
-func (st statsJSON) connections(typ string) int {
+func (st statsJSON) total(typ string) int {
 	n := 0
 	for _, e := range st.AggregatedEvents {
 		if e.Type == typ {

@@ -9,7 +9,8 @@
 //
 //   - the server's stats every two seconds ("server_stats": id, host name,
 //     pid, uptime, Engine.IO clients and how many poll, each namespace and
-//     its sockets, connections and disconnections per second);
+//     its sockets, connections and disconnections, packets and bytes
+//     received and sent per second);
 //   - every socket of every namespace ("all_sockets"), with its Engine.IO
 //     client, transport, handshake (address, headers, query, time) and rooms;
 //   - live updates: sockets connecting, disconnecting and upgrading their
@@ -41,9 +42,12 @@
 //
 // # Limits
 //
-// The stats count connections and disconnections but not bytes or packets
-// (the dashboard's bytes chart stays empty), and uptime is the admin's, not
-// the process's. What one node sees comes from [sio.Server.Observe]; with a
-// multi-node adapter, each node runs its own Instrument and the UI's list of
-// sockets is fetched from every node.
+// The dashboard's bytes chart counts the Socket.IO packets of the
+// application's namespaces, text and binary attachments, as the reference
+// counts Engine.IO messages; unlike the reference, the admin namespace's own
+// traffic (the stats it sends the UIs) is left out, as its events are from
+// the live view. Uptime is the admin's, not the process's. What one node
+// sees comes from its [sio.Observer], added with [sio.Server.Observe]; with
+// a multi-node adapter, each node runs its own Instrument and the UI's list
+// of sockets is fetched from every node.
 package sioadmin

@@ -7,7 +7,8 @@ import (
 )
 
 // The live updates: the [sio.Observer] functions, which count Engine.IO
-// clients for the stats and, unless in production mode, tell the UIs.
+// clients, packets and bytes for the stats and, unless in production mode,
+// tell the UIs.
 
 func (a *Admin) onConnect(s *sio.Socket) {
 	a.track(s)
@@ -72,6 +73,24 @@ func (a *Admin) onLeave(s *sio.Socket, room string) {
 	if !a.opts.Production {
 		a.emit("room_left", s.Namespace().Name(), room, s.ID(), timestamp(time.Now()))
 	}
+}
+
+// onPacket counts the packets and bytes received and sent, for the
+// dashboard's chart, as the reference counts Engine.IO messages: a packet
+// and each of its binary attachments are a message each. The admin
+// namespace's own traffic is left out, as its events are.
+func (a *Admin) onPacket(p sio.PacketInfo) {
+	if p.Namespace == a.opts.Namespace {
+		return
+	}
+	packets, bytes := "packetsIn", "bytesIn"
+	if p.Direction == sio.Outbound {
+		packets, bytes = "packetsOut", "bytesOut"
+	}
+	a.mu.Lock()
+	a.countLocked(packets, "", 1+p.Attachments)
+	a.countLocked(bytes, "", p.Size)
+	a.mu.Unlock()
 }
 
 // countLocked adds to an aggregated event of the current second; a.mu is

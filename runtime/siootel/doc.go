@@ -3,7 +3,7 @@
 // trip, and metrics of connections, events, acknowledgements, validation,
 // traffic, drops and failures. It lives apart from runtime/sio, which does
 // not depend on OpenTelemetry; it plugs into sio's [sio.Interceptor] and
-// [sio.Monitor] hooks.
+// [sio.Observer] hooks.
 //
 //	tel, err := siootel.New(nil) // the global tracer and meter providers
 //	srv := sio.NewServer(tel.Server(&sio.ServerOptions{...}))
@@ -49,5 +49,6 @@
 //
 // Event names are attributes: they come from the handlers and emits of
 // the program, never from what a peer sends, so their number is bounded.
-// The metrics that need a [sio.Monitor] exist on servers only.
+// The metrics that need a [sio.Observer] (all but siogen.events and
+// siogen.ack.duration) exist on servers only.
 package siootel

@@ -3,6 +3,7 @@ package siootel
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -94,15 +95,14 @@ func New(opts *Options) (*Telemetry, error) {
 
 // Server returns opts (a new value when nil) with the interceptor first
 // among its Interceptors, so that its spans enclose the other
-// interceptors, and the monitor set, calling any monitor already there
-// too.
+// interceptors, and the observer added to its Observers.
 func (t *Telemetry) Server(opts *sio.ServerOptions) *sio.ServerOptions {
 	var o sio.ServerOptions
 	if opts != nil {
 		o = *opts
 	}
 	o.Interceptors = append([]sio.Interceptor{t.Interceptor()}, o.Interceptors...)
-	o.Monitor = t.monitor(o.Monitor)
+	o.Observers = append(slices.Clip(o.Observers), t.Observer())
 	return &o
 }
 
@@ -164,73 +164,53 @@ func (t *Telemetry) Interceptor() sio.Interceptor {
 	})
 }
 
-// Monitor returns the monitor that feeds the metrics of connections,
-// traffic, validation, drops and failures.
-func (t *Telemetry) Monitor() *sio.Monitor { return t.monitor(nil) }
-
-// monitor returns the monitor, calling also next's functions.
-func (t *Telemetry) monitor(next *sio.Monitor) *sio.Monitor {
-	if next == nil {
-		next = &sio.Monitor{}
-	}
+// Observer returns the observer that feeds the metrics of connections,
+// traffic, validation, drops and failures. [Telemetry.Server] puts it in
+// the server's options, so that it sees the server from its start; added
+// later with [sio.Server.Observe], siogen.sockets.connected counts the
+// disconnections of the sockets it did not see connect.
+func (t *Telemetry) Observer() sio.Observer {
 	ctx := context.Background()
-	return &sio.Monitor{
+	in, out := metric.WithAttributes(keyDirection.String("in")), metric.WithAttributes(keyDirection.String("out"))
+	return sio.Observer{
 		Packet: func(p sio.PacketInfo) {
-			dir := "in"
-			if p.Direction == sio.Outbound {
-				dir = "out"
-			}
 			// Not by namespace: a packet may name one that does not exist.
-			t.bytes.Add(ctx, int64(p.Size), metric.WithAttributes(keyDirection.String(dir)))
-			if next.Packet != nil {
-				next.Packet(p)
+			dir := in
+			if p.Direction == sio.Outbound {
+				dir = out
 			}
+			t.bytes.Add(ctx, int64(p.Size), dir)
 		},
-		Connect: func(nsp, transport string, err error) {
-			outcome := "accepted"
-			if sio.CodeOf(err) == "invalid_namespace" {
+		Connect: func(s *sio.Socket) {
+			nsp := keyNamespace.String(s.Namespace().Name())
+			t.connected.Add(ctx, 1, metric.WithAttributes(nsp))
+			t.handshakes.Add(ctx, 1, metric.WithAttributes(nsp, keyTransport.String(s.Transport()), keyOutcome.String("accepted")))
+		},
+		Refuse: func(nsp, transport string, err error) {
+			if errors.Is(err, sio.ErrInvalidNamespace) {
 				nsp = "(invalid)" // any name a client asks for: not an attribute
 			}
-			if err != nil {
-				outcome = "refused"
-			} else {
-				t.connected.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp)))
-			}
-			t.handshakes.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp), keyTransport.String(transport), keyOutcome.String(outcome)))
-			if next.Connect != nil {
-				next.Connect(nsp, transport, err)
-			}
+			t.handshakes.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp), keyTransport.String(transport), keyOutcome.String("refused")))
 		},
-		Disconnect: func(nsp string, reason sio.DisconnectReason) {
-			t.connected.Add(ctx, -1, metric.WithAttributes(keyNamespace.String(nsp)))
+		Disconnect: func(s *sio.Socket, reason sio.DisconnectReason) {
+			nsp := keyNamespace.String(s.Namespace().Name())
+			t.connected.Add(ctx, -1, metric.WithAttributes(nsp))
 			if reason == sio.ReasonPingTimeout {
-				t.heartbeats.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp)))
-			}
-			if next.Disconnect != nil {
-				next.Disconnect(nsp, reason)
+				t.heartbeats.Add(ctx, 1, metric.WithAttributes(nsp))
 			}
 		},
-		Invalid: func(nsp, event string, err *sio.Error) {
-			t.invalid.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp), keyEvent.String(event)))
-			if next.Invalid != nil {
-				next.Invalid(nsp, event, err)
-			}
+		Invalid: func(s *sio.Socket, event string, err *sio.Error) {
+			t.invalid.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(s.Namespace().Name()), keyEvent.String(event)))
 		},
-		Dropped: func(nsp string, volatile bool) {
+		Dropped: func(p sio.PacketInfo, volatile bool) {
 			reason := "send_queue_full"
 			if volatile {
 				reason = "volatile"
 			}
-			t.drops.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp), keyReason.String(reason)))
-			if next.Dropped != nil {
-				next.Dropped(nsp, volatile)
-			}
+			t.drops.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(p.Namespace), keyReason.String(reason)))
 		},
-		AdapterError: func(nsp string, err error) {
-			t.adapterErrs.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(nsp)))
-			if next.AdapterError != nil {
-				next.AdapterError(nsp, err)
-			}
+		AdapterError: func(ns *sio.Namespace, err error) {
+			t.adapterErrs.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(ns.Name())))
 		},
 	}
 }

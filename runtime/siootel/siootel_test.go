@@ -201,6 +201,14 @@ func TestTelemetry(t *testing.T) {
 		t.Fatal("/locked accepted")
 	}
 	locked.Manager().Close()
+	nowhere, err := sio.NewSocket(hs.URL+"/nowhere", &sio.ClientOptions{Transports: []string{"websocket"}, DisableReconnection: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nowhere.Connect(ctx); sio.CodeOf(err) != "invalid_namespace" {
+		t.Fatalf("/nowhere: %v", err)
+	}
+	nowhere.Manager().Close()
 
 	// Spans: the server's.
 	sp := srvSide.span(t, "receive double")
@@ -237,6 +245,8 @@ func TestTelemetry(t *testing.T) {
 		{"siogen.validation.failures", []attribute.KeyValue{nsp, event("typed")}, 1},
 		{"siogen.handshakes", []attribute.KeyValue{nsp, attribute.String("socketio.transport", "websocket"), accepted}, 1},
 		{"siogen.handshakes", []attribute.KeyValue{attribute.String("socketio.namespace", "/locked"), refused}, 1},
+		{"siogen.handshakes", []attribute.KeyValue{attribute.String("socketio.namespace", "(invalid)"), refused}, 1},
+		{"siogen.handshakes", []attribute.KeyValue{attribute.String("socketio.namespace", "/nowhere")}, 0},
 		{"siogen.adapter.errors", []attribute.KeyValue{nsp}, 1},
 	} {
 		if got := srvSide.value(t, c.name, c.attrs...); got != c.want {

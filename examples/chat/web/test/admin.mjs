@@ -177,6 +177,22 @@ try {
       carol.disconnect();
     }
   });
+
+  await check("the dashboard's bytes chart has data", async () => {
+    // Carol's exchange above went through the server: the stats the page
+    // has received since count bytes in and out, which the chart draws.
+    await go("#/");
+    const handle = await page.waitForFunction(() => {
+      const root = [...document.querySelectorAll("body *")].find((e) => e.__vue__?.$store);
+      const events = root?.__vue__.$store.state.main.aggregatedEvents || [];
+      const sum = (type) => events.filter((e) => e.type === type).reduce((n, e) => n + e.count, 0);
+      const t = { bytesIn: sum("bytesIn"), bytesOut: sum("bytesOut"), packetsIn: sum("packetsIn"), packetsOut: sum("packetsOut") };
+      return t.bytesIn > 0 && t.bytesOut > 0 && t.packetsIn > 0 && t.packetsOut > 0 && t;
+    });
+    await page.getByText("Bytes received and sent").waitFor();
+    await shot("admin-dashboard-bytes");
+    return JSON.stringify(await handle.jsonValue());
+  });
 } finally {
   await browser.close().catch(() => {});
   await rm(userDataDir, { recursive: true, force: true }).catch(() => {});

@@ -1200,7 +1200,7 @@ func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Ou
 	}
 	var ok, seenOK, seenData, seenErr bool
 	var errKind byte // the first byte of the error member
-	mark := -1 // violations before data, dropped when ok is false
+	mark := -1       // violations before data, dropped when ok is false
 	for r.More() {
 		name := r.Name()
 		switch string(name) {

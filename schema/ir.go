@@ -126,8 +126,12 @@ type Namespace struct {
 	Auth *Type
 	// AckStyle is the default ack style of the namespace's events.
 	AckStyle AckStyle
-	Events   []*Event
-	File     *File
+	// Limits are the namespace's "limits": defaults that every event the
+	// client emits inherits key by key, and DisconnectAfter, which only a
+	// namespace has. Nil when the namespace declares none.
+	Limits *Limits
+	Events []*Event
+	File   *File
 }
 
 // Event returns the event called name, or nil.
@@ -217,8 +221,93 @@ type Event struct {
 	Errors []*ErrorRef
 	// Timeout is how long the emitter waits for the ack; 0 means the
 	// runtime default.
-	Timeout   time.Duration
-	Namespace *Namespace
+	Timeout time.Duration
+	// Limits are what the server enforces on the event as a client sends
+	// it: the event's own "limits" over the namespace's, key by key
+	// (DisconnectAfter stays the namespace's). Nil when none apply, and
+	// always for an event only the server emits.
+	Limits *Limits
+	// Backpressure is what the server does with the event for a socket
+	// whose send queue is backed up; nil for the default (queued up to the
+	// server's limit) and for an event only the client emits.
+	Backpressure *Backpressure
+	Namespace    *Namespace
+}
+
+// Limits are edge limits on the events a client sends, enforced by the
+// server per socket before a payload is decoded. A zero field is no limit.
+type Limits struct {
+	Pos Pos
+	// Rate refills a token bucket of Burst tokens: each event takes one.
+	// Nil for no rate limit.
+	Rate *Rate
+	// Burst is the bucket's size, how many events may come at once;
+	// "burst", else Rate.Count.
+	Burst int
+	// MaxPayload is the largest encoded payload in bytes: the packet's
+	// JSON arguments after the event name, plus its binary attachments.
+	MaxPayload int64
+	// MaxPendingAcks is how many of the event's acknowledgements one socket
+	// may have outstanding (handlers not yet answered). Only for events
+	// with an ack.
+	MaxPendingAcks int
+	// DisconnectAfter, on a namespace only: a socket whose events are
+	// refused by limits more than Count times within Per is disconnected.
+	DisconnectAfter *Rate
+}
+
+// Rate is a count per period, written "20/s", "5/2s", "100/1m".
+type Rate struct {
+	Count int
+	Per   time.Duration
+}
+
+// PerSecond returns the rate as events per second.
+func (r *Rate) PerSecond() float64 { return float64(r.Count) / r.Per.Seconds() }
+
+// BackpressureMode says what happens to a server event for a socket whose
+// send queue is backed up.
+type BackpressureMode int
+
+const (
+	// BackpressureQueue queues the event; more than Max waiting messages
+	// close the slow socket's connection ("send queue full").
+	BackpressureQueue BackpressureMode = iota + 1
+	// BackpressureVolatile drops the event (counted) when more than Max
+	// messages are waiting: 0, the default, drops it when any is.
+	BackpressureVolatile
+	// BackpressureLatest keeps only the newest waiting event per key: a
+	// new one replaces a waiting one of the same event and key.
+	BackpressureLatest
+)
+
+// String returns "queue", "volatile" or "latest".
+func (m BackpressureMode) String() string {
+	switch m {
+	case BackpressureQueue:
+		return "queue"
+	case BackpressureVolatile:
+		return "volatile"
+	case BackpressureLatest:
+		return "latest"
+	}
+	return "invalid"
+}
+
+// Backpressure is an event's "backpressure".
+type Backpressure struct {
+	Pos  Pos
+	Mode BackpressureMode
+	// Max is the number of waiting messages the mode allows (see the
+	// modes); 0 for the default.
+	Max int
+	// Key, for BackpressureLatest, is the path of the payload field whose
+	// value keys the event ("entity_id", or "entity.id" into a nested
+	// object): wire names, from the payload type's fields. Each names a
+	// required field; the last is a string, integer or enum.
+	Key []string
+	// KeyFields are the fields Key names, resolved; nil until resolved.
+	KeyFields []*Field
 }
 
 // ErrorDef is a declared error, returned in envelope-style acks.

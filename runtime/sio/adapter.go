@@ -72,6 +72,9 @@ type BroadcastOptions struct {
 	Volatile bool
 	// Local: this node only.
 	Local bool
+	// Backpressure: what each recipient's connection does with the
+	// packet when its send queue is backed up.
+	Backpressure Backpressure
 }
 
 // Session is what connection state recovery keeps of a socket that lost its

@@ -50,6 +50,8 @@ type Namespace struct {
 	serverSide map[string][]func(Args)
 	children   []*Namespace
 	icepts     nsInterceptors // of the emits; see intercept.go
+	limits     map[string]Limits
+	refusals   refusalPolicy
 }
 
 // EventHandler handles an event received by a socket. It runs on the

@@ -17,6 +17,9 @@ const (
 	ReasonServerNamespaceDisconnect DisconnectReason = "server namespace disconnect"
 	ReasonClientNamespaceDisconnect DisconnectReason = "client namespace disconnect"
 	ReasonSendQueueFull             DisconnectReason = "send queue full"
+	// ReasonTooManyRefusals: the socket's events were refused by their
+	// limits too often (see [Namespace.DisconnectAfter]).
+	ReasonTooManyRefusals DisconnectReason = "too many refused events"
 	// ReasonIOServerDisconnect is what a client sees when the server
 	// disconnected its socket; it does not reconnect.
 	ReasonIOServerDisconnect DisconnectReason = "io server disconnect"

@@ -1,0 +1,145 @@
+package sio
+
+import (
+	"errors"
+	"time"
+)
+
+// Edge policies: the limits a contract puts on what a client sends (see
+// [Namespace.Limit]) and the back-pressure it declares for what the server
+// sends (see [Backpressure]). gogen registers both from the contract; code
+// without a contract may call them directly.
+//
+// NOTE (work in progress on issue 20): this file fixes the API the
+// generators target; the enforcement is being written beside it.
+
+// CodeResourceExhausted: an event was refused by one of its limits before
+// it was decoded; the details are a [ResourceExhaustedDetails].
+const CodeResourceExhausted = "resource_exhausted"
+
+// Limits are the edge limits of one event a client sends, enforced per
+// socket before its payload is decoded. A zero field is no limit.
+type Limits struct {
+	// Rate is how many events per second refill the socket's token bucket
+	// for the event; each event takes a token. 0: no rate limit.
+	Rate float64
+	// Burst is the bucket's size: how many events may come at once. 0 with
+	// a Rate: the rate rounded up.
+	Burst int
+	// MaxPayload is the largest encoded payload in bytes: the packet's JSON
+	// after the event name, plus its binary attachments.
+	MaxPayload int
+	// MaxPendingAcks is how many of the event's acknowledgements a socket
+	// may have outstanding: events accepted whose answer is not yet sent.
+	MaxPendingAcks int
+}
+
+// LimitKind names the limit an event was refused by.
+type LimitKind string
+
+const (
+	LimitRate        LimitKind = "rate"
+	LimitPayload     LimitKind = "payload"
+	LimitPendingAcks LimitKind = "pending_acks"
+)
+
+// ResourceExhaustedDetails are the details of a [CodeResourceExhausted]
+// error.
+type ResourceExhaustedDetails struct {
+	// Limit is the limit the event hit.
+	Limit LimitKind `json:"limit"`
+	// Max is its value: the burst of a rate, the bytes of a payload, the
+	// acknowledgements that may be pending.
+	Max int64 `json:"max"`
+	// RetryAfterMs, for a rate, is how long until the bucket holds a token
+	// again, in milliseconds (at least 1); absent for the other limits.
+	RetryAfterMs int64 `json:"retry_after_ms,omitempty"`
+}
+
+// AsResourceExhausted returns the details of err when it is (or wraps) an
+// *[Error] with code [CodeResourceExhausted] and readable details.
+func AsResourceExhausted(err error) (*ResourceExhaustedDetails, bool) {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeResourceExhausted {
+		return nil, false
+	}
+	return DetailsAs[ResourceExhaustedDetails](err, e.Name)
+}
+
+// Limit sets the limits of event on every socket of ns, replacing any set
+// before. An event over a limit is refused before it is decoded: with an
+// envelope-style acknowledgement, by a [CodeResourceExhausted] error;
+// otherwise it is dropped. Either way it is counted ([Observer.Limited])
+// and logged at debug level.
+func (ns *Namespace) Limit(event string, l Limits) {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	if ns.limits == nil {
+		ns.limits = make(map[string]Limits)
+	}
+	ns.limits[event] = l
+}
+
+// DisconnectAfter disconnects a socket of ns whose events are refused by
+// their limits more than n times within per ([ReasonTooManyRefusals]).
+// n <= 0 turns it off.
+func (ns *Namespace) DisconnectAfter(n int, per time.Duration) {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	ns.refusals = refusalPolicy{n: n, per: per}
+}
+
+type refusalPolicy struct {
+	n   int
+	per time.Duration
+}
+
+// BackpressureMode says what happens to a message for a socket whose send
+// queue is backed up.
+type BackpressureMode uint8
+
+const (
+	// BackpressureQueue, the default, queues the message; when more than
+	// Max messages wait (0: the server's limit) the connection is closed
+	// with [ReasonSendQueueFull].
+	BackpressureQueue BackpressureMode = iota
+	// BackpressureVolatile drops the message when more than Max messages
+	// are waiting (0: when any is).
+	BackpressureVolatile
+	// BackpressureLatest keeps the newest message per key: a message
+	// replaces a waiting one of the same event and Key, which is dropped.
+	BackpressureLatest
+)
+
+// Backpressure is what the server does with a message for a socket whose
+// send queue is backed up. Memory stays bounded in every mode by the
+// server's send queue limit.
+type Backpressure struct {
+	Mode BackpressureMode
+	// Max is the number of waiting messages the mode allows (see the
+	// modes).
+	Max int
+	// Key, for BackpressureLatest, identifies what the message is the
+	// newest of (an entity's id, say); messages of other events never
+	// replace each other.
+	Key string
+}
+
+// Backpressure returns an emitter of events to s that follow bp.
+func (s *Socket) Backpressure(bp Backpressure) Emitter {
+	return socketPolicy{s: s, bp: bp}
+}
+
+type socketPolicy struct {
+	s  *Socket
+	bp Backpressure
+}
+
+func (p socketPolicy) Emit(event string, args ...any) error { return p.s.Emit(event, args...) }
+func (p socketPolicy) skipChecks() bool                     { return p.s.skipChecks() }
+
+// Backpressure returns an operator whose broadcasts follow bp for every
+// recipient.
+func (b *BroadcastOperator) Backpressure(bp Backpressure) *BroadcastOperator {
+	return b.with(func(o *BroadcastOptions) { o.Backpressure = bp })
+}

@@ -114,7 +114,7 @@ func (a *Adapter) publish(ctx context.Context, op string, m *message, wait bool)
 	m.nsp = a.ns.Name()
 	channel, payload, err := a.proto.encode(m)
 	if err == nil {
-		err = a.node.publish(ctx, channel, payload, wait)
+		err = a.node.publish(ctx, a.ns, channel, payload, wait)
 	}
 	if err != nil {
 		return &Error{Op: op, Err: err}

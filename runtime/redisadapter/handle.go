@@ -207,7 +207,7 @@ func (a *Adapter) respond(to string, m *message) {
 	m.nsp = a.ns.Name()
 	channel, payload, err := a.proto.encodeResponse(to, m)
 	if err == nil {
-		err = a.node.publish(a.node.ctx, channel, payload, false)
+		err = a.node.publish(a.node.ctx, a.ns, channel, payload, false)
 	}
 	if err != nil {
 		a.node.log.Debug("response not published", "err", err)

@@ -64,6 +64,7 @@ type Node struct {
 type route func(channel string, payload []byte)
 
 type outgoing struct {
+	ns      *sio.Namespace // whose adapter publishes: told when a message sent without waiting is lost
 	channel string
 	payload []byte
 	done    chan error // nil for fire and forget
@@ -395,6 +396,21 @@ func (n *Node) setDown(err error) {
 		if n.opts.OnStatus != nil {
 			n.opts.OnStatus(st)
 		}
+		reportOutage(&n.mu, n.adapters, func(a *Adapter) *sio.Namespace { return a.ns }, err)
+	}
+}
+
+// reportOutage tells the namespace of each adapter, taken from adapters
+// under mu, that Redis became unreachable ([sio.Namespace.ReportAdapterError]).
+func reportOutage[A any](mu *sync.Mutex, adapters map[string]A, nsOf func(A) *sio.Namespace, err error) {
+	mu.Lock()
+	nss := make([]*sio.Namespace, 0, len(adapters))
+	for _, a := range adapters {
+		nss = append(nss, nsOf(a))
+	}
+	mu.Unlock()
+	for _, ns := range nss {
+		ns.ReportAdapterError(&Error{Op: "connect", Err: err})
 	}
 }
 
@@ -427,8 +443,8 @@ func (n *Node) setUp() {
 
 // publish queues a message. With wait it returns once the message is
 // published, or the error; without, it returns at once.
-func (n *Node) publish(ctx context.Context, channel string, payload []byte, wait bool) error {
-	out := outgoing{channel: channel, payload: payload}
+func (n *Node) publish(ctx context.Context, ns *sio.Namespace, channel string, payload []byte, wait bool) error {
+	out := outgoing{ns: ns, channel: channel, payload: payload}
 	if wait {
 		out.done = make(chan error, 1)
 	}
@@ -488,6 +504,8 @@ func (n *Node) publishLoop() {
 			}
 			if m.done != nil {
 				m.done <- err
+			} else if err != nil && m.ns != nil {
+				m.ns.ReportAdapterError(&Error{Op: "publish", Err: err})
 			}
 		}
 	}

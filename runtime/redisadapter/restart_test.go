@@ -1,12 +1,14 @@
 package redisadapter_test
 
 import (
+	"errors"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/siogen/siogen/runtime/redisadapter"
+	"github.com/siogen/siogen/runtime/sio"
 )
 
 // statusLog records the statuses a node reports.
@@ -82,9 +84,31 @@ func TestPubSubRedisRestart(t *testing.T) {
 		}
 	}()
 
+	// The outage reaches the server's observers (siootel counts them as
+	// adapter errors) as an error of the namespace's adapter.
+	outage := make(chan error, 16)
+	removeObs := A.srv.Observe(sio.Observer{AdapterError: func(ns *sio.Namespace, err error) {
+		if ns.Name() == "/" {
+			select {
+			case outage <- err:
+			default:
+			}
+		}
+	}})
+	defer removeObs()
+
 	r.Stop()
 	down := waitStatus(t, A, false)
 	waitStatus(t, B, false)
+	select {
+	case err := <-outage:
+		var re *redisadapter.Error
+		if !errors.As(err, &re) || re.Op != "connect" {
+			t.Errorf("adapter error told of the outage: %v, want a *redisadapter.Error of op connect", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Error("the outage was not told to the server's observers")
+	}
 	// Local service goes on: broadcasts, fetchSockets, serverCount.
 	a1.drain("tick", 300*time.Millisecond)
 	a1.expect("tick")

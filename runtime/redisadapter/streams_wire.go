@@ -117,6 +117,7 @@ func (n *StreamsNode) setDown(err error) {
 		if n.opts.OnStatus != nil {
 			n.opts.OnStatus(st)
 		}
+		reportOutage(&n.mu, n.adapters, func(a *StreamsAdapter) *sio.Namespace { return a.ns }, err)
 	}
 }
 

@@ -195,6 +195,16 @@ func (ns *Namespace) adapterFailed(op string, err error) {
 	}
 }
 
+// ReportAdapterError tells the server's observers ([Observer.AdapterError])
+// of a failure of ns's adapter that no caller sees: its backend became
+// unreachable, or a message it sent on its own could not be delivered.
+// Adapters call it; they log such failures themselves, so it logs nothing.
+func (ns *Namespace) ReportAdapterError(err error) {
+	if w := ns.srv.watch.Load(); w != nil {
+		w.adapterFailed(ns, err)
+	}
+}
+
 // send queues msgs, a packet, on conn, showing it in the debug view.
 func (m *Manager) send(conn *engineio.Conn, msgs ...*engineio.Message) error {
 	err := conn.SendMessages(msgs...)

@@ -70,7 +70,11 @@ type Observer struct {
 	// [CodeInvalidArgument] with the violations as details.
 	Invalid func(s *Socket, event string, err *Error)
 	// AdapterError is called when the namespace's adapter fails to do what
-	// a socket or a broadcast asked of it; the caller gets err too.
+	// a socket or a broadcast asked of it (the caller gets err too), and
+	// when the adapter reports a failure of its own
+	// ([Namespace.ReportAdapterError]): runtime/redisadapter reports the
+	// start of a Redis outage to each namespace, and a message published
+	// without waiting that Redis refused.
 	AdapterError func(ns *Namespace, err error)
 }
 

@@ -42,11 +42,10 @@
 //     attachments included (socketio.direction).
 //   - siogen.drops, counter: packets not sent (socketio.namespace,
 //     socketio.reason "volatile" or "send_queue_full").
-//   - siogen.adapter.errors, counter: adapter failures: operations the
-//     adapter could not do, and failures it reports itself (with
-//     runtime/redisadapter: the start of each Redis outage, per namespace,
-//     and a message Redis refused)
-//     (socketio.namespace).
+//   - siogen.adapter.errors, counter: adapter failures, operations the
+//     adapter could not do and failures it reports itself; with
+//     runtime/redisadapter, the start of each Redis outage (once per
+//     namespace) and each message Redis refused (socketio.namespace).
 //   - siogen.heartbeat.timeouts, counter: sockets disconnected by a ping
 //     timeout (socketio.namespace).
 //

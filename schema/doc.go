@@ -331,6 +331,21 @@
 //   - needs-ack: errors, timeout or ack_style on an event without ack.
 //   - ack-style: an unknown ack_style, or ack_args without ack_style: plain.
 //   - plain-errors: declared errors on a plain-style ack.
+//   - bad-limit: a limit value that is malformed or out of range: a rate
+//     or disconnect_after not COUNT/PERIOD with COUNT 1 to 10^9 and PERIOD
+//     1ms to 24h, a burst or max_pending_acks not a positive integer (at
+//     most 10^9 and 10^6), a max_payload not a byte count from 1 to 1GiB,
+//     none where nothing is inherited.
+//   - limit-scope: a limit where it cannot apply: limits on an event only
+//     the server emits, max_pending_acks on an event without ack,
+//     disconnect_after on an event, a burst without a rate.
+//   - bad-backpressure: an unknown back-pressure mode, latest without key,
+//     key on queue or volatile, max on latest, max outside 0 to 10^6.
+//   - backpressure-scope: backpressure on an event only the client emits,
+//     or latest on an event with args or without an object payload.
+//   - backpressure-key: a latest key that is not a dotted path of
+//     required, non-nullable fields through objects to a string, integer
+//     or enum.
 //
 // Diagnostics are sorted by file, line, column, then code; the same
 // problem is reported once.

@@ -254,7 +254,7 @@ func (p *parser) namespace(e entry) {
 	p.nsLimits = nil
 	if v := o.get("limits"); v != nil {
 		p.nsLimits = p.limits(o.keyNode("limits"), v, what, false)
-		if p.nsLimits != nil {
+		if p.nsLimits != nil && len(p.nsLimits.keys) > 0 {
 			lim := p.nsLimits.lim
 			if lim.Rate != nil && lim.Burst == 0 {
 				lim.Burst = lim.Rate.Count

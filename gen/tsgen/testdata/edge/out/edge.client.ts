@@ -27,6 +27,7 @@ const $mainSpecs: Record<string, $c.EventSpec> = {
   fire: { in: $v.checkEmpty, acked: true, plain: true },
   "blob:upload": { in: $v.checkBlobData, acked: true },
   "blob:drop": { in: $v.checkBlobData },
+  "blob:check": { in: $v.checkBlobData, acked: true },
 };
 
 /** A typed client of / over a socket.io-client socket: calls resolve to typed results, what is sent and what arrives is checked against the contract (see $c.ClientOptions), handlers answer the server's acks. */
@@ -50,6 +51,7 @@ export interface MainClient {
   blobUpload(payload: BlobData, options?: $c.CallOptions): Promise<$siogen.AckResult<null, $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
   /** Limits: payload at most 1 KiB. Dropped and counted. */
   blobDrop(payload: BlobData): $c.SendResult;
+  blobCheck(payload: BlobData, options?: $c.CallOptions): Promise<$siogen.AckResult<null, $siogen.DisconnectedError>>;
 }
 
 /** Returns the typed client of / over socket. */
@@ -66,5 +68,6 @@ export function createMainClient(socket: MainClientSocket, options?: $c.ClientOp
     fire: (payload, options) => c.call("fire", $mainSpecs["fire"], [payload], options),
     blobUpload: (payload, options) => c.call("blob:upload", $mainSpecs["blob:upload"], [payload], options),
     blobDrop: (payload) => c.send("blob:drop", $mainSpecs["blob:drop"], [payload]),
+    blobCheck: (payload, options) => c.call("blob:check", $mainSpecs["blob:check"], [payload], options),
   };
 }

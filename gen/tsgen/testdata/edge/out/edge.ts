@@ -78,6 +78,7 @@ export const MainEvents = {
   Fire: "fire",
   BlobUpload: "blob:upload",
   BlobDrop: "blob:drop",
+  BlobCheck: "blob:check",
 } as const;
 
 /** The wire name of an event of /. */
@@ -94,6 +95,7 @@ export interface MainClientToServerEvents {
   "blob:upload": (payload: BlobData, ack: (res: $siogen.AckResult<null, $siogen.ResourceExhaustedError>) => void) => void;
   /** Limits: payload at most 1 KiB. Dropped and counted. */
   "blob:drop": (payload: BlobData) => void;
+  "blob:check": (payload: BlobData, ack: (res: $siogen.AckResult<null>) => void) => void;
 }
 
 /** The events the server emits and a client handles in /. */

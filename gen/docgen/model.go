@@ -31,8 +31,8 @@ type nsView struct {
 	dep
 	// Limits are the namespace's default limits, as phrases; Disconnect
 	// says when a socket refused too often is disconnected.
-	Limits     []string
-	Disconnect string
+	Limits      []string
+	Disconnect  string
 	Auth        *shapeView
 	AuthExample string
 	Groups      []*group

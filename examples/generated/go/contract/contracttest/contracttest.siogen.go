@@ -243,6 +243,12 @@ var ContractContract = []siotest.ContractEvent{{
 	Event:    contract.ContractEventCheck,
 	Acked:    true,
 	CheckAck: siotest.AckChecker[*contract.Everything](sio.AckEnvelope, siojson.ReadPointer[contract.Everything]),
+	Limits: sio.Limits{
+		Burst:          2000,
+		MaxPayload:     1048576,
+		MaxPendingAcks: 64,
+		Rate:           1000.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{"i32":0,"i64":0,"text":"aa","note":"a"}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
@@ -367,6 +373,11 @@ var ContractContract = []siotest.ContractEvent{{
 	Event:    contract.ContractEventSettle,
 	Acked:    true,
 	CheckAck: siotest.AckChecker[*contract.Settings](sio.AckEnvelope, siojson.ReadPointer[contract.Settings]),
+	Limits: sio.Limits{
+		Burst:      500,
+		MaxPayload: 65536,
+		Rate:       250.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
@@ -374,7 +385,8 @@ var ContractContract = []siotest.ContractEvent{{
 		{Name: "/theme of the wrong type", Args: []string{`{"theme":12345}`}, Invalid: true, Path: "/theme"},
 	},
 }, {
-	Event: contract.ContractEventTree,
+	Event:  contract.ContractEventTree,
+	Limits: sio.Limits{MaxPayload: 1048576},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{"name":"a"}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},

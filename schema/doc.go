@@ -287,8 +287,10 @@
 //
 // An event inherits each key its own limits do not write; "none" (for
 // rate, max_payload and max_pending_acks) removes an inherited key, and
-// removing the rate removes the inherited burst with it. [Event.Limits]
-// holds the result, nil when no limit applies.
+// removing the rate removes the inherited burst with it. An event that
+// writes its own rate keeps an inherited burst: write burst beside the
+// rate to change it. [Event.Limits] holds the result, nil when no limit
+// applies (a disconnect_after alone limits nothing).
 //
 // The server checks the limits per socket before it decodes a payload.
 // An event over a limit is refused: for an envelope-style ack with the

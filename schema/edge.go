@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -219,14 +220,14 @@ func parseSize(s string) (int64, bool) {
 			continue
 		}
 		num = strings.TrimSpace(num)
-		if !isDigits(num) || len(num) > 10 {
+		if !isDigits(num) {
 			return 0, false
 		}
 		x, err := strconv.ParseInt(num, 10, 64)
-		if err != nil {
-			return 0, false
+		if err != nil || x > math.MaxInt64/u.mult {
+			return math.MaxInt64, true // out of range, reported by the caller
 		}
-		return x * u.mult, true // ≤ 10 digits × 2^30 fits in an int64
+		return x * u.mult, true
 	}
 	return 0, false
 }
@@ -254,8 +255,7 @@ func (p *parser) mergeLimits(ev *Event, own, ns *limitsDecl) {
 		m.Pos = own.lim.Pos
 		overrideLimits(&m, own)
 	}
-	rateBroken := own != nil && own.has("rate") && !own.none["rate"] && own.lim.Rate == nil
-	if own != nil && own.has("burst") && m.Rate == nil && !rateBroken {
+	if own != nil && own.has("burst") && m.Rate == nil && !rateBroken(own) && !(ns != nil && !own.has("rate") && rateBroken(ns)) {
 		p.errorf(own.keys["burst"], CodeLimitScope, "burst is the size of a rate's bucket; event %q has no rate, neither its own nor its namespace's", ev.Name)
 	}
 	if m.Rate == nil {
@@ -270,6 +270,12 @@ func (p *parser) mergeLimits(ev *Event, own, ns *limitsDecl) {
 		return // DisconnectAfter alone limits nothing
 	}
 	ev.Limits = &m
+}
+
+// rateBroken reports whether d writes a rate that failed to parse
+// (reported already).
+func rateBroken(d *limitsDecl) bool {
+	return d.has("rate") && !d.none["rate"] && d.lim.Rate == nil
 }
 
 // overrideLimits sets on m the keys own writes, none clearing them.

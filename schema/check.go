@@ -174,6 +174,7 @@ func (c *checker) checkNamespace(ns *Namespace) {
 		tsNames.add(ev.TSName, what, ev.Pos)
 		c.checkFields(ev.Args, "args of "+what)
 		c.checkFields(ev.AckArgs, "ack_args of "+what)
+		c.backpressureKey(ev)
 	}
 }
 

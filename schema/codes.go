@@ -90,6 +90,22 @@ const (
 	CodeAckStyle Code = "ack-style"
 	// CodePlainErrors reports declared errors on a plain-style ack.
 	CodePlainErrors Code = "plain-errors"
+
+	// CodeBadLimit reports a malformed or out-of-range limit value.
+	CodeBadLimit Code = "bad-limit"
+	// CodeLimitScope reports a limit where it cannot apply: limits on an
+	// event only the server emits, max_pending_acks on an event without
+	// ack, disconnect_after on an event, a burst without a rate.
+	CodeLimitScope Code = "limit-scope"
+	// CodeBadBackpressure reports an unknown back-pressure mode, or max or
+	// key on a mode they do not apply to.
+	CodeBadBackpressure Code = "bad-backpressure"
+	// CodeBackpressureScope reports backpressure on an event only the
+	// client emits, or latest on an event without an object payload.
+	CodeBackpressureScope Code = "backpressure-scope"
+	// CodeBackpressureKey reports a latest key that does not name a
+	// required, non-nullable string, integer or enum field of the payload.
+	CodeBackpressureKey Code = "backpressure-key"
 )
 
 // Codes returns every diagnostic code, in the order of the package
@@ -103,5 +119,6 @@ func Codes() []Code {
 		CodeBadType, CodeBadEnum, CodeEnumCollision, CodeUnionDiscr, CodeUnionVariant, CodeUnionClash,
 		CodeBadConstraint, CodeConstraintType, CodeBadPattern, CodeBadFormat, CodeBadDefault, CodeInt64,
 		CodeBadPath, CodeNotObject, CodeBadDuration, CodeAckDirection, CodeNeedsAck, CodeAckStyle, CodePlainErrors,
+		CodeBadLimit, CodeLimitScope, CodeBadBackpressure, CodeBackpressureScope, CodeBackpressureKey,
 	}
 }

@@ -198,6 +198,7 @@
 //	    description, deprecated, go_name, ts_name   # names default to the path: Chat ("/" → Main)
 //	    auth: TypeDef            # the CONNECT auth payload; an object type, validated on connect
 //	    ack_style: envelope      # default for the events below: envelope | plain
+//	    limits: Limits           # defaults for the events the client emits (see Edge policies)
 //	    events:
 //	      message:send:          # wire name: [A-Za-z][A-Za-z0-9_:./-]*
 //	        from: client         # required: client | server | both (who emits)
@@ -208,6 +209,8 @@
 //	        ack_style: envelope | plain
 //	        errors: [RoomNotFound, common.RateLimited]   # declared errors, envelope acks only
 //	        timeout: 10s         # Go duration, > 0 and ≤ 24h; how long the emitter waits
+//	        limits: Limits       # what the server accepts from a client (client or both)
+//	        backpressure: Mode   # what a backed-up socket gets (server or both)
 //	        description, deprecated, go_name, ts_name
 //
 // An Arg is a type expression (named argN by position) or a mapping with
@@ -225,6 +228,106 @@
 // the handler's error instead, and an event the contract does not declare,
 // sent with an ack, gets "unimplemented". Server→client acks (from: server
 // with an ack) are supported; give them a timeout.
+//
+// # Edge policies
+//
+// A contract says how much a client may send and what a slow client gets,
+// so that both ends know: the server enforces it, the generated clients
+// know the error they may receive, and the generated docs show it.
+//
+//	namespaces:
+//	  /chat:
+//	    limits:                  # defaults every event the client emits inherits, key by key
+//	      rate: 20/s             # token bucket: COUNT/PERIOD refill
+//	      burst: 40              # bucket size; default: the rate's COUNT
+//	      max_payload: 64KiB     # largest encoded payload, in bytes
+//	      max_pending_acks: 8    # unanswered acks per socket (acked events only)
+//	      disconnect_after: 20/1m   # namespace only: refused more than 20 times in 1m → disconnected
+//	    events:
+//	      message:send:
+//	        from: client
+//	        ack: SendAck
+//	        limits: { rate: 5/2s, max_payload: 8KiB, max_pending_acks: 2 }
+//	      heartbeat:
+//	        from: client
+//	        limits: { rate: none }    # turns off the inherited rate (and burst)
+//	      position:
+//	        from: server
+//	        payload: Position
+//	        backpressure: { mode: latest, key: entity_id }
+//	      ticker:
+//	        from: server
+//	        backpressure: volatile    # short for { mode: volatile }
+//	      log:line:
+//	        from: server
+//	        backpressure: { mode: queue, max: 1000 }
+//
+// Limits are on what the server receives: "limits" on an event only the
+// server emits is an error; from: both takes them. The keys:
+//
+//   - rate: COUNT/PERIOD, a token bucket per socket and event that refills
+//     COUNT tokens every PERIOD; each event takes one. COUNT is an integer
+//     from 1 to 10^9; PERIOD is s, m or h (one of them) or a Go duration
+//     ("2s", "1m", "500ms") from 1ms to 24h: "20/s", "5/2s", "100/1m".
+//   - burst: the bucket's size, how many events may come at once after a
+//     quiet spell; an integer from 1 to 10^9, by default the rate's COUNT.
+//     A burst needs a rate: written beside it, or on an event, inherited.
+//   - max_payload: the largest encoded payload in bytes (the packet's JSON
+//     arguments after the event name, plus its binary attachments),
+//     checked before the payload is decoded: an integer or an integer with
+//     a unit, B, KB (1000), KiB (1024), MB, MiB, GB or GiB ("64KiB",
+//     "1MB"), from 1 byte to 1GiB.
+//   - max_pending_acks: how many of the event's acknowledgements one socket
+//     may have outstanding (handlers not yet answered); an integer from 1
+//     to 10^6. On an event without an ack it is an error; inherited from
+//     the namespace it applies to the acknowledged events only.
+//   - disconnect_after: on a namespace only, COUNT/PERIOD: a socket whose
+//     events are refused by limits more than COUNT times within PERIOD is
+//     disconnected (reason "too many refused events").
+//
+// An event inherits each key its own limits do not write; "none" (for
+// rate, max_payload and max_pending_acks) removes an inherited key, and
+// removing the rate removes the inherited burst with it. An event that
+// writes its own rate keeps an inherited burst: write burst beside the
+// rate to change it. [Event.Limits] holds the result, nil when no limit
+// applies (a disconnect_after alone limits nothing).
+//
+// The server checks the limits per socket before it decodes a payload.
+// An event over a limit is refused: for an envelope-style ack with the
+// runtime error resource_exhausted, which the generated error unions of
+// events with limits include,
+//
+//	{"ok":false,"error":{"code":"resource_exhausted","message":"…",
+//	 "details":{"limit":"rate","max":20,"retry_after_ms":350}}}
+//
+// where limit is rate, payload or pending_acks, max the limit's value
+// (the burst for a rate) and retry_after_ms, for a rate only, when the
+// next token is due. An event without an ack, or with a plain-style ack,
+// is dropped and counted (the Observer, siootel and the default logging
+// see it). Rates of handshakes per IP are server options, not contract.
+//
+// Back-pressure is on what the server sends: "backpressure" on an event
+// only the client emits is an error. It says what the server does with
+// the event for a socket whose send queue is backed up; the generated
+// emit and broadcast methods apply it without the caller repeating it.
+// Every mode bounds the memory a slow socket holds:
+//
+//   - queue (the default, without backpressure): the message waits in the
+//     socket's queue; more than max waiting messages (0, the default: the
+//     server's send-queue bound, 4096 unless configured) disconnect the
+//     slow socket (reason "send queue full").
+//   - volatile: the message is dropped (and counted) when more than max
+//     messages wait; max 0, the default, drops it whenever any waits.
+//   - latest: only the newest waiting message per key is kept: a new one
+//     replaces a waiting one of the same event and key, so a slow client
+//     gets the latest position of each entity. key is a dotted path of
+//     wire names into the payload object (entity_id, or entity.id into a
+//     nested object); each segment names a required, non-nullable field,
+//     the ones before the last of object type, the last a string, an
+//     integer or an enum. latest needs a payload of object type (not args)
+//     and takes no max.
+//
+// max is an integer from 0 to 10^6, for queue and volatile only.
 //
 // # Names
 //
@@ -331,6 +434,21 @@
 //   - needs-ack: errors, timeout or ack_style on an event without ack.
 //   - ack-style: an unknown ack_style, or ack_args without ack_style: plain.
 //   - plain-errors: declared errors on a plain-style ack.
+//   - bad-limit: a limit value that is malformed or out of range: a rate
+//     or disconnect_after not COUNT/PERIOD with COUNT 1 to 10^9 and PERIOD
+//     1ms to 24h, a burst or max_pending_acks not a positive integer (at
+//     most 10^9 and 10^6), a max_payload not a byte count from 1 to 1GiB,
+//     none where nothing is inherited.
+//   - limit-scope: a limit where it cannot apply: limits on an event only
+//     the server emits, max_pending_acks on an event without ack,
+//     disconnect_after on an event, a burst without a rate.
+//   - bad-backpressure: an unknown back-pressure mode, latest without key,
+//     key on queue or volatile, max on latest, max outside 0 to 10^6.
+//   - backpressure-scope: backpressure on an event only the client emits,
+//     or latest on an event with args or without an object payload.
+//   - backpressure-key: a latest key that is not a dotted path of
+//     required, non-nullable fields through objects to a string, integer
+//     or enum.
 //
 // Diagnostics are sorted by file, line, column, then code; the same
 // problem is reported once.

@@ -28,6 +28,7 @@ func FuzzLoad(f *testing.F) {
 		}
 	}
 	f.Add([]byte("siogen: 1\npackage: a\nimports: [common.siogen.yaml]\ntypes:\n  A: { fields: { u: common.User } }\n"))
+	f.Add([]byte(edgeContract))
 	common, err := os.ReadFile("../examples/schemas/common.siogen.yaml")
 	if err != nil {
 		f.Fatal(err)

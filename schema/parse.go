@@ -16,10 +16,10 @@ var (
 	infoKeys      = []string{"title", "version", "description"}
 	importKeys    = []string{"path", "as"}
 	errorKeys     = []string{"code", "description", "deprecated", "details", "go_name", "ts_name"}
-	namespaceKeys = []string{"description", "deprecated", "go_name", "ts_name", "auth", "ack_style", "events"}
+	namespaceKeys = []string{"description", "deprecated", "go_name", "ts_name", "auth", "ack_style", "limits", "events"}
 	eventKeys     = []string{
 		"from", "description", "deprecated", "go_name", "ts_name",
-		"payload", "args", "ack", "ack_args", "ack_style", "errors", "timeout",
+		"payload", "args", "ack", "ack_args", "ack_style", "errors", "timeout", "limits", "backpressure",
 	}
 )
 
@@ -45,6 +45,9 @@ const maxTimeout = 24 * time.Hour
 type parser struct {
 	reader
 	f *File
+	// nsLimits are the limits of the namespace being read, nil when it
+	// has none.
+	nsLimits *limitsDecl
 }
 
 // fileState holds what resolution needs beyond the exported IR.
@@ -248,6 +251,17 @@ func (p *parser) namespace(e entry) {
 	if v := o.get("auth"); v != nil {
 		ns.Auth = p.payloadType(v, prefix+"Auth", "auth of "+what)
 	}
+	p.nsLimits = nil
+	if v := o.get("limits"); v != nil {
+		p.nsLimits = p.limits(o.keyNode("limits"), v, what, false)
+		if p.nsLimits != nil && len(p.nsLimits.keys) > 0 {
+			lim := p.nsLimits.lim
+			if lim.Rate != nil && lim.Burst == 0 {
+				lim.Burst = lim.Rate.Count
+			}
+			ns.Limits = &lim
+		}
+	}
 	if v := o.get("events"); v != nil {
 		if es, ok := p.entries(v, "events of "+what); ok {
 			for _, ev := range es {
@@ -345,6 +359,7 @@ func (p *parser) event(ns *Namespace, e entry, prefix string) {
 		ev.Timeout = p.duration(v)
 	}
 	p.checkAck(ev, o, e.key)
+	p.edge(ev, o, p.nsLimits)
 }
 
 // checkAck reports ack settings that make no sense for the event.

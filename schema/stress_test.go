@@ -36,8 +36,14 @@ func pathologicalInputs(n int) map[string][]byte {
 			return fmt.Sprintf("      f%d: { type: string, pattern: \"^(a|b)*c{1,100}$\", default: x }\n", i)
 		}),
 		"undeclared errors": gen("namespaces:\n  /a:\n    events:\n      e:\n        from: client\n        ack: true\n        errors:\n", func(i int) string { return fmt.Sprintf("          - E%d\n", i) }),
-		"deep list":         []byte("siogen: 1\npackage: p\ntypes:\n  T: " + strings.Repeat("list<", 1000) + "string" + strings.Repeat(">", 1000) + "\n"),
-		"long type expr":    []byte("siogen: 1\npackage: p\ntypes:\n  T: " + strings.Repeat("x", 1<<20) + "\n"),
+		"edge policies": gen("types:\n  P: { fields: { a: { fields: { b: string } } } }\nnamespaces:\n  /a:\n    limits: { rate: 5/s }\n    events:\n", func(i int) string {
+			if i%2 == 0 {
+				return fmt.Sprintf("      e%d: { from: server, payload: P, backpressure: { mode: latest, key: a.c%d } }\n", i, i)
+			}
+			return fmt.Sprintf("      e%d: { from: client, limits: { rate: %d/%dms, burst: %d } }\n", i, i, i%5000, i)
+		}),
+		"deep list":      []byte("siogen: 1\npackage: p\ntypes:\n  T: " + strings.Repeat("list<", 1000) + "string" + strings.Repeat(">", 1000) + "\n"),
+		"long type expr": []byte("siogen: 1\npackage: p\ntypes:\n  T: " + strings.Repeat("x", 1<<20) + "\n"),
 	}
 	return cases
 }

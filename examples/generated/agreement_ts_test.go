@@ -225,13 +225,22 @@ func TestTypedClientNode(t *testing.T) {
 	loose, _ := startContract(t, &sio.ServerOptions{SkipOutgoingChecks: true})
 	// A server answering check with an envelope that mixes its branches:
 	// {"ok":true} with an error when the text is "ok", else ("no") {"ok":false}
-	// with data.
+	// with data; and with the runtime's refusal by a limit, its details
+	// well-formed ("rex") or not ("rexb"), as the enforcing runtime would.
 	mixSrv := sio.NewServer(nil)
 	mixSrv.Of("/contract").On("check", func(_ *sio.Socket, e *sio.Event) {
 		var in struct {
 			Text string `json:"text"`
 		}
 		_ = e.At(0).Decode(&in)
+		switch in.Text {
+		case "rex":
+			_ = e.Ack(sio.NewRaw([]byte(`{"ok":false,"error":{"code":"resource_exhausted","message":"check refused by its rate limit","details":{"limit":"rate","max":2000,"retry_after_ms":250}}}`)))
+			return
+		case "rexb":
+			_ = e.Ack(sio.NewRaw([]byte(`{"ok":false,"error":{"code":"resource_exhausted","message":"x","details":{"limit":"speed","max":2000}}}`)))
+			return
+		}
 		data := map[string]any{"i32": 1, "i64": 2, "text": in.Text, "note": nil}
 		failure := map[string]any{"code": "internal", "message": "x"}
 		_ = e.Ack(map[string]any{"ok": in.Text == "ok", "data": data, "error": failure})
@@ -270,7 +279,7 @@ func TestTypedClientNode(t *testing.T) {
 			done = true
 		}
 	}
-	if !done || checks < 16 {
+	if !done || checks < 18 {
 		t.Errorf("%d checks ran, done=%v", checks, done)
 	}
 }

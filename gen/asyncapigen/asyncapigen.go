@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/siogen/siogen/gen/internal/edgedoc"
 	"github.com/siogen/siogen/gen/internal/example"
 	"github.com/siogen/siogen/gen/internal/genfile"
 	"github.com/siogen/siogen/gen/internal/ojson"
@@ -119,6 +120,9 @@ func namespace(c *components, ns *schema.Namespace) (*ojson.Object, *ojson.Objec
 	chRef := "#/channels/" + ns.GoName
 	ch := ojson.New().Set("address", ns.Path).Set("title", "Namespace "+ns.Path)
 	ch.SetNonEmpty("description", describe(ns.Description, ns.Deprecation))
+	if l := limitsExt(ns.Limits, nil); l != nil {
+		ch.Set("x-siogen-limits", l)
+	}
 	msgs, ops := ojson.New(), ojson.New()
 	msgRef := func(k string) *ojson.Object { return ojson.New().Set("$ref", chRef+"/messages/"+k) }
 
@@ -174,6 +178,12 @@ func namespace(c *components, ns *schema.Namespace) (*ojson.Object, *ojson.Objec
 			if ev.Deprecated {
 				o.Set("x-deprecated", true)
 			}
+			if l := limitsExt(ev.Limits, ev); action == "receive" && l != nil {
+				o.Set("x-siogen-limits", l)
+			}
+			if bp := ev.Backpressure; action == "send" && bp != nil {
+				o.Set("x-siogen-backpressure", backpressureExt(bp))
+			}
 			return o
 		}
 		base := ns.GoName + "." + ev.GoName
@@ -219,6 +229,10 @@ func ackMessage(c *components, ev *schema.Event) *ojson.Object {
 			}
 		}
 		b.WriteString("\n\nThe runtime may also answer `invalid_argument` (a payload that breaks the contract), `internal` or `timeout`.")
+		if edgedoc.Answered(ev) {
+			b.WriteString(" Over its limits (" + strings.Join(edgedoc.Terms(ev.Limits), "; ") + ") the event is refused before it is decoded with `resource_exhausted`, " +
+				"without a name, whose details are `{\"limit\": \"rate\"|\"payload\"|\"pending_acks\", \"max\": n, \"retry_after_ms\": n}` (`retry_after_ms` for a rate).")
+		}
 	}
 	m.Set("description", b.String())
 	if p := jsonschemagen.AckPath(ev); p != "" {
@@ -234,6 +248,9 @@ func ackMessage(c *components, ev *schema.Event) *ojson.Object {
 				examples = append(examples, ojson.New().Set("name", r.Target.Name).Set("payload", example.Error(r.Target)))
 			}
 		}
+	}
+	if ex := exhaustedExample(ev); ex != nil {
+		examples = append(examples, ojson.New().Set("name", "resource_exhausted").Set("payload", ex))
 	}
 	if len(examples) > 0 && jsonschemagen.AckPath(ev) != "" {
 		m.Set("examples", examples)
@@ -277,4 +294,83 @@ func firstSentence(text string) string {
 		return text[:i+1]
 	}
 	return text
+}
+
+// limitsExt is the x-siogen-limits extension of a namespace's default
+// limits (ev nil) or of the limits of an event a client sends: the values
+// of the contract, the rate also in events per second, and for an event
+// what a refused one gets ("resource_exhausted" or "drop"). Nil when there
+// are none.
+func limitsExt(l *schema.Limits, ev *schema.Event) *ojson.Object {
+	if l == nil {
+		return nil
+	}
+	o := ojson.New()
+	if l.Rate != nil && l.Rate.Count > 0 && l.Rate.Per > 0 {
+		o.Set("rate", edgedoc.Rate(l.Rate)).Set("rate_per_second", l.Rate.PerSecond())
+		if l.Burst > 0 {
+			o.Set("burst", l.Burst)
+		}
+	}
+	if l.MaxPayload > 0 {
+		o.Set("max_payload", l.MaxPayload)
+	}
+	if l.MaxPendingAcks > 0 {
+		o.Set("max_pending_acks", l.MaxPendingAcks)
+	}
+	if ev == nil && l.DisconnectAfter != nil && l.DisconnectAfter.Count > 0 {
+		o.Set("disconnect_after", edgedoc.Rate(l.DisconnectAfter))
+	}
+	if o.Len() == 0 {
+		return nil
+	}
+	if ev != nil {
+		refused := "drop"
+		if edgedoc.Answered(ev) {
+			refused = "resource_exhausted"
+		}
+		o.Set("refused_with", refused)
+	}
+	return o
+}
+
+// backpressureExt is the x-siogen-backpressure extension of a server
+// event: {"mode": "volatile"|"latest"|"queue", "key": "entity_id", "max": n}.
+func backpressureExt(bp *schema.Backpressure) *ojson.Object {
+	o := ojson.New().Set("mode", bp.Mode.String())
+	if bp.Mode == schema.BackpressureLatest {
+		o.Set("key", edgedoc.Key(bp))
+	}
+	if bp.Max > 0 {
+		o.Set("max", bp.Max)
+	}
+	return o.Set("description", edgedoc.Mode(bp))
+}
+
+// exhaustedExample is the envelope of a resource_exhausted refusal of ev
+// by the first of its limits, nil when it gets none.
+func exhaustedExample(ev *schema.Event) *ojson.Object {
+	if !edgedoc.Answered(ev) {
+		return nil
+	}
+	l := ev.Limits
+	details, kind := ojson.New(), "pending_acks"
+	switch {
+	case l.Rate != nil && l.Rate.Count > 0:
+		burst := l.Burst
+		if burst <= 0 {
+			burst = l.Rate.Count
+		}
+		retry := max(int64(l.Rate.Per.Milliseconds())/int64(l.Rate.Count), 1)
+		kind = "rate"
+		details.Set("limit", kind).Set("max", burst).Set("retry_after_ms", retry)
+	case l.MaxPayload > 0:
+		kind = "payload"
+		details.Set("limit", kind).Set("max", l.MaxPayload)
+	default:
+		details.Set("limit", kind).Set("max", l.MaxPendingAcks)
+	}
+	e := ojson.New().Set("code", jsonschemagen.CodeResourceExhausted).
+		Set("message", ev.Name+" refused by its "+kind+" limit").Set("details", details)
+	return ojson.New().Set("ok", false).Set("error", e)
 }

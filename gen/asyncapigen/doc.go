@@ -37,6 +37,14 @@
 // has "deprecated": true (operations, which lack the field, get
 // "x-deprecated"), and deprecation notes are appended to descriptions.
 //
+// Edge policies travel as extensions: "x-siogen-limits" on a channel (the
+// namespace's defaults and disconnect_after) and on each operation the
+// server receives ({"rate": "5/2s", "rate_per_second", "burst",
+// "max_payload", "max_pending_acks", "refused_with": "resource_exhausted"
+// or "drop"}), "x-siogen-backpressure" on each operation it sends
+// ({"mode", "key", "max", "description"}); the ack of a limited event
+// describes the resource_exhausted refusal and shows it as an example.
+//
 // The test runs the official @asyncapi/parser (pinned in package.json) on
 // the documents of every example contract and requires no error and no
 // warning, and validates every example against its converted schema.

@@ -20,6 +20,13 @@
 // light or dark preference. Below 860 pixels the contents fold away and
 // tables become one card per field.
 //
+// Edge policies show where they apply: a namespace's default limits
+// (and when it disconnects a socket refused too often) under its title,
+// an event's limits and what a refused one gets, and a server event's
+// back-pressure, each with a badge on the event's card; the wording comes
+// from gen/internal/edgedoc, which the Go and TypeScript doc comments
+// share.
+//
 // Examples are made from the types by package gen/internal/example,
 // whose test validates them against gen/jsonschemagen's documents.
 // browser_test.go opens the chat contract's page in headless Chromium at

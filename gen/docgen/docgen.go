@@ -34,6 +34,7 @@ var htmlTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 	},
 	"searchShape": searchShape,
 	"isPattern":   func(c string) bool { return strings.HasPrefix(c, "pattern:") },
+	"join":        strings.Join,
 }).Parse(pageTemplate))
 
 // searchShape returns the words a search should find a payload by: its

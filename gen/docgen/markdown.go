@@ -49,6 +49,16 @@ func markdown(p *page) []byte {
 		if ns.Description != "" {
 			w("%s\n\n", ns.Description)
 		}
+		if len(ns.Limits) > 0 || ns.Disconnect != "" {
+			w("**Limits** of every event a client sends, unless the event says otherwise:")
+			if len(ns.Limits) > 0 {
+				w(" %s.", strings.Join(ns.Limits, "; "))
+			}
+			if ns.Disconnect != "" {
+				w(" %s", ns.Disconnect)
+			}
+			w("\n\n")
+		}
 		if ns.Auth != nil {
 			w("### Auth (CONNECT)\n\nSent in the CONNECT packet: `io(\"%s\", { auth })`; the server validates it and answers CONNECT, or CONNECT_ERROR whose `data` is an error object with code `invalid_argument` listing the violations as `details`.\n\n", ns.Path)
 			mdShape(&b, ns.Auth)
@@ -72,6 +82,7 @@ func markdown(p *page) []byte {
 				if ev.Description != "" {
 					w("%s\n\n", ev.Description)
 				}
+				mdEdge(&b, ev)
 				if ev.Payload != nil {
 					w("**Payload**\n\n")
 					mdShape(&b, ev.Payload)
@@ -232,4 +243,18 @@ func mdExample(b *strings.Builder, label, ex string) {
 		return
 	}
 	fmt.Fprintf(b, "%s:\n\n```json\n%s\n```\n\n", label, ex)
+}
+
+// mdEdge writes an event's limits and back-pressure.
+func mdEdge(b *strings.Builder, ev *eventView) {
+	if len(ev.Limits) > 0 {
+		fmt.Fprintf(b, "**Limits:** %s. %s", strings.Join(ev.Limits, "; "), ev.Refusal)
+		if strings.Contains(ev.Refusal, "resource_exhausted") {
+			b.WriteString(" Its details: `limit` (`rate`, `payload` or `pending_acks`), `max`, and for a rate `retry_after_ms`.")
+		}
+		b.WriteString("\n\n")
+	}
+	if ev.Policy != "" {
+		fmt.Fprintf(b, "**Back-pressure:** %s.\n\n", ev.Policy)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/siogen/siogen/gen/internal/edgedoc"
 	"github.com/siogen/siogen/gen/internal/example"
 	"github.com/siogen/siogen/gen/internal/ojson"
 	"github.com/siogen/siogen/schema"
@@ -28,6 +29,10 @@ type importView struct {
 type nsView struct {
 	Path, Anchor, Description string
 	dep
+	// Limits are the namespace's default limits, as phrases; Disconnect
+	// says when a socket refused too often is disconnected.
+	Limits      []string
+	Disconnect  string
 	Auth        *shapeView
 	AuthExample string
 	Groups      []*group
@@ -56,6 +61,13 @@ type eventView struct {
 	AckExample     string
 	Errors         []*errorView
 	Timeout        string
+	// Limits are the event's edge limits as phrases; Refusal says what an
+	// event over them gets.
+	Limits  []string
+	Refusal string
+	// Backpressure is the event's back-pressure mode ("latest"), Policy
+	// the whole of it in words.
+	Backpressure, Policy string
 }
 
 // shapeView shows a payload, an ack, an auth or a type's contents: a
@@ -231,6 +243,7 @@ func (b *builder) namespace(ns *schema.Namespace) *nsView {
 	if ns.Path == "/" {
 		v.Anchor = "ns-main"
 	}
+	v.Limits, v.Disconnect = edgedoc.Terms(ns.Limits), edgedoc.Disconnect(ns.Limits)
 	if ns.Auth != nil {
 		v.Auth = b.shape(ns.Auth)
 		v.AuthExample = encode(example.Of(ns.Auth, "auth"))
@@ -293,6 +306,14 @@ func (b *builder) event(ns *schema.Namespace, ev *schema.Event) *eventView {
 	}
 	if ev.Timeout > 0 {
 		v.Timeout = shortDuration(ev.Timeout)
+	}
+	if ev.From.ClientEmits() {
+		if v.Limits = edgedoc.Terms(ev.Limits); len(v.Limits) > 0 {
+			v.Refusal = edgedoc.Refusal(ev)
+		}
+	}
+	if bp := ev.Backpressure; bp != nil && ev.From.ServerEmits() {
+		v.Backpressure, v.Policy = bp.Mode.String(), edgedoc.Mode(bp)
 	}
 	return v
 }

@@ -70,7 +70,7 @@ func (g *generator) clientType(ns *schema.Namespace) {
 			continue
 		}
 		if e.Acked {
-			g.jf.Comment(comment(e.GoName, strings.TrimSpace(fmt.Sprintf("sends %s and waits for the server's answer. %s", e.Name, e.Description))+plainAckNote(e, "call"), e.Deprecation))
+			g.jf.Comment(comment(e.GoName, strings.TrimSpace(fmt.Sprintf("sends %s and waits for the server's answer. %s", e.Name, e.Description))+plainAckNote(e, "call")+clientLimitsNote(e), e.Deprecation))
 			g.jf.Func().Params(jen.Id("c").Id(c)).Id(e.GoName).Add(g.callSignature(ns, e)).Block(g.callBody(ns, e, jen.Id("c").Dot("ClientSocket"))...)
 			continue
 		}
@@ -78,7 +78,7 @@ func (g *generator) clientType(ns *schema.Namespace) {
 		if hasIn(e) {
 			ps = append(ps, jen.Id("in").Add(g.inType(ns, e)))
 		}
-		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the server. "+e.Description, e.Deprecation))
+		g.jf.Comment(comment("Emit"+e.GoName, strings.TrimSpace("sends the "+e.Name+" event to the server. "+e.Description)+clientLimitsNote(e), e.Deprecation))
 		g.jf.Func().Params(jen.Id("c").Id(c)).Id("Emit" + e.GoName).Params(ps...).Error().Block(
 			g.emitBody(ns, e, jen.Id("c").Dot("ClientSocket")))
 	}

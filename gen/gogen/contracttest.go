@@ -10,6 +10,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/siogen/siogen/gen/internal/edgedoc"
 	"github.com/siogen/siogen/schema"
 )
 
@@ -130,6 +131,9 @@ func (g *generator) contractTest(ns *schema.Namespace) {
 			if errs := g.declaredErrors(e); len(errs) > 0 {
 				fields = append(fields, kv("Errors", jen.Index().String().Values(errs...)))
 			}
+		}
+		if len(edgedoc.Terms(e.Limits)) > 0 {
+			fields = append(fields, kv("Limits", limitsLit(e.Limits)))
 		}
 		var cases []jen.Code
 		for _, c := range eventCases(ns, e) {

@@ -31,6 +31,20 @@
 // cases derived from the schema at generation time (testkit.go,
 // contractcases.go), all built on runtime/sio/siotest.
 //
+// Edge policies (edge.go): RegisterXServer sets the contract's limits of
+// each client event (sio.Namespace.Limit) and the namespace's
+// DisconnectAfter before it registers a handler. The typed emitters of a
+// server event with a back-pressure, on a socket and in a broadcast, send
+// through sio.Socket.Backpressure / sio.BroadcastOperator.Backpressure; a
+// latest policy's key is read from the payload by an unexported function
+// per event (strings and enums as they are, integers in decimal; "" for a
+// nil payload, which the contract check then reports). A call (a server
+// event with an ack) and the typed Redis emitter cannot follow a
+// back-pressure yet and say so in their docs. The generated client takes
+// the runtime's resource_exhausted refusal as an *sio.Error, which
+// sio.AsResourceExhausted reads; the contract test's cases carry each
+// event's limits, so that siotest.RunContract keeps within them.
+//
 // Binary ([]byte) fields travel as attachments everywhere, union variants
 // included (unions encode through json/v2's MarshalJSONTo with the
 // runtime's options); receivers accept an attachment or a base64 string.

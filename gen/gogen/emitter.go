@@ -7,6 +7,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/siogen/siogen/gen/internal/edgedoc"
 	"github.com/siogen/siogen/schema"
 )
 
@@ -88,6 +89,10 @@ func (g *generator) emitterType(ns *schema.Namespace) {
 		if check := g.inCheckFunc(ns, e); check != nil && hasIn(e) {
 			call = jen.Qual(redisPkg, "EmitChecked").Call(append([]jen.Code{jen.Id("ctx"), jen.Id("c").Dot("e"), check, jen.Id("in")}, args[1:]...)...)
 			doc += " A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations."
+		}
+		if e.Backpressure != nil {
+			// TODO(issue 20): follow it once redisadapter.Emitter can carry a back-pressure.
+			doc += " The contract's back-pressure (" + edgedoc.Mode(e.Backpressure) + ") does not travel through Redis yet: the receiving servers queue the event."
 		}
 		doc = "Emit" + e.GoName + " " + doc
 		if d := comment("", "", e.Deprecation); d != "" {

@@ -122,7 +122,9 @@ func (g *generator) generate() (types, api []byte, err error) {
 		apiFile = g.newFile()
 		g.jf = apiFile
 		for _, ns := range f.Namespaces {
-			g.namespace(ns)
+			if err := g.namespace(ns); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	g.jf = typesFile

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/siogen/siogen/gen/internal/edgedoc"
 	"github.com/siogen/siogen/schema"
 )
 
@@ -140,7 +141,7 @@ func (g *generator) outReadFunc(ns *schema.Namespace, e *schema.Event) jen.Code 
 }
 
 // namespace generates the server API of a namespace.
-func (g *generator) namespace(ns *schema.Namespace) {
+func (g *generator) namespace(ns *schema.Namespace) error {
 	n := ns.GoName
 	g.jf.Commentf("%sNamespace is the name of the %s namespace.", n, ns.Path)
 	g.jf.Const().Id(n + "Namespace").Op("=").Lit(ns.Path)
@@ -166,6 +167,7 @@ func (g *generator) namespace(ns *schema.Namespace) {
 	g.socketType(ns)
 	g.broadcastType(ns)
 	g.clientType(ns)
+	return g.keyFuncs(ns)
 }
 
 // hasIn reports whether a client event carries a payload or arguments.
@@ -199,7 +201,7 @@ func (g *generator) serverInterface(ns *schema.Namespace) {
 		if !e.From.ClientEmits() {
 			continue
 		}
-		methods = append(methods, jen.Comment(comment(e.GoName, eventDoc(e)+plainAckNote(e, "handler"), e.Deprecation)), g.handlerSignature(ns, e))
+		methods = append(methods, jen.Comment(comment(e.GoName, eventDoc(e)+plainAckNote(e, "handler")+limitsNote(e), e.Deprecation)), g.handlerSignature(ns, e))
 	}
 	doc := fmt.Sprintf("%sServer handles the events clients send to %s; embed Unimplemented%sServer to stay compatible with later versions of the contract.", n, ns.Path, n)
 	if ns.Description != "" {
@@ -240,6 +242,7 @@ func (g *generator) register(ns *schema.Namespace) {
 	if ns.Auth != nil && g.validating() {
 		body = append(body, jen.Id("ns").Dot("Use").Call(jen.Qual(sioPkg, "CheckAuth").Call(g.readFunc(ns.Auth))))
 	}
+	body = append(body, g.limitCalls(ns)...)
 	for _, e := range ns.Events {
 		if !e.From.ClientEmits() {
 			continue
@@ -284,7 +287,14 @@ func (g *generator) register(ns *schema.Namespace) {
 		body = append(body, jen.Qual(sioPkg, handle).Call(jen.Id("ns"), jen.Id(n+"Event"+e.GoName), fn, opts))
 	}
 	body = append(body, jen.Return(jen.Id("ns")))
-	g.jf.Commentf("Register%sServer registers impl's handlers on the %s namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.", n, ns.Path)
+	doc := fmt.Sprintf("Register%sServer registers impl's handlers on the %s namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.", n, ns.Path)
+	if calls := g.limitCalls(ns); len(calls) > 0 {
+		doc += " It first sets the contract's edge limits (sio.Namespace.Limit, DisconnectAfter): an event over them is refused before it is decoded, with a resource_exhausted error when it has an ack, else dropped and counted."
+	}
+	if s := edgedoc.Disconnect(ns.Limits); s != "" {
+		doc += " " + s
+	}
+	g.jf.Comment(doc)
 	g.jf.Func().Id("Register"+n+"Server").Params(
 		jen.Id("srv").Op("*").Qual(sioPkg, "Server"), jen.Id("impl").Id(n+"Server"), jen.Id("opts").Op("...").Qual(sioPkg, "HandlerOption"),
 	).Op("*").Qual(sioPkg, "Namespace").Block(body...)
@@ -317,14 +327,14 @@ func (g *generator) socketType(ns *schema.Namespace) {
 			continue
 		}
 		if e.Acked {
-			g.jf.Comment(comment(e.GoName, strings.TrimSpace(fmt.Sprintf("sends %s and waits for the client's answer (at most %s unless ctx says otherwise). %s", e.Name, e.Timeout, e.Description))+plainAckNote(e, "call"), e.Deprecation))
+			g.jf.Comment(comment(e.GoName, strings.TrimSpace(fmt.Sprintf("sends %s and waits for the client's answer (at most %s unless ctx says otherwise). %s", e.Name, e.Timeout, e.Description))+plainAckNote(e, "call")+callBackpressureNote(e), e.Deprecation))
 			g.jf.Func().Params(jen.Id("s").Id(sock)).Id(e.GoName).Add(g.callSignature(ns, e)).Block(
 				g.callBody(ns, e, jen.Id("s").Dot("Socket"))...)
 			continue
 		}
-		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the client. "+e.Description, e.Deprecation))
+		g.jf.Comment(comment("Emit"+e.GoName, strings.TrimSpace("sends the "+e.Name+" event to the client. "+e.Description)+backpressureNote(e), e.Deprecation))
 		g.jf.Func().Params(jen.Id("s").Id(sock)).Id("Emit" + e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
-			g.emitBody(ns, e, jen.Id("s").Dot("Socket")))
+			g.emitBody(ns, e, g.withBackpressure(ns, e, jen.Id("s").Dot("Socket"))))
 	}
 	g.jf.Commentf("To returns a typed broadcast to the rooms, without this socket.")
 	g.jf.Func().Params(jen.Id("s").Id(sock)).Id("To").Params(jen.Id("rooms").Op("...").String()).Id(n + "Broadcast").Block(
@@ -383,9 +393,9 @@ func (g *generator) broadcastType(ns *schema.Namespace) {
 		if !e.From.ServerEmits() || e.Acked {
 			continue
 		}
-		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the selected sockets.", e.Deprecation))
+		g.jf.Comment(comment("Emit"+e.GoName, "sends the "+e.Name+" event to the selected sockets."+backpressureNote(e), e.Deprecation))
 		g.jf.Func().Params(jen.Id("b").Id(b)).Id("Emit" + e.GoName).Params(jen.Id("in").Add(g.emitInType(ns, e))).Error().Block(
-			g.emitBody(ns, e, jen.Id("b").Dot("op")))
+			g.emitBody(ns, e, g.withBackpressure(ns, e, jen.Id("b").Dot("op"))))
 	}
 	g.jf.Line()
 }

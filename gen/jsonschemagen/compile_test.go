@@ -58,6 +58,18 @@ func TestDocumentsCompile(t *testing.T) {
 				{"edge/Main/BlobUpload.ack.json", `{"ok":true}`, true},
 				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"internal","message":"x"}}`, true},
 				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"not_found","message":"x"}}`, false},
+				// blob:upload has limits: the runtime's resource_exhausted, closed details.
+				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"resource_exhausted","message":"x","details":{"limit":"rate","max":5,"retry_after_ms":400}}}`, true},
+				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"resource_exhausted","message":"x","details":{"limit":"payload","max":1024}}}`, true},
+				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"resource_exhausted","message":"x"}}`, false},
+				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"resource_exhausted","message":"x","details":{"limit":"speed","max":5}}}`, false},
+				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"resource_exhausted","message":"x","details":{"limit":"rate"}}}`, false},
+				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"resource_exhausted","message":"x","details":{"limit":"rate","max":5,"retry_after_ms":0}}}`, false},
+				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"resource_exhausted","message":"x","details":{"limit":"rate","max":5,"extra":1}}}`, false},
+				{"edge/Main/BlobUpload.ack.json", `{"ok":false,"error":{"code":"resource_exhausted","message":"x","details":{"limit":"rate","max":1.5}}}`, false},
+				// blob:check has none: resource_exhausted is not among its codes.
+				{"edge/Main/BlobCheck.ack.json", `{"ok":false,"error":{"code":"resource_exhausted","message":"x","details":{"limit":"rate","max":5,"retry_after_ms":400}}}`, false},
+				{"edge/Main/BlobCheck.ack.json", `{"ok":false,"error":{"code":"internal","message":"x"}}`, true},
 				{"edge/Main/auth.json", `{"key":"k"}`, true},
 				{"edge/Main/Fire.payload.json", `{}`, true},
 				{"edge/Main/Fire.payload.json", `{"a":1}`, false},

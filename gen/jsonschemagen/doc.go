@@ -60,6 +60,9 @@
 // {"ok":false,"error":{"code","name","message","details"}}, where code is
 // one of the event's declared codes or the runtime's [RuntimeErrorCodes],
 // and a declared error, named by "name", must carry its code and details.
+// An event with limits and an envelope ack also admits the runtime's
+// [CodeResourceExhausted] without a name, its details a closed object
+// {"limit": "rate"|"payload"|"pending_acks", "max", "retry_after_ms"}.
 //
 // Format assertion: 2020-12 treats "format" as an annotation unless the
 // validator asserts it; runtime/siovalidate does, and so must other

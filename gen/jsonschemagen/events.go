@@ -1,10 +1,12 @@
 package jsonschemagen
 
 import (
+	"encoding/json"
 	"slices"
 
 	"github.com/invopop/jsonschema"
 
+	"github.com/siogen/siogen/gen/internal/edgedoc"
 	"github.com/siogen/siogen/schema"
 )
 
@@ -53,7 +55,7 @@ func (b *builder) envelope(ev *schema.Event) *jsonschema.Schema {
 	}
 	errProps := jsonschema.NewProperties()
 	errProps.Set("ok", &jsonschema.Schema{Const: false})
-	errProps.Set("error", b.ackError(ev.Errors))
+	errProps.Set("error", b.ackError(ev))
 	errBranch := &jsonschema.Schema{
 		Title: "failure", Type: "object", Properties: errProps,
 		Required: []string{"ok", "error"}, AdditionalProperties: jsonschema.FalseSchema,
@@ -69,11 +71,13 @@ func (b *builder) envelope(ev *schema.Event) *jsonschema.Schema {
 // ackError returns the schema of the error object of an envelope ack:
 // {code, name, message, details}, code one of the declared codes or the
 // runtime's, and for each declared error, the details it declares when
-// "name" names it.
-func (b *builder) ackError(errs []*schema.ErrorRef) *jsonschema.Schema {
+// "name" names it. An event with limits also admits the runtime's
+// resource_exhausted error, without a name, its details closed (see
+// [resourceExhaustedRule]).
+func (b *builder) ackError(ev *schema.Event) *jsonschema.Schema {
 	var codes []any
 	var rules []*jsonschema.Schema
-	for _, r := range errs {
+	for _, r := range ev.Errors {
 		e := r.Target
 		if e == nil {
 			continue
@@ -98,6 +102,12 @@ func (b *builder) ackError(errs []*schema.ErrorRef) *jsonschema.Schema {
 			codes = append(codes, c)
 		}
 	}
+	if edgedoc.Answered(ev) {
+		if !slices.Contains(codes, any(CodeResourceExhausted)) {
+			codes = append(codes, CodeResourceExhausted)
+		}
+		rules = append(rules, resourceExhaustedRule())
+	}
 	props := jsonschema.NewProperties()
 	props.Set("code", &jsonschema.Schema{Type: "string", Enum: codes})
 	props.Set("name", &jsonschema.Schema{Type: "string", Description: "The contract's name of the error."})
@@ -106,5 +116,46 @@ func (b *builder) ackError(errs []*schema.ErrorRef) *jsonschema.Schema {
 	return &jsonschema.Schema{
 		Type: "object", Properties: props, Required: []string{"code", "message"},
 		AdditionalProperties: jsonschema.FalseSchema, AllOf: rules,
+	}
+}
+
+// CodeResourceExhausted is the code of the error the runtime answers an
+// event over its contract's limits with (sio.CodeResourceExhausted).
+const CodeResourceExhausted = "resource_exhausted"
+
+// resourceExhaustedRule requires the details of the runtime's
+// resource_exhausted error, an error of that code without a name (a
+// declared error of the same code has its own details):
+// {"limit": "rate"|"payload"|"pending_acks", "max": n, "retry_after_ms": n},
+// closed (retry_after_ms comes with a rate only).
+func resourceExhaustedRule() *jsonschema.Schema {
+	ifProps := jsonschema.NewProperties()
+	ifProps.Set("code", &jsonschema.Schema{Const: CodeResourceExhausted})
+	cond := &jsonschema.Schema{
+		Properties: ifProps, Required: []string{"code"},
+		Not: &jsonschema.Schema{Required: []string{"name"}},
+	}
+	zero, one := json.Number("0"), json.Number("1")
+	details := jsonschema.NewProperties()
+	details.Set("limit", &jsonschema.Schema{
+		Type: "string", Enum: []any{"rate", "payload", "pending_acks"},
+		Description: "The limit the event hit.",
+	})
+	details.Set("max", &jsonschema.Schema{
+		Type: "integer", Minimum: zero,
+		Description: "Its value: the burst of a rate, the bytes of a payload, the acknowledgements that may be pending.",
+	})
+	details.Set("retry_after_ms", &jsonschema.Schema{
+		Type: "integer", Minimum: one,
+		Description: "For a rate, how long until the socket may send the event again, in milliseconds.",
+	})
+	thenProps := jsonschema.NewProperties()
+	thenProps.Set("details", &jsonschema.Schema{
+		Title: "ResourceExhaustedDetails", Type: "object", Properties: details,
+		Required: []string{"limit", "max"}, AdditionalProperties: jsonschema.FalseSchema,
+	})
+	return &jsonschema.Schema{
+		If:   cond,
+		Then: &jsonschema.Schema{Properties: thenProps, Required: []string{"details"}},
 	}
 }

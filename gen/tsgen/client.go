@@ -185,13 +185,7 @@ func (g *fileGen) callResult(ev *schema.Event) string {
 	if ev.Ack != nil {
 		data = g.typeExpr(ev.Ack)
 	}
-	errs := []string{}
-	for _, r := range ev.Errors {
-		if r.Target != nil {
-			errs = append(errs, g.qualify(r.Target.File, r.Target.TSName))
-		}
-	}
-	errs = append(errs, g.rt("DisconnectedError"))
+	errs := append(g.ackErrors(ev), g.rt("DisconnectedError"))
 	return g.rt("AckResult") + "<" + data + ", " + strings.Join(errs, " | ") + ">"
 }
 

@@ -102,6 +102,15 @@
 // socket.emitWithAck and socket.timeout(ms) all type-check against these
 // maps (TestTypeScript runs tsc on them, with negative cases).
 //
+// Edge policies: an event with limits and an envelope-style ack has
+// $siogen.ResourceExhaustedError in E, the runtime's refusal by a limit
+// ({code: "resource_exhausted", name absent, details: {limit, max,
+// retry_after_ms?}}), so narrowing on the code types its details; the
+// typed client checks those details on receipt, on any event (the code is
+// the runtime's; a server may add limits without breaking older clients,
+// which take codes they do not know as they come). Doc comments state an
+// event's limits and back-pressure.
+//
 // Generate fails with an [*Error] when a name siogen adds to a module
 // (ChatEvents, ChatClientToServerEvents, …) collides with a declared one.
 package tsgen

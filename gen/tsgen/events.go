@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/siogen/siogen/gen/internal/edgedoc"
 	"github.com/siogen/siogen/internal/naming"
 	"github.com/siogen/siogen/schema"
 )
@@ -64,6 +65,12 @@ func (g *fileGen) eventDoc(ev *schema.Event) []string {
 	}
 	if ev.Acked && ev.AckStyle == schema.AckPlain {
 		notes = append(notes, "The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)).")
+	}
+	if l := edgedoc.Limits(ev); l != "" && ev.From.ClientEmits() {
+		notes = append(notes, l)
+	}
+	if bp := edgedoc.Backpressure(ev.Backpressure); bp != "" && ev.From.ServerEmits() {
+		notes = append(notes, bp)
 	}
 	if len(ev.Errors) > 0 {
 		names := make([]string, len(ev.Errors))
@@ -128,16 +135,27 @@ func (g *fileGen) ackResult(ev *schema.Event) string {
 	if ev.Ack != nil {
 		data = g.typeExpr(ev.Ack)
 	}
-	if len(ev.Errors) == 0 {
+	errs := g.ackErrors(ev)
+	if len(errs) == 0 {
 		return g.rt("AckResult") + "<" + data + ">"
 	}
-	errs := make([]string, 0, len(ev.Errors))
+	return g.rt("AckResult") + "<" + data + ", " + strings.Join(errs, " | ") + ">"
+}
+
+// ackErrors are the error types of an envelope-style ack besides the
+// runtime's own: the declared errors, and ResourceExhaustedError for an
+// event with limits.
+func (g *fileGen) ackErrors(ev *schema.Event) []string {
+	errs := make([]string, 0, len(ev.Errors)+1)
 	for _, r := range ev.Errors {
 		if r.Target != nil {
 			errs = append(errs, g.qualify(r.Target.File, r.Target.TSName))
 		}
 	}
-	return g.rt("AckResult") + "<" + data + ", " + strings.Join(errs, " | ") + ">"
+	if edgedoc.Answered(ev) {
+		errs = append(errs, g.rt("ResourceExhaustedError"))
+	}
+	return errs
 }
 
 // errorDecl writes the interface of a declared error.

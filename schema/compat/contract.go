@@ -175,6 +175,8 @@ func (c *comparer) event(o, n *schema.Event, pkg string) {
 		c.payload(f, o, n, name)
 		c.ack(f, o, n, name)
 	}
+	c.limits(o, n, name, pkg)
+	c.backpressure(o, n, name, pkg)
 }
 
 func (c *comparer) payload(f flow, o, n *schema.Event, name string) {

@@ -117,11 +117,36 @@
 //     it, and new readers reject its tag.
 //   - default-changed: A field's default changed: readers of each version
 //     assume a different value for an absent field (a warning).
+//   - limit-added: An event the client emits gained a limit (a rate,
+//     max_payload or max_pending_acks, its own or its namespace's): the
+//     new server may refuse events old clients send as they always did
+//     (breaks server first).
+//   - limit-narrowed: A limit on an event the client emits got stricter
+//     (a lower rate or burst, max_payload or max_pending_acks): the new
+//     server may refuse events old clients send as they always did (breaks
+//     server first); a looser or removed limit is not reported.
+//   - backpressure-weakened: A server event's back-pressure gives a slow
+//     client less (queue to volatile or latest, latest to volatile, a
+//     lower max): the new server may drop messages old clients rely on, or
+//     disconnect them sooner (breaks server first); a stronger guarantee
+//     is not reported.
+//   - backpressure-key-changed: A latest back-pressure changed its key:
+//     one version keeps apart messages the other replaces (breaks both
+//     orders).
 //   - deprecated: A namespace, event, type, field, enum value or error is
 //     newly deprecated (a warning, never a failure).
 //   - version-not-bumped: A contract with breaking changes keeps its
 //     info.version major number (for 0.x versions, its minor number); a
 //     breaking change needs a major bump.
+//
+// Limits and back-pressure are the server's policy, not the values'
+// shapes, and only the new server applies them, so their changes break
+// old clients talking to the new server. Loosening is not reported:
+// clients do not pace themselves to a limit, so a new client meets an old
+// server's limits only as old clients did; and a client written for a
+// weaker back-pressure guarantee is not hurt by a stronger one.
+// disconnect_after acts only on events already refused and is not
+// compared.
 //
 // Additions of namespaces and events are not reported: a new client that
 // uses them needs a new server, which is a feature's rollout, not a

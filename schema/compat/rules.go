@@ -7,39 +7,43 @@ type Rule string
 // The rules, documented in the package documentation ("Rules") and by
 // [Rules].
 const (
-	RuleNamespaceRemoved     Rule = "namespace-removed"
-	RuleNamespacePathChanged Rule = "namespace-path-changed"
-	RuleEventRemoved         Rule = "event-removed"
-	RuleEventRenamed         Rule = "event-renamed"
-	RuleFromChanged          Rule = "from-changed"
-	RulePayloadChanged       Rule = "payload-changed"
-	RuleArgsChanged          Rule = "args-changed"
-	RuleAckAdded             Rule = "ack-added"
-	RuleAckRemoved           Rule = "ack-removed"
-	RuleAckStyleChanged      Rule = "ack-style-changed"
-	RuleErrorAdded           Rule = "error-added"
-	RuleErrorRemoved         Rule = "error-removed"
-	RuleErrorCodeChanged     Rule = "error-code-changed"
-	RuleAuthAdded            Rule = "auth-added"
-	RuleAuthRemoved          Rule = "auth-removed"
-	RuleTypeChanged          Rule = "type-changed"
-	RuleFieldAddedRequired   Rule = "field-added-required"
-	RuleFieldAddedOptional   Rule = "field-added-optional"
-	RuleFieldRemoved         Rule = "field-removed"
-	RuleFieldNowRequired     Rule = "field-now-required"
-	RuleFieldNowOptional     Rule = "field-now-optional"
-	RuleNullableAdded        Rule = "nullable-added"
-	RuleNullableRemoved      Rule = "nullable-removed"
-	RuleConstraintNarrowed   Rule = "constraint-narrowed"
-	RuleConstraintWidened    Rule = "constraint-widened"
-	RuleConstraintChanged    Rule = "constraint-changed"
-	RuleEnumValueAdded       Rule = "enum-value-added"
-	RuleEnumValueRemoved     Rule = "enum-value-removed"
-	RuleVariantAdded         Rule = "variant-added"
-	RuleVariantRemoved       Rule = "variant-removed"
-	RuleDefaultChanged       Rule = "default-changed"
-	RuleDeprecated           Rule = "deprecated"
-	RuleVersionNotBumped     Rule = "version-not-bumped"
+	RuleNamespaceRemoved       Rule = "namespace-removed"
+	RuleNamespacePathChanged   Rule = "namespace-path-changed"
+	RuleEventRemoved           Rule = "event-removed"
+	RuleEventRenamed           Rule = "event-renamed"
+	RuleFromChanged            Rule = "from-changed"
+	RulePayloadChanged         Rule = "payload-changed"
+	RuleArgsChanged            Rule = "args-changed"
+	RuleAckAdded               Rule = "ack-added"
+	RuleAckRemoved             Rule = "ack-removed"
+	RuleAckStyleChanged        Rule = "ack-style-changed"
+	RuleErrorAdded             Rule = "error-added"
+	RuleErrorRemoved           Rule = "error-removed"
+	RuleErrorCodeChanged       Rule = "error-code-changed"
+	RuleAuthAdded              Rule = "auth-added"
+	RuleAuthRemoved            Rule = "auth-removed"
+	RuleTypeChanged            Rule = "type-changed"
+	RuleFieldAddedRequired     Rule = "field-added-required"
+	RuleFieldAddedOptional     Rule = "field-added-optional"
+	RuleFieldRemoved           Rule = "field-removed"
+	RuleFieldNowRequired       Rule = "field-now-required"
+	RuleFieldNowOptional       Rule = "field-now-optional"
+	RuleNullableAdded          Rule = "nullable-added"
+	RuleNullableRemoved        Rule = "nullable-removed"
+	RuleConstraintNarrowed     Rule = "constraint-narrowed"
+	RuleConstraintWidened      Rule = "constraint-widened"
+	RuleConstraintChanged      Rule = "constraint-changed"
+	RuleEnumValueAdded         Rule = "enum-value-added"
+	RuleEnumValueRemoved       Rule = "enum-value-removed"
+	RuleVariantAdded           Rule = "variant-added"
+	RuleVariantRemoved         Rule = "variant-removed"
+	RuleDefaultChanged         Rule = "default-changed"
+	RuleLimitAdded             Rule = "limit-added"
+	RuleLimitNarrowed          Rule = "limit-narrowed"
+	RuleBackpressureWeakened   Rule = "backpressure-weakened"
+	RuleBackpressureKeyChanged Rule = "backpressure-key-changed"
+	RuleDeprecated             Rule = "deprecated"
+	RuleVersionNotBumped       Rule = "version-not-bumped"
 )
 
 // RuleDoc is one rule and the sentence that documents it.
@@ -83,6 +87,10 @@ func Rules() []RuleDoc {
 		{RuleVariantAdded, "A union gained a variant: new writers may send it to old readers, which do not know its tag."},
 		{RuleVariantRemoved, "A union lost a variant: old writers may still send it, and new readers reject its tag."},
 		{RuleDefaultChanged, "A field's default changed: readers of each version assume a different value for an absent field (a warning)."},
+		{RuleLimitAdded, "An event the client emits gained a limit (a rate, max_payload or max_pending_acks, its own or its namespace's): the new server may refuse events old clients send as they always did (breaks server first)."},
+		{RuleLimitNarrowed, "A limit on an event the client emits got stricter (a lower rate or burst, max_payload or max_pending_acks): the new server may refuse events old clients send as they always did (breaks server first); a looser or removed limit is not reported."},
+		{RuleBackpressureWeakened, "A server event's back-pressure gives a slow client less (queue to volatile or latest, latest to volatile, a lower max): the new server may drop messages old clients rely on, or disconnect them sooner (breaks server first); a stronger guarantee is not reported."},
+		{RuleBackpressureKeyChanged, "A latest back-pressure changed its key: one version keeps apart messages the other replaces (breaks both orders)."},
 		{RuleDeprecated, "A namespace, event, type, field, enum value or error is newly deprecated (a warning, never a failure)."},
 		{RuleVersionNotBumped, "A contract with breaking changes keeps its info.version major number (for 0.x versions, its minor number); a breaking change needs a major bump."},
 	}

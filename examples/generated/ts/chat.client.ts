@@ -49,13 +49,13 @@ export interface ChatClient {
   /**
    * Join a room and get its recent history.
    *
-   * The emitter waits 5s for the ack. Errors: RoomNotFound.
+   * The emitter waits 5s for the ack. Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound.
    */
-  roomJoin(payload: ChatRoomJoinPayload, options?: $c.CallOptions): Promise<$siogen.AckResult<RoomInfo, RoomNotFound | $siogen.DisconnectedError>>;
-  /** Errors: RoomNotFound, NotAMember. */
-  roomLeave(payload: ChatRoomLeavePayload, options?: $c.CallOptions): Promise<$siogen.AckResult<null, RoomNotFound | NotAMember | $siogen.DisconnectedError>>;
-  /** The emitter waits 10s for the ack. Errors: RoomNotFound, NotAMember, common.RateLimited. */
-  messageSend(payload: SendMessage, options?: $c.CallOptions): Promise<$siogen.AckResult<Message, RoomNotFound | NotAMember | common.RateLimited | $siogen.DisconnectedError>>;
+  roomJoin(payload: ChatRoomJoinPayload, options?: $c.CallOptions): Promise<$siogen.AckResult<RoomInfo, RoomNotFound | $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
+  /** Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember. */
+  roomLeave(payload: ChatRoomLeavePayload, options?: $c.CallOptions): Promise<$siogen.AckResult<null, RoomNotFound | NotAMember | $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
+  /** The emitter waits 10s for the ack. Limits: 5/2s, burst 5; payload at most 6 MiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember, common.RateLimited. */
+  messageSend(payload: SendMessage, options?: $c.CallOptions): Promise<$siogen.AckResult<Message, RoomNotFound | NotAMember | common.RateLimited | $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
   /**
    * A message was posted in a room the client is in.
    *
@@ -65,18 +65,28 @@ export interface ChatClient {
   /**
    * Older messages of a room, newest first.
    *
-   * Errors: RoomNotFound.
+   * Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound.
    */
-  messageHistory(room: RoomID, page: common.Page, options?: $c.CallOptions): Promise<$siogen.AckResult<Message[], RoomNotFound | $siogen.DisconnectedError>>;
-  /** The client says it is typing; the server relays it to the room. */
+  messageHistory(room: RoomID, page: common.Page, options?: $c.CallOptions): Promise<$siogen.AckResult<Message[], RoomNotFound | $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
+  /**
+   * The client says it is typing; the server relays it to the room.
+   *
+   * Limits: 20/s, burst 40; payload at most 64 KiB. Dropped and counted. Back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
+   */
   typing(payload: ChatTypingPayload): $c.SendResult;
   /**
    * The client says it is typing; the server relays it to the room.
    *
+   * Limits: 20/s, burst 40; payload at most 64 KiB. Dropped and counted. Back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
+   *
    * Listens to it, checked and with defaults applied; returns a function that stops listening.
    */
   onTyping(handler: (payload: ChatTypingPayload) => void): () => void;
-  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  /**
+   * Back-pressure: latest per user (a newer message replaces a waiting one of the same user).
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
   onPresence(handler: (payload: ChatPresencePayload) => void): () => void;
   /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
   onUserJoined(handler: (payload: ChatUserJoinedPayload) => void): () => void;
@@ -93,7 +103,7 @@ export interface ChatClient {
   /**
    * Kept for old clients that expect a node-style callback.
    *
-   * The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)).
+   * The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)). Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Dropped and counted.
    * @deprecated Use Socket.IO's own heartbeat.
    */
   pingLegacy(options?: $c.CallOptions): Promise<$siogen.AckResult<[err: string | null, pong: string]>>;

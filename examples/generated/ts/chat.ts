@@ -259,25 +259,29 @@ export interface ChatClientToServerEvents {
   /**
    * Join a room and get its recent history.
    *
-   * The emitter waits 5s for the ack. Errors: RoomNotFound.
+   * The emitter waits 5s for the ack. Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound.
    */
-  "room:join": (payload: ChatRoomJoinPayload, ack: (res: $siogen.AckResult<RoomInfo, RoomNotFound>) => void) => void;
-  /** Errors: RoomNotFound, NotAMember. */
-  "room:leave": (payload: ChatRoomLeavePayload, ack: (res: $siogen.AckResult<null, RoomNotFound | NotAMember>) => void) => void;
-  /** The emitter waits 10s for the ack. Errors: RoomNotFound, NotAMember, common.RateLimited. */
-  "message:send": (payload: SendMessage, ack: (res: $siogen.AckResult<Message, RoomNotFound | NotAMember | common.RateLimited>) => void) => void;
+  "room:join": (payload: ChatRoomJoinPayload, ack: (res: $siogen.AckResult<RoomInfo, RoomNotFound | $siogen.ResourceExhaustedError>) => void) => void;
+  /** Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember. */
+  "room:leave": (payload: ChatRoomLeavePayload, ack: (res: $siogen.AckResult<null, RoomNotFound | NotAMember | $siogen.ResourceExhaustedError>) => void) => void;
+  /** The emitter waits 10s for the ack. Limits: 5/2s, burst 5; payload at most 6 MiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember, common.RateLimited. */
+  "message:send": (payload: SendMessage, ack: (res: $siogen.AckResult<Message, RoomNotFound | NotAMember | common.RateLimited | $siogen.ResourceExhaustedError>) => void) => void;
   /**
    * Older messages of a room, newest first.
    *
-   * Errors: RoomNotFound.
+   * Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound.
    */
-  "message:history": (room: RoomID, page: common.Page, ack: (res: $siogen.AckResult<Message[], RoomNotFound>) => void) => void;
-  /** The client says it is typing; the server relays it to the room. */
+  "message:history": (room: RoomID, page: common.Page, ack: (res: $siogen.AckResult<Message[], RoomNotFound | $siogen.ResourceExhaustedError>) => void) => void;
+  /**
+   * The client says it is typing; the server relays it to the room.
+   *
+   * Limits: 20/s, burst 40; payload at most 64 KiB. Dropped and counted. Back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
+   */
   typing: (payload: ChatTypingPayload) => void;
   /**
    * Kept for old clients that expect a node-style callback.
    *
-   * The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)).
+   * The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)). Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Dropped and counted.
    * @deprecated Use Socket.IO's own heartbeat.
    */
   "ping:legacy": (ack: (err: string | null, pong: string) => void) => void;
@@ -287,8 +291,13 @@ export interface ChatClientToServerEvents {
 export interface ChatServerToClientEvents {
   /** A message was posted in a room the client is in. */
   "message:new": (payload: Message) => void;
-  /** The client says it is typing; the server relays it to the room. */
+  /**
+   * The client says it is typing; the server relays it to the room.
+   *
+   * Limits: 20/s, burst 40; payload at most 64 KiB. Dropped and counted. Back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
+   */
   typing: (payload: ChatTypingPayload) => void;
+  /** Back-pressure: latest per user (a newer message replaces a waiting one of the same user). */
   presence: (payload: ChatPresencePayload) => void;
   "user:joined": (payload: ChatUserJoinedPayload) => void;
   "user:left": (payload: ChatUserLeftPayload) => void;

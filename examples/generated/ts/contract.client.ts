@@ -13,7 +13,7 @@ import type { Socket } from "socket.io-client";
 import * as $c from "./siogen.client.js";
 import * as $ from "./siogen.validate.js";
 import type * as $siogen from "./siogen.types.js";
-import type { ContractAskAck, ContractAuth, ContractClientToServerEvents, ContractServerToClientEvents, Everything, Settings, Tree } from "./contract.js";
+import type { ContractAskAck, ContractAuth, ContractClientToServerEvents, ContractServerToClientEvents, Everything, Moved, Settings, Tree } from "./contract.js";
 import * as $v from "./contract.validate.js";
 
 /**
@@ -28,6 +28,8 @@ const $contractSpecs: Record<string, $c.EventSpec> = {
   ask: { in: $v.checkSettings, acked: true, ack: $v.checkContractAskAck },
   push: { in: $v.checkEverything },
   tree: { in: $v.checkTree },
+  moved: { in: $v.checkMoved },
+  log: { in: $.str() },
 };
 
 /** A typed client of /contract over a socket.io-client socket: calls resolve to typed results, what is sent and what arrives is checked against the contract (see $c.ClientOptions), handlers answer the server's acks. */
@@ -38,15 +40,38 @@ export interface ContractClient {
   connect(auth: ContractAuth): Promise<{ ok: true } | { ok: false; error: $c.ConnectError }>;
   /** Calls handler with every refusal of the namespace, typed. Returns a function that stops it. */
   onConnectError(handler: (error: $c.ConnectError) => void): () => void;
-  check(payload: Everything, options?: $c.CallOptions): Promise<$siogen.AckResult<Everything, $siogen.DisconnectedError>>;
-  settle(payload: Settings, options?: $c.CallOptions): Promise<$siogen.AckResult<Settings, $siogen.DisconnectedError>>;
+  /** Limits: 1000/s, burst 2000; payload at most 1 MiB; at most 64 unanswered acks. Refused with resource_exhausted. */
+  check(payload: Everything, options?: $c.CallOptions): Promise<$siogen.AckResult<Everything, $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
+  /** Limits: 500/2s, burst 500; payload at most 64 KiB. Refused with resource_exhausted. */
+  settle(payload: Settings, options?: $c.CallOptions): Promise<$siogen.AckResult<Settings, $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
   /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
   onAsk(handler: (payload: Settings) => $siogen.AckResult<ContractAskAck> | Promise<$siogen.AckResult<ContractAskAck>>): () => void;
-  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  /**
+   * Back-pressure: latest per i64 (a newer message replaces a waiting one of the same i64).
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
   onPush(handler: (payload: Everything) => void): () => void;
+  /** Limits: payload at most 1 MiB. Dropped and counted. Back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up). */
   tree(payload: Tree): $c.SendResult;
-  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  /**
+   * Limits: payload at most 1 MiB. Dropped and counted. Back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
   onTree(handler: (payload: Tree) => void): () => void;
+  /**
+   * Back-pressure: latest per entity.id (a newer message replaces a waiting one of the same entity.id).
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
+  onMoved(handler: (payload: Moved) => void): () => void;
+  /**
+   * Back-pressure: queue of at most 1000, then the slow socket is disconnected ("send queue full").
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
+  onLog(handler: (payload: string) => void): () => void;
 }
 
 /** Returns the typed client of /contract over socket. */
@@ -62,5 +87,7 @@ export function createContractClient(socket: ContractClientSocket, options?: $c.
     onPush: (handler) => c.listen("push", $contractSpecs["push"], handler),
     tree: (payload) => c.send("tree", $contractSpecs["tree"], [payload]),
     onTree: (handler) => c.listen("tree", $contractSpecs["tree"], handler),
+    onMoved: (handler) => c.listen("moved", $contractSpecs["moved"], handler),
+    onLog: (handler) => c.listen("log", $contractSpecs["log"], handler),
   };
 }

@@ -18,6 +18,8 @@ const $contractMockSpecs: Record<string, MockEventSpec> = {
   ask: { from: "server", payload: "contract/Contract/Ask.payload.json", acked: true, ack: "contract/Contract/Ask.ack.json" },
   push: { from: "server", payload: "contract/Contract/Push.payload.json" },
   tree: { from: "both", payload: "contract/Contract/Tree.payload.json" },
+  moved: { from: "server", payload: "contract/Contract/Moved.payload.json" },
+  log: { from: "server", payload: "contract/Contract/Log.payload.json" },
 };
 
 /** A mock of a socket.io-client socket connected to /contract for frontend unit tests: script the server's answers (answer, handle), emit its events (serverEmit, serverCall), and assert on what the code sent (next, sent); every crossing is checked against the contract with options.validate. Pass it where the code expects a ContractClientSocket (`mock as unknown as ContractClientSocket`). */

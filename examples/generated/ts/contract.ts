@@ -95,6 +95,17 @@ export interface Tree {
   children?: Tree[];
 }
 
+/** Where an entity moved to. */
+export interface Moved {
+  entity: MovedEntity;
+  x: number;
+}
+
+export interface MovedEntity {
+  /** Constraints: length ≥ 1. */
+  id: string;
+}
+
 /** Settings that newer clients may extend. */
 export interface Settings {
   /** @defaultValue "dark" */
@@ -129,6 +140,8 @@ export const ContractEvents = {
   Ask: "ask",
   Push: "push",
   Tree: "tree",
+  Moved: "moved",
+  Log: "log",
 } as const;
 
 /** The wire name of an event of /contract. */
@@ -136,14 +149,23 @@ export type ContractEventName = (typeof ContractEvents)[keyof typeof ContractEve
 
 /** The events a client emits and the server handles in /contract. */
 export interface ContractClientToServerEvents {
-  check: (payload: Everything, ack: (res: $siogen.AckResult<Everything>) => void) => void;
-  settle: (payload: Settings, ack: (res: $siogen.AckResult<Settings>) => void) => void;
+  /** Limits: 1000/s, burst 2000; payload at most 1 MiB; at most 64 unanswered acks. Refused with resource_exhausted. */
+  check: (payload: Everything, ack: (res: $siogen.AckResult<Everything, $siogen.ResourceExhaustedError>) => void) => void;
+  /** Limits: 500/2s, burst 500; payload at most 64 KiB. Refused with resource_exhausted. */
+  settle: (payload: Settings, ack: (res: $siogen.AckResult<Settings, $siogen.ResourceExhaustedError>) => void) => void;
+  /** Limits: payload at most 1 MiB. Dropped and counted. Back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up). */
   tree: (payload: Tree) => void;
 }
 
 /** The events the server emits and a client handles in /contract. */
 export interface ContractServerToClientEvents {
   ask: (payload: Settings, ack: (res: $siogen.AckResult<ContractAskAck>) => void) => void;
+  /** Back-pressure: latest per i64 (a newer message replaces a waiting one of the same i64). */
   push: (payload: Everything) => void;
+  /** Limits: payload at most 1 MiB. Dropped and counted. Back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up). */
   tree: (payload: Tree) => void;
+  /** Back-pressure: latest per entity.id (a newer message replaces a waiting one of the same entity.id). */
+  moved: (payload: Moved) => void;
+  /** Back-pressure: queue of at most 1000, then the slow socket is disconnected ("send queue full"). */
+  log: (payload: string) => void;
 }

@@ -11,7 +11,7 @@
 
 import * as $ from "./siogen.validate.js";
 import type { Violation } from "./siogen.types.js";
-import type { Level, Code, Everything, Shape, ShapeCircle, ShapeBlob, Tree, Settings, ContractAuth, ContractAskAck } from "./contract.js";
+import type { Level, Code, Everything, Shape, ShapeCircle, ShapeBlob, Tree, Moved, MovedEntity, Settings, ContractAuth, ContractAskAck } from "./contract.js";
 
 /** The run-time check of {@link Level}, for composing; see {@link validateLevel}. */
 export const checkLevel: $.Check = $.oneOf(["low", "high"]);
@@ -61,6 +61,20 @@ export const checkTree: $.Check = $.obj([["name", $.str(), 0], ["children", $.li
 export const validateTree = (value: unknown): Violation[] => $.validate(checkTree, value);
 /** Reports whether value is a {@link Tree}, exactly as the receiver's decoder would judge it. */
 export const isTree = (value: unknown): value is Tree => $.validate(checkTree, value).length === 0;
+
+/** The run-time check of {@link Moved}, for composing; see {@link validateMoved}. */
+export const checkMoved: $.Check = $.obj([["entity", $.ref(() => checkMovedEntity), 0], ["x", $.num(), 0]]);
+/** The ways value breaks the contract of {@link Moved}, sorted by JSON pointer: none when it is one. */
+export const validateMoved = (value: unknown): Violation[] => $.validate(checkMoved, value);
+/** Reports whether value is a {@link Moved}, exactly as the receiver's decoder would judge it. */
+export const isMoved = (value: unknown): value is Moved => $.validate(checkMoved, value).length === 0;
+
+/** The run-time check of {@link MovedEntity}, for composing; see {@link validateMovedEntity}. */
+export const checkMovedEntity: $.Check = $.obj([["id", $.str(1), 0]]);
+/** The ways value breaks the contract of {@link MovedEntity}, sorted by JSON pointer: none when it is one. */
+export const validateMovedEntity = (value: unknown): Violation[] => $.validate(checkMovedEntity, value);
+/** Reports whether value is a {@link MovedEntity}, exactly as the receiver's decoder would judge it. */
+export const isMovedEntity = (value: unknown): value is MovedEntity => $.validate(checkMovedEntity, value).length === 0;
 
 /** The run-time check of {@link Settings}, for composing; see {@link validateSettings}. */
 export const checkSettings: $.Check = $.obj([["theme", $.str(), 1, "dark"]], true);

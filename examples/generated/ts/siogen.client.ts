@@ -9,7 +9,28 @@
  */
 
 import type { AckResult, DisconnectedError, InternalError, InvalidArgumentError, TimeoutError, Violation } from "./siogen.types.js";
-import { validate, type Check } from "./siogen.validate.js";
+import { int, obj, oneOf, str, validate, type Check } from "./siogen.validate.js";
+
+// resourceExhausted checks the runtime's resource_exhausted error, which
+// a siogen server answers an event over its contract's limits with:
+// {code, message, details: {limit, max, retry_after_ms?}}, closed. The
+// typed clients accept error codes they do not know (a server may add
+// limits to an event without breaking older clients), but this error has
+// one shape wherever it arrives, and its details are read typed.
+const maxSafe = "9007199254740991";
+const resourceExhausted: Check = obj([
+  ["code", str(), 0],
+  ["message", str(), 0],
+  [
+    "details",
+    obj([
+      ["limit", oneOf(["rate", "payload", "pending_acks"]), 0],
+      ["max", int(0, maxSafe), 0],
+      ["retry_after_ms", int(1, maxSafe), 1],
+    ]),
+    0,
+  ],
+]);
 
 /** What a typed client checks, and where it reports what it drops. */
 export interface ClientOptions {
@@ -164,7 +185,9 @@ export class Client {
     // Each branch allows only its own members, as the published schema of
     // the envelope has it (additionalProperties: false).
     if (typeof r === "object" && r !== null && r.ok === false && typeof r.error === "object" && r.error !== null && !("data" in r)) {
-      return { ok: false, error: r.error };
+      const e = r.error as { code?: unknown; name?: unknown };
+      const bad = e.code === "resource_exhausted" && e.name === undefined ? this.incoming(event, "ack", resourceExhausted, e) : [];
+      return bad.length ? { ok: false, error: invalid("bad acknowledgement", bad) } : { ok: false, error: r.error };
     }
     if (typeof r !== "object" || r === null || r.ok !== true || "error" in r) {
       const vs = [{ path: "", message: "not an ack envelope {ok, data} or {ok: false, error}" }];

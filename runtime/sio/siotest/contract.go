@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -33,6 +34,39 @@ type ContractEvent struct {
 	Errors []string
 	// Cases are the payloads to send.
 	Cases []ContractCase
+	// Limits are the event's edge limits, as the server enforces them
+	// (see sio.Namespace.Limit); the zero value is none. So that every
+	// case reaches the handler, the test sends no case whose payload is
+	// over MaxPayload, and moves to a new connection (a new socket, with a
+	// full token bucket) before the cases of a rate would exceed its burst
+	// on one.
+	Limits sio.Limits
+}
+
+// burst is how many of the event's cases one connection may send before
+// its rate would refuse one; 0 for no limit.
+func (ev ContractEvent) burst() int {
+	switch {
+	case ev.Limits.Rate <= 0:
+		return 0
+	case ev.Limits.Burst > 0:
+		return ev.Limits.Burst
+	}
+	return max(1, int(math.Ceil(ev.Limits.Rate)))
+}
+
+// fits reports whether the case's payload is within the event's
+// MaxPayload. It measures the arguments as a JSON array, a little more
+// than the packet's JSON after the event name.
+func (ev ContractEvent) fits(c ContractCase) bool {
+	if ev.Limits.MaxPayload <= 0 {
+		return true
+	}
+	n := 2
+	for _, a := range c.Args {
+		n += len(a) + 1
+	}
+	return n <= ev.Limits.MaxPayload
 }
 
 // ContractCase is one payload of the contract test.
@@ -92,7 +126,9 @@ type ContractOptions struct {
 // acknowledgement that keeps the contract or an error the event declares;
 // an invalid one must get invalid_argument with a violation at the
 // case's JSON pointer. Events without acknowledgement get their valid
-// cases only, and the connection must survive them.
+// cases only, and the connection must survive them. An event's Limits
+// keep every case within them: the test skips a payload over MaxPayload
+// and opens a new connection when a rate's burst is spent.
 func RunContract(t *testing.T, d Dialer, nsp string, auth any, events []ContractEvent, opts *ContractOptions) {
 	t.Helper()
 	var o ContractOptions
@@ -109,19 +145,33 @@ func RunContract(t *testing.T, d Dialer, nsp string, auth any, events []Contract
 		co.DisableReconnection = true
 	}
 	co.Auth = auth
-	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
-	cs, err := d.Dial(ctx, nsp, &co)
-	cancel()
-	if err != nil {
-		t.Fatalf("siotest: failed to connect to %s for the contract test: %v", nsp, err)
+	dial := func(t *testing.T) *sio.ClientSocket {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
+		defer cancel()
+		cs, err := d.Dial(ctx, nsp, &co)
+		if err != nil {
+			t.Fatalf("siotest: failed to connect to %s for the contract test: %v", nsp, err)
+		}
+		return cs
 	}
+	cs := dial(t)
 	defer func() { _ = cs.Manager().Close() }()
 	for _, ev := range events {
 		t.Run(ev.Event, func(t *testing.T) {
+			sent, burst := 0, ev.burst()
 			for _, c := range ev.Cases {
-				if c.Invalid && !ev.Acked {
+				if (c.Invalid && !ev.Acked) || !ev.fits(c) {
 					continue
 				}
+				if burst > 0 && sent == burst {
+					if !cs.Connected() {
+						t.Fatalf("the connection did not survive the %q cases", ev.Event)
+					}
+					_ = cs.Manager().Close()
+					cs, sent = dial(t), 0
+				}
+				sent++
 				t.Run(c.Name, func(t *testing.T) { runCase(t, cs, ev, c, o) })
 			}
 			if !cs.Connected() {

@@ -3,10 +3,10 @@
 import type { NotAMember, RoomNotFound } from "../../../generated/ts/chat.js";
 import type { RateLimited } from "../../../generated/ts/common.js";
 import type { ConnectError } from "../../../generated/ts/siogen.client.js";
-import type { DisconnectedError, RuntimeAckError, Violation } from "../../../generated/ts/siogen.types.js";
+import type { DisconnectedError, ResourceExhaustedError, RuntimeAckError, Violation } from "../../../generated/ts/siogen.types.js";
 
 /** Every error a call of the chat contract can end with. */
-export type ChatAckError = RoomNotFound | NotAMember | RateLimited | RuntimeAckError | DisconnectedError;
+export type ChatAckError = RoomNotFound | NotAMember | RateLimited | ResourceExhaustedError | RuntimeAckError | DisconnectedError;
 
 /** What the user was doing when the error came back, for the wording. */
 export interface ErrorContext {
@@ -59,6 +59,18 @@ export function describe(err: ChatAckError, ctx: ErrorContext = {}): string {
       return "The server does not support that yet.";
     case "disconnected":
       return "The connection dropped before the server answered. Your message may not have been sent.";
+    case "resource_exhausted":
+      // Refused by one of the contract's limits, before the server read it.
+      switch (err.details.limit) {
+        case "rate": {
+          const s = Math.max(1, Math.ceil((err.details.retry_after_ms ?? 1000) / 1000));
+          return `You are going too fast. Wait ${s} second${s === 1 ? "" : "s"} and try again.`;
+        }
+        case "payload":
+          return `That is too big to send: the limit is ${Math.floor(err.details.max / 1024).toLocaleString("en")} KB.`;
+        case "pending_acks":
+          return "Too many requests are waiting for the server. Wait for them and try again.";
+      }
   }
 }
 

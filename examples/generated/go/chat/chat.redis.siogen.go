@@ -43,12 +43,12 @@ func (c ChatEmitter) EmitMessageNew(ctx context.Context, in *Message) error {
 	return redisadapter.EmitChecked(ctx, c.e, (*Message).CheckJSON, in, ChatEventMessageNew, in)
 }
 
-// EmitTyping publishes the typing event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
+// EmitTyping publishes the typing event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (volatile (dropped, and counted, while the socket's send queue is backed up)) does not travel through Redis yet: the receiving servers queue the event.
 func (c ChatEmitter) EmitTyping(ctx context.Context, in *ChatTypingPayload) error {
 	return redisadapter.EmitChecked(ctx, c.e, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
 }
 
-// EmitPresence publishes the presence event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
+// EmitPresence publishes the presence event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (latest per user (a newer message replaces a waiting one of the same user)) does not travel through Redis yet: the receiving servers queue the event.
 func (c ChatEmitter) EmitPresence(ctx context.Context, in *ChatPresencePayload) error {
 	return redisadapter.EmitChecked(ctx, c.e, (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
 }

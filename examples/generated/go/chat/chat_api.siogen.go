@@ -156,18 +156,18 @@ ChatServer handles the events clients send to /chat; embed UnimplementedChatServ
 Chat rooms. Clients join rooms, then send and receive messages.
 */
 type ChatServer interface {
-	// RoomJoin handles the room:join event. Join a room and get its recent history.
+	// RoomJoin handles the room:join event. Join a room and get its recent history. Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted.
 	RoomJoin(ctx context.Context, s ChatSocket, in *ChatRoomJoinPayload) (*RoomInfo, error)
-	// RoomLeave handles the room:leave event.
+	// RoomLeave handles the room:leave event. Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted.
 	RoomLeave(ctx context.Context, s ChatSocket, in *ChatRoomLeavePayload) error
-	// MessageSend handles the message:send event.
+	// MessageSend handles the message:send event. Limits: 5/2s, burst 5; payload at most 6 MiB; at most 8 unanswered acks. Refused with resource_exhausted.
 	MessageSend(ctx context.Context, s ChatSocket, in *SendMessage) (*Message, error)
-	// MessageHistory handles the message:history event. Older messages of a room, newest first.
+	// MessageHistory handles the message:history event. Older messages of a room, newest first. Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted.
 	MessageHistory(ctx context.Context, s ChatSocket, in ChatMessageHistoryArgs) ([]Message, error)
-	// Typing handles the typing event. The client says it is typing; the server relays it to the room.
+	// Typing handles the typing event. The client says it is typing; the server relays it to the room. Limits: 20/s, burst 40; payload at most 64 KiB. Dropped and counted.
 	Typing(ctx context.Context, s ChatSocket, in *ChatTypingPayload)
 	/*
-	   PingLegacy handles the ping:legacy event. Kept for old clients that expect a node-style callback. Its plain-style ack carries only the result: an error returned here is logged, not sent, and an invalid payload is not answered either (see sio.AckPlain).
+	   PingLegacy handles the ping:legacy event. Kept for old clients that expect a node-style callback. Its plain-style ack carries only the result: an error returned here is logged, not sent, and an invalid payload is not answered either (see sio.AckPlain). Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Dropped and counted.
 
 	   Deprecated: Use Socket.IO's own heartbeat.
 	*/
@@ -209,10 +209,46 @@ func (UnimplementedChatServer) PingLegacy(ctx context.Context, s ChatSocket) (Ch
 	return out, sio.NewError(sio.CodeUnimplemented, "ping:legacy is not implemented")
 }
 
-// RegisterChatServer registers impl's handlers on the /chat namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
+// RegisterChatServer registers impl's handlers on the /chat namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation. It first sets the contract's edge limits (sio.Namespace.Limit, DisconnectAfter): an event over them is refused before it is decoded, with a resource_exhausted error when it has an ack, else dropped and counted. A socket whose events are refused more than 20 times within a minute is disconnected ("too many refused events").
 func RegisterChatServer(srv *sio.Server, impl ChatServer, opts ...sio.HandlerOption) *sio.Namespace {
 	ns := srv.Of(ChatNamespace)
 	ns.Use(sio.CheckAuth(siojson.ReadPointer[ChatAuth]))
+	ns.DisconnectAfter(20, 60*time.Second)
+	ns.Limit(ChatEventRoomJoin, sio.Limits{
+		Burst:          40,
+		MaxPayload:     65536,
+		MaxPendingAcks: 8,
+		Rate:           20.0,
+	})
+	ns.Limit(ChatEventRoomLeave, sio.Limits{
+		Burst:          40,
+		MaxPayload:     65536,
+		MaxPendingAcks: 8,
+		Rate:           20.0,
+	})
+	ns.Limit(ChatEventMessageSend, sio.Limits{
+		Burst:          5,
+		MaxPayload:     6291456,
+		MaxPendingAcks: 8,
+		Rate:           2.5,
+	})
+	ns.Limit(ChatEventMessageHistory, sio.Limits{
+		Burst:          40,
+		MaxPayload:     65536,
+		MaxPendingAcks: 8,
+		Rate:           20.0,
+	})
+	ns.Limit(ChatEventTyping, sio.Limits{
+		Burst:      40,
+		MaxPayload: 65536,
+		Rate:       20.0,
+	})
+	ns.Limit(ChatEventPingLegacy, sio.Limits{
+		Burst:          40,
+		MaxPayload:     65536,
+		MaxPendingAcks: 8,
+		Rate:           20.0,
+	})
 	sio.HandleAck(ns, ChatEventRoomJoin, func(ctx context.Context, s *sio.Socket, in *ChatRoomJoinPayload) (*RoomInfo, error) {
 		return impl.RoomJoin(ctx, ChatSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[ChatRoomJoinPayload]), sio.WithAckCheck((*RoomInfo).CheckJSON)}, opts...)...)
@@ -255,14 +291,17 @@ func (s ChatSocket) EmitMessageNew(in *Message) error {
 	return sio.EmitChecked(s.Socket, (*Message).CheckJSON, in, ChatEventMessageNew, in)
 }
 
-// EmitTyping sends the typing event to the client. The client says it is typing; the server relays it to the room.
+// EmitTyping sends the typing event to the client. The client says it is typing; the server relays it to the room. Follows the contract's back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
 func (s ChatSocket) EmitTyping(in *ChatTypingPayload) error {
-	return sio.EmitChecked(s.Socket, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
+	return sio.EmitChecked(s.Socket.Backpressure(sio.Backpressure{Mode: sio.BackpressureVolatile}), (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
 }
 
-// EmitPresence sends the presence event to the client.
+// EmitPresence sends the presence event to the client. Follows the contract's back-pressure: latest per user (a newer message replaces a waiting one of the same user).
 func (s ChatSocket) EmitPresence(in *ChatPresencePayload) error {
-	return sio.EmitChecked(s.Socket, (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
+	return sio.EmitChecked(s.Socket.Backpressure(sio.Backpressure{
+		Key:  chatPresenceKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
 }
 
 // EmitUserJoined sends the user:joined event to the client.
@@ -330,14 +369,17 @@ func (b ChatBroadcast) EmitMessageNew(in *Message) error {
 	return sio.EmitChecked(b.op, (*Message).CheckJSON, in, ChatEventMessageNew, in)
 }
 
-// EmitTyping sends the typing event to the selected sockets.
+// EmitTyping sends the typing event to the selected sockets. Follows the contract's back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
 func (b ChatBroadcast) EmitTyping(in *ChatTypingPayload) error {
-	return sio.EmitChecked(b.op, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
+	return sio.EmitChecked(b.op.Backpressure(sio.Backpressure{Mode: sio.BackpressureVolatile}), (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
 }
 
-// EmitPresence sends the presence event to the selected sockets.
+// EmitPresence sends the presence event to the selected sockets. Follows the contract's back-pressure: latest per user (a newer message replaces a waiting one of the same user).
 func (b ChatBroadcast) EmitPresence(in *ChatPresencePayload) error {
-	return sio.EmitChecked(b.op, (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
+	return sio.EmitChecked(b.op.Backpressure(sio.Backpressure{
+		Key:  chatPresenceKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
 }
 
 // EmitUserJoined sends the user:joined event to the selected sockets.
@@ -360,23 +402,23 @@ func NewChatClient(m *sio.Manager, auth *ChatAuth) ChatClient {
 	return ChatClient{m.Socket(ChatNamespace, &sio.SocketOptions{Auth: auth})}
 }
 
-// RoomJoin sends room:join and waits for the server's answer. Join a room and get its recent history.
+// RoomJoin sends room:join and waits for the server's answer. Join a room and get its recent history. Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. The error is then an *sio.Error with code resource_exhausted; sio.AsResourceExhausted reads its details (the limit, and for a rate the milliseconds to wait).
 func (c ChatClient) RoomJoin(ctx context.Context, in *ChatRoomJoinPayload) (*RoomInfo, error) {
 	return sio.CallTimeout[*ChatRoomJoinPayload, *RoomInfo](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, siojson.ReadPointer[RoomInfo], (*ChatRoomJoinPayload).CheckJSON, in, ChatEventRoomJoin, in)
 }
 
-// RoomLeave sends room:leave and waits for the server's answer.
+// RoomLeave sends room:leave and waits for the server's answer. Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. The error is then an *sio.Error with code resource_exhausted; sio.AsResourceExhausted reads its details (the limit, and for a rate the milliseconds to wait).
 func (c ChatClient) RoomLeave(ctx context.Context, in *ChatRoomLeavePayload) error {
 	_, err := sio.CallTimeout[*ChatRoomLeavePayload, struct{}](ctx, c.ClientSocket, sio.AckEnvelope, 0, nil, (*ChatRoomLeavePayload).CheckJSON, in, ChatEventRoomLeave, in)
 	return err
 }
 
-// MessageSend sends message:send and waits for the server's answer.
+// MessageSend sends message:send and waits for the server's answer. Limits: 5/2s, burst 5; payload at most 6 MiB; at most 8 unanswered acks. Refused with resource_exhausted. The error is then an *sio.Error with code resource_exhausted; sio.AsResourceExhausted reads its details (the limit, and for a rate the milliseconds to wait).
 func (c ChatClient) MessageSend(ctx context.Context, in *SendMessage) (*Message, error) {
 	return sio.CallTimeout[*SendMessage, *Message](ctx, c.ClientSocket, sio.AckEnvelope, 10*time.Second, siojson.ReadPointer[Message], (*SendMessage).CheckJSON, in, ChatEventMessageSend, in)
 }
 
-// MessageHistory sends message:history and waits for the server's answer. Older messages of a room, newest first.
+// MessageHistory sends message:history and waits for the server's answer. Older messages of a room, newest first. Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. The error is then an *sio.Error with code resource_exhausted; sio.AsResourceExhausted reads its details (the limit, and for a rate the milliseconds to wait).
 func (c ChatClient) MessageHistory(ctx context.Context, in ChatMessageHistoryArgs) ([]Message, error) {
 	return sio.CallTimeout[ChatMessageHistoryArgs, []Message](ctx, c.ClientSocket, sio.AckEnvelope, 0, func(r *siojson.Reader) []Message {
 		var v []Message
@@ -396,13 +438,13 @@ func (c ChatClient) MessageHistory(ctx context.Context, in ChatMessageHistoryArg
 	}, ChatMessageHistoryArgs.CheckJSON, in, ChatEventMessageHistory, in.EncodeArgs()...)
 }
 
-// EmitTyping sends the typing event to the server. The client says it is typing; the server relays it to the room.
+// EmitTyping sends the typing event to the server. The client says it is typing; the server relays it to the room. Limits: 20/s, burst 40; payload at most 64 KiB. Dropped and counted.
 func (c ChatClient) EmitTyping(in *ChatTypingPayload) error {
 	return sio.EmitChecked(c.ClientSocket, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
 }
 
 /*
-PingLegacy sends ping:legacy and waits for the server's answer. Kept for old clients that expect a node-style callback. Its plain-style ack carries only the result: an invalid payload or a failed handler gets no answer, so the call ends with ctx or the contract's timeout (see sio.AckPlain).
+PingLegacy sends ping:legacy and waits for the server's answer. Kept for old clients that expect a node-style callback. Its plain-style ack carries only the result: an invalid payload or a failed handler gets no answer, so the call ends with ctx or the contract's timeout (see sio.AckPlain). Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Dropped and counted.
 
 Deprecated: Use Socket.IO's own heartbeat.
 */
@@ -438,4 +480,12 @@ func (c ChatClient) OnUserLeft(fn func(context.Context, *ChatUserLeftPayload)) {
 // OnPoll sets the handler of poll, whose result answers the server. Ask the client a question; it answers in the ack.
 func (c ChatClient) OnPoll(fn func(context.Context, *Question) (*Answer, error)) {
 	sio.OnClientAck(c.ClientSocket, ChatEventPoll, fn, sio.WithReader(siojson.ReadPointer[Question]), sio.WithAckCheck((*Answer).CheckJSON))
+}
+
+// chatPresenceKey is the back-pressure key of a presence event: its user (latest per key).
+func chatPresenceKey(in *ChatPresencePayload) string {
+	if in == nil {
+		return ""
+	}
+	return string(in.User)
 }

@@ -38,12 +38,22 @@ func (c ContractEmitter) Emitter() *redisadapter.Emitter {
 	return c.e
 }
 
-// EmitPush publishes the push event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
+// EmitPush publishes the push event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (latest per i64 (a newer message replaces a waiting one of the same i64)) does not travel through Redis yet: the receiving servers queue the event.
 func (c ContractEmitter) EmitPush(ctx context.Context, in *Everything) error {
 	return redisadapter.EmitChecked(ctx, c.e, (*Everything).CheckJSON, in, ContractEventPush, in)
 }
 
-// EmitTree publishes the tree event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
+// EmitTree publishes the tree event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (volatile (dropped, and counted, while the socket's send queue is backed up)) does not travel through Redis yet: the receiving servers queue the event.
 func (c ContractEmitter) EmitTree(ctx context.Context, in *Tree) error {
 	return redisadapter.EmitChecked(ctx, c.e, (*Tree).CheckJSON, in, ContractEventTree, in)
+}
+
+// EmitMoved publishes the moved event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (latest per entity.id (a newer message replaces a waiting one of the same entity.id)) does not travel through Redis yet: the receiving servers queue the event.
+func (c ContractEmitter) EmitMoved(ctx context.Context, in *Moved) error {
+	return redisadapter.EmitChecked(ctx, c.e, (*Moved).CheckJSON, in, ContractEventMoved, in)
+}
+
+// EmitLog publishes the log event to the selected sockets. The contract's back-pressure (queue of at most 1000, then the slow socket is disconnected ("send queue full")) does not travel through Redis yet: the receiving servers queue the event.
+func (c ContractEmitter) EmitLog(ctx context.Context, in string) error {
+	return c.e.Emit(ctx, ContractEventLog, in)
 }

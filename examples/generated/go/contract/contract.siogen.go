@@ -824,6 +824,145 @@ func (v *Tree) CheckJSON(r *siojson.Reader) {
 	}
 }
 
+// Moved is an object of the contract. Where an entity moved to.
+type Moved struct {
+	// Entity is the "entity" member.
+	Entity MovedEntity `json:"entity"`
+	// X is the "x" member.
+	X float64 `json:"x"`
+}
+
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *Moved) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	var err error
+	b = append(b, `{"entity":`...)
+	if b, err = v.Entity.AppendJSON(b); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"x":`...)
+	if b, err = siojson.AppendFloat(b, v.X); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *Moved) ReadJSON(r *siojson.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	var seen [2]bool
+	for r.More() {
+		name := r.Name()
+		switch string(name) {
+		case "entity":
+			if seen[0] {
+				r.Duplicate("entity")
+				continue
+			}
+			seen[0] = true
+			r.Enter("entity")
+			v.Entity.ReadJSON(r)
+			r.Leave()
+		case "x":
+			if seen[1] {
+				r.Duplicate("x")
+				continue
+			}
+			seen[1] = true
+			r.Enter("x")
+			if f0, ok := r.Float64(); ok {
+				v.X = f0
+			}
+			r.Leave()
+		default:
+			r.Unknown(name)
+		}
+	}
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("entity")
+	}
+	if !seen[1] {
+		r.Missing("x")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *Moved) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("entity")
+	v.Entity.CheckJSON(r)
+	r.Leave()
+	r.Enter("x")
+	r.CheckFloat(v.X, -math.MaxFloat64, math.MaxFloat64)
+	r.Leave()
+}
+
+// MovedEntity is an object of the contract.
+type MovedEntity struct {
+	// ID is the "id" member.
+	ID string `json:"id"`
+}
+
+// AppendJSON implements siojson.Appender: it appends v's JSON to b, byte for byte what the runtime's reflective encoder writes; a nil v is null.
+func (v *MovedEntity) AppendJSON(b []byte) ([]byte, error) {
+	if v == nil {
+		return append(b, `null`...), nil
+	}
+	b = append(b, `{"id":`...)
+	b = siojson.AppendString(b, v.ID)
+	return append(b, '}'), nil
+}
+
+// ReadJSON implements siojson.ReaderFrom: it decodes the object r is at into v, checking it against the contract.
+func (v *MovedEntity) ReadJSON(r *siojson.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	var seen [1]bool
+	for r.More() {
+		name := r.Name()
+		switch string(name) {
+		case "id":
+			if seen[0] {
+				r.Duplicate("id")
+				continue
+			}
+			seen[0] = true
+			r.Enter("id")
+			if s0, ok := r.String(); ok {
+				r.CheckLength(s0, 1, -1)
+				v.ID = s0
+			}
+			r.Leave()
+		default:
+			r.Unknown(name)
+		}
+	}
+	r.EndObject()
+	if !seen[0] {
+		r.Missing("id")
+	}
+}
+
+// CheckJSON records in r every way the JSON of v breaks the contract, as the receiver's ReadJSON would report it.
+func (v *MovedEntity) CheckJSON(r *siojson.Reader) {
+	if v == nil {
+		r.Fail("got null, want object")
+		return
+	}
+	r.Enter("id")
+	r.CheckLength(v.ID, 1, -1)
+	r.Leave()
+}
+
 // Settings is an object of the contract. Settings that newer clients may extend.
 type Settings struct {
 	// Theme is the "theme" member. Optional.

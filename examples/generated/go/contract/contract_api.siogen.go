@@ -7,6 +7,8 @@ import (
 	"context"
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/siojson"
+	"strconv"
+	"time"
 )
 
 // ContractNamespace is the name of the /contract namespace.
@@ -24,6 +26,10 @@ const (
 	ContractEventPush = "push"
 	// ContractEventTree is the wire name of the tree event.
 	ContractEventTree = "tree"
+	// ContractEventMoved is the wire name of the moved event.
+	ContractEventMoved = "moved"
+	// ContractEventLog is the wire name of the log event.
+	ContractEventLog = "log"
 )
 
 /*
@@ -32,11 +38,11 @@ ContractServer handles the events clients send to /contract; embed Unimplemented
 Every crossing of the contract, both ways.
 */
 type ContractServer interface {
-	// Check handles the check event.
+	// Check handles the check event. Limits: 1000/s, burst 2000; payload at most 1 MiB; at most 64 unanswered acks. Refused with resource_exhausted.
 	Check(ctx context.Context, s ContractSocket, in *Everything) (*Everything, error)
-	// Settle handles the settle event.
+	// Settle handles the settle event. Limits: 500/2s, burst 500; payload at most 64 KiB. Refused with resource_exhausted.
 	Settle(ctx context.Context, s ContractSocket, in *Settings) (*Settings, error)
-	// Tree handles the tree event.
+	// Tree handles the tree event. Limits: payload at most 1 MiB. Dropped and counted.
 	Tree(ctx context.Context, s ContractSocket, in *Tree)
 }
 
@@ -58,10 +64,23 @@ func (UnimplementedContractServer) Settle(ctx context.Context, s ContractSocket,
 // Tree implements ContractServer.
 func (UnimplementedContractServer) Tree(ctx context.Context, s ContractSocket, in *Tree) {}
 
-// RegisterContractServer registers impl's handlers on the /contract namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
+// RegisterContractServer registers impl's handlers on the /contract namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation. It first sets the contract's edge limits (sio.Namespace.Limit, DisconnectAfter): an event over them is refused before it is decoded, with a resource_exhausted error when it has an ack, else dropped and counted. A socket whose events are refused more than 1000 times within a minute is disconnected ("too many refused events").
 func RegisterContractServer(srv *sio.Server, impl ContractServer, opts ...sio.HandlerOption) *sio.Namespace {
 	ns := srv.Of(ContractNamespace)
 	ns.Use(sio.CheckAuth(siojson.ReadPointer[ContractAuth]))
+	ns.DisconnectAfter(1000, 60*time.Second)
+	ns.Limit(ContractEventCheck, sio.Limits{
+		Burst:          2000,
+		MaxPayload:     1048576,
+		MaxPendingAcks: 64,
+		Rate:           1000.0,
+	})
+	ns.Limit(ContractEventSettle, sio.Limits{
+		Burst:      500,
+		MaxPayload: 65536,
+		Rate:       250.0,
+	})
+	ns.Limit(ContractEventTree, sio.Limits{MaxPayload: 1048576})
 	sio.HandleAck(ns, ContractEventCheck, func(ctx context.Context, s *sio.Socket, in *Everything) (*Everything, error) {
 		return impl.Check(ctx, ContractSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[Everything]), sio.WithAckCheck((*Everything).CheckJSON)}, opts...)...)
@@ -89,14 +108,33 @@ func (s ContractSocket) Ask(ctx context.Context, in *Settings) (ContractAskAck, 
 	return sio.CallTimeout[*Settings, ContractAskAck](ctx, s.Socket, sio.AckEnvelope, 0, siojson.ReadValue[ContractAskAck], (*Settings).CheckJSON, in, ContractEventAsk, in)
 }
 
-// EmitPush sends the push event to the client.
+// EmitPush sends the push event to the client. Follows the contract's back-pressure: latest per i64 (a newer message replaces a waiting one of the same i64).
 func (s ContractSocket) EmitPush(in *Everything) error {
-	return sio.EmitChecked(s.Socket, (*Everything).CheckJSON, in, ContractEventPush, in)
+	return sio.EmitChecked(s.Socket.Backpressure(sio.Backpressure{
+		Key:  contractPushKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*Everything).CheckJSON, in, ContractEventPush, in)
 }
 
-// EmitTree sends the tree event to the client.
+// EmitTree sends the tree event to the client. Follows the contract's back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
 func (s ContractSocket) EmitTree(in *Tree) error {
-	return sio.EmitChecked(s.Socket, (*Tree).CheckJSON, in, ContractEventTree, in)
+	return sio.EmitChecked(s.Socket.Backpressure(sio.Backpressure{Mode: sio.BackpressureVolatile}), (*Tree).CheckJSON, in, ContractEventTree, in)
+}
+
+// EmitMoved sends the moved event to the client. Follows the contract's back-pressure: latest per entity.id (a newer message replaces a waiting one of the same entity.id).
+func (s ContractSocket) EmitMoved(in *Moved) error {
+	return sio.EmitChecked(s.Socket.Backpressure(sio.Backpressure{
+		Key:  contractMovedKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*Moved).CheckJSON, in, ContractEventMoved, in)
+}
+
+// EmitLog sends the log event to the client. Follows the contract's back-pressure: queue of at most 1000, then the slow socket is disconnected ("send queue full").
+func (s ContractSocket) EmitLog(in string) error {
+	return s.Socket.Backpressure(sio.Backpressure{
+		Max:  1000,
+		Mode: sio.BackpressureQueue,
+	}).Emit(ContractEventLog, in)
 }
 
 // To returns a typed broadcast to the rooms, without this socket.
@@ -144,14 +182,33 @@ func (b ContractBroadcast) Operator() *sio.BroadcastOperator {
 	return b.op
 }
 
-// EmitPush sends the push event to the selected sockets.
+// EmitPush sends the push event to the selected sockets. Follows the contract's back-pressure: latest per i64 (a newer message replaces a waiting one of the same i64).
 func (b ContractBroadcast) EmitPush(in *Everything) error {
-	return sio.EmitChecked(b.op, (*Everything).CheckJSON, in, ContractEventPush, in)
+	return sio.EmitChecked(b.op.Backpressure(sio.Backpressure{
+		Key:  contractPushKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*Everything).CheckJSON, in, ContractEventPush, in)
 }
 
-// EmitTree sends the tree event to the selected sockets.
+// EmitTree sends the tree event to the selected sockets. Follows the contract's back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
 func (b ContractBroadcast) EmitTree(in *Tree) error {
-	return sio.EmitChecked(b.op, (*Tree).CheckJSON, in, ContractEventTree, in)
+	return sio.EmitChecked(b.op.Backpressure(sio.Backpressure{Mode: sio.BackpressureVolatile}), (*Tree).CheckJSON, in, ContractEventTree, in)
+}
+
+// EmitMoved sends the moved event to the selected sockets. Follows the contract's back-pressure: latest per entity.id (a newer message replaces a waiting one of the same entity.id).
+func (b ContractBroadcast) EmitMoved(in *Moved) error {
+	return sio.EmitChecked(b.op.Backpressure(sio.Backpressure{
+		Key:  contractMovedKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*Moved).CheckJSON, in, ContractEventMoved, in)
+}
+
+// EmitLog sends the log event to the selected sockets. Follows the contract's back-pressure: queue of at most 1000, then the slow socket is disconnected ("send queue full").
+func (b ContractBroadcast) EmitLog(in string) error {
+	return b.op.Backpressure(sio.Backpressure{
+		Max:  1000,
+		Mode: sio.BackpressureQueue,
+	}).Emit(ContractEventLog, in)
 }
 
 // ContractClient is the typed client of /contract: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
@@ -164,17 +221,17 @@ func NewContractClient(m *sio.Manager, auth *ContractAuth) ContractClient {
 	return ContractClient{m.Socket(ContractNamespace, &sio.SocketOptions{Auth: auth})}
 }
 
-// Check sends check and waits for the server's answer.
+// Check sends check and waits for the server's answer. Limits: 1000/s, burst 2000; payload at most 1 MiB; at most 64 unanswered acks. Refused with resource_exhausted. The error is then an *sio.Error with code resource_exhausted; sio.AsResourceExhausted reads its details (the limit, and for a rate the milliseconds to wait).
 func (c ContractClient) Check(ctx context.Context, in *Everything) (*Everything, error) {
 	return sio.CallTimeout[*Everything, *Everything](ctx, c.ClientSocket, sio.AckEnvelope, 0, siojson.ReadPointer[Everything], (*Everything).CheckJSON, in, ContractEventCheck, in)
 }
 
-// Settle sends settle and waits for the server's answer.
+// Settle sends settle and waits for the server's answer. Limits: 500/2s, burst 500; payload at most 64 KiB. Refused with resource_exhausted. The error is then an *sio.Error with code resource_exhausted; sio.AsResourceExhausted reads its details (the limit, and for a rate the milliseconds to wait).
 func (c ContractClient) Settle(ctx context.Context, in *Settings) (*Settings, error) {
 	return sio.CallTimeout[*Settings, *Settings](ctx, c.ClientSocket, sio.AckEnvelope, 0, siojson.ReadPointer[Settings], (*Settings).CheckJSON, in, ContractEventSettle, in)
 }
 
-// EmitTree sends the tree event to the server.
+// EmitTree sends the tree event to the server. Limits: payload at most 1 MiB. Dropped and counted.
 func (c ContractClient) EmitTree(in *Tree) error {
 	return sio.EmitChecked(c.ClientSocket, (*Tree).CheckJSON, in, ContractEventTree, in)
 }
@@ -192,4 +249,36 @@ func (c ContractClient) OnPush(fn func(context.Context, *Everything)) {
 // OnTree adds a handler of tree.
 func (c ContractClient) OnTree(fn func(context.Context, *Tree)) {
 	sio.OnClient(c.ClientSocket, ContractEventTree, fn, sio.WithReader(siojson.ReadPointer[Tree]))
+}
+
+// OnMoved adds a handler of moved.
+func (c ContractClient) OnMoved(fn func(context.Context, *Moved)) {
+	sio.OnClient(c.ClientSocket, ContractEventMoved, fn, sio.WithReader(siojson.ReadPointer[Moved]))
+}
+
+// OnLog adds a handler of log.
+func (c ContractClient) OnLog(fn func(context.Context, string)) {
+	sio.OnClient(c.ClientSocket, ContractEventLog, fn, sio.WithReader(func(r *siojson.Reader) string {
+		var v string
+		if s0, ok := r.String(); ok {
+			v = s0
+		}
+		return v
+	}))
+}
+
+// contractPushKey is the back-pressure key of a push event: its i64 (latest per key).
+func contractPushKey(in *Everything) string {
+	if in == nil {
+		return ""
+	}
+	return strconv.FormatInt(int64(in.I64), 10)
+}
+
+// contractMovedKey is the back-pressure key of a moved event: its entity.id (latest per key).
+func contractMovedKey(in *Moved) string {
+	if in == nil {
+		return ""
+	}
+	return string(in.Entity.ID)
 }

@@ -38,12 +38,12 @@ func (c DashboardEmitter) Emitter() *redisadapter.Emitter {
 	return c.e
 }
 
-// EmitSample publishes the sample event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
+// EmitSample publishes the sample event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (latest per metric (a newer message replaces a waiting one of the same metric)) does not travel through Redis yet: the receiving servers queue the event.
 func (c DashboardEmitter) EmitSample(ctx context.Context, in *Sample) error {
 	return redisadapter.EmitChecked(ctx, c.e, (*Sample).CheckJSON, in, DashboardEventSample, in)
 }
 
-// EmitChartPng publishes the chart:png event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.
+// EmitChartPng publishes the chart:png event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (queue of at most 16, then the slow socket is disconnected ("send queue full")) does not travel through Redis yet: the receiving servers queue the event.
 func (c DashboardEmitter) EmitChartPng(ctx context.Context, in *DashboardChartPngPayload) error {
 	return redisadapter.EmitChecked(ctx, c.e, (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
 }

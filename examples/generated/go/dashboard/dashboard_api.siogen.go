@@ -132,9 +132,9 @@ func (t DashboardUnsubscribeArgs) EncodeArgs() []any {
 
 // DashboardServer handles the events clients send to /dashboard; embed UnimplementedDashboardServer to stay compatible with later versions of the contract.
 type DashboardServer interface {
-	// Subscribe handles the subscribe event. Start streaming one metric; the ack is the current snapshot.
+	// Subscribe handles the subscribe event. Start streaming one metric; the ack is the current snapshot. Limits: 10/s, burst 20; payload at most 4 KiB; at most 4 unanswered acks. Refused with resource_exhausted.
 	Subscribe(ctx context.Context, s DashboardSocket, in DashboardSubscribeArgs) (*Snapshot, error)
-	// Unsubscribe handles the unsubscribe event.
+	// Unsubscribe handles the unsubscribe event. Limits: 10/s, burst 20; payload at most 4 KiB. Dropped and counted.
 	Unsubscribe(ctx context.Context, s DashboardSocket, in DashboardUnsubscribeArgs)
 }
 
@@ -151,9 +151,20 @@ func (UnimplementedDashboardServer) Subscribe(ctx context.Context, s DashboardSo
 func (UnimplementedDashboardServer) Unsubscribe(ctx context.Context, s DashboardSocket, in DashboardUnsubscribeArgs) {
 }
 
-// RegisterDashboardServer registers impl's handlers on the /dashboard namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation.
+// RegisterDashboardServer registers impl's handlers on the /dashboard namespace of srv and returns the namespace (for middlewares and connection handlers). Payloads are validated before impl sees them when the contract was generated with validation. It first sets the contract's edge limits (sio.Namespace.Limit, DisconnectAfter): an event over them is refused before it is decoded, with a resource_exhausted error when it has an ack, else dropped and counted.
 func RegisterDashboardServer(srv *sio.Server, impl DashboardServer, opts ...sio.HandlerOption) *sio.Namespace {
 	ns := srv.Of(DashboardNamespace)
+	ns.Limit(DashboardEventSubscribe, sio.Limits{
+		Burst:          20,
+		MaxPayload:     4096,
+		MaxPendingAcks: 4,
+		Rate:           10.0,
+	})
+	ns.Limit(DashboardEventUnsubscribe, sio.Limits{
+		Burst:      20,
+		MaxPayload: 4096,
+		Rate:       10.0,
+	})
 	sio.HandleAck(ns, DashboardEventSubscribe, func(ctx context.Context, s *sio.Socket, in DashboardSubscribeArgs) (*Snapshot, error) {
 		return impl.Subscribe(ctx, DashboardSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadValue[DashboardSubscribeArgs]), sio.WithAckCheck((*Snapshot).CheckJSON)}, opts...)...)
@@ -168,14 +179,20 @@ type DashboardSocket struct {
 	*sio.Socket
 }
 
-// EmitSample sends the sample event to the client.
+// EmitSample sends the sample event to the client. A new value of a metric; a slow client gets the latest of each. Follows the contract's back-pressure: latest per metric (a newer message replaces a waiting one of the same metric).
 func (s DashboardSocket) EmitSample(in *Sample) error {
-	return sio.EmitChecked(s.Socket, (*Sample).CheckJSON, in, DashboardEventSample, in)
+	return sio.EmitChecked(s.Socket.Backpressure(sio.Backpressure{
+		Key:  dashboardSampleKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*Sample).CheckJSON, in, DashboardEventSample, in)
 }
 
-// EmitChartPng sends the chart:png event to the client. A rendered chart, sent as a binary attachment.
+// EmitChartPng sends the chart:png event to the client. A rendered chart, sent as a binary attachment. Follows the contract's back-pressure: queue of at most 16, then the slow socket is disconnected ("send queue full").
 func (s DashboardSocket) EmitChartPng(in *DashboardChartPngPayload) error {
-	return sio.EmitChecked(s.Socket, (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
+	return sio.EmitChecked(s.Socket.Backpressure(sio.Backpressure{
+		Max:  16,
+		Mode: sio.BackpressureQueue,
+	}), (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
 }
 
 // To returns a typed broadcast to the rooms, without this socket.
@@ -223,14 +240,20 @@ func (b DashboardBroadcast) Operator() *sio.BroadcastOperator {
 	return b.op
 }
 
-// EmitSample sends the sample event to the selected sockets.
+// EmitSample sends the sample event to the selected sockets. Follows the contract's back-pressure: latest per metric (a newer message replaces a waiting one of the same metric).
 func (b DashboardBroadcast) EmitSample(in *Sample) error {
-	return sio.EmitChecked(b.op, (*Sample).CheckJSON, in, DashboardEventSample, in)
+	return sio.EmitChecked(b.op.Backpressure(sio.Backpressure{
+		Key:  dashboardSampleKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*Sample).CheckJSON, in, DashboardEventSample, in)
 }
 
-// EmitChartPng sends the chart:png event to the selected sockets.
+// EmitChartPng sends the chart:png event to the selected sockets. Follows the contract's back-pressure: queue of at most 16, then the slow socket is disconnected ("send queue full").
 func (b DashboardBroadcast) EmitChartPng(in *DashboardChartPngPayload) error {
-	return sio.EmitChecked(b.op, (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
+	return sio.EmitChecked(b.op.Backpressure(sio.Backpressure{
+		Max:  16,
+		Mode: sio.BackpressureQueue,
+	}), (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
 }
 
 // DashboardClient is the typed client of /dashboard: a method per event the client sends and an On method per event the server sends. It embeds the *sio.ClientSocket for connecting, disconnect handlers and the untyped API; it is safe for concurrent use.
@@ -243,17 +266,17 @@ func NewDashboardClient(m *sio.Manager) DashboardClient {
 	return DashboardClient{m.Socket(DashboardNamespace, nil)}
 }
 
-// Subscribe sends subscribe and waits for the server's answer. Start streaming one metric; the ack is the current snapshot.
+// Subscribe sends subscribe and waits for the server's answer. Start streaming one metric; the ack is the current snapshot. Limits: 10/s, burst 20; payload at most 4 KiB; at most 4 unanswered acks. Refused with resource_exhausted. The error is then an *sio.Error with code resource_exhausted; sio.AsResourceExhausted reads its details (the limit, and for a rate the milliseconds to wait).
 func (c DashboardClient) Subscribe(ctx context.Context, in DashboardSubscribeArgs) (*Snapshot, error) {
 	return sio.CallTimeout[DashboardSubscribeArgs, *Snapshot](ctx, c.ClientSocket, sio.AckEnvelope, 5*time.Second, siojson.ReadPointer[Snapshot], DashboardSubscribeArgs.CheckJSON, in, DashboardEventSubscribe, in.EncodeArgs()...)
 }
 
-// EmitUnsubscribe sends the unsubscribe event to the server.
+// EmitUnsubscribe sends the unsubscribe event to the server. Limits: 10/s, burst 20; payload at most 4 KiB. Dropped and counted.
 func (c DashboardClient) EmitUnsubscribe(in DashboardUnsubscribeArgs) error {
 	return sio.EmitChecked(c.ClientSocket, DashboardUnsubscribeArgs.CheckJSON, in, DashboardEventUnsubscribe, in.EncodeArgs()...)
 }
 
-// OnSample adds a handler of sample.
+// OnSample adds a handler of sample. A new value of a metric; a slow client gets the latest of each.
 func (c DashboardClient) OnSample(fn func(context.Context, *Sample)) {
 	sio.OnClient(c.ClientSocket, DashboardEventSample, fn, sio.WithReader(siojson.ReadPointer[Sample]))
 }
@@ -261,4 +284,12 @@ func (c DashboardClient) OnSample(fn func(context.Context, *Sample)) {
 // OnChartPng adds a handler of chart:png. A rendered chart, sent as a binary attachment.
 func (c DashboardClient) OnChartPng(fn func(context.Context, *DashboardChartPngPayload)) {
 	sio.OnClient(c.ClientSocket, DashboardEventChartPng, fn, sio.WithReader(siojson.ReadPointer[DashboardChartPngPayload]))
+}
+
+// dashboardSampleKey is the back-pressure key of a sample event: its metric (latest per key).
+func dashboardSampleKey(in *Sample) string {
+	if in == nil {
+		return ""
+	}
+	return string(in.Metric)
 }

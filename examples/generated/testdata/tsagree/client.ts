@@ -110,6 +110,17 @@ async function main(): Promise<void> {
   check("ack-envelope-ok-with-error-refused", !r.ok && r.error.code === "invalid_argument", r);
   r = await mixed.client.check(valid({ text: "no" }));
   check("ack-envelope-failure-with-data-refused", !r.ok && r.error.code === "invalid_argument", r);
+  // The runtime's refusal by a limit: typed on an event with limits, its
+  // details checked on receipt.
+  r = await mixed.client.check(valid({ text: "rex" }));
+  if (!r.ok && r.error.code === "resource_exhausted" && r.error.name === undefined) {
+    const retry: number | undefined = r.error.details.retry_after_ms;
+    check("resource-exhausted-typed", r.error.details.limit === "rate" && r.error.details.max === 2000 && retry === 250, r);
+  } else {
+    check("resource-exhausted-typed", false, r);
+  }
+  r = await mixed.client.check(valid({ text: "rexb" }));
+  check("resource-exhausted-bad-details-refused", !r.ok && r.error.code === "invalid_argument" && paths(r.error.details) === "/details/limit" && mixed.invalid.some((i) => i.kind === "ack"), r);
   mixed.socket.close();
   out({ event: "done" });
 }

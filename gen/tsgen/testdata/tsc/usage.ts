@@ -22,7 +22,8 @@ import {
   type RoomInfo,
 } from "./chat.js";
 import type * as common from "./common.js";
-import { RuntimeErrorCodes, type AckResult, type Bytes } from "./siogen.types.js";
+import { RuntimeErrorCodes, type AckResult, type Bytes, type LimitKind, type ResourceExhaustedDetails } from "./siogen.types.js";
+import { createNotificationsClient, type NotificationsClientSocket } from "./notifications.client.js";
 
 const auth: ChatAuth = { token: "t", nickname: "ann" };
 const socket: ChatClientSocket = io("http://localhost:3000" + ChatNamespace, { auth });
@@ -203,6 +204,14 @@ async function clientFlows(): Promise<void> {
             void path;
             break;
           }
+          case "resource_exhausted": {
+            // The runtime's refusal by a limit: no name, details always there.
+            const limit: LimitKind = error.details.limit;
+            const max: number = error.details.max;
+            const retry: number | undefined = error.details.retry_after_ms;
+            void limit, max, retry;
+            break;
+          }
           case "timeout":
           case "disconnected":
           case "internal":
@@ -210,6 +219,25 @@ async function clientFlows(): Promise<void> {
         }
     }
   }
+  // An event with limits (room:join inherits the namespace's): narrowing on
+  // the code alone leaves the runtime's error, its details typed.
+  const joined = await client.roomJoin({ room: "general" });
+  if (!joined.ok && joined.error.code === RuntimeErrorCodes.ResourceExhausted) {
+    const details: ResourceExhaustedDetails = joined.error.details;
+    const wait: number = details.retry_after_ms ?? 0;
+    if (details.limit === "rate") void wait;
+    // @ts-expect-error a limit that does not exist
+    if (details.limit === "speed") void wait;
+    // @ts-expect-error retry_after_ms may be absent (it comes with a rate only)
+    const always: number = details.retry_after_ms;
+    void always;
+  }
+  socket.emit("room:join", { room: "general" }, (res) => {
+    if (!res.ok && res.error.code === "resource_exhausted" && res.error.name === undefined) {
+      const ms: number | undefined = res.error.details.retry_after_ms;
+      void ms;
+    }
+  });
   const history = await client.messageHistory("general", { limit: 10 }, { timeout: 1000 });
   if (history.ok) {
     const first: Message | undefined = history.data[0];
@@ -323,3 +351,12 @@ chat.on("connection", (s: ChatServerSocket) => {
   // @ts-expect-error the server cannot emit a client-only event
   s.emit("room:join", { room: "general" });
 });
+
+// An event without limits (notifications' dismiss) has no resource_exhausted
+// in its ack's errors.
+async function unlimited(ns: NotificationsClientSocket): Promise<void> {
+  const r = await createNotificationsClient(ns).dismiss({ id: "0b7f6c1e-2d3a-4c5b-8e9f-a0b1c2d3e4f5" });
+  // @ts-expect-error resource_exhausted is not among dismiss's errors
+  if (!r.ok && r.error.code === "resource_exhausted") void r;
+}
+void unlimited;

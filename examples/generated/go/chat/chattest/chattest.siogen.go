@@ -323,6 +323,12 @@ var ChatContract = []siotest.ContractEvent{{
 	Acked:    true,
 	CheckAck: siotest.AckChecker[*chat.RoomInfo](sio.AckEnvelope, siojson.ReadPointer[chat.RoomInfo]),
 	Errors:   []string{chat.RoomNotFoundName},
+	Limits: sio.Limits{
+		Burst:          40,
+		MaxPayload:     65536,
+		MaxPendingAcks: 8,
+		Rate:           20.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{"room":"a"}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
@@ -348,6 +354,12 @@ var ChatContract = []siotest.ContractEvent{{
 	Acked:    true,
 	CheckAck: siotest.AckChecker[struct{}](sio.AckEnvelope, nil),
 	Errors:   []string{chat.RoomNotFoundName, chat.NotAMemberName},
+	Limits: sio.Limits{
+		Burst:          40,
+		MaxPayload:     65536,
+		MaxPendingAcks: 8,
+		Rate:           20.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{"room":"a"}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
@@ -366,6 +378,12 @@ var ChatContract = []siotest.ContractEvent{{
 	Acked:    true,
 	CheckAck: siotest.AckChecker[*chat.Message](sio.AckEnvelope, siojson.ReadPointer[chat.Message]),
 	Errors:   []string{chat.RoomNotFoundName, chat.NotAMemberName, common.RateLimitedName},
+	Limits: sio.Limits{
+		Burst:          5,
+		MaxPayload:     6291456,
+		MaxPendingAcks: 8,
+		Rate:           2.5,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{"room":"a","text":"a"}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
@@ -417,6 +435,12 @@ var ChatContract = []siotest.ContractEvent{{
 		return v
 	}),
 	Errors: []string{chat.RoomNotFoundName},
+	Limits: sio.Limits{
+		Burst:          40,
+		MaxPayload:     65536,
+		MaxPendingAcks: 8,
+		Rate:           20.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`"a"`, `{}`}},
 		{Name: "/0 missing", Args: []string{`{}`}, Invalid: true, Path: ""},
@@ -443,6 +467,11 @@ var ChatContract = []siotest.ContractEvent{{
 	},
 }, {
 	Event: chat.ChatEventTyping,
+	Limits: sio.Limits{
+		Burst:      40,
+		MaxPayload: 65536,
+		Rate:       20.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{"room":"a","typing":false}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
@@ -466,6 +495,12 @@ var ChatContract = []siotest.ContractEvent{{
 	Event:    chat.ChatEventPingLegacy,
 	Acked:    true,
 	CheckAck: siotest.AckChecker[chat.ChatPingLegacyAck](sio.AckPlain, siojson.ReadValue[chat.ChatPingLegacyAck]),
+	Limits: sio.Limits{
+		Burst:          40,
+		MaxPayload:     65536,
+		MaxPendingAcks: 8,
+		Rate:           20.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{}},
 	},

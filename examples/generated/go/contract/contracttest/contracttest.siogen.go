@@ -22,9 +22,17 @@ var contractClientEvents = siotest.Readers{
 
 // contractServerEvents reads the events a /contract server sends, checking the contract.
 var contractServerEvents = siotest.Readers{
-	contract.ContractEventAsk:  siotest.ReadPayload(siojson.ReadPointer[contract.Settings]),
-	contract.ContractEventPush: siotest.ReadPayload(siojson.ReadPointer[contract.Everything]),
-	contract.ContractEventTree: siotest.ReadPayload(siojson.ReadPointer[contract.Tree]),
+	contract.ContractEventAsk: siotest.ReadPayload(siojson.ReadPointer[contract.Settings]),
+	contract.ContractEventLog: siotest.ReadPayload(func(r *siojson.Reader) string {
+		var v string
+		if s0, ok := r.String(); ok {
+			v = s0
+		}
+		return v
+	}),
+	contract.ContractEventMoved: siotest.ReadPayload(siojson.ReadPointer[contract.Moved]),
+	contract.ContractEventPush:  siotest.ReadPayload(siojson.ReadPointer[contract.Everything]),
+	contract.ContractEventTree:  siotest.ReadPayload(siojson.ReadPointer[contract.Tree]),
 }
 
 // ContractClient is a fake /contract client for testing a server implementation: connected to an in-memory server, it calls with the generated client's typed methods, records what the server sends (Next and Expect methods), and answers the server's calls from scripts. A payload or answer from either side that breaks the contract fails the test.
@@ -89,6 +97,30 @@ func (f *ContractClient) ExpectTree(want *contract.Tree) {
 	siotest.Expect(f.tb, f.Log, contract.ContractEventTree, want)
 }
 
+// NextMoved returns the next moved event the server sent, failing the test when none comes within siotest.Wait or it breaks the contract.
+func (f *ContractClient) NextMoved() *contract.Moved {
+	f.tb.Helper()
+	return siotest.Next[*contract.Moved](f.tb, f.Log, contract.ContractEventMoved)
+}
+
+// ExpectMoved takes the next moved event the server sent (see NextMoved) and fails the test with a diff when it differs from want.
+func (f *ContractClient) ExpectMoved(want *contract.Moved) {
+	f.tb.Helper()
+	siotest.Expect(f.tb, f.Log, contract.ContractEventMoved, want)
+}
+
+// NextLog returns the next log event the server sent, failing the test when none comes within siotest.Wait or it breaks the contract.
+func (f *ContractClient) NextLog() string {
+	f.tb.Helper()
+	return siotest.Next[string](f.tb, f.Log, contract.ContractEventLog)
+}
+
+// ExpectLog takes the next log event the server sent (see NextLog) and fails the test with a diff when it differs from want.
+func (f *ContractClient) ExpectLog(want string) {
+	f.tb.Helper()
+	siotest.Expect(f.tb, f.Log, contract.ContractEventLog, want)
+}
+
 // ContractServer is a fake /contract server for testing code that uses the generated client: it answers calls from scripts, records what clients send (Next and Expect methods), and emits to the client that connected last. A payload or answer from either side that breaks the contract fails the test.
 type ContractServer struct {
 	// Server is the in-memory server: connect the code under test with its NewManager or ClientOptions.
@@ -145,6 +177,18 @@ func (f *ContractServer) EmitTree(in *contract.Tree) {
 	siotest.Must(f.tb, contract.ContractEventTree, f.Socket().EmitTree(in))
 }
 
+// EmitMoved sends moved to the client that connected last; a payload that breaks the contract fails the test.
+func (f *ContractServer) EmitMoved(in *contract.Moved) {
+	f.tb.Helper()
+	siotest.Must(f.tb, contract.ContractEventMoved, f.Socket().EmitMoved(in))
+}
+
+// EmitLog sends log to the client that connected last; a payload that breaks the contract fails the test.
+func (f *ContractServer) EmitLog(in string) {
+	f.tb.Helper()
+	siotest.Must(f.tb, contract.ContractEventLog, f.Socket().EmitLog(in))
+}
+
 // NextCheck returns the next check event a client sent, failing the test when none comes within siotest.Wait or it breaks the contract.
 func (f *ContractServer) NextCheck() *contract.Everything {
 	f.tb.Helper()
@@ -199,6 +243,12 @@ var ContractContract = []siotest.ContractEvent{{
 	Event:    contract.ContractEventCheck,
 	Acked:    true,
 	CheckAck: siotest.AckChecker[*contract.Everything](sio.AckEnvelope, siojson.ReadPointer[contract.Everything]),
+	Limits: sio.Limits{
+		Burst:          2000,
+		MaxPayload:     1048576,
+		MaxPendingAcks: 64,
+		Rate:           1000.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{"i32":0,"i64":0,"text":"aa","note":"a"}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
@@ -323,6 +373,11 @@ var ContractContract = []siotest.ContractEvent{{
 	Event:    contract.ContractEventSettle,
 	Acked:    true,
 	CheckAck: siotest.AckChecker[*contract.Settings](sio.AckEnvelope, siojson.ReadPointer[contract.Settings]),
+	Limits: sio.Limits{
+		Burst:      500,
+		MaxPayload: 65536,
+		Rate:       250.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},
@@ -330,7 +385,8 @@ var ContractContract = []siotest.ContractEvent{{
 		{Name: "/theme of the wrong type", Args: []string{`{"theme":12345}`}, Invalid: true, Path: "/theme"},
 	},
 }, {
-	Event: contract.ContractEventTree,
+	Event:  contract.ContractEventTree,
+	Limits: sio.Limits{MaxPayload: 1048576},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`{"name":"a"}`}},
 		{Name: "payload of the wrong type", Args: []string{`"not the right type"`}, Invalid: true, Path: ""},

@@ -158,6 +158,12 @@ var DashboardContract = []siotest.ContractEvent{{
 	Acked:    true,
 	CheckAck: siotest.AckChecker[*dashboard.Snapshot](sio.AckEnvelope, siojson.ReadPointer[dashboard.Snapshot]),
 	Errors:   []string{dashboard.UnknownMetricName},
+	Limits: sio.Limits{
+		Burst:          20,
+		MaxPayload:     4096,
+		MaxPendingAcks: 4,
+		Rate:           10.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`"a"`, `"1m"`}},
 		{Name: "/0 missing", Args: []string{`"1m"`}, Invalid: true, Path: ""},
@@ -174,6 +180,11 @@ var DashboardContract = []siotest.ContractEvent{{
 	},
 }, {
 	Event: dashboard.DashboardEventUnsubscribe,
+	Limits: sio.Limits{
+		Burst:      20,
+		MaxPayload: 4096,
+		Rate:       10.0,
+	},
 	Cases: []siotest.ContractCase{
 		{Name: "valid", Args: []string{`"a"`}},
 		{Name: "/0 missing", Args: []string{}, Invalid: true, Path: ""},

@@ -26,6 +26,8 @@ const $mainSpecs: Record<string, $c.EventSpec> = {
   legacy: { in: $.tuple([["arg0", $.str(), 0], ["n", $.int(-2147483648, 2147483647), 2]]), tuple: true, acked: true, plain: true, ack: $.tuple([["res", $v.checkBag, 0]]) },
   fire: { in: $v.checkEmpty, acked: true, plain: true },
   "blob:upload": { in: $v.checkBlobData, acked: true },
+  "blob:drop": { in: $v.checkBlobData },
+  "blob:check": { in: $v.checkBlobData, acked: true },
 };
 
 /** A typed client of / over a socket.io-client socket: calls resolve to typed results, what is sent and what arrives is checked against the contract (see $c.ClientOptions), handlers answer the server's acks. */
@@ -45,7 +47,11 @@ export interface MainClient {
   legacy(arg0: string, n: number | null, options?: $c.CallOptions): Promise<$siogen.AckResult<[res: Bag]>>;
   /** The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)). */
   fire(payload: Empty, options?: $c.CallOptions): Promise<$siogen.AckResult<[]>>;
-  blobUpload(payload: BlobData, options?: $c.CallOptions): Promise<$siogen.AckResult<null, $siogen.DisconnectedError>>;
+  /** Limits: 5/2s, burst 5; payload at most 1 KiB; at most 2 unanswered acks. Refused with resource_exhausted. */
+  blobUpload(payload: BlobData, options?: $c.CallOptions): Promise<$siogen.AckResult<null, $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
+  /** Limits: payload at most 1 KiB. Dropped and counted. */
+  blobDrop(payload: BlobData): $c.SendResult;
+  blobCheck(payload: BlobData, options?: $c.CallOptions): Promise<$siogen.AckResult<null, $siogen.DisconnectedError>>;
 }
 
 /** Returns the typed client of / over socket. */
@@ -61,5 +67,7 @@ export function createMainClient(socket: MainClientSocket, options?: $c.ClientOp
     legacy: (arg0, n, options) => c.call("legacy", $mainSpecs["legacy"], [arg0, n], options),
     fire: (payload, options) => c.call("fire", $mainSpecs["fire"], [payload], options),
     blobUpload: (payload, options) => c.call("blob:upload", $mainSpecs["blob:upload"], [payload], options),
+    blobDrop: (payload) => c.send("blob:drop", $mainSpecs["blob:drop"], [payload]),
+    blobCheck: (payload, options) => c.call("blob:check", $mainSpecs["blob:check"], [payload], options),
   };
 }

@@ -77,6 +77,8 @@ export const MainEvents = {
   Legacy: "legacy",
   Fire: "fire",
   BlobUpload: "blob:upload",
+  BlobDrop: "blob:drop",
+  BlobCheck: "blob:check",
 } as const;
 
 /** The wire name of an event of /. */
@@ -89,7 +91,11 @@ export interface MainClientToServerEvents {
   legacy: (arg0: string, n: number | null, ack: (res: Bag) => void) => void;
   /** The plain-style ack carries only these arguments: an invalid payload or a failed handler gets no answer, so bound the wait (socket.timeout(ms)). */
   fire: (payload: Empty, ack: () => void) => void;
-  "blob:upload": (payload: BlobData, ack: (res: $siogen.AckResult<null>) => void) => void;
+  /** Limits: 5/2s, burst 5; payload at most 1 KiB; at most 2 unanswered acks. Refused with resource_exhausted. */
+  "blob:upload": (payload: BlobData, ack: (res: $siogen.AckResult<null, $siogen.ResourceExhaustedError>) => void) => void;
+  /** Limits: payload at most 1 KiB. Dropped and counted. */
+  "blob:drop": (payload: BlobData) => void;
+  "blob:check": (payload: BlobData, ack: (res: $siogen.AckResult<null>) => void) => void;
 }
 
 /** The events the server emits and a client handles in /. */

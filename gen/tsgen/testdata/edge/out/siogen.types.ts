@@ -27,6 +27,7 @@ export const RuntimeErrorCodes = {
   Timeout: "timeout",
   Unimplemented: "unimplemented",
   Disconnected: "disconnected",
+  ResourceExhausted: "resource_exhausted",
 } as const;
 
 /** The payload broke the contract; details lists the violations. */
@@ -73,6 +74,37 @@ export interface DisconnectedError {
   name?: undefined;
   message: string;
   details?: unknown;
+}
+
+/** The limit an event was refused by (see {@link ResourceExhaustedError}). */
+export type LimitKind = "rate" | "payload" | "pending_acks";
+
+/** The details of a {@link ResourceExhaustedError}. */
+export interface ResourceExhaustedDetails {
+  /** The limit the event hit. */
+  limit: LimitKind;
+  /**
+   * Its value: the burst of a rate, the bytes of a payload, the
+   * acknowledgements that may be pending.
+   */
+  max: number;
+  /**
+   * For a rate, how long until the socket may send the event again, in
+   * milliseconds (at least 1); absent for the other limits.
+   */
+  retry_after_ms?: number;
+}
+
+/**
+ * The server refused the event by one of the limits its contract declares
+ * (a rate, a payload size, a number of unanswered acks) before decoding
+ * it. Only events with limits get it: it is in their ack's error union.
+ */
+export interface ResourceExhaustedError {
+  code: "resource_exhausted";
+  name?: undefined;
+  message: string;
+  details: ResourceExhaustedDetails;
 }
 
 /**

@@ -38,14 +38,23 @@ export interface DashboardClient {
   /**
    * Start streaming one metric; the ack is the current snapshot.
    *
-   * The emitter waits 5s for the ack. Errors: UnknownMetric.
+   * The emitter waits 5s for the ack. Limits: 10/s, burst 20; payload at most 4 KiB; at most 4 unanswered acks. Refused with resource_exhausted. Errors: UnknownMetric.
    */
-  subscribe(metric: MetricName, window: Window, options?: $c.CallOptions): Promise<$siogen.AckResult<Snapshot, UnknownMetric | $siogen.DisconnectedError>>;
+  subscribe(metric: MetricName, window: Window, options?: $c.CallOptions): Promise<$siogen.AckResult<Snapshot, UnknownMetric | $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
+  /** Limits: 10/s, burst 20; payload at most 4 KiB. Dropped and counted. */
   unsubscribe(arg0: MetricName): $c.SendResult;
-  /** Listens to it, checked and with defaults applied; returns a function that stops listening. */
+  /**
+   * A new value of a metric; a slow client gets the latest of each.
+   *
+   * Back-pressure: latest per metric (a newer message replaces a waiting one of the same metric).
+   *
+   * Listens to it, checked and with defaults applied; returns a function that stops listening.
+   */
   onSample(handler: (payload: Sample) => void): () => void;
   /**
    * A rendered chart, sent as a binary attachment.
+   *
+   * Back-pressure: queue of at most 16, then the slow socket is disconnected ("send queue full").
    *
    * Listens to it, checked and with defaults applied; returns a function that stops listening.
    */

@@ -86,15 +86,25 @@ export interface DashboardClientToServerEvents {
   /**
    * Start streaming one metric; the ack is the current snapshot.
    *
-   * The emitter waits 5s for the ack. Errors: UnknownMetric.
+   * The emitter waits 5s for the ack. Limits: 10/s, burst 20; payload at most 4 KiB; at most 4 unanswered acks. Refused with resource_exhausted. Errors: UnknownMetric.
    */
-  subscribe: (metric: MetricName, window: Window, ack: (res: $siogen.AckResult<Snapshot, UnknownMetric>) => void) => void;
+  subscribe: (metric: MetricName, window: Window, ack: (res: $siogen.AckResult<Snapshot, UnknownMetric | $siogen.ResourceExhaustedError>) => void) => void;
+  /** Limits: 10/s, burst 20; payload at most 4 KiB. Dropped and counted. */
   unsubscribe: (arg0: MetricName) => void;
 }
 
 /** The events the server emits and a client handles in /dashboard. */
 export interface DashboardServerToClientEvents {
+  /**
+   * A new value of a metric; a slow client gets the latest of each.
+   *
+   * Back-pressure: latest per metric (a newer message replaces a waiting one of the same metric).
+   */
   sample: (payload: Sample) => void;
-  /** A rendered chart, sent as a binary attachment. */
+  /**
+   * A rendered chart, sent as a binary attachment.
+   *
+   * Back-pressure: queue of at most 16, then the slow socket is disconnected ("send queue full").
+   */
   "chart:png": (payload: DashboardChartPngPayload) => void;
 }

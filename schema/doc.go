@@ -287,9 +287,9 @@
 //
 // An event inherits each key its own limits do not write; "none" (for
 // rate, max_payload and max_pending_acks) removes an inherited key, and
-// removing the rate removes the inherited burst with it. An event that
-// writes its own rate keeps an inherited burst: write burst beside the
-// rate to change it. [Event.Limits] holds the result, nil when no limit
+// removing the rate removes the inherited burst with it. A burst belongs
+// to its rate: an event that writes its own rate gets that rate's burst
+// (its own burst, else the rate's COUNT), never the namespace's. [Event.Limits] holds the result, nil when no limit
 // applies (a disconnect_after alone limits nothing).
 //
 // The server checks the limits per socket before it decodes a payload.
@@ -307,7 +307,9 @@
 // see it). Rates of handshakes per IP are server options, not contract.
 //
 // Back-pressure is on what the server sends: "backpressure" on an event
-// only the client emits is an error. It says what the server does with
+// only the client emits is an error, and so is one on an event with an
+// ack (a call: its caller waits for the answer, and its timeout bounds
+// the wait). It says what the server does with
 // the event for a socket whose send queue is backed up; the generated
 // emit and broadcast methods apply it without the caller repeating it.
 // Every mode bounds the memory a slow socket holds:
@@ -444,8 +446,9 @@
 //     disconnect_after on an event, a burst without a rate.
 //   - bad-backpressure: an unknown back-pressure mode, latest without key,
 //     key on queue or volatile, max on latest, max outside 0 to 10^6.
-//   - backpressure-scope: backpressure on an event only the client emits,
-//     or latest on an event with args or without an object payload.
+//   - backpressure-scope: backpressure on an event only the client emits
+//     or on an event with an ack, or latest on an event with args or
+//     without an object payload.
 //   - backpressure-key: a latest key that is not a dotted path of
 //     required, non-nullable fields through objects to a string, integer
 //     or enum.

@@ -281,7 +281,9 @@ func rateBroken(d *limitsDecl) bool {
 // overrideLimits sets on m the keys own writes, none clearing them.
 func overrideLimits(m *Limits, own *limitsDecl) {
 	if own.has("rate") {
-		m.Rate = own.lim.Rate
+		// A burst belongs to its rate: an event's own rate comes with its
+		// own burst, by default its count, not the namespace's.
+		m.Rate, m.Burst = own.lim.Rate, 0
 	}
 	if own.has("burst") {
 		m.Burst = own.lim.Burst
@@ -415,6 +417,9 @@ func (p *parser) edge(ev *Event, o obj, ns *limitsDecl) {
 		p.errorf(o.keyNode("backpressure"), CodeBackpressureScope, "backpressure applies to what the server sends; event %q is only emitted by the client", ev.Name)
 		return
 	case bp == nil:
+		return
+	case ev.Acked:
+		p.errorf(o.keyNode("backpressure"), CodeBackpressureScope, "backpressure applies to events without an ack; event %q is a call, whose caller waits for the answer (a timeout bounds it)", ev.Name)
 		return
 	case bp.Mode == BackpressureLatest && ev.Args != nil:
 		p.errorf(o.keyNode("backpressure"), CodeBackpressureScope, "backpressure latest keys messages by a payload field; event %q has args, use payload with an object type", ev.Name)

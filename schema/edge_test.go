@@ -99,8 +99,8 @@ func TestLoadEventLimits(t *testing.T) {
 		event string
 		want  *schema.Limits
 	}{
-		// Own keys over the namespace's, the namespace burst kept.
-		{"message:send", &schema.Limits{Rate: &schema.Rate{Count: 5, Per: 2 * time.Second}, Burst: 40, MaxPayload: 8 << 10, MaxPendingAcks: 2, DisconnectAfter: minute}},
+		// Own keys over the namespace's; an own rate brings its own burst.
+		{"message:send", &schema.Limits{Rate: &schema.Rate{Count: 5, Per: 2 * time.Second}, Burst: 5, MaxPayload: 8 << 10, MaxPendingAcks: 2, DisconnectAfter: minute}},
 		// rate: none drops the rate and the inherited burst; no ack, no max_pending_acks.
 		{"heartbeat", &schema.Limits{MaxPayload: 64 << 10, DisconnectAfter: minute}},
 		{"note", &schema.Limits{Rate: &schema.Rate{Count: 20, Per: time.Second}, Burst: 40, MaxPayload: 64 << 10, DisconnectAfter: minute}},

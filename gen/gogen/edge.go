@@ -94,22 +94,11 @@ func backpressureNote(e *schema.Event) string {
 	return " Follows the contract's back-pressure: " + edgedoc.Mode(e.Backpressure) + "."
 }
 
-// callBackpressureNote is the sentence the doc comment of a call (a
-// server event with an ack) adds when the contract gives it a
-// back-pressure, which a call cannot follow: sio.Socket.Backpressure
-// returns an emitter without acknowledgements.
-func callBackpressureNote(e *schema.Event) string {
-	if e.Backpressure == nil {
-		return ""
-	}
-	return " The contract's back-pressure (" + edgedoc.Mode(e.Backpressure) + ") does not apply to a call, which waits for its answer: it is queued."
-}
-
 // hasBackpressure reports whether the typed emitters of e follow a
-// declared back-pressure: a server event without an ack (an acknowledged
-// call waits for its answer and is always queued).
+// declared back-pressure: a server event (the schema allows none on an
+// event with an ack).
 func hasBackpressure(e *schema.Event) bool {
-	return e.Backpressure != nil && e.From.ServerEmits() && !e.Acked
+	return e.Backpressure != nil && e.From.ServerEmits()
 }
 
 // withBackpressure wraps to, a *sio.Socket or *sio.BroadcastOperator

@@ -327,7 +327,7 @@ func (g *generator) socketType(ns *schema.Namespace) {
 			continue
 		}
 		if e.Acked {
-			g.jf.Comment(comment(e.GoName, strings.TrimSpace(fmt.Sprintf("sends %s and waits for the client's answer (at most %s unless ctx says otherwise). %s", e.Name, e.Timeout, e.Description))+plainAckNote(e, "call")+callBackpressureNote(e), e.Deprecation))
+			g.jf.Comment(comment(e.GoName, strings.TrimSpace(fmt.Sprintf("sends %s and waits for the client's answer (at most %s unless ctx says otherwise). %s", e.Name, e.Timeout, e.Description))+plainAckNote(e, "call"), e.Deprecation))
 			g.jf.Func().Params(jen.Id("s").Id(sock)).Id(e.GoName).Add(g.callSignature(ns, e)).Block(
 				g.callBody(ns, e, jen.Id("s").Dot("Socket"))...)
 			continue

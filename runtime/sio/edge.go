@@ -78,6 +78,7 @@ func (ns *Namespace) Limit(event string, l Limits) {
 		ns.limits = make(map[string]Limits)
 	}
 	ns.limits[event] = l
+	ns.publishLimits()
 }
 
 // DisconnectAfter disconnects a socket of ns whose events are refused by

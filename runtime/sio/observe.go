@@ -72,6 +72,11 @@ type Observer struct {
 	// AdapterError is called when the namespace's adapter fails to do what
 	// a socket or a broadcast asked of it; the caller gets err too.
 	AdapterError func(ns *Namespace, err error)
+	// Limited is called for every event refused by one of its limits (see
+	// [Namespace.Limit]), before it is decoded, on the connection's
+	// reader: answered with [CodeResourceExhausted] or dropped. event is
+	// the limited event's name, limit the limit it hit.
+	Limited func(s *Socket, event string, limit LimitKind)
 }
 
 // PacketInfo describes one packet for [Observer.Packet] and

@@ -147,6 +147,12 @@ type Server struct {
 	closed  bool
 	client  *clientBundle // nil unless ServerOptions.ClientFS or ClientDir is set
 
+	// limited is set once a namespace has limits: only then do readers
+	// look at events before decoding them (see limits.go).
+	limited atomic.Bool
+	// clock, set by tests before serving, replaces time.Now for limits.
+	clock func() time.Time
+
 	// onSend, set by tests before serving, sees every packet queued on a
 	// connection, as encoded messages.
 	onSend func(msgs []*engineio.Message)

@@ -192,6 +192,7 @@ func (c *conn) attachment(data []byte) bool {
 	// Over the limit: drop what the decoder holds of the event, and the
 	// attachments still to come.
 	c.dec.Reset()
+	c.inSize = 0
 	c.skip, a.left = a.left, 0
 	if a.slot != nil {
 		a.slot.pending.Add(-1)
@@ -349,6 +350,9 @@ func exhaustedAck(kind LimitKind, max, retry int64) []byte {
 
 // release frees the event's pending-ack slot, once.
 func (e *Event) release() {
+	if e.slot.Load() == nil {
+		return // no limit: the common case costs a load
+	}
 	if el := e.slot.Swap(nil); el != nil {
 		el.pending.Add(-1)
 	}

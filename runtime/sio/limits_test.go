@@ -2,11 +2,13 @@ package sio_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/siogen/siogen/internal/nodetest"
 	"github.com/siogen/siogen/runtime/sio"
 )
 
@@ -341,5 +343,76 @@ func TestLimitDisconnectAfter(t *testing.T) {
 	}
 	if n := log.count("echo:payload"); n != 4 {
 		t.Errorf("%d refusals counted, want 4", n)
+	}
+}
+
+// TestLimitsInterop: the official client over its limits gets
+// resource_exhausted envelopes with their details (rate, payload for text
+// and binary, pending acks), and is disconnected by DisconnectAfter.
+func TestLimitsInterop(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"polling", "websocket"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			clock := newFakeClock()
+			_, url := startServer(t, nil, func(srv *sio.Server) {
+				sio.SetClock(srv, clock.now)
+				ns := srv.Of("/")
+				echo := func(_ context.Context, _ *sio.Socket, in map[string]any) (map[string]any, error) { return in, nil }
+				sio.HandleAck(ns, "echo", echo)
+				sio.HandleAck(ns, "big", func(context.Context, *sio.Socket, map[string]any) (string, error) { return "ok", nil })
+				sio.HandleAck(ns, "ping", func(context.Context, *sio.Socket, struct{}) (struct{}, error) { return struct{}{}, nil })
+				var held *sio.Event
+				ns.On("slow", func(_ *sio.Socket, e *sio.Event) { e.AckLater(); held = e })
+				ns.On("release", func(_ *sio.Socket, e *sio.Event) {
+					_ = held.Ack(map[string]any{"ok": true, "data": "late"})
+					_ = e.Ack(map[string]any{"ok": true})
+				})
+				ns.Limit("echo", sio.Limits{Rate: 1, Burst: 2})
+				ns.Limit("big", sio.Limits{MaxPayload: 100})
+				ns.Limit("slow", sio.Limits{MaxPendingAcks: 1})
+				strict := srv.Of("/strict")
+				sio.HandleAck(strict, "echo", echo)
+				strict.Limit("echo", sio.Limits{MaxPayload: 10})
+				strict.DisconnectAfter(2, time.Minute)
+			})
+			p := nodetest.Start(t, "runtime/sio/testdata/limits-client.js", url, mode, "events")
+			got := map[string]string{}
+			done := false
+			for _, line := range p.Wait(60 * time.Second) {
+				switch line["event"] {
+				case "result":
+					b, _ := json.Marshal(line)
+					got[line["step"].(string)] = string(b)
+				case "done":
+					done = true
+				default:
+					t.Errorf("node: %v", line)
+				}
+			}
+			if !done {
+				t.Fatal("the script did not finish")
+			}
+			exhausted := func(details string) string {
+				return `{"error":{"code":"resource_exhausted","details":` + details + `,`
+			}
+			for step, want := range map[string]string{
+				"within-rate": `"got":[{"data":{"i":0},"ok":true},{"data":{"i":1},"ok":true}]`,
+				"rate":        exhausted(`{"limit":"rate","max":2,"retry_after_ms":1000}`),
+				"payload":     exhausted(`{"limit":"payload","max":100}`),
+				"binary":      exhausted(`{"limit":"payload","max":100}`),
+				"binary-ok":   `"got":{"data":"ok","ok":true}`,
+				"pending":     exhausted(`{"limit":"pending_acks","max":1}`),
+				"held":        `"got":{"data":"late","ok":true}`,
+				"strict":      `"reason":"io server disconnect"`,
+			} {
+				if !strings.Contains(got[step], want) {
+					t.Errorf("%s: %s, want %s", step, got[step], want)
+				}
+			}
+			if !strings.Contains(got["strict"], `"limit":"payload","max":10`) {
+				t.Errorf("strict: %s", got["strict"])
+			}
+		})
 	}
 }

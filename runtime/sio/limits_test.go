@@ -3,12 +3,14 @@ package sio_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/siogen/siogen/internal/nodetest"
+	"github.com/siogen/siogen/runtime/engineio"
 	"github.com/siogen/siogen/runtime/sio"
 )
 
@@ -412,6 +414,39 @@ func TestLimitsInterop(t *testing.T) {
 			}
 			if !strings.Contains(got["strict"], `"limit":"payload","max":10`) {
 				t.Errorf("strict: %s", got["strict"])
+			}
+		})
+	}
+}
+
+// TestHandshakeLimitClients: handshakes over the per-address limit of
+// engineio.ServerOptions.HandshakeLimit, given through sio.ServerOptions,
+// fail for the official client (connect_error) and the Go client (an
+// engineio.Error with code 6), polling and websocket alike.
+func TestHandshakeLimitClients(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"polling", "websocket"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			limit := &engineio.HandshakeLimit{Rate: 1e-6, Burst: 2} // no refill during the test
+			_, url := startServer(t, &sio.ServerOptions{Engine: &engineio.ServerOptions{HandshakeLimit: limit}}, nil)
+			p := nodetest.Start(t, "runtime/sio/testdata/limits-client.js", url, mode, "handshake")
+			var got []any
+			for _, line := range p.Wait(60 * time.Second) {
+				if line["event"] == "result" {
+					got = line["got"].([]any)
+				}
+			}
+			if len(got) != 3 || got[0] != "connected" || got[1] != "connected" || !strings.HasPrefix(got[2].(string), "connect_error") {
+				t.Errorf("official client: %v, want connected twice then a connect_error", got)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			o := &sio.ClientOptions{Transports: []string{mode}, DisableReconnection: true}
+			_, err := sio.Dial(ctx, url, o)
+			var e *engineio.Error
+			if !errors.As(err, &e) || e.Code != engineio.CodeTooManyRequests {
+				t.Errorf("Go client: %v, want an engineio.Error with code 6", err)
 			}
 		})
 	}

@@ -12,4 +12,7 @@ func SetSendHook(s *Server, fn func(msgs []*engineio.Message)) { s.onSend = fn }
 
 // SetClock makes fn the clock of the server's limits. Call it before the
 // server serves.
-func SetClock(s *Server, fn func() time.Time) { s.clock = fn }
+func SetClock(s *Server, fn func() time.Time) {
+	base := fn()
+	s.clock = func() time.Duration { return fn().Sub(base) }
+}

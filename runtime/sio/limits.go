@@ -23,8 +23,8 @@ import (
 // eventLimit is the state of one limited event on one socket.
 type eventLimit struct {
 	// Owned by the connection's reader.
-	tokens float64   // the rate's bucket
-	last   time.Time // when tokens was last refilled (monotonic)
+	tokens float64       // the rate's bucket; -1 until the first event
+	last   time.Duration // when tokens was last refilled (see Server.now)
 	// pending counts the events accepted with an ack id whose answer is
 	// not sent, while they hold their slot (see [Event.AckLater]).
 	pending atomic.Int32
@@ -35,7 +35,8 @@ type socketEdge struct {
 	events map[string]*eventLimit
 	// The refusals bucket of DisconnectAfter.
 	refTokens float64
-	refLast   time.Time
+	refLast   time.Duration
+	refStart  bool // the refusals bucket is set up
 	kicked    bool // disconnected for too many refusals: drop its events
 }
 
@@ -101,12 +102,14 @@ func (ns *Namespace) refusalPolicyOf() refusalPolicy {
 	return p
 }
 
-// now returns the server's clock (time.Now, unless a test sets one).
-func (s *Server) now() time.Time {
+// now returns the server's monotonic clock, the time since the server was
+// made (a test may set another). It reads the monotonic clock only, which
+// costs less than time.Now.
+func (s *Server) now() time.Duration {
 	if s.clock != nil {
 		return s.clock()
 	}
-	return time.Now()
+	return time.Since(s.epoch)
 }
 
 // admit applies the limits to the text message data, on the reader; false
@@ -132,11 +135,10 @@ func (c *conn) admit(data []byte) bool {
 		return true
 	}
 	el := s.eventLimit(name)
-	now := c.srv.now()
-	kind, max, retry := el.check(l, h.ArgsSize, h.HasID, now)
+	kind, max, retry := el.check(l, h.ArgsSize, h.HasID, c.srv)
 	if kind != "" {
 		c.skipAttachments(h.Attachments)
-		c.refuse(s, string(name), h.ID, h.HasID, kind, max, retry, now)
+		c.refuse(s, string(name), h.ID, h.HasID, kind, max, retry)
 		return false
 	}
 	if h.HasID && l.MaxPendingAcks > 0 {
@@ -198,7 +200,7 @@ func (c *conn) attachment(data []byte) bool {
 		a.slot.pending.Add(-1)
 		a.slot = nil
 	}
-	c.refuse(a.sock, a.name, a.id, a.hasID, LimitPayload, int64(a.max), 0, c.srv.now())
+	c.refuse(a.sock, a.name, a.id, a.hasID, LimitPayload, int64(a.max), 0)
 	return false
 }
 
@@ -243,10 +245,11 @@ func (s *Socket) eventLimit(name []byte) *eventLimit {
 	return el
 }
 
-// check applies l to an event of size bytes (the arguments' JSON) at now;
-// it returns the limit it breaks, with its value and, for the rate, the
-// milliseconds until a token is back, or "" having taken a token.
-func (el *eventLimit) check(l Limits, size int, hasID bool, now time.Time) (LimitKind, int64, int64) {
+// check applies l to an event of size bytes (the arguments' JSON), on the
+// clock of srv; it returns the limit it breaks, with its value and, for
+// the rate, the milliseconds until a token is back, or "" having taken a
+// token.
+func (el *eventLimit) check(l Limits, size int, hasID bool, srv *Server) (LimitKind, int64, int64) {
 	if l.MaxPayload > 0 && size > l.MaxPayload {
 		return LimitPayload, int64(l.MaxPayload), 0
 	}
@@ -254,11 +257,12 @@ func (el *eventLimit) check(l Limits, size int, hasID bool, now time.Time) (Limi
 		return LimitPendingAcks, int64(l.MaxPendingAcks), 0
 	}
 	if l.Rate > 0 {
+		now := srv.now()
 		burst := float64(l.burst())
 		if el.tokens < 0 { // first event: a full bucket
 			el.tokens, el.last = burst, now
 		}
-		if d := now.Sub(el.last); d > 0 {
+		if d := now - el.last; d > 0 {
 			el.tokens = math.Min(burst, el.tokens+d.Seconds()*l.Rate)
 			el.last = now
 		}
@@ -288,7 +292,7 @@ func (l Limits) burst() int {
 // with [CodeResourceExhausted] when it asked for an envelope-style
 // acknowledgement, else dropped; logged, observed, and counted toward
 // DisconnectAfter.
-func (c *conn) refuse(s *Socket, event string, id int64, hasID bool, kind LimitKind, max, retry int64, now time.Time) {
+func (c *conn) refuse(s *Socket, event string, id int64, hasID bool, kind LimitKind, max, retry int64) {
 	ns := s.nsp
 	answered := hasID && ns.enveloped() && !ns.plainAck(event)
 	c.srv.log.Debug("event refused by its limit", "nsp", ns.name, "sid", s.id, "event", event, "limit", string(kind), "max", max, "answered", answered)
@@ -303,10 +307,11 @@ func (c *conn) refuse(s *Socket, event string, id int64, hasID bool, kind LimitK
 		return
 	}
 	e := s.edge
-	if e.refLast.IsZero() {
-		e.refTokens, e.refLast = float64(p.n), now
+	now := c.srv.now()
+	if !e.refStart {
+		e.refTokens, e.refLast, e.refStart = float64(p.n), now, true
 	}
-	if d := now.Sub(e.refLast); d > 0 && p.per > 0 {
+	if d := now - e.refLast; d > 0 && p.per > 0 {
 		e.refTokens = math.Min(float64(p.n), e.refTokens+d.Seconds()*float64(p.n)/p.per.Seconds())
 		e.refLast = now
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/siogen/siogen/runtime/engineio"
+	"github.com/siogen/siogen/runtime/internal/parser"
 )
 
 // captured is an Engine.IO handler that hands its sessions to the test,
@@ -158,10 +159,11 @@ func TestLimitRefusedBeforeDecoding(t *testing.T) {
 	}
 }
 
-// BenchmarkLimits measures the reader's cost of limits on the echo event
-// of examples/bench: admission (head, name, bucket, pending-ack slot) and
-// the slot's release, against the same path with no limit. The limits
-// never trigger.
+// BenchmarkLimits measures the cost of limits on the receive path of the
+// echo of examples/bench (BenchmarkReceive/Echo: decode, dispatch, the ack
+// encoded): admission on the reader (head, name, bucket, pending-ack
+// slot) and the slot's release, against the same path with no limit. The
+// limits (rate 1e9/s, 1 MiB, 1,000 pending acks) never trigger.
 func BenchmarkLimits(b *testing.B) {
 	for _, limited := range []bool{false, true} {
 		b.Run("limited="+strconv.FormatBool(limited), func(b *testing.B) {
@@ -173,7 +175,15 @@ func BenchmarkLimits(b *testing.B) {
 			s := &Socket{nsp: ns}
 			c := &conn{srv: srv, sockets: []*Socket{s}}
 			var got atomic.Int64
-			ns.On("echo", func(_ *Socket, e *Event) { got.Add(1) })
+			buf := make([]byte, 0, 256)
+			ns.On("echo", func(_ *Socket, e *Event) {
+				got.Add(1)
+				p, err := ackPacket(e.Name, e.hasAck, &e.acked, ns.name, e.id, []any{e.At(0)}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				buf = parser.AppendEncode(buf[:0], &p)
+			})
 			b.ReportAllocs()
 			for b.Loop() {
 				if srv.limited.Load() && !c.admit(benchEcho) {
@@ -189,5 +199,22 @@ func BenchmarkLimits(b *testing.B) {
 				b.Fatal("handler not called")
 			}
 		})
+	}
+}
+
+// BenchmarkAdmit measures admission alone: what limits add per event on
+// the reader, and the release of the pending-ack slot.
+func BenchmarkAdmit(b *testing.B) {
+	srv := NewServer(nil)
+	ns := srv.Of("/")
+	ns.Limit("echo", Limits{Rate: 1e9, MaxPayload: 1 << 20, MaxPendingAcks: 1000})
+	s := &Socket{nsp: ns}
+	c := &conn{srv: srv, sockets: []*Socket{s}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if !c.admit(benchEcho) {
+			b.Fatal("refused")
+		}
+		c.takeSlot().pending.Add(-1)
 	}
 }

@@ -150,8 +150,10 @@ type Server struct {
 	// limited is set once a namespace has limits: only then do readers
 	// look at events before decoding them (see limits.go).
 	limited atomic.Bool
-	// clock, set by tests before serving, replaces time.Now for limits.
-	clock func() time.Time
+	// epoch is when the server was made: the limits' clock counts from it.
+	epoch time.Time
+	// clock, set by tests before serving, replaces the limits' clock.
+	clock func() time.Duration
 
 	// onSend, set by tests before serving, sees every packet queued on a
 	// connection, as encoded messages.
@@ -161,7 +163,7 @@ type Server struct {
 // NewServer returns a server with the main namespace "/" created.
 func NewServer(opts *ServerOptions) *Server {
 	o := opts.withDefaults()
-	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientFS, o.ClientDir)}
+	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientFS, o.ClientDir), epoch: time.Now()}
 	s.debug = newDebugView(o.Debug, o.user)
 	for _, obs := range o.Observers {
 		s.observers = append(s.observers, &obs)

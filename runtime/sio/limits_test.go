@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -449,5 +450,37 @@ func TestHandshakeLimitClients(t *testing.T) {
 				t.Errorf("Go client: %v, want an engineio.Error with code 6", err)
 			}
 		})
+	}
+}
+
+// TestLimitLogged: a refusal and a disconnection for too many refusals are
+// logged at debug level (a client's mistake, which it is told about), with
+// the limit; the debug view shows the refusal; nothing reaches the default
+// logger's warning level.
+func TestLimitLogged(t *testing.T) {
+	t.Parallel()
+	sink := newLogSink(slog.LevelDebug)
+	_, url := startServer(t, &sio.ServerOptions{Logger: slog.New(sink), Debug: sio.DebugPackets}, func(srv *sio.Server) {
+		ns := srv.Of("/")
+		sio.HandleAck(ns, "echo", func(_ context.Context, _ *sio.Socket, in map[string]any) (map[string]any, error) { return in, nil })
+		ns.Limit("echo", sio.Limits{MaxPayload: 5})
+		ns.DisconnectAfter(1, time.Minute)
+	})
+	cs := dialLimited(t, url)
+	_ = cs.Emit("echo", map[string]any{"s": "too long"})
+	_ = cs.Emit("echo", map[string]any{"s": "too long"})
+	r := sink.wait(t, "event refused by its limit", map[string]string{"scope": "sio", "nsp": "/", "event": "echo", "limit": "payload", "max": "5", "answered": "false"})
+	if r.Level != slog.LevelDebug || r.Attrs["sid"] == "" {
+		t.Errorf("refusal record %+v", r)
+	}
+	sink.wait(t, "event refused", map[string]string{"scope": "sio:packets", "event": "echo", "limit": "payload"})
+	r = sink.wait(t, "socket disconnected: too many refused events", map[string]string{"scope": "sio", "event": "echo", "max": "1"})
+	if r.Level != slog.LevelDebug {
+		t.Errorf("disconnection record %+v", r)
+	}
+	for _, r := range sink.records() {
+		if r.Level >= slog.LevelWarn {
+			t.Errorf("logged at %v: %+v", r.Level, r)
+		}
 	}
 }

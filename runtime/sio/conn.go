@@ -92,11 +92,19 @@ func (c *conn) OnMessage(typ engineio.MessageType, data []byte) {
 	if c.violation {
 		return
 	}
+	// Limits (limits.go): the attachments of an admitted binary event are
+	// weighed, those of a refused one dropped; a text message is admitted
+	// unless attachments are awaited, which the decoder, or here the
+	// attachments of a refused event, make a protocol violation.
 	if typ == engineio.MessageBinary {
 		if (c.skip > 0 || c.adm.left > 0) && !c.attachment(data) {
 			return
 		}
-	} else if c.srv.limited.Load() && !c.admit(data) {
+	} else if c.skip > 0 {
+		c.srv.log.Debug("bad packet", "eio", c.eio.ID(), "err", "text message while awaiting the attachments of a refused event")
+		c.violate()
+		return
+	} else if c.srv.limited.Load() && c.adm.left == 0 && !c.admit(data) {
 		return
 	}
 	var p *parser.Packet

@@ -218,3 +218,23 @@ func BenchmarkAdmit(b *testing.B) {
 		c.takeSlot().pending.Add(-1)
 	}
 }
+
+// TestLimitRefusedAttachmentsMissing: a text message where the
+// attachments of a refused binary event are due is a protocol violation,
+// as it is for an admitted one (the decoder's rule).
+func TestLimitRefusedAttachmentsMissing(t *testing.T) {
+	srv := NewServer(nil)
+	ns := srv.Of("/")
+	ns.On("up", func(*Socket, *Event) {})
+	ns.Limit("up", Limits{MaxPayload: 10})
+	c := testConn(t, srv)
+	c.OnMessage(engineio.MessageText, []byte(`52-["up","`+strings.Repeat("y", 20)+`",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]`))
+	c.OnMessage(engineio.MessageBinary, []byte{1})
+	if c.violation {
+		t.Fatal("violation before the text message")
+	}
+	c.OnMessage(engineio.MessageText, []byte(`2["up"]`))
+	if !c.violation {
+		t.Error("a text message in place of an attachment was accepted")
+	}
+}

@@ -75,7 +75,8 @@ type Observer struct {
 	// Limited is called for every event refused by one of its limits (see
 	// [Namespace.Limit]), before it is decoded, on the connection's
 	// reader: answered with [CodeResourceExhausted] or dropped. event is
-	// the limited event's name, limit the limit it hit.
+	// the limited event's name, limit the limit it hit. A refused event is
+	// not reported to Packet: it is never decoded.
 	Limited func(s *Socket, event string, limit LimitKind)
 }
 

@@ -17,7 +17,7 @@ import (
 // existing session are not counted. A handshake over the limit gets 429
 // Too Many Requests with a Retry-After header (whole seconds until a token
 // is back) and the body {"code":6,"message":"Too many handshakes"}
-// ([CodeTooManyRequests]), before anything else is done for it; it is
+// ([CodeTooManyRequests]), before a session is made for it; it is
 // logged at debug level and reported to OnLimited.
 //
 // Memory is bounded: at most MaxAddresses addresses are tracked. When the

@@ -238,3 +238,36 @@ func TestLimitRefusedAttachmentsMissing(t *testing.T) {
 		t.Error("a text message in place of an attachment was accepted")
 	}
 }
+
+// TestLimitRefusedAttachmentsReleased: the attachments of a binary event
+// refused by its payload limit are not kept: one the decoder held (the
+// event was over only with its second attachment) and one that arrived
+// after the refusal are both collected.
+func TestLimitRefusedAttachmentsReleased(t *testing.T) {
+	srv := NewServer(nil)
+	ns := srv.Of("/")
+	ns.On("up", func(*Socket, *Event) { t.Error("the refused event was handled") })
+	ns.Limit("up", Limits{MaxPayload: 1000})
+	c := testConn(t, srv)
+	var collected atomic.Int64
+	attachment := func() []byte {
+		b := make([]byte, 600)
+		runtime.SetFinalizer(&b[0], func(*byte) { collected.Add(1) })
+		return b
+	}
+	c.OnMessage(engineio.MessageText, []byte(`53-["up",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1},{"_placeholder":true,"num":2}]`))
+	c.OnMessage(engineio.MessageBinary, attachment()) // admitted: the decoder holds it
+	c.OnMessage(engineio.MessageBinary, attachment()) // over: refused
+	c.OnMessage(engineio.MessageBinary, attachment()) // dropped as it comes
+	if c.skip != 0 || c.violation {
+		t.Fatalf("skip %d, violation %v", c.skip, c.violation)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for collected.Load() != 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of the 3 attachments collected: the others are still referenced", collected.Load())
+		}
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+}

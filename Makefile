@@ -16,6 +16,7 @@ FUZZ_TARGETS := \
 	./runtime/internal/parser:FuzzDecodeText \
 	./runtime/internal/parser:FuzzDecodeStream \
 	./runtime/internal/parser:FuzzDecodeElements \
+	./runtime/internal/parser:FuzzPeekEvent \
 	./runtime/redisadapter:FuzzUnpack \
 	./runtime/sio:FuzzDecodeUser \
 	./examples/generated:FuzzAgreement \

@@ -14,6 +14,9 @@
 # discards everything, and with runtime/siootel enabled (see
 # examples/bench/server): -servers typed-quiet,typed,typed-otel -base
 # typed-quiet shows the cost of the default logging and of OpenTelemetry.
+# Server typed-limits is the typed server with a limit on echo that never
+# triggers (rate 1e9/s, 1 MiB payloads, 1,000 pending acks): -servers
+# typed,typed-limits -base typed -scenarios echo shows the cost of limits.
 # -base is the server the ratios are computed against (default node).
 #
 # -quick runs every scenario briefly (about a minute in all) to check the
@@ -87,6 +90,7 @@ start_server() { # name
 	typed) cmd=("$out/bin/server") ;;
 	typed-quiet) cmd=("$out/bin/server") variant=quiet ;;
 	typed-otel) cmd=("$out/bin/server") variant=otel ;;
+	typed-limits) cmd=("$out/bin/server") variant=limits ;;
 	typed-nocheck) cmd=(env BENCH_SKIP_OUTGOING_CHECKS=1 "$out/bin/server") ;;
 	untyped) cmd=("$out/bin/untyped") ;;
 	raw) cmd=("$out/bin/raw") ;;

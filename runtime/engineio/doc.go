@@ -73,6 +73,8 @@
 // not; without CORS options, or with "*", any page may open a websocket.
 // Limits apply before work: a request whose headers exceed
 // ServerOptions.MaxHeaderBytes gets 431, a polling body announced larger
-// than MaxPayload 413 before it is read. Logging is silent unless
+// than MaxPayload 413 before it is read, a handshake beyond
+// ServerOptions.HandshakeLimit for its client address 429 before a
+// session is made. Logging is silent unless
 // SIOGEN_DEBUG names "engineio".
 package engineio

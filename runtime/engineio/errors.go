@@ -49,6 +49,7 @@ var codeMessages = [...]string{
 	CodeBadRequest:         "Bad request",
 	CodeForbidden:          "Forbidden",
 	CodeUnsupportedVersion: "Unsupported protocol version",
+	CodeTooManyRequests:    "Too many handshakes",
 }
 
 // Error is the error type of this package: every error a [Conn] or [Dial]

@@ -42,3 +42,20 @@ func sessionState(s *Server, sid string, f func(c *Conn) bool) bool {
 // SetReleaseGETsAfter changes how long after a probe held GETs get a noop;
 // call it before the server serves.
 func SetReleaseGETsAfter(s *Server, d time.Duration) { s.releaseGETsAfter = d }
+
+// SetHandshakeClock makes fn the clock of the server's handshake limit;
+// call it before the server serves.
+func SetHandshakeClock(s *Server, fn func() time.Time) {
+	if s.handshakes != nil {
+		s.handshakes.now = fn
+	}
+}
+
+// TrackedAddresses returns how many addresses the handshake limit tracks.
+func TrackedAddresses(s *Server) int { return s.handshakes.tracked() }
+
+// HandshakeAllow runs the handshake limit for ip, as a request would.
+func HandshakeAllow(s *Server, ip string) bool {
+	ok, _ := s.handshakes.allow(ip)
+	return ok
+}

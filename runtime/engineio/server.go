@@ -133,6 +133,12 @@ type ServerOptions struct {
 	// Logger receives debug logs. Default: silent unless SIOGEN_DEBUG names
 	// "engineio".
 	Logger *slog.Logger
+	// HandshakeLimit, when set, bounds the handshakes per second of each
+	// client address (429 Too Many Requests beyond); see [HandshakeLimit].
+	// Default nil: no limit. It guards against a client that opens
+	// sessions in a loop; the bound on each session's traffic is
+	// Socket.IO's (sio.Namespace.Limit).
+	HandshakeLimit *HandshakeLimit
 }
 
 func (o *ServerOptions) withDefaults() ServerOptions {
@@ -197,6 +203,8 @@ type Server struct {
 	nextFlush atomic.Uint32
 
 	releaseGETsAfter time.Duration // releaseGETsAfter; tests change it
+
+	handshakes *handshakeLimiter // nil without ServerOptions.HandshakeLimit
 }
 
 // NewServer returns a server that hands every new session to h.
@@ -220,6 +228,7 @@ func NewServer(h Handler, opts *ServerOptions) *Server {
 		},
 		flushers:         make([]flusher, runtime.GOMAXPROCS(0)),
 		releaseGETsAfter: releaseGETsAfter,
+		handshakes:       newHandshakeLimiter(o.HandshakeLimit),
 	}
 	return s
 }
@@ -301,6 +310,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if transport == TransportWebsocket && !isWS {
 		fail(CodeBadRequest)
+		return
+	}
+	if s.limitHandshake(w, r, isWS) {
 		return
 	}
 	if s.opts.AllowRequest != nil {

@@ -40,8 +40,10 @@ type conn struct {
 
 	// Owned by the receiving goroutine (OnMessage, then OnClose).
 	dec       parser.Decoder
-	violation bool // a protocol violation closed the connection
-	inSize    int  // bytes of the packet being received, when watched
+	violation bool      // a protocol violation closed the connection
+	inSize    int       // bytes of the packet being received, when watched
+	adm       admission // the event admitted by its limits last; see limits.go
+	skip      int       // attachments of a refused event still to drop
 }
 
 // engineHandler connects the Engine.IO server to s.
@@ -88,6 +90,21 @@ func (h engineHandler) ServeEngineIO(ec *engineio.Conn) {
 // violation closes the connection.
 func (c *conn) OnMessage(typ engineio.MessageType, data []byte) {
 	if c.violation {
+		return
+	}
+	// Limits (limits.go): the attachments of an admitted binary event are
+	// weighed, those of a refused one dropped; a text message is admitted
+	// unless attachments are awaited, which the decoder, or here the
+	// attachments of a refused event, make a protocol violation.
+	if typ == engineio.MessageBinary {
+		if (c.skip > 0 || c.adm.left > 0) && !c.attachment(data) {
+			return
+		}
+	} else if c.skip > 0 {
+		c.srv.log.Debug("bad packet", "eio", c.eio.ID(), "err", "text message while awaiting the attachments of a refused event")
+		c.violate()
+		return
+	} else if c.srv.limited.Load() && c.adm.left == 0 && !c.admit(data) {
 		return
 	}
 	var p *parser.Packet
@@ -207,13 +224,13 @@ func (c *conn) route(p *parser.Packet) bool {
 				return false
 			}
 		}
-		return c.work.pushPacketWait(c.eio.Closing(), p)
+		return c.work.pushPacketWait(c.eio.Closing(), p, c.takeSlot())
 	}
 	return false // CONNECT_ERROR from a client, or a type it must not send
 }
 
 // runPacket runs an event or a DISCONNECT on the dispatcher.
-func (c *conn) runPacket(p *parser.Packet) {
+func (c *conn) runPacket(p *parser.Packet, slot *eventLimit) {
 	c.mu.Lock()
 	s := c.socketLocked(p.Namespace)
 	c.mu.Unlock()
@@ -224,7 +241,7 @@ func (c *conn) runPacket(p *parser.Packet) {
 		s.onClose(ReasonClientNamespaceDisconnect, false)
 		return
 	}
-	s.dispatch(p)
+	s.dispatch(p, slot)
 }
 
 // connect joins a namespace: middlewares, then the CONNECT reply, then the

@@ -91,6 +91,28 @@
 // connection with anything waiting. The churn scenarios of examples/bench
 // measure this ("slow consumers").
 //
+// # Limits
+//
+// [Namespace.Limit] bounds what a client may send, per socket and event
+// (gogen registers the contract's limits): a rate with a burst (a token
+// bucket), the encoded size of the payload, binary attachments included,
+// and the acknowledgements outstanding. The limits are applied on the
+// connection's reader to the raw packet, whose head and event name are
+// read and nothing more: an event over a limit costs neither the decoding
+// of its arguments nor a place in the dispatcher's queue, and the
+// attachments of a refused binary event are dropped as they arrive. An
+// event that asked for an envelope-style acknowledgement is answered
+// [CodeResourceExhausted] with [ResourceExhaustedDetails] (the limit, its
+// value, and for a rate the milliseconds until the next token); any other
+// is dropped. Refusals go to [Observer.Limited] and the debug view and
+// are logged at debug level; [Namespace.DisconnectAfter] disconnects a
+// socket that keeps exceeding ([ReasonTooManyRefusals]). A handler that
+// acknowledges after it returns, from another goroutine, calls
+// [Event.AckLater] so that its event keeps counting among those pending.
+// Handshakes per client address are bounded by the Engine.IO option
+// engineio.ServerOptions.HandshakeLimit (ServerOptions.Engine): 429 Too
+// Many Requests with Retry-After.
+//
 // # Connection state recovery
 //
 // With ServerOptions.Recovery, sockets that lose their connection keep their
@@ -116,6 +138,8 @@
 //     JavaScript client shows as err.message and err.data;
 //   - an event no handler takes, sent with an ack, on a namespace of typed
 //     handlers: [CodeUnimplemented] (see [Namespace.On]);
+//   - an event refused by its limits, sent with an envelope-style ack:
+//     [CodeResourceExhausted] (see [Namespace.Limit]);
 //   - a plain-style ack ([AckPlain]): never; it carries only the declared
 //     result, and a failure is logged instead of answered.
 //
@@ -144,7 +168,8 @@
 //     ("connection refused by the server").
 //   - Debug: what clients get wrong, which they are told about: payloads
 //     that break their schema, refusals with an *[Error] (bad auth), events
-//     with no handler, expected *[Error] results; and the lifecycle of
+//     with no handler, events refused by their limits and sockets
+//     disconnected for too many of them, expected *[Error] results; and the lifecycle of
 //     connections and sockets. Set SIOGEN_DEBUG=sio to see them on standard
 //     error without configuring a logger.
 //

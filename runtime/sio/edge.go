@@ -6,40 +6,57 @@ import (
 )
 
 // Edge policies: the limits a contract puts on what a client sends (see
-// [Namespace.Limit]) and the back-pressure it declares for what the server
-// sends (see [Backpressure]). gogen registers both from the contract; code
-// without a contract may call them directly.
+// [Namespace.Limit], enforced in limits.go) and the back-pressure it
+// declares for what the server sends (see [Backpressure]). gogen registers
+// both from the contract; code without a contract may call them directly.
 //
-// NOTE (work in progress on issue 20): this file fixes the API the
-// generators target; the enforcement is being written beside it.
+// NOTE (work in progress on issue 20): the back-pressure modes are being
+// written beside this file.
 
 // CodeResourceExhausted: an event was refused by one of its limits before
 // it was decoded; the details are a [ResourceExhaustedDetails].
 const CodeResourceExhausted = "resource_exhausted"
 
 // Limits are the edge limits of one event a client sends, enforced per
-// socket before its payload is decoded. A zero field is no limit.
+// socket before its payload is decoded (see [Namespace.Limit]). A zero
+// field is no limit.
 type Limits struct {
 	// Rate is how many events per second refill the socket's token bucket
-	// for the event; each event takes a token. 0: no rate limit.
+	// for the event; each event takes a token, and the bucket starts full.
+	// 0: no rate limit. The answer to an event over the rate says, in
+	// RetryAfterMs, when the next token is back.
 	Rate float64
 	// Burst is the bucket's size: how many events may come at once. 0 with
-	// a Rate: the rate rounded up.
+	// a Rate: the rate rounded up (at least 1).
 	Burst int
-	// MaxPayload is the largest encoded payload in bytes: the packet's JSON
-	// after the event name, plus its binary attachments.
+	// MaxPayload is the largest encoded payload in bytes: the JSON of the
+	// event's arguments as received (after the event name and its comma,
+	// before the closing bracket), plus its binary attachments. It is
+	// measured on the raw packet, without reading the arguments; a binary
+	// event's attachments are counted as they arrive and, once over, are
+	// dropped, not held.
 	MaxPayload int
 	// MaxPendingAcks is how many of the event's acknowledgements a socket
-	// may have outstanding: events accepted whose answer is not yet sent.
+	// may have outstanding: events accepted with an ack id (queued for
+	// their handler, or being handled) whose answer is not yet sent. An
+	// event gives its place up when it is acknowledged, when its handlers
+	// return without acknowledging it unless one called [Event.AckLater],
+	// and when the socket disconnects. Events without an ack id are not
+	// counted.
 	MaxPendingAcks int
 }
 
 // LimitKind names the limit an event was refused by.
 type LimitKind string
 
+// The limits, as [ResourceExhaustedDetails.Limit] and [Observer.Limited]
+// name them.
 const (
-	LimitRate        LimitKind = "rate"
-	LimitPayload     LimitKind = "payload"
+	// LimitRate: [Limits.Rate] and Burst.
+	LimitRate LimitKind = "rate"
+	// LimitPayload: [Limits.MaxPayload].
+	LimitPayload LimitKind = "payload"
+	// LimitPendingAcks: [Limits.MaxPendingAcks].
 	LimitPendingAcks LimitKind = "pending_acks"
 )
 
@@ -66,11 +83,30 @@ func AsResourceExhausted(err error) (*ResourceExhaustedDetails, bool) {
 	return DetailsAs[ResourceExhaustedDetails](err, e.Name)
 }
 
-// Limit sets the limits of event on every socket of ns, replacing any set
-// before. An event over a limit is refused before it is decoded: with an
-// envelope-style acknowledgement, by a [CodeResourceExhausted] error;
-// otherwise it is dropped. Either way it is counted ([Observer.Limited])
-// and logged at debug level.
+// Limit sets the limits of event on every socket of ns (for a parent
+// namespace, of its children too, unless a child sets the event's own),
+// replacing any set before; it applies to the events that arrive after
+// it, whatever their handlers, typed or untyped. The limits are checked in the order payload, pending
+// acknowledgements, rate.
+//
+// An event over a limit is refused on the connection's reader, before it
+// is decoded or queued for a handler. If it asked for an acknowledgement
+// and the namespace's acknowledgements are envelopes (it has typed
+// handlers, and the event's is not [AckPlain]), the answer is
+//
+//	{"ok":false,"error":{"code":"resource_exhausted","message":"…",
+//	 "details":{"limit":"rate","max":10,"retry_after_ms":250}}}
+//
+// ([ResourceExhaustedDetails]; [AsResourceExhausted] reads it on the Go
+// client); otherwise the event is dropped. Either way it is reported to
+// [Observer.Limited] (runtime/siootel counts it), logged at debug level,
+// shown by the debug view, and counted toward [Namespace.DisconnectAfter].
+//
+// A server without limits pays one atomic load per packet received; with
+// limits, an event costs no allocation to admit (a token bucket per socket
+// and limited event, made on the event's first arrival; no goroutine, no
+// timer). Events that arrive while their socket is still being connected
+// (middlewares running) are not limited.
 func (ns *Namespace) Limit(event string, l Limits) {
 	ns.mu.Lock()
 	defer ns.mu.Unlock()
@@ -78,11 +114,20 @@ func (ns *Namespace) Limit(event string, l Limits) {
 		ns.limits = make(map[string]Limits)
 	}
 	ns.limits[event] = l
+	ns.publishLimits()
 }
 
 // DisconnectAfter disconnects a socket of ns whose events are refused by
-// their limits more than n times within per ([ReasonTooManyRefusals]).
-// n <= 0 turns it off.
+// their limits more than n times within per: the refusals are counted in a
+// bucket of n that refills at n per per (per 0: never), and the refusal
+// that finds it empty disconnects the socket, as [Socket.Disconnect] does
+// (the client is told, and does not reconnect by itself), with
+// [ReasonTooManyRefusals] for its OnDisconnect functions and
+// [Observer.Disconnect]. Its later events are dropped meanwhile. The
+// disconnection is logged at debug level, like the refusals (a client's
+// fault, which it is told about); runtime/siootel counts it. n <= 0 turns
+// it off (the default). A parent's policy applies to children that set
+// none.
 func (ns *Namespace) DisconnectAfter(n int, per time.Duration) {
 	ns.mu.Lock()
 	defer ns.mu.Unlock()

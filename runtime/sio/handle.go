@@ -218,6 +218,9 @@ func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s 
 func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Context, s *Socket, in In) (Out, error), opts ...HandlerOption) {
 	c := newHandlerConfig(opts)
 	ns.useEnvelopes()
+	if c.style == AckPlain {
+		ns.markPlain(event)
+	}
 	call := serverChain(ns, c, fn)
 	ns.On(event, func(s *Socket, e *Event) {
 		in, ok := decode[In](c, s, e)

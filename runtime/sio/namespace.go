@@ -52,6 +52,10 @@ type Namespace struct {
 	icepts     nsInterceptors // of the emits; see intercept.go
 	limits     map[string]Limits
 	refusals   refusalPolicy
+	plain      map[string]bool // events whose typed handler acks in the plain style
+	// limitTable is a copy of limits that the connections' readers load
+	// without a lock; nil when there are none.
+	limitTable atomic.Pointer[map[string]Limits]
 }
 
 // EventHandler handles an event received by a socket. It runs on the
@@ -111,6 +115,17 @@ func (ns *Namespace) OnConnection(fn func(s *Socket)) {
 func (ns *Namespace) On(event string, fn EventHandler) {
 	ns.mu.Lock()
 	ns.handlers[event] = append(ns.handlers[event], fn)
+	ns.mu.Unlock()
+}
+
+// markPlain records that event's typed handler acknowledges in the plain
+// style: a refused event is then dropped, not answered.
+func (ns *Namespace) markPlain(event string) {
+	ns.mu.Lock()
+	if ns.plain == nil {
+		ns.plain = make(map[string]bool)
+	}
+	ns.plain[event] = true
 	ns.mu.Unlock()
 }
 

@@ -76,6 +76,12 @@ type Observer struct {
 	// start of a Redis outage to each namespace, and a message published
 	// without waiting that Redis refused.
 	AdapterError func(ns *Namespace, err error)
+	// Limited is called for every event refused by one of its limits (see
+	// [Namespace.Limit]), before it is decoded, on the connection's
+	// reader: answered with [CodeResourceExhausted] or dropped. event is
+	// the limited event's name, limit the limit it hit. A refused event is
+	// not reported to Packet: it is never decoded.
+	Limited func(s *Socket, event string, limit LimitKind)
 }
 
 // PacketInfo describes one packet for [Observer.Packet] and

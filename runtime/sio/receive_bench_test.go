@@ -46,7 +46,7 @@ func BenchmarkReceive(b *testing.B) {
 				if err != nil || !complete {
 					b.Fatal(complete, err)
 				}
-				s.dispatch(p)
+				s.dispatch(p, nil)
 			}
 			if got.Load() == 0 {
 				b.Fatal("handler not called")

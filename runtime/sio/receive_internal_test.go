@@ -118,7 +118,7 @@ func TestDispatchAllocs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.dispatch(p)
+		s.dispatch(p, nil)
 	})
 	if n > 2 {
 		t.Errorf("decode and dispatch allocate %v times, want 2", n)
@@ -145,7 +145,7 @@ func TestDispatchAddHandler(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.dispatch(p)
+		s.dispatch(p, nil)
 	}
 	if got, want := strings.Join(calls, " "), "first any first added"; got != want {
 		t.Errorf("calls = %q, want %q", got, want)
@@ -169,7 +169,7 @@ func TestDispatchAddHandler(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.dispatch(p)
+		s.dispatch(p, nil)
 	}
 	wg.Wait()
 }

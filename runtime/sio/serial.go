@@ -48,12 +48,15 @@ const serialIdle = 200 * time.Millisecond
 // A task is a function, or a received packet for q.packets: a packet
 // costs no closure.
 type task struct {
-	fn func()
-	p  *parser.Packet
+	fn   func()
+	p    *parser.Packet
+	slot *eventLimit // p's pending-ack slot, if it holds one
 }
 
 // packetRunner runs a packet task.
-type packetRunner interface{ runPacket(p *parser.Packet) }
+type packetRunner interface {
+	runPacket(p *parser.Packet, slot *eventLimit)
+}
 
 func (q *serial) init(max int, log *slog.Logger) {
 	q.max, q.log = max, log
@@ -92,9 +95,10 @@ func (q *serial) pushWait(stop <-chan struct{}, fn func()) bool {
 	return q.addWait(stop, task{fn: fn})
 }
 
-// pushPacketWait queues p for q.packets, as pushWait does.
-func (q *serial) pushPacketWait(stop <-chan struct{}, p *parser.Packet) bool {
-	return q.addWait(stop, task{p: p})
+// pushPacketWait queues p, with its pending-ack slot, for q.packets, as
+// pushWait does.
+func (q *serial) pushPacketWait(stop <-chan struct{}, p *parser.Packet, slot *eventLimit) bool {
+	return q.addWait(stop, task{p: p, slot: slot})
 }
 
 func (q *serial) addWait(stop <-chan struct{}, t task) bool {
@@ -185,7 +189,7 @@ func (q *serial) call(t task) {
 	if t.fn != nil {
 		t.fn()
 	} else {
-		q.packets.runPacket(t.p)
+		q.packets.runPacket(t.p, t.slot)
 	}
 }
 

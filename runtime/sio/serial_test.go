@@ -198,7 +198,7 @@ type packetLog struct {
 	ids []int64
 }
 
-func (l *packetLog) runPacket(p *parser.Packet) {
+func (l *packetLog) runPacket(p *parser.Packet, _ *eventLimit) {
 	l.mu.Lock()
 	l.ids = append(l.ids, p.ID)
 	l.mu.Unlock()
@@ -214,9 +214,9 @@ func TestSerialPacketTasks(t *testing.T) {
 	stop := make(chan struct{})
 	for i := range 10 {
 		if i == 5 {
-			q.push(func() { pl.runPacket(&parser.Packet{ID: -1}) })
+			q.push(func() { pl.runPacket(&parser.Packet{ID: -1}, nil) })
 		}
-		if !q.pushPacketWait(stop, &parser.Packet{ID: int64(i)}) {
+		if !q.pushPacketWait(stop, &parser.Packet{ID: int64(i)}, nil) {
 			t.Fatal("pushPacketWait refused with room")
 		}
 	}

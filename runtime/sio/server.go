@@ -147,6 +147,14 @@ type Server struct {
 	closed  bool
 	client  *clientBundle // nil unless ServerOptions.ClientFS or ClientDir is set
 
+	// limited is set once a namespace has limits: only then do readers
+	// look at events before decoding them (see limits.go).
+	limited atomic.Bool
+	// epoch is when the server was made: the limits' clock counts from it.
+	epoch time.Time
+	// clock, set by tests before serving, replaces the limits' clock.
+	clock func() time.Duration
+
 	// onSend, set by tests before serving, sees every packet queued on a
 	// connection, as encoded messages.
 	onSend func(msgs []*engineio.Message)
@@ -155,7 +163,7 @@ type Server struct {
 // NewServer returns a server with the main namespace "/" created.
 func NewServer(opts *ServerOptions) *Server {
 	o := opts.withDefaults()
-	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientFS, o.ClientDir)}
+	s := &Server{opts: o, log: o.Logger, nsps: make(map[string]*Namespace), client: newClientBundle(o.ClientFS, o.ClientDir), epoch: time.Now()}
 	s.debug = newDebugView(o.Debug, o.user)
 	for _, obs := range o.Observers {
 		s.observers = append(s.observers, &obs)

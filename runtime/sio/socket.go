@@ -58,6 +58,9 @@ type Socket struct {
 	// lastEvent is the name of the last event dispatched, reused for the
 	// next one when equal; only the dispatcher touches it.
 	lastEvent string
+	// edge is the state of the socket's limits, made by the connection's
+	// reader, which alone touches it; nil until a limited event arrives.
+	edge *socketEdge
 
 	mu        sync.Mutex
 	connected bool
@@ -444,13 +447,24 @@ func (s *Socket) notifyOutgoing(p *Packet) {
 }
 
 // dispatch runs the handlers of an EVENT packet, on the dispatcher.
-func (s *Socket) dispatch(p *Packet) {
+func (s *Socket) dispatch(p *Packet, slot *eventLimit) {
 	name, args, err := packetEvent(p, s.lastEvent)
 	if err != nil {
+		if slot != nil {
+			slot.pending.Add(-1)
+		}
 		return
 	}
 	s.lastEvent = name
 	e := &Event{Args: args, Name: name, socket: s, id: p.ID, hasAck: p.HasID}
+	if slot != nil {
+		e.slot.Store(slot)
+		defer func() {
+			if !e.later.Load() {
+				e.release()
+			}
+		}()
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			s.handlerPanicked(e, r)
@@ -589,6 +603,11 @@ type Event struct {
 	id     int64
 	hasAck bool
 	acked  atomic.Bool
+	// slot is the event's place among the pending acknowledgements of a
+	// limited event (see [Limits.MaxPendingAcks]), until it is answered;
+	// later keeps it when the handler returns ([Event.AckLater]).
+	slot  atomic.Pointer[eventLimit]
+	later atomic.Bool
 }
 
 // Socket returns the socket that received the event.
@@ -606,6 +625,7 @@ func (e *Event) Ack(args ...any) error {
 	bp := fastPool.Get().(*[]byte)
 	p, err := ackPacket(e.Name, e.hasAck, &e.acked, e.socket.nsp.name, e.id, args, *bp)
 	if err == nil {
+		e.release()
 		err = e.socket.conn.send(&p, false)
 	}
 	if len(p.Attachments) == 0 && cap(p.Data) > 0 && cap(p.Data) <= 64<<10 {

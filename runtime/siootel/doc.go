@@ -48,6 +48,15 @@
 //     namespace) and each message Redis refused (socketio.namespace).
 //   - siogen.heartbeat.timeouts, counter: sockets disconnected by a ping
 //     timeout (socketio.namespace).
+//   - siogen.limit.refusals, counter: events refused by their limits
+//     before decoding, answered resource_exhausted or dropped
+//     (socketio.namespace, socketio.event, socketio.limit "rate",
+//     "payload" or "pending_acks"); see sio.Namespace.Limit.
+//   - siogen.limit.disconnects, counter: sockets disconnected for too many
+//     refused events (socketio.namespace); see sio.Namespace.DisconnectAfter.
+//   - siogen.handshakes.limited, counter: Engine.IO handshakes refused by
+//     engineio.ServerOptions.HandshakeLimit, counted through its OnLimited
+//     hook, which [Telemetry.Server] sets.
 //
 // Event names are attributes: they come from the handlers and emits of
 // the program, never from what a peer sends, so their number is bounded.

@@ -3,6 +3,7 @@ package siootel
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"time"
 
@@ -40,6 +41,9 @@ type Telemetry struct {
 	drops       metric.Int64Counter
 	adapterErrs metric.Int64Counter
 	heartbeats  metric.Int64Counter
+	refusals    metric.Int64Counter
+	kicks       metric.Int64Counter
+	hsLimited   metric.Int64Counter
 }
 
 // Attribute keys.
@@ -52,6 +56,7 @@ const (
 	keyDirection = attribute.Key("socketio.direction")
 	keyTransport = attribute.Key("socketio.transport")
 	keyReason    = attribute.Key("socketio.reason")
+	keyLimit     = attribute.Key("socketio.limit")
 )
 
 // New returns the instrumentation, with its instruments made.
@@ -87,6 +92,9 @@ func New(opts *Options) (*Telemetry, error) {
 	t.drops = counter("siogen.drops", "Packets not sent: volatile, or the send queue full.", "{packet}")
 	t.adapterErrs = counter("siogen.adapter.errors", "Adapter failures.", "{error}")
 	t.heartbeats = counter("siogen.heartbeat.timeouts", "Sockets disconnected by a ping timeout.", "{socket}")
+	t.refusals = counter("siogen.limit.refusals", "Events refused by their limits before decoding.", "{event}")
+	t.kicks = counter("siogen.limit.disconnects", "Sockets disconnected for too many refused events.", "{socket}")
+	t.hsLimited = counter("siogen.handshakes.limited", "Engine.IO handshakes refused by the per-address limit.", "{handshake}")
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -95,7 +103,10 @@ func New(opts *Options) (*Telemetry, error) {
 
 // Server returns opts (a new value when nil) with the interceptor first
 // among its Interceptors, so that its spans enclose the other
-// interceptors, and the observer added to its Observers.
+// interceptors, and the observer added to its Observers. When the
+// Engine.IO options set a HandshakeLimit, its OnLimited also counts the
+// refused handshakes (after calling the one set, if any); opts itself is
+// left as it was.
 func (t *Telemetry) Server(opts *sio.ServerOptions) *sio.ServerOptions {
 	var o sio.ServerOptions
 	if opts != nil {
@@ -103,7 +114,26 @@ func (t *Telemetry) Server(opts *sio.ServerOptions) *sio.ServerOptions {
 	}
 	o.Interceptors = append([]sio.Interceptor{t.Interceptor()}, o.Interceptors...)
 	o.Observers = append(slices.Clip(o.Observers), t.Observer())
+	if o.Engine != nil && o.Engine.HandshakeLimit != nil {
+		eo, hl := *o.Engine, *o.Engine.HandshakeLimit
+		hl.OnLimited = t.HandshakeLimited(hl.OnLimited)
+		eo.HandshakeLimit, o.Engine = &hl, &eo
+	}
 	return &o
+}
+
+// HandshakeLimited returns a function for
+// engineio.HandshakeLimit.OnLimited that counts the refused handshakes
+// (siogen.handshakes.limited) and then calls next, when not nil.
+// [Telemetry.Server] installs it; an Engine.IO server without Socket.IO
+// may use it directly.
+func (t *Telemetry) HandshakeLimited(next func(r *http.Request, ip string)) func(r *http.Request, ip string) {
+	return func(r *http.Request, ip string) {
+		t.hsLimited.Add(r.Context(), 1)
+		if next != nil {
+			next(r, ip)
+		}
+	}
 }
 
 // Client returns opts (a new value when nil) with the interceptor first
@@ -195,8 +225,11 @@ func (t *Telemetry) Observer() sio.Observer {
 		Disconnect: func(s *sio.Socket, reason sio.DisconnectReason) {
 			nsp := keyNamespace.String(s.Namespace().Name())
 			t.connected.Add(ctx, -1, metric.WithAttributes(nsp))
-			if reason == sio.ReasonPingTimeout {
+			switch reason {
+			case sio.ReasonPingTimeout:
 				t.heartbeats.Add(ctx, 1, metric.WithAttributes(nsp))
+			case sio.ReasonTooManyRefusals:
+				t.kicks.Add(ctx, 1, metric.WithAttributes(nsp))
 			}
 		},
 		Invalid: func(s *sio.Socket, event string, err *sio.Error) {
@@ -211,6 +244,9 @@ func (t *Telemetry) Observer() sio.Observer {
 		},
 		AdapterError: func(ns *sio.Namespace, err error) {
 			t.adapterErrs.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(ns.Name())))
+		},
+		Limited: func(s *sio.Socket, event string, limit sio.LimitKind) {
+			t.refusals.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(s.Namespace().Name()), keyEvent.String(event), keyLimit.String(string(limit))))
 		},
 	}
 }

@@ -3,9 +3,11 @@ package siootel_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -299,4 +301,46 @@ func TestHeartbeatTimeout(t *testing.T) {
 	}
 	side.waitValue(t, 1, "siogen.heartbeat.timeouts", nsp)
 	side.waitValue(t, 0, "siogen.sockets.connected", nsp)
+}
+
+// TestLimits counts the events refused by their limits, the socket
+// disconnected for too many of them, and a handshake refused by the
+// per-address limit.
+func TestLimits(t *testing.T) {
+	side := newSink(t)
+	var hookCalls atomic.Int64
+	srv := sio.NewServer(side.tel.Server(&sio.ServerOptions{Engine: &engineio.ServerOptions{
+		HandshakeLimit: &engineio.HandshakeLimit{Rate: 1e-6, Burst: 1, OnLimited: func(*http.Request, string) { hookCalls.Add(1) }},
+	}}))
+	root := srv.Of("/")
+	sio.HandleAck(root, "echo", func(ctx context.Context, s *sio.Socket, in num) (num, error) { return in, nil })
+	root.Limit("echo", sio.Limits{MaxPayload: 10})
+	root.DisconnectAfter(1, time.Minute)
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer srv.Shutdown(context.Background())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	opts := &sio.ClientOptions{Transports: []string{"websocket"}, DisableReconnection: true}
+	cs, err := sio.Dial(ctx, hs.URL, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Manager().Close()
+	big := num{N: 1_000_000_000_000}
+	if _, err := sio.Call[num](ctx, cs, sio.AckEnvelope, "echo", big); sio.CodeOf(err) != sio.CodeResourceExhausted {
+		t.Fatalf("echo over the limit: %v", err)
+	}
+	_ = cs.Emit("echo", big)
+	side.waitValue(t, 1, "siogen.limit.disconnects", nsp)
+	if n := side.value(t, "siogen.limit.refusals", nsp, event("echo"), attribute.String("socketio.limit", "payload")); n != 2 {
+		t.Errorf("siogen.limit.refusals = %d, want 2", n)
+	}
+	if _, err := sio.Dial(ctx, hs.URL, opts); err == nil {
+		t.Fatal("a second handshake from the address was accepted")
+	}
+	if n := side.value(t, "siogen.handshakes.limited"); n != 1 || hookCalls.Load() != 1 {
+		t.Errorf("siogen.handshakes.limited = %d, the user's hook called %d times; want 1, 1", n, hookCalls.Load())
+	}
 }

@@ -127,11 +127,13 @@ func (echoServer) Echo(_ context.Context, _ bench.MainSocket, in *bench.Sample) 
 // handler also runs with a logger that discards everything ("typed/quiet",
 // against the default logging of "typed") and with runtime/siootel on the
 // OpenTelemetry SDK ("typed/otel": every event a span, always sampled;
-// metrics collected in memory).
+// metrics collected in memory), and with a limit on echo that never
+// triggers ("typed/limits": rate 1e9/s, 1 MiB payloads, 1,000 pending
+// acks), against "typed" for the cost of limits.
 func BenchmarkEchoAck(b *testing.B) {
 	frame := append(append([]byte(`421["echo",`), sample...), ']')
 	want := append(append([]byte(`431[`), sample...), ']')
-	for _, api := range []string{"typed", "typed/nocheck", "typed/quiet", "typed/otel", "untyped"} {
+	for _, api := range []string{"typed", "typed/nocheck", "typed/quiet", "typed/otel", "typed/limits", "untyped"} {
 		b.Run(api, func(b *testing.B) {
 			opts := &sio.ServerOptions{SkipOutgoingChecks: api == "typed/nocheck"}
 			switch api {
@@ -149,6 +151,9 @@ func BenchmarkEchoAck(b *testing.B) {
 			srv := sio.NewServer(opts)
 			if strings.HasPrefix(api, "typed") {
 				bench.RegisterMainServer(srv, echoServer{})
+				if api == "typed/limits" {
+					srv.Of("/").Limit("echo", sio.Limits{Rate: 1e9, MaxPayload: 1 << 20, MaxPendingAcks: 1000})
+				}
 			} else {
 				srv.Of("/").On("echo", func(_ *sio.Socket, e *sio.Event) { _ = e.Ack(e.At(0)) })
 			}

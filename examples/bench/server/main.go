@@ -10,7 +10,9 @@
 // "quiet" (a logger that discards everything, as the runtime did before
 // it logged failures by default), "otel" (runtime/siootel with the
 // OpenTelemetry SDK: every event a span, always sampled, and the metrics,
-// collected in memory and never exported).
+// collected in memory and never exported), "limits" (a limit on echo that
+// never triggers: 1e9 events a second, 1 MiB payloads, 1,000 pending acks;
+// the cost of enforcing limits, run.sh's "typed-limits").
 package main
 
 import (
@@ -69,10 +71,14 @@ func handler(variant string) (http.Handler, error) {
 			return nil, err
 		}
 		opts = tel.Server(opts)
+	case "limits":
 	default:
-		return nil, fmt.Errorf("unknown BENCH_VARIANT %q (want quiet or otel)", variant)
+		return nil, fmt.Errorf("unknown BENCH_VARIANT %q (want quiet, otel or limits)", variant)
 	}
 	srv := sio.NewServer(opts)
 	bench.RegisterMainServer(srv, server{all: bench.NewMainBroadcast(srv)})
+	if variant == "limits" {
+		srv.Of("/").Limit("echo", sio.Limits{Rate: 1e9, MaxPayload: 1 << 20, MaxPendingAcks: 1000})
+	}
 	return srv, nil
 }

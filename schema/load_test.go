@@ -173,8 +173,8 @@ func TestLoadNamespace(t *testing.T) {
 	if send.Payload.Target != chat.Type("SendMessage") || send.Ack.Target != chat.Type("Message") {
 		t.Errorf("message:send payload/ack = %+v / %+v", send.Payload, send.Ack)
 	}
-	wantErrs := []*schema.ErrorDef{chat.Error("RoomNotFound"), chat.Error("NotAMember"), common.Error("RateLimited")}
-	if got := names(send.Errors, func(r *schema.ErrorRef) string { return r.Target.Name }); len(got) != 3 {
+	wantErrs := []*schema.ErrorDef{chat.Error("RoomNotFound"), chat.Error("NotAMember")}
+	if got := names(send.Errors, func(r *schema.ErrorRef) string { return r.Target.Name }); len(got) != 2 {
 		t.Errorf("errors = %v", got)
 	}
 	for i, r := range send.Errors {

@@ -15,12 +15,10 @@ import (
 	"github.com/siogen/siogen/runtime/sio"
 )
 
-// Limits of the chat server.
-const (
-	historyKept  = 200             // messages kept per room
-	rateMessages = 5               // messages a user may send ...
-	rateWindow   = 2 * time.Second // ... in this window
-)
+// historyKept is how many messages a room keeps. How fast a socket may
+// send them is the contract's business: message:send's limits, applied by
+// the runtime before MessageSend runs.
+const historyKept = 200
 
 // predefinedRooms are the rooms the server offers; any other is RoomNotFound.
 var predefinedRooms = []struct{ id, title string }{
@@ -52,11 +50,10 @@ type chatServer struct {
 
 	mu    sync.Mutex
 	rooms map[chat.RoomID]*room
-	sent  map[common.UserID][]time.Time // recent sends, for rate limiting
 }
 
 func newChatService(images *imageStore) *chatServer {
-	c := &chatServer{images: images, now: time.Now, rooms: map[chat.RoomID]*room{}, sent: map[common.UserID][]time.Time{}}
+	c := &chatServer{images: images, now: time.Now, rooms: map[chat.RoomID]*room{}}
 	for _, r := range predefinedRooms {
 		c.rooms[r.id] = &room{id: r.id, title: r.title, members: map[common.UserID]*roomMember{}}
 	}
@@ -239,40 +236,19 @@ func (c *chatServer) RoomLeave(_ context.Context, s chat.ChatSocket, in *chat.Ch
 	return nil
 }
 
-// allow applies the rate limit: at most rateMessages per rateWindow per
-// user. It returns how long to wait when the limit is reached.
-func (c *chatServer) allow(id common.UserID) (time.Duration, bool) {
-	now := c.now()
-	recent := c.sent[id][:0]
-	for _, t := range c.sent[id] {
-		if now.Sub(t) < rateWindow {
-			recent = append(recent, t)
-		}
-	}
-	if len(recent) >= rateMessages {
-		c.sent[id] = recent
-		return rateWindow - now.Sub(recent[0]), false
-	}
-	c.sent[id] = append(recent, now)
-	return 0, true
-}
-
-// MessageSend posts a message, with an optional image, to a room.
+// MessageSend posts a message, with an optional image, to a room. A
+// message over the contract's rate (5 in 2 seconds per socket) never gets
+// here: the runtime answers it with resource_exhausted and retry_after_ms.
 func (c *chatServer) MessageSend(_ context.Context, s chat.ChatSocket, in *chat.SendMessage) (*chat.Message, error) {
 	u := userOf(s)
 	c.mu.Lock()
 	_, ok := c.rooms[in.Room]
-	wait, allowed := c.allow(u.ID)
 	c.mu.Unlock()
 	switch {
 	case !ok:
 		return nil, roomNotFound(in.Room)
 	case !joined(s, in.Room):
 		return nil, chat.NewNotAMember("join room " + in.Room + " before posting to it")
-	case !allowed:
-		ms := max(1, int32(wait.Milliseconds()))
-		return nil, common.NewRateLimited(fmt.Sprintf("slow down: at most %d messages in %v", rateMessages, rateWindow),
-			&common.RateLimitedDetails{RetryAfterMs: ms})
 	}
 	msg := &chat.Message{ID: newUUID(), Room: in.Room, Author: u, Text: in.Text, ReplyTo: in.ReplyTo, SentAt: c.now().UTC().Truncate(time.Millisecond)}
 	if len(in.Image) > 0 {

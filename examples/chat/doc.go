@@ -36,11 +36,20 @@
 //
 // The server keeps everything in memory: a few predefined rooms (an unknown
 // room is a typed RoomNotFound error), the recent history of each, who is in
-// which room, uploaded images (served at /images/<id>). It limits each user to
-// 5 messages in 2 seconds (common.RateLimited, with retry_after_ms) and
-// enables connection state recovery, so a page whose connection drops gets the
+// which room, uploaded images (served at /images/<id>). It enables
+// connection state recovery, so a page whose connection drops gets the
 // messages it missed. A restarted server starts empty; pages reconnect and
 // join their room again.
+//
+// How much a client may send is declared in the contract, not coded here:
+// the limits of message:send (5 messages in 2 seconds, a burst of 5; a
+// payload of at most 6 MiB) and the namespace's defaults for the other
+// events, which the generated registration hands to the runtime. They count
+// per socket, not per user: a person with two tabs open may send twice as
+// much. A message over the rate is answered with the runtime's
+// resource_exhausted error (details limit "rate", max 5 and retry_after_ms)
+// before the handler runs, and a socket refused more than 20 times in a
+// minute is disconnected ("too many refused events").
 //
 // Clustering is a matter of the sio.ServerOptions.Adapter given to
 // newChatServer (a Redis adapter shares rooms and broadcasts between nodes);

@@ -119,29 +119,62 @@ func TestContractCatchesBrokenHandler(t *testing.T) {
 }
 
 // TestRateLimitInFakeTime runs the chat server and a fake client inside a
-// testing/synctest bubble: the sixth message in the window is refused
-// with the declared RateLimited error, and two seconds of fake time later
-// the user may post again.
+// testing/synctest bubble, so that the runtime's limits count fake time:
+// message:send's contract limit (5 in 2 seconds, a burst of 5, per socket)
+// admits five messages, answers the sixth with resource_exhausted {limit
+// "rate", max 5, retry_after_ms} before MessageSend runs, admits one more
+// once retry_after_ms has passed, and counts each socket on its own.
 func TestRateLimitInFakeTime(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		ann := chattest.NewChatClient(t, startChat(t), &chat.ChatAuth{Token: "ann", Nickname: "ann"}, nil)
+		ts := startChat(t)
+		ann := chattest.NewChatClient(t, ts, &chat.ChatAuth{Token: "ann", Nickname: "ann"}, nil)
 		ctx := t.Context()
 		if _, err := ann.RoomJoin(ctx, &chat.ChatRoomJoinPayload{Room: "lobby"}); err != nil {
 			t.Fatal(err)
 		}
-		for i := range rateMessages {
-			if _, err := ann.MessageSend(ctx, &chat.SendMessage{Room: "lobby", Text: fmt.Sprint("message ", i)}); err != nil {
+		send := func(c *chattest.ChatClient, text string) error {
+			_, err := c.MessageSend(ctx, &chat.SendMessage{Room: "lobby", Text: text})
+			return err
+		}
+		for i := range 5 {
+			if err := send(ann, fmt.Sprint("message ", i)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		_, err := ann.MessageSend(ctx, &chat.SendMessage{Room: "lobby", Text: "one too many"})
-		if !common.IsRateLimited(err) {
-			t.Fatalf("message %d in the window: %v, want RateLimited", rateMessages+1, err)
+		err := send(ann, "one too many")
+		d, ok := sio.AsResourceExhausted(err)
+		if !ok {
+			t.Fatalf("the sixth message in the window: %v, want resource_exhausted", err)
 		}
-		time.Sleep(rateWindow)
-		if _, err := ann.MessageSend(ctx, &chat.SendMessage{Room: "lobby", Text: "later"}); err != nil {
-			t.Errorf("after the window: %v", err)
+		// One token comes back every 400ms; none has since the burst.
+		if d.Limit != sio.LimitRate || d.Max != 5 || d.RetryAfterMs < 1 || d.RetryAfterMs > 400 {
+			t.Fatalf("the sixth message's details = %+v, want limit rate, max 5, retry_after_ms in [1, 400]", d)
+		}
+		// Refused before the handler: the room's history does not have it.
+		hist, err := ann.MessageHistory(ctx, chat.ChatMessageHistoryArgs{Room: "lobby"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) != 5 || hist[0].Text != "message 4" {
+			t.Errorf("history after the refusal = %d messages, newest %q; want the 5 admitted", len(hist), hist[0].Text)
+		}
+
+		// Another socket of the same user has a bucket of its own.
+		tab := chattest.NewChatClient(t, ts, &chat.ChatAuth{Token: "ann", Nickname: "ann"}, nil)
+		if _, err := tab.RoomJoin(ctx, &chat.ChatRoomJoinPayload{Room: "lobby"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := send(tab, "from another tab"); err != nil {
+			t.Errorf("the same user's second socket: %v", err)
+		}
+
+		time.Sleep(time.Duration(d.RetryAfterMs) * time.Millisecond)
+		if err := send(ann, "later"); err != nil {
+			t.Errorf("after retry_after_ms: %v", err)
+		}
+		if _, ok := sio.AsResourceExhausted(send(ann, "too soon again")); !ok {
+			t.Error("a second message right after the one token came back was admitted")
 		}
 	})
 }

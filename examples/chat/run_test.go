@@ -163,29 +163,6 @@ func TestUserFromAuth(t *testing.T) {
 	}
 }
 
-// TestRateLimit allows 5 messages per 2 seconds per user.
-func TestRateLimit(t *testing.T) {
-	t.Parallel()
-	c := newChatService(newImageStore("http://example.test"))
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c.now = func() time.Time { return now }
-	for i := range 5 {
-		if _, ok := c.allow("u"); !ok {
-			t.Fatalf("message %d refused", i+1)
-		}
-	}
-	if wait, ok := c.allow("u"); ok || wait != rateWindow {
-		t.Errorf("6th message: ok %v, wait %v", ok, wait)
-	}
-	if _, ok := c.allow("v"); !ok {
-		t.Error("another user is limited too")
-	}
-	now = now.Add(rateWindow)
-	if _, ok := c.allow("u"); !ok {
-		t.Error("still limited after the window")
-	}
-}
-
 type recorded struct {
 	code int
 	body string

@@ -152,8 +152,9 @@ socket.emit("message:send", { room: "general", text: "hi" }, (res) => {
     const room: string | undefined = e.details?.room;
     void room;
   }
-  if (e.name === "RateLimited") {
-    const retry: number | undefined = e.details?.retry_after_ms;
+  // The contract's rate limit: the runtime's error, narrowed by its code.
+  if (e.code === "resource_exhausted") {
+    const retry: number | undefined = e.details.retry_after_ms;
     void retry;
   }
 });
@@ -188,11 +189,6 @@ async function clientFlows(): Promise<void> {
       case "RoomNotFound": {
         const room: string | undefined = error.details?.room;
         void room;
-        break;
-      }
-      case "RateLimited": {
-        const retry: number | undefined = error.details?.retry_after_ms;
-        void retry;
         break;
       }
       case "NotAMember":

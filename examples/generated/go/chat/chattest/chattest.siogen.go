@@ -7,7 +7,6 @@ package chattest
 import (
 	"context"
 	"github.com/siogen/siogen/examples/generated/go/chat"
-	common "github.com/siogen/siogen/examples/generated/go/common"
 	"github.com/siogen/siogen/runtime/sio"
 	"github.com/siogen/siogen/runtime/sio/siotest"
 	siojson "github.com/siogen/siogen/runtime/siojson"
@@ -165,7 +164,7 @@ func NewChatServer(tb testing.TB, opts *sio.ServerOptions) *ChatServer {
 				r.Leave()
 			}
 		}, chat.RoomNotFoundName),
-		MessageSend: siotest.NewScript[*chat.SendMessage, *chat.Message](tb, chat.ChatEventMessageSend, (*chat.Message).CheckJSON, chat.RoomNotFoundName, chat.NotAMemberName, common.RateLimitedName),
+		MessageSend: siotest.NewScript[*chat.SendMessage, *chat.Message](tb, chat.ChatEventMessageSend, (*chat.Message).CheckJSON, chat.RoomNotFoundName, chat.NotAMemberName),
 		PingLegacy:  siotest.NewScript[struct{}, chat.ChatPingLegacyAck](tb, chat.ChatEventPingLegacy, chat.ChatPingLegacyAck.CheckJSON),
 		RoomJoin:    siotest.NewScript[*chat.ChatRoomJoinPayload, *chat.RoomInfo](tb, chat.ChatEventRoomJoin, (*chat.RoomInfo).CheckJSON, chat.RoomNotFoundName),
 		RoomLeave:   siotest.NewScript[*chat.ChatRoomLeavePayload, struct{}](tb, chat.ChatEventRoomLeave, nil, chat.RoomNotFoundName, chat.NotAMemberName),
@@ -377,7 +376,7 @@ var ChatContract = []siotest.ContractEvent{{
 	Event:    chat.ChatEventMessageSend,
 	Acked:    true,
 	CheckAck: siotest.AckChecker[*chat.Message](sio.AckEnvelope, siojson.ReadPointer[chat.Message]),
-	Errors:   []string{chat.RoomNotFoundName, chat.NotAMemberName, common.RateLimitedName},
+	Errors:   []string{chat.RoomNotFoundName, chat.NotAMemberName},
 	Limits: sio.Limits{
 		Burst:          5,
 		MaxPayload:     6291456,

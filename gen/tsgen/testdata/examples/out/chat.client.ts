@@ -54,8 +54,8 @@ export interface ChatClient {
   roomJoin(payload: ChatRoomJoinPayload, options?: $c.CallOptions): Promise<$siogen.AckResult<RoomInfo, RoomNotFound | $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
   /** Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember. */
   roomLeave(payload: ChatRoomLeavePayload, options?: $c.CallOptions): Promise<$siogen.AckResult<null, RoomNotFound | NotAMember | $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
-  /** The emitter waits 10s for the ack. Limits: 5/2s, burst 5; payload at most 6 MiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember, common.RateLimited. */
-  messageSend(payload: SendMessage, options?: $c.CallOptions): Promise<$siogen.AckResult<Message, RoomNotFound | NotAMember | common.RateLimited | $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
+  /** The emitter waits 10s for the ack. Limits: 5/2s, burst 5; payload at most 6 MiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember. */
+  messageSend(payload: SendMessage, options?: $c.CallOptions): Promise<$siogen.AckResult<Message, RoomNotFound | NotAMember | $siogen.ResourceExhaustedError | $siogen.DisconnectedError>>;
   /**
    * A message was posted in a room the client is in.
    *

@@ -264,8 +264,8 @@ export interface ChatClientToServerEvents {
   "room:join": (payload: ChatRoomJoinPayload, ack: (res: $siogen.AckResult<RoomInfo, RoomNotFound | $siogen.ResourceExhaustedError>) => void) => void;
   /** Limits: 20/s, burst 40; payload at most 64 KiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember. */
   "room:leave": (payload: ChatRoomLeavePayload, ack: (res: $siogen.AckResult<null, RoomNotFound | NotAMember | $siogen.ResourceExhaustedError>) => void) => void;
-  /** The emitter waits 10s for the ack. Limits: 5/2s, burst 5; payload at most 6 MiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember, common.RateLimited. */
-  "message:send": (payload: SendMessage, ack: (res: $siogen.AckResult<Message, RoomNotFound | NotAMember | common.RateLimited | $siogen.ResourceExhaustedError>) => void) => void;
+  /** The emitter waits 10s for the ack. Limits: 5/2s, burst 5; payload at most 6 MiB; at most 8 unanswered acks. Refused with resource_exhausted. Errors: RoomNotFound, NotAMember. */
+  "message:send": (payload: SendMessage, ack: (res: $siogen.AckResult<Message, RoomNotFound | NotAMember | $siogen.ResourceExhaustedError>) => void) => void;
   /**
    * Older messages of a room, newest first.
    *

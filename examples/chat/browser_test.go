@@ -90,7 +90,7 @@ func TestBrowser(t *testing.T) {
 		"an unknown room shows RoomNotFound",
 		"a dropped connection recovers the messages it missed",
 		"the server restarts mid-conversation and both pages carry on",
-		"sending too fast shows RateLimited",
+		"sending too fast shows resource_exhausted",
 		"screenshot",
 		"on a phone (390 px): a one-line header, rooms and people in a drawer, readable images",
 	} {

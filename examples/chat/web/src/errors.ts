@@ -1,12 +1,11 @@
 // Turning the contract's typed errors into sentences a person understands.
 
 import type { NotAMember, RoomNotFound } from "../../../generated/ts/chat.js";
-import type { RateLimited } from "../../../generated/ts/common.js";
 import type { ConnectError } from "../../../generated/ts/siogen.client.js";
 import type { DisconnectedError, ResourceExhaustedError, RuntimeAckError, Violation } from "../../../generated/ts/siogen.types.js";
 
 /** Every error a call of the chat contract can end with. */
-export type ChatAckError = RoomNotFound | NotAMember | RateLimited | ResourceExhaustedError | RuntimeAckError | DisconnectedError;
+export type ChatAckError = RoomNotFound | NotAMember | ResourceExhaustedError | RuntimeAckError | DisconnectedError;
 
 /** What the user was doing when the error came back, for the wording. */
 export interface ErrorContext {
@@ -42,10 +41,6 @@ export function describe(err: ChatAckError, ctx: ErrorContext = {}): string {
       return `There is no room called “${err.details?.room ?? ctx.room ?? "?"}”. Try lobby, random or go.`;
     case "NotAMember":
       return "You are not in this room any more. Join it again to post.";
-    case "RateLimited": {
-      const s = Math.max(1, Math.ceil((err.details?.retry_after_ms ?? 1000) / 1000));
-      return `You are sending messages too fast. Wait ${s} second${s === 1 ? "" : "s"} and try again.`;
-    }
   }
   switch (err.code) {
     case "invalid_argument":
@@ -60,7 +55,8 @@ export function describe(err: ChatAckError, ctx: ErrorContext = {}): string {
     case "disconnected":
       return "The connection dropped before the server answered. Your message may not have been sent.";
     case "resource_exhausted":
-      // Refused by one of the contract's limits, before the server read it.
+      // Refused by one of the contract's limits (message:send: 5 in 2 s per
+      // socket), before the server read it.
       switch (err.details.limit) {
         case "rate": {
           const s = Math.max(1, Math.ceil((err.details.retry_after_ms ?? 1000) / 1000));

@@ -4,6 +4,7 @@
 import type { ChatClientSocket } from "../../../generated/ts/chat.client.js";
 import { ChatEvents } from "../../../generated/ts/chat.js";
 import type { Message, RoomID } from "../../../generated/ts/chat.js";
+import { describe } from "./errors.js";
 
 /** RoomSession follows the room the user is in: joins it, keeps its messages, sends to it. */
 export class RoomSession {
@@ -41,13 +42,9 @@ export class RoomSession {
     if (text === "") return null;
     this.typing(false);
     const res = await this.socket.emitWithAck(ChatEvents.MessageSend, { room: this.room, text });
-    if (!res.ok) {
-      if (res.error.name === "RateLimited") {
-        const details = res.error.details as { retry_after_ms?: number } | undefined;
-        return `slow down: retry in ${details?.retry_after_ms ?? 1000} ms`;
-      }
-      return res.error.message;
-    }
+    // Over the contract's rate, the runtime answers resource_exhausted
+    // with retry_after_ms; describe words it, as every other error.
+    if (!res.ok) return describe(res.error, { room: this.room, text });
     this.messages.push(res.data);
     return null;
   }

@@ -229,11 +229,12 @@ try {
     if (ta !== "websocket" || tb !== "polling") throw new Error(`transports after restart: alice ${ta}, bob ${tb}`);
   });
 
-  await check("sending too fast shows RateLimited", async () => {
-    // At most 5 messages in 2 s: some of these are refused (how many depends
-    // on what bob sent just before).
+  await check("sending too fast shows resource_exhausted", async () => {
+    // The contract's limit, at most 5 messages in 2 s per socket: some of
+    // these are refused by the runtime with resource_exhausted (how many
+    // depends on what bob sent just before), worded by errors.ts.
     for (let i = 1; i <= 6; i++) await say(bob, `flood ${i}`);
-    await errorNotice(bob, "You are sending messages too fast. Wait").first().waitFor();
+    await errorNotice(bob, "You are going too fast. Wait").first().waitFor();
     const sent = bob.locator(".msg.mine .text", { hasText: /^flood \d$/ });
     await sent.last().waitFor();
     await bob.waitForTimeout(300); // let the acks settle

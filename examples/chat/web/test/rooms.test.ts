@@ -58,9 +58,9 @@ test("send trims, stops typing, and reports the rate limit", async () => {
   session.typing(true);
   mock.answer("message:send",
     { ok: true, data: message("hello") },
-    { ok: false, error: { code: "resource_exhausted", name: "RateLimited", message: "slow", details: { retry_after_ms: 1500 } } });
+    { ok: false, error: { code: "resource_exhausted", message: "rate limit exceeded, retry after 1500ms", details: { limit: "rate", max: 5, retry_after_ms: 1500 } } });
   assert.equal(await session.send("  hello  "), null);
-  assert.equal(await session.send("again"), "slow down: retry in 1500 ms");
+  assert.equal(await session.send("again"), "You are going too fast. Wait 2 seconds and try again.");
   assert.deepEqual(mock.next("typing"), [{ room: "lobby", typing: true }]);
   assert.deepEqual(mock.next("typing"), [{ room: "lobby", typing: false }]);
   assert.deepEqual(mock.next("message:send"), [{ room: "lobby", text: "hello" }]);

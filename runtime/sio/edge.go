@@ -2,7 +2,10 @@ package sio
 
 import (
 	"errors"
+	"strconv"
 	"time"
+
+	"github.com/siogen/siogen/runtime/engineio"
 )
 
 // Edge policies: the limits a contract puts on what a client sends (see
@@ -125,7 +128,8 @@ type Backpressure struct {
 	Key string
 }
 
-// Backpressure returns an emitter of events to s that follow bp.
+// Backpressure returns an emitter of events to s that follow bp. Its
+// emits go through the interceptors like [Socket.Emit]'s.
 func (s *Socket) Backpressure(bp Backpressure) Emitter {
 	return socketPolicy{s: s, bp: bp}
 }
@@ -135,11 +139,41 @@ type socketPolicy struct {
 	bp Backpressure
 }
 
-func (p socketPolicy) Emit(event string, args ...any) error { return p.s.Emit(event, args...) }
+func (p socketPolicy) Emit(event string, args ...any) error { return p.s.emitWith(&p.bp, event, args) }
 func (p socketPolicy) skipChecks() bool                     { return p.s.skipChecks() }
 
 // Backpressure returns an operator whose broadcasts follow bp for every
-// recipient.
+// recipient, on every node (runtime/redisadapter carries it). With
+// [BroadcastOperator.Volatile] the broadcast is volatile, with bp.Max when
+// bp is [BackpressureVolatile] and 0 otherwise.
 func (b *BroadcastOperator) Backpressure(bp Backpressure) *BroadcastOperator {
 	return b.with(func(o *BroadcastOptions) { o.Backpressure = bp })
+}
+
+// sendPolicy returns the Engine.IO send policy of p, an event called event
+// ("" to read it from p when needed), volatile or following bp. A packet
+// that expects an acknowledgement is never replaced (its ack would never
+// come): under BackpressureLatest it is queued, with bp.Max.
+func sendPolicy(p *Packet, event string, volatile bool, bp *Backpressure) engineio.SendPolicy {
+	switch {
+	case volatile || bp.Mode == BackpressureVolatile:
+		max := 0
+		if bp.Mode == BackpressureVolatile {
+			max = bp.Max
+		}
+		return engineio.SendPolicy{Mode: engineio.SendVolatile, Max: max}
+	case bp.Mode == BackpressureLatest && !p.HasID:
+		if event == "" {
+			event = eventOf(p.Data)
+		}
+		return engineio.SendPolicy{Mode: engineio.SendLatest, Max: bp.Max, Key: latestKey(p.Namespace, event, bp.Key)}
+	}
+	return engineio.SendPolicy{Max: bp.Max}
+}
+
+// latestKey is the Engine.IO key of the messages of event in nsp under
+// [BackpressureLatest] with key: one key space per connection, which the
+// namespaces and events share without colliding.
+func latestKey(nsp, event, key string) string {
+	return strconv.Itoa(len(nsp)) + ":" + nsp + strconv.Itoa(len(event)) + ":" + event + key
 }

@@ -242,3 +242,40 @@ func TestSendPolicyWebsocketVolatileAndQueue(t *testing.T) {
 		}
 	}
 }
+
+// TestBacklogKeepsOrder checks that a backlog of small and large messages
+// (large ones are written on their own) reaches the client in order.
+func TestBacklogKeepsOrder(t *testing.T) {
+	t.Parallel()
+	conns := make(chan *engineio.Conn, 1)
+	_, base := startServer(t, capture(conns), &engineio.ServerOptions{WriteTimeout: time.Minute})
+	cl, c := slowClient(t, base, conns)
+	stall(t, c)
+	big := make([]byte, 40<<10)
+	for i := range 20 {
+		if err := c.SendMessages(text(fmt.Sprint("t", i)), engineio.NewMessage(engineio.MessageBinary, big)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var got, want []string
+	for i := range 20 {
+		want = append(want, fmt.Sprint("t", i), "big")
+	}
+	for len(got) < len(want) {
+		typ, data, err := cl.Receive(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case typ == engineio.MessageText:
+			got = append(got, string(data))
+		case len(data) == len(big):
+			got = append(got, "big")
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("received %q\nwant %q", got, want)
+	}
+}

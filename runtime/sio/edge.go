@@ -150,6 +150,12 @@ func (b *BroadcastOperator) Backpressure(bp Backpressure) *BroadcastOperator {
 	return b.with(func(o *BroadcastOptions) { o.Backpressure = bp })
 }
 
+// Backpressure returns a broadcast to every socket of ns that follows bp;
+// see [BroadcastOperator.Backpressure].
+func (ns *Namespace) Backpressure(bp Backpressure) *BroadcastOperator {
+	return ns.broadcast().Backpressure(bp)
+}
+
 // sendPolicy returns the Engine.IO send policy of p, an event called event
 // ("" to read it from p when needed), volatile or following bp. A packet
 // that expects an acknowledgement is never replaced (its ack would never

@@ -14,7 +14,9 @@ import (
 // without a contract may call them directly.
 //
 // NOTE (work in progress on issue 20): this file fixes the API the
-// generators target; the enforcement is being written beside it.
+// generators target. Back-pressure is enforced (see the package doc,
+// "Back-pressure"); the enforcement of the limits is being written beside
+// it.
 
 // CodeResourceExhausted: an event was refused by one of its limits before
 // it was decoded; the details are a [ResourceExhaustedDetails].
@@ -98,33 +100,48 @@ type refusalPolicy struct {
 }
 
 // BackpressureMode says what happens to a message for a socket whose send
-// queue is backed up.
+// queue is backed up: whose connection has messages waiting for the
+// network (see engineio.Conn.Queued). A connection that keeps up has none,
+// and then every mode sends at once.
 type BackpressureMode uint8
 
 const (
 	// BackpressureQueue, the default, queues the message; when more than
-	// Max messages wait (0: the server's limit) the connection is closed
-	// with [ReasonSendQueueFull].
+	// Max messages would wait (0: no bound of its own) the connection is
+	// closed with [ReasonSendQueueFull]. The server's limit
+	// (engineio.ServerOptions.MaxQueuedMessages, 4096 by default) applies
+	// above it in every mode.
 	BackpressureQueue BackpressureMode = iota
 	// BackpressureVolatile drops the message when more than Max messages
-	// are waiting (0: when any is).
+	// are waiting (0: when any is), and where the server's limit would
+	// be passed; it never closes the connection. Drops are counted
+	// ([DropVolatile]).
 	BackpressureVolatile
 	// BackpressureLatest keeps the newest message per key: a message
-	// replaces a waiting one of the same event and Key, which is dropped.
+	// replaces a waiting one of the same namespace, event and Key, which
+	// is dropped ([DropSuperseded]) and the new one queued at the end, in
+	// the order of its own time; messages of other events or keys never
+	// replace each other. A message already handed to the writer is not
+	// touched. Max bounds the waiting messages as BackpressureQueue's
+	// does. An event that expects an acknowledgement is never replaced:
+	// it is queued, as under BackpressureQueue.
 	BackpressureLatest
 )
 
 // Backpressure is what the server does with a message for a socket whose
-// send queue is backed up. Memory stays bounded in every mode by the
-// server's send queue limit.
+// send queue is backed up; the zero value is the default queue. Memory
+// stays bounded in every mode by the server's send queue limit, which
+// counts every waiting message (so, under BackpressureLatest, the keys
+// that can wait).
 type Backpressure struct {
 	Mode BackpressureMode
 	// Max is the number of waiting messages the mode allows (see the
-	// modes).
+	// modes); counted in Engine.IO messages: a packet is one, plus one per
+	// binary attachment.
 	Max int
 	// Key, for BackpressureLatest, identifies what the message is the
-	// newest of (an entity's id, say); messages of other events never
-	// replace each other.
+	// newest of (an entity's id, say); "" makes every message of the
+	// event replace the waiting one.
 	Key string
 }
 

@@ -180,11 +180,11 @@ func (ns *Namespace) Backpressure(bp Backpressure) *BroadcastOperator {
 func sendPolicy(p *Packet, event string, volatile bool, bp *Backpressure) engineio.SendPolicy {
 	switch {
 	case volatile || bp.Mode == BackpressureVolatile:
-		max := 0
+		n := 0
 		if bp.Mode == BackpressureVolatile {
-			max = bp.Max
+			n = bp.Max
 		}
-		return engineio.SendPolicy{Mode: engineio.SendVolatile, Max: max}
+		return engineio.SendPolicy{Mode: engineio.SendVolatile, Max: n}
 	case bp.Mode == BackpressureLatest && !p.HasID:
 		if event == "" {
 			event = eventOf(p.Data)

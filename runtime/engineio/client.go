@@ -436,8 +436,9 @@ func (c *Conn) sayCloseByPOST(batch []*Message) {
 // takeBatch removes the longest prefix of the queue that fits in maxPayload
 // (at least one packet). c.mu must be held.
 func (c *Conn) takeBatch() []*Message {
+	c.sq.compact()
 	n, size := 0, int64(0)
-	for _, m := range c.queue {
+	for _, m := range c.sq.msgs {
 		l := int64(len(m.pollingForm()))
 		if n > 0 && size+1+l > c.maxPayload {
 			break
@@ -445,10 +446,5 @@ func (c *Conn) takeBatch() []*Message {
 		size += l + 1
 		n++
 	}
-	batch := c.queue[:n:n]
-	c.queue = c.queue[n:]
-	if len(c.queue) == 0 {
-		c.queue = nil
-	}
-	return batch
+	return c.sq.takePrefix(n)
 }

@@ -90,14 +90,14 @@ func (c *Conn) upgrade() {
 	}
 	c.ws, c.transport, c.upgraded = ws, TransportWebsocket, true
 	// "5" goes first, ahead of the packets that queued up meanwhile.
-	c.queue = append([]*Message{upgradePacket}, c.queue...)
+	c.sq.prepend([]*Message{upgradePacket})
 	c.mu.Unlock()
 	c.debug("upgraded")
 	if !c.goFunc(func() { c.wsWriter(ws, cs.opts.WriteTimeout) }) {
 		_ = ws.Close() // "5" was not sent: the server is still on polling
 		c.mu.Lock()
-		if len(c.queue) > 0 && c.queue[0] == upgradePacket {
-			c.queue = c.queue[1:]
+		if c.sq.head() == upgradePacket {
+			c.sq.takePrefix(1)
 		}
 		c.mu.Unlock()
 		c.sayCloseByPOST(nil)

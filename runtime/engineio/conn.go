@@ -56,7 +56,7 @@ type Conn struct {
 	recvClosed bool // OnClose was called: no more OnMessage
 
 	mu          sync.Mutex
-	queue       []*Message
+	sq          sendQueue // what waits for the writer
 	transport   string
 	ws          *websocket.Conn // the websocket in use once upgraded, or from the start
 	probe       *websocket.Conn // server: the websocket being probed for an upgrade
@@ -149,6 +149,15 @@ func (c *Conn) Transport() string {
 // message, as announced in the handshake.
 func (c *Conn) MaxPayload() int64 { return c.maxPayload }
 
+// Queued returns how many messages wait to be written: queued, not yet
+// taken by the writer (nor replaced, see [SendLatest]). A connection that
+// keeps up has none most of the time.
+func (c *Conn) Queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sq.waiting()
+}
+
 // Send queues a message of the given type. It does not wait for the network
 // and does not copy a binary message's data: the caller must not modify data
 // afterwards. It returns the close error when the connection is closed, and
@@ -166,32 +175,70 @@ func (c *Conn) SendMessage(m *Message) error { return c.SendMessages(m) }
 // them, which keeps a Socket.IO packet and its binary attachments together.
 // See [Conn.Send] for the queue limit.
 func (c *Conn) SendMessages(ms ...*Message) error {
-	c.mu.Lock()
-	if c.err != nil {
-		err := c.err
-		c.mu.Unlock()
-		return err
-	}
-	if c.maxQueued > 0 && len(c.queue)+len(ms) > c.maxQueued {
-		c.mu.Unlock()
-		c.closeWith(closeError(ReasonSendQueueFull, nil), false)
-		return c.Err()
-	}
-	c.pushLocked(ms)
-	return nil
+	_, err := c.send(&SendPolicy{}, false, ms)
+	return err
 }
 
 // SendVolatile queues ms only when nothing else is waiting to be written,
 // and otherwise drops them silently: for messages that are worthless when
-// late. It reports whether they were queued.
+// late. It reports whether they were queued. It is [Conn.SendWith] with
+// [SendVolatile] and Max 0.
 func (c *Conn) SendVolatile(ms ...*Message) bool {
+	r, err := c.send(&SendPolicy{Mode: SendVolatile}, false, ms)
+	return err == nil && !r.Dropped
+}
+
+// SendWith queues ms in one step, like [Conn.SendMessages], following p
+// when the send queue is backed up: see [SendMode]. It returns the close
+// error when the connection is closed or the policy closed it (then with
+// [ReasonSendQueueFull]), and tells in its result what the policy
+// dropped. A message replaced under [SendLatest] may be shared with other
+// connections; only this connection's queue forgets it.
+func (c *Conn) SendWith(p SendPolicy, ms ...*Message) (SendResult, error) {
+	return c.send(&p, false, ms)
+}
+
+// SendSharedWith is [Conn.SendWith] for messages sent to many sessions at
+// once; see [Conn.SendShared].
+func (c *Conn) SendSharedWith(p SendPolicy, ms ...*Message) (SendResult, error) {
+	return c.send(&p, true, ms)
+}
+
+// send queues ms following p, through the shared writer when shared; see
+// SendWith and SendShared.
+func (c *Conn) send(p *SendPolicy, shared bool, ms []*Message) (SendResult, error) {
+	var r SendResult
 	c.mu.Lock()
-	if c.err != nil || len(c.queue) > 0 {
+	if c.err != nil {
+		err := c.err
 		c.mu.Unlock()
-		return false
+		return r, err
 	}
-	c.pushLocked(ms)
-	return true
+	if p.Mode == SendLatest && c.sq.keyed != nil {
+		r.Replaced = c.sq.replace(p.Key)
+	}
+	n := c.sq.waiting()
+	over := c.maxQueued > 0 && n+len(ms) > c.maxQueued
+	switch p.Mode {
+	case SendVolatile:
+		if over || n > p.Max {
+			c.mu.Unlock()
+			r.Dropped = true
+			return r, nil
+		}
+	default:
+		if over || (p.Max > 0 && n+len(ms) > p.Max) {
+			c.mu.Unlock()
+			c.closeWith(closeError(ReasonSendQueueFull, nil), false)
+			return r, c.Err()
+		}
+	}
+	if shared {
+		c.pushSharedLocked(p, ms)
+	} else {
+		c.pushLocked(p, ms)
+	}
+	return r, nil
 }
 
 // sendControl queues a control packet, which the queue limit does not count.
@@ -201,22 +248,38 @@ func (c *Conn) sendControl(m *Message) {
 		c.mu.Unlock()
 		return
 	}
-	c.pushLocked([]*Message{m})
+	c.pushLocked(&SendPolicy{}, []*Message{m})
 }
 
-// pushLocked queues ms for the writer and wakes or starts it. A websocket
-// session with nothing waiting and no writer running writes them at once
-// instead, from the calling goroutine and without blocking (see
-// writeDirect). c.mu must be held, and the session open; pushLocked
-// unlocks c.mu.
-func (c *Conn) pushLocked(ms []*Message) {
-	if c.direct && !c.writing && len(c.queue) == 0 {
+// pushLocked queues ms for the writer (keyed by p.Key under SendLatest)
+// and wakes or starts it. A websocket session with nothing waiting and no
+// writer running writes them at once instead, from the calling goroutine
+// and without blocking (see writeDirect). c.mu must be held, and the
+// session open; pushLocked unlocks c.mu.
+func (c *Conn) pushLocked(p *SendPolicy, ms []*Message) {
+	if c.direct && !c.writing && c.sq.empty() {
 		c.claimLocked()
 		c.mu.Unlock()
 		c.writeDirect(ms)
 		return
 	}
-	c.queue = append(c.queue, ms...)
+	c.enqueueLocked(p, ms)
+	c.wakeLocked()
+}
+
+// enqueueLocked appends ms to the queue, as the run of p.Key under
+// SendLatest. c.mu must be held.
+func (c *Conn) enqueueLocked(p *SendPolicy, ms []*Message) {
+	if p.Mode == SendLatest {
+		c.sq.pushKeyed(p.Key, ms)
+	} else {
+		c.sq.push(ms)
+	}
+}
+
+// wakeLocked wakes or starts the writer of what is queued. c.mu must be
+// held; wakeLocked unlocks it.
+func (c *Conn) wakeLocked() {
 	start := c.claimWriterLocked()
 	c.mu.Unlock()
 	c.signal()
@@ -234,11 +297,7 @@ func (c *Conn) signal() {
 }
 
 // takeQueue removes and returns every queued message. c.mu must be held.
-func (c *Conn) takeQueue() []*Message {
-	q := c.queue
-	c.queue = nil
-	return q
-}
+func (c *Conn) takeQueue() []*Message { return c.sq.take(nil) }
 
 // Receive waits for the next message and returns its type and data, which
 // the caller owns. Messages that arrived before the connection closed are

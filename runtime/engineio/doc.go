@@ -59,6 +59,30 @@
 // blocking on the network; a [Message] made once with [NewMessage] can be
 // sent to many connections, which then share its encoded bytes.
 //
+// # Back-pressure
+//
+// What a connection does not take at once waits in its send queue, bounded
+// by ServerOptions.MaxQueuedMessages: past it the connection is closed
+// with [ReasonSendQueueFull]. [Conn.SendWith] (and [Conn.SendSharedWith],
+// for broadcasts) say per send what happens when messages are waiting
+// ([Conn.Queued]); see [SendMode]:
+//
+//   - [SendQueue]: queued; with Max, the connection closes as soon as more
+//     than Max would wait;
+//   - [SendVolatile]: dropped when more than Max wait ([Conn.SendVolatile]
+//     is Max 0), never a close;
+//   - [SendLatest]: a send with a Key replaces the waiting messages of the
+//     previous send with that key (all of them: a Socket.IO packet and its
+//     attachments go and are replaced together), and queues at the end.
+//     Messages the writer has taken are not touched.
+//
+// It works alike on websocket (the direct write, the shared writer, the
+// writer goroutine take from the same queue) and polling (a GET takes the
+// queue). Replacing costs O(1): the old messages leave empty slots,
+// removed when a writer takes the queue or once they outnumber the live
+// ones, so memory stays bounded by what waits. The peer sees nothing
+// but fewer messages, or the transport closing.
+//
 // # Errors
 //
 // Closed and failed connections report an *[Error] whose [Reason] uses the

@@ -469,7 +469,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 
 	open := s.openPacket(c.id, transport)
 	if ws != nil {
-		c.queue = append(c.queue, open)
+		c.sq.push([]*Message{open})
 		s.startWebsocket(c, ws, wire)
 	} else if !s.writePolling(w, r, c, []*Message{open}) {
 		c.closeWith(closeError(ReasonTransportError, fmt.Errorf("failed to write the handshake")), false)

@@ -74,7 +74,7 @@ func (s *Server) servePollGET(w http.ResponseWriter, r *http.Request, c *Conn) {
 			default:
 				batch = append(batch, closePacket)
 			}
-		case len(c.queue) > 0:
+		case !c.sq.empty():
 			batch = c.takeQueue()
 			if c.pinged && c.pingSent.IsZero() {
 				c.pingSent = time.Now() // the ping goes out now

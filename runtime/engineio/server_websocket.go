@@ -40,11 +40,11 @@ func (s *Server) startWebsocket(c *Conn, ws *websocket.Conn, wire *wsWire) {
 func (c *Conn) setWriterLocked(ws *websocket.Conn, wire *wsWire, timeout time.Duration) {
 	c.lazyWS, c.wire, c.wsTimeout = ws, wire, timeout
 	c.direct = wire != nil && wire.raw != nil
-	if len(c.queue) == 0 {
+	if c.sq.empty() {
 		c.mu.Unlock()
 		return
 	}
-	c.pushLocked(c.takeQueue())
+	c.pushLocked(&SendPolicy{}, c.takeQueue())
 }
 
 // writeDirect writes ms on the sending goroutine, as far as the socket
@@ -65,16 +65,14 @@ func (c *Conn) afterWrite(rest []*Message, tail bool, err error) {
 	}
 	c.mu.Lock()
 	if len(rest) > 0 {
-		// A copy: rest may be the sender's array (SendMessages' variadic
-		// argument, which then stays on its stack).
-		q := make([]*Message, 0, len(rest)+len(c.queue))
-		c.queue = append(append(q, rest...), c.queue...)
+		c.sq.prepend(rest)
 	}
+	queued := !c.sq.empty()
 	switch {
-	case tail || c.err != nil || (len(c.queue) > 0 && (len(rest) > 0 || c.flush == nil)):
+	case tail || c.err != nil || (queued && (len(rest) > 0 || c.flush == nil)):
 		c.mu.Unlock()
 		go c.wsDrain()
-	case len(c.queue) > 0:
+	case queued:
 		c.mu.Unlock()
 		c.flush.add(c)
 	default:
@@ -92,21 +90,26 @@ func (c *Conn) afterWrite(rest []*Message, tail bool, err error) {
 // pile up per session and go out together, in fewer writes than one per
 // message. Other sessions send as SendMessages does.
 func (c *Conn) SendShared(ms ...*Message) error {
-	c.mu.Lock()
-	if c.flush == nil || !c.direct || c.err != nil ||
-		(c.maxQueued > 0 && len(c.queue)+len(ms) > c.maxQueued) {
-		c.mu.Unlock()
-		return c.SendMessages(ms...)
+	_, err := c.send(&SendPolicy{}, true, ms)
+	return err
+}
+
+// pushSharedLocked queues ms for the shared writer, when the session has
+// one, and else as pushLocked does. c.mu must be held, and the session
+// open; pushSharedLocked unlocks it.
+func (c *Conn) pushSharedLocked(p *SendPolicy, ms []*Message) {
+	if c.flush == nil || !c.direct {
+		c.pushLocked(p, ms)
+		return
 	}
-	c.queue = append(c.queue, ms...)
+	c.enqueueLocked(p, ms)
 	if c.writing {
 		c.mu.Unlock() // the writer, or the flusher, takes them
-		return nil
+		return
 	}
 	c.claimLocked()
 	c.mu.Unlock()
 	c.flush.add(c)
-	return nil
 }
 
 // flusher is a writer that server websocket sessions share for
@@ -183,7 +186,7 @@ const quickStartsToLinger = 3
 // running and counts it in c.wg. c.mu must be held; the caller starts
 // wsDrain after unlocking.
 func (c *Conn) claimWriterLocked() bool {
-	if c.lazyWS == nil || (len(c.queue) == 0 && c.err == nil) {
+	if c.lazyWS == nil || (c.sq.empty() && c.err == nil) {
 		return false
 	}
 	if c.writing {
@@ -236,9 +239,9 @@ func (c *Conn) wsDrain() {
 	}
 	for {
 		c.mu.Lock()
-		batch := c.queue
+		queued := !c.sq.empty()
 		closed := c.err != nil
-		if len(batch) == 0 && !closed && (c.direct || c.quickStarts < quickStartsToLinger) {
+		if !queued && !closed && (c.direct || c.quickStarts < quickStartsToLinger) {
 			// Sessions that write directly do not linger: the next send
 			// writes itself once this writer has ended.
 			c.writing = false // c.queue keeps its capacity for the next sends
@@ -246,7 +249,7 @@ func (c *Conn) wsDrain() {
 			c.mu.Unlock()
 			return
 		}
-		if len(batch) == 0 && !closed {
+		if !queued && !closed {
 			// Linger a little, so a steady stream of sends (broadcasts)
 			// wakes this goroutine instead of starting one per message.
 			// Sessions that write now and then (the handshake, then
@@ -269,7 +272,7 @@ func (c *Conn) wsDrain() {
 			case <-linger.C:
 			}
 			c.mu.Lock()
-			if len(c.queue) > 0 || c.err != nil {
+			if !c.sq.empty() || c.err != nil {
 				c.mu.Unlock()
 				continue
 			}
@@ -278,7 +281,7 @@ func (c *Conn) wsDrain() {
 			c.mu.Unlock()
 			return
 		}
-		c.queue = spare
+		batch := c.sq.take(spare)
 		c.mu.Unlock()
 		if err := c.writeBatch(ws, wire, batch, timeout, &scratch); err != nil {
 			c.closeWith(closeError(ReasonTransportError, err), false)

@@ -215,6 +215,13 @@ func (w *wsWire) writeFrames(ms []*Message, timeout time.Duration, scratch *[]by
 			buf = buf[:0]
 		}
 		if len(f) > gather {
+			// After the frames gathered before it, which must not wait.
+			if len(buf) > 0 {
+				if _, err := w.Conn.Write(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
 			if _, err := w.Conn.Write(f); err != nil {
 				return err
 			}

@@ -15,7 +15,8 @@
 //	rdb.Close()
 //
 // Every room and broadcast operation of sio then spans the cluster:
-// broadcasts (To, Except, Local stays local, Volatile), EmitWithAck
+// broadcasts (To, Except, Local stays local, Volatile, Backpressure on Go
+// nodes), EmitWithAck
 // (acknowledgements of every node's clients), FetchSockets, SocketsJoin,
 // SocketsLeave, DisconnectSockets, ServerSideEmit and ServerSideEmitWithAck
 // (answers come from [Adapter.OnServerSideEmitWithAck] on Go nodes).
@@ -83,7 +84,11 @@
 // string keys); binary arguments travel as msgpack bin inside the event's
 // data, where a Socket.IO packet would have placeholders. A Node packet
 // object is {type: 2, data: [event, ...args], nsp, id?}; options are
-// {rooms: [...], except: [...], flags: {volatile?, timeout?}}.
+// {rooms: [...], except: [...], flags: {volatile?, timeout?, backpressure?}},
+// where backpressure, {mode: "queue"|"volatile"|"latest", max?, key?}, is
+// ours: the [sio.Backpressure] of a broadcast or of an Emitter, which Go
+// nodes apply to their recipients and Node nodes, ignoring flags they do
+// not know, do not.
 //
 // Classic Pub/Sub (createAdapter, and the emitters):
 //
@@ -154,7 +159,8 @@
 // rooms, data}> PX <MaxDisconnectionDuration ms>, and restored on any node
 // with GET and DEL in a MULTI, a check that the offset is still in the
 // stream (XRANGE offset offset), then XRANGE from the next id: the
-// BROADCAST entries of the namespace without requestId, not volatile,
+// BROADCAST entries of the namespace without requestId, not volatile (nor
+// under volatile back-pressure),
 // that the session's rooms received, each with its own id as offset.
 //
 // A handshake crosses nodes as the Node server's object: {headers (lower

@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/siogen/siogen/runtime/sio"
 )
 
 // emitterUID is the uid of every message an emitter publishes, as
@@ -25,8 +27,8 @@ type EmitterOptions struct {
 // server of the cluster, Go or Node (with the classic Pub/Sub adapter),
 // delivers what it publishes. It publishes and never waits for an answer.
 //
-// An Emitter is immutable: To, Except, Volatile and Of return new emitters,
-// so one can be kept and shared between goroutines.
+// An Emitter is immutable: To, Except, Volatile, Backpressure and Of
+// return new emitters, so one can be kept and shared between goroutines.
 type Emitter struct {
 	rdb      redis.UniversalClient
 	key      string
@@ -34,6 +36,7 @@ type Emitter struct {
 	rooms    []string
 	except   []string
 	volatile bool
+	bp       sio.Backpressure
 }
 
 // NewEmitter returns an emitter for the main namespace "/" publishing
@@ -94,6 +97,15 @@ func (e *Emitter) Volatile() *Emitter {
 	return c
 }
 
+// Backpressure makes Go servers deliver the event following bp, as a
+// broadcast with [sio.BroadcastOperator.Backpressure] does: it travels as
+// a "backpressure" flag, which Node servers ignore (they queue the event).
+func (e *Emitter) Backpressure(bp sio.Backpressure) *Emitter {
+	c := e.clone()
+	c.bp = bp
+	return c
+}
+
 var reservedEvents = []string{"connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"}
 
 // Emit sends an event to the selected sockets. Arguments are encoded as
@@ -126,6 +138,7 @@ func (e *Emitter) EmitJSONChecked(ctx context.Context, check func(args [][]byte)
 	if e.volatile {
 		flags.set("volatile", true)
 	}
+	setBackpressure(flags, &e.bp)
 	packet := obj("type", int64(2), "data", append([]any{event}, vals...), "nsp", e.nsp)
 	opts := obj("rooms", anys(e.rooms), "flags", flags, "except", anys(e.except))
 	channel := e.key + "#" + e.nsp + "#"

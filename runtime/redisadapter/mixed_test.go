@@ -13,6 +13,7 @@ import (
 
 	"github.com/siogen/siogen/internal/nodetest"
 	"github.com/siogen/siogen/runtime/redisadapter"
+	"github.com/siogen/siogen/runtime/sio"
 )
 
 // nodeServer is testdata/node-server.js: socket.io with the upstream
@@ -99,6 +100,10 @@ func testMixedCluster(t *testing.T, mode string) {
 		expectAll("room", g1)
 		mustf(t, G.srv.To("r2").Emit("room2"), "emit")
 		expectAll("room2", g2, n1)
+		// The Node server ignores the back-pressure flag of a Go broadcast.
+		bp := sio.Backpressure{Mode: sio.BackpressureLatest, Key: "e1"}
+		mustf(t, G.srv.To("r2").Backpressure(bp).Emit("latest", 1), "emit")
+		expectAll("latest", g2, n1)
 		mustf(t, G.srv.To("r2").Emit("bin", "x", []byte{9, 8, 7}), "emit")
 		for _, c := range []*tclient{g2, n1} {
 			if ev := c.expect("bin"); len(ev.Bins) != 1 || !bytes.Equal(ev.Bins[0], []byte{9, 8, 7}) || ev.arg(0) != `"x"` {

@@ -75,6 +75,7 @@ func nodeOpts(opts *sio.BroadcastOptions, flags *object) *object {
 			flags.set("volatile", true)
 		}
 	}
+	setBackpressure(flags, &opts.Backpressure)
 	return obj("rooms", anys(uniq(opts.Rooms)), "except", anys(uniq(opts.Except)), "flags", flags)
 }
 
@@ -102,7 +103,64 @@ func goOpts(o *object) *sio.BroadcastOptions {
 	if v, _ := o.obj("flags").get("volatile"); v == true {
 		opts.Volatile = true
 	}
+	opts.Backpressure = readBackpressure(o.obj("flags"))
 	return opts
+}
+
+// Back-pressure modes as the "backpressure" flag names them.
+var bpModes = map[sio.BackpressureMode]string{
+	sio.BackpressureQueue:    "queue",
+	sio.BackpressureVolatile: "volatile",
+	sio.BackpressureLatest:   "latest",
+}
+
+// maxBPMax bounds the Max of a back-pressure flag read from Redis.
+const maxBPMax = 1 << 30
+
+// setBackpressure adds bp, unless it is the default, to broadcast flags as
+// "backpressure": {"mode", "max", "key"}, which Go nodes apply and Node
+// ones ignore, as they do any flag they do not know.
+func setBackpressure(flags *object, bp *sio.Backpressure) {
+	if *bp == (sio.Backpressure{}) {
+		return
+	}
+	mode, ok := bpModes[bp.Mode]
+	if !ok {
+		return
+	}
+	f := obj("mode", mode)
+	if bp.Max > 0 {
+		f.set("max", int64(bp.Max))
+	}
+	if bp.Key != "" {
+		f.set("key", bp.Key)
+	}
+	flags.set("backpressure", f)
+}
+
+// readBackpressure returns the "backpressure" flag of flags: the default
+// when it is absent or malformed.
+func readBackpressure(flags *object) sio.Backpressure {
+	f := flags.obj("backpressure")
+	if f == nil {
+		return sio.Backpressure{}
+	}
+	var bp sio.Backpressure
+	name := f.str("mode")
+	found := false
+	for m, n := range bpModes {
+		if n == name {
+			bp.Mode, found = m, true
+		}
+	}
+	if !found {
+		return sio.Backpressure{}
+	}
+	if n, ok := f.num("max"); ok && n > 0 {
+		bp.Max = int(min(n, maxBPMax))
+	}
+	bp.Key = f.str("key")
+	return bp
 }
 
 // jsDate is the format of JavaScript's Date#toString, which the Node server

@@ -318,7 +318,7 @@ func (n *StreamsNode) restore(ctx context.Context, nsp, pid, offset string) (*si
 			}
 			opts := goOpts(m.opts)
 			p := goPacket(m.packet)
-			if p == nil || opts.Volatile || !sio.ShouldReplay(s.Rooms, opts) {
+			if p == nil || opts.Volatile || opts.Backpressure.Mode == sio.BackpressureVolatile || !sio.ShouldReplay(s.Rooms, opts) {
 				continue
 			}
 			p.HasID = false

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/siogen/siogen/runtime/engineio"
@@ -37,6 +38,10 @@ type conn struct {
 	timer *time.Timer // the connect timeout, until a namespace is joined
 
 	work serial
+
+	// drops counts the packets the back-pressure of the connection's
+	// sends dropped, for the debug log (see countDrop).
+	drops atomic.Uint64
 
 	// Owned by the receiving goroutine (OnMessage, then OnClose).
 	dec       parser.Decoder
@@ -145,6 +150,12 @@ func (c *conn) OnClose(err error) {
 	reason := fromEngine(engineio.ReasonOf(err))
 	if c.violation {
 		reason = ReasonParseError
+	}
+	if reason == ReasonSendQueueFull {
+		// The operator's business: a client too slow for what it is sent
+		// (or a bound too tight). Once per connection; the logger limits
+		// the rate of warnings.
+		c.srv.log.Warn("slow client disconnected", "eio", c.eio.ID(), "reason", string(reason), "dropped", c.drops.Load())
 	}
 	c.mu.Lock()
 	c.lost = true
@@ -326,40 +337,61 @@ func (c *conn) connectError(nsp string, err error) {
 		body.Data = &Error{Code: e.Code, Name: e.Name, Message: e.Message}
 		data, _ = json.Marshal(body)
 	}
-	c.send(&parser.Packet{Type: parser.ConnectError, Namespace: nsp, Data: data}, false)
+	c.send(&parser.Packet{Type: parser.ConnectError, Namespace: nsp, Data: data}, nil)
 }
 
-// send encodes p and queues it on the connection: the text packet and its
-// attachments go in one step, so nothing can come between them.
-func (c *conn) send(p *parser.Packet, volatile bool) error {
+// send encodes p and queues it on the connection, following pol (nil: the
+// default queue): the text packet and its attachments go in one step, so
+// nothing can come between them.
+func (c *conn) send(p *parser.Packet, pol *engineio.SendPolicy) error {
+	if pol == nil {
+		pol = &defaultPolicy
+	}
 	if len(p.Attachments) == 0 {
 		one := [1]*engineio.Message{encodeText(p)}
-		return c.sendEncoded(one[:], volatile, false)
+		return c.sendEncoded(one[:], pol, false)
 	}
-	return c.sendEncoded(encodePacket(p), volatile, false)
+	return c.sendEncoded(encodePacket(p), pol, false)
 }
 
-// sendEncoded queues encoded messages: volatile ones only when nothing else
-// waits, and shared ones (a packet sent to many connections) through the
-// Engine.IO server's shared writer, see [engineio.Conn.SendShared].
-func (c *conn) sendEncoded(msgs []*engineio.Message, volatile, shared bool) error {
+// defaultPolicy is the policy of packets without one: queued, up to the
+// server's limit. Never modified.
+var defaultPolicy engineio.SendPolicy
+
+// sendEncoded queues encoded messages following pol (see [Backpressure]),
+// shared ones (a packet sent to many connections) through the Engine.IO
+// server's shared writer, see [engineio.Conn.SendShared].
+func (c *conn) sendEncoded(msgs []*engineio.Message, pol *engineio.SendPolicy, shared bool) error {
 	if c.srv.onSend != nil {
 		c.srv.onSend(slices.Clone(msgs)) // so that msgs need not escape
 	}
+	var r engineio.SendResult
 	var err error
-	queued := true
-	switch {
-	case volatile:
-		queued = c.eio.SendVolatile(msgs...)
-	case shared:
-		err = c.eio.SendShared(msgs...)
-	default:
-		err = c.eio.SendMessages(msgs...)
+	if shared {
+		r, err = c.eio.SendSharedWith(*pol, msgs...)
+	} else {
+		r, err = c.eio.SendWith(*pol, msgs...)
+	}
+	if r.Dropped {
+		c.countDrop(DropVolatile)
+	} else if r.Replaced != nil {
+		c.countDrop(DropSuperseded)
 	}
 	if w := c.srv.watch.Load(); w != nil {
-		w.queued(c.eio, msgs, queued, err)
+		w.queued(c.eio, msgs, &r, err)
 	}
 	return err
+}
+
+// countDrop counts a packet that back-pressure dropped, and logs the count
+// at debug level at the first drop, the second, the fourth, and so on, so
+// that a stream of drops does not flood the log; observers see each one
+// ([Observer.Dropped]).
+func (c *conn) countDrop(reason DropReason) {
+	n := c.drops.Add(1)
+	if n&(n-1) == 0 {
+		c.srv.log.Debug("packets dropped by back-pressure", "eio", c.eio.ID(), "reason", string(reason), "dropped", n)
+	}
 }
 
 // encodePacket returns p's Engine.IO messages: the text packet, then one

@@ -86,8 +86,8 @@ func (d *debugView) packet(pi *PacketInfo) {
 }
 
 // dropped logs a packet that was not sent.
-func (d *debugView) dropped(pi *PacketInfo, volatile bool) {
-	d.log.Debug("packet dropped", "conn", pi.Conn, "nsp", pi.Namespace, "event", pi.Event, "volatile", volatile)
+func (d *debugView) dropped(pi *PacketInfo, reason DropReason) {
+	d.log.Debug("packet dropped", "conn", pi.Conn, "nsp", pi.Namespace, "event", pi.Event, "reason", string(reason))
 }
 
 // refused logs a namespace CONNECT refused with err.

@@ -113,6 +113,44 @@
 // engineio.ServerOptions.HandshakeLimit (ServerOptions.Engine): 429 Too
 // Many Requests with Retry-After.
 //
+// # Back-pressure
+//
+// What a slow client gets can be declared per event (the contract's
+// "backpressure", which generated code registers) or per emit, with
+// [Socket.Backpressure], [BroadcastOperator.Backpressure] and
+// [Namespace.Backpressure]; see [Backpressure] for the modes:
+//
+//   - queue (the default): everything waits, in order; with a bound, a
+//     socket that falls further behind is disconnected with "send queue
+//     full" instead of waiting for the server-wide limit;
+//   - volatile: dropped while the client is behind (more than Max
+//     messages waiting), never a disconnection; for what is worthless
+//     when late;
+//   - latest, with a key (an entity's id): of the messages that wait, only
+//     the newest of each key is kept; the client, once it reads again,
+//     gets the newest state of each entity and nothing older.
+//
+// The client sees no protocol of its own: fewer events (volatile,
+// latest), or, when a queue's bound is passed, its transport closing
+// ("transport close" in the JavaScript client), after which it
+// reconnects. Memory stays bounded in every mode: a socket's queue holds
+// at most engineio.ServerOptions.MaxQueuedMessages messages, a replaced
+// message leaves at most a slot until the queue compacts. A broadcast
+// applies its back-pressure to each recipient on its own (a fast client
+// gets everything) and, with runtime/redisadapter, on every Go node.
+// Dropped packets are told to observers ([Observer.Dropped], with a
+// [DropReason]; runtime/siootel counts them), logged at debug level by
+// count (the first, second, fourth, ... of a connection), and a
+// connection closed for its queue is logged once, as a warning ("slow
+// client disconnected").
+//
+// With connection state recovery, back-pressure applies to what a
+// restored socket is sent too: volatile events are neither replayed nor
+// held for it; of the events under latest it missed, the [MemoryAdapter]
+// replays the newest of each key, and one held while the socket is being
+// restored replaces the held one of its key; held events keep their mode,
+// so a queue's bound applies when they are released.
+//
 // # Connection state recovery
 //
 // With ServerOptions.Recovery, sockets that lose their connection keep their
@@ -165,7 +203,9 @@
 //     error and warning level the same way.
 //   - Warn: a connection refused by the server's fault: a middleware
 //     failed with an error that is not an *[Error], or an internal one
-//     ("connection refused by the server").
+//     ("connection refused by the server"); a connection closed because
+//     its send queue passed its bound ("slow client disconnected", see
+//     Back-pressure).
 //   - Debug: what clients get wrong, which they are told about: payloads
 //     that break their schema, refusals with an *[Error] (bad auth), events
 //     with no handler, events refused by their limits and sockets

@@ -2,7 +2,10 @@ package sio
 
 import (
 	"errors"
+	"strconv"
 	"time"
+
+	"github.com/siogen/siogen/runtime/engineio"
 )
 
 // Edge policies: the limits a contract puts on what a client sends (see
@@ -10,8 +13,6 @@ import (
 // declares for what the server sends (see [Backpressure]). gogen registers
 // both from the contract; code without a contract may call them directly.
 //
-// NOTE (work in progress on issue 20): the back-pressure modes are being
-// written beside this file.
 
 // CodeResourceExhausted: an event was refused by one of its limits before
 // it was decoded; the details are a [ResourceExhaustedDetails].
@@ -140,37 +141,53 @@ type refusalPolicy struct {
 }
 
 // BackpressureMode says what happens to a message for a socket whose send
-// queue is backed up.
+// queue is backed up: whose connection has messages waiting for the
+// network (see engineio.Conn.Queued). A connection that keeps up has none,
+// and then every mode sends at once.
 type BackpressureMode uint8
 
 const (
 	// BackpressureQueue, the default, queues the message; when more than
-	// Max messages wait (0: the server's limit) the connection is closed
-	// with [ReasonSendQueueFull].
+	// Max messages would wait (0: no bound of its own) the connection is
+	// closed with [ReasonSendQueueFull]. The server's limit
+	// (engineio.ServerOptions.MaxQueuedMessages, 4096 by default) applies
+	// above it in every mode.
 	BackpressureQueue BackpressureMode = iota
 	// BackpressureVolatile drops the message when more than Max messages
-	// are waiting (0: when any is).
+	// are waiting (0: when any is), and where the server's limit would
+	// be passed; it never closes the connection. Drops are counted
+	// ([DropVolatile]).
 	BackpressureVolatile
 	// BackpressureLatest keeps the newest message per key: a message
-	// replaces a waiting one of the same event and Key, which is dropped.
+	// replaces a waiting one of the same namespace, event and Key, which
+	// is dropped ([DropSuperseded]) and the new one queued at the end, in
+	// the order of its own time; messages of other events or keys never
+	// replace each other. A message already handed to the writer is not
+	// touched. Max bounds the waiting messages as BackpressureQueue's
+	// does. An event that expects an acknowledgement is never replaced:
+	// it is queued, as under BackpressureQueue.
 	BackpressureLatest
 )
 
 // Backpressure is what the server does with a message for a socket whose
-// send queue is backed up. Memory stays bounded in every mode by the
-// server's send queue limit.
+// send queue is backed up; the zero value is the default queue. Memory
+// stays bounded in every mode by the server's send queue limit, which
+// counts every waiting message (so, under BackpressureLatest, the keys
+// that can wait).
 type Backpressure struct {
 	Mode BackpressureMode
 	// Max is the number of waiting messages the mode allows (see the
-	// modes).
+	// modes); counted in Engine.IO messages: a packet is one, plus one per
+	// binary attachment.
 	Max int
 	// Key, for BackpressureLatest, identifies what the message is the
-	// newest of (an entity's id, say); messages of other events never
-	// replace each other.
+	// newest of (an entity's id, say); "" makes every message of the
+	// event replace the waiting one.
 	Key string
 }
 
-// Backpressure returns an emitter of events to s that follow bp.
+// Backpressure returns an emitter of events to s that follow bp. Its
+// emits go through the interceptors like [Socket.Emit]'s.
 func (s *Socket) Backpressure(bp Backpressure) Emitter {
 	return socketPolicy{s: s, bp: bp}
 }
@@ -180,11 +197,47 @@ type socketPolicy struct {
 	bp Backpressure
 }
 
-func (p socketPolicy) Emit(event string, args ...any) error { return p.s.Emit(event, args...) }
+func (p socketPolicy) Emit(event string, args ...any) error { return p.s.emitWith(&p.bp, event, args) }
 func (p socketPolicy) skipChecks() bool                     { return p.s.skipChecks() }
 
 // Backpressure returns an operator whose broadcasts follow bp for every
-// recipient.
+// recipient, on every node (runtime/redisadapter carries it). With
+// [BroadcastOperator.Volatile] the broadcast is volatile, with bp.Max when
+// bp is [BackpressureVolatile] and 0 otherwise.
 func (b *BroadcastOperator) Backpressure(bp Backpressure) *BroadcastOperator {
 	return b.with(func(o *BroadcastOptions) { o.Backpressure = bp })
+}
+
+// Backpressure returns a broadcast to every socket of ns that follows bp;
+// see [BroadcastOperator.Backpressure].
+func (ns *Namespace) Backpressure(bp Backpressure) *BroadcastOperator {
+	return ns.broadcast().Backpressure(bp)
+}
+
+// sendPolicy returns the Engine.IO send policy of p, an event called event
+// ("" to read it from p when needed), volatile or following bp. A packet
+// that expects an acknowledgement is never replaced (its ack would never
+// come): under BackpressureLatest it is queued, with bp.Max.
+func sendPolicy(p *Packet, event string, volatile bool, bp *Backpressure) engineio.SendPolicy {
+	switch {
+	case volatile || bp.Mode == BackpressureVolatile:
+		n := 0
+		if bp.Mode == BackpressureVolatile {
+			n = bp.Max
+		}
+		return engineio.SendPolicy{Mode: engineio.SendVolatile, Max: n}
+	case bp.Mode == BackpressureLatest && !p.HasID:
+		if event == "" {
+			event = eventOf(p.Data)
+		}
+		return engineio.SendPolicy{Mode: engineio.SendLatest, Max: bp.Max, Key: latestKey(p.Namespace, event, bp.Key)}
+	}
+	return engineio.SendPolicy{Max: bp.Max}
+}
+
+// latestKey is the Engine.IO key of the messages of event in nsp under
+// [BackpressureLatest] with key: one key space per connection, which the
+// namespaces and events share without colliding.
+func latestKey(nsp, event, key string) string {
+	return strconv.Itoa(len(nsp)) + ":" + nsp + strconv.Itoa(len(event)) + ":" + event + key
 }

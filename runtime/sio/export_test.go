@@ -16,3 +16,7 @@ func SetClock(s *Server, fn func() time.Time) {
 	base := fn()
 	s.clock = func() time.Duration { return fn().Sub(base) }
 }
+
+// Queued returns how many messages wait in the send queue of s's
+// connection (see engineio.Conn.Queued).
+func Queued(s *Socket) int { return s.conn.eio.Queued() }

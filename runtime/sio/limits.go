@@ -300,7 +300,7 @@ func (c *conn) refuse(s *Socket, event string, id int64, hasID bool, kind LimitK
 		w.limited(s, event, kind)
 	}
 	if answered {
-		c.send(&Packet{Type: parser.Ack, Namespace: ns.name, ID: id, HasID: true, Data: exhaustedAck(kind, max, retry)}, false)
+		c.send(&Packet{Type: parser.Ack, Namespace: ns.name, ID: id, HasID: true, Data: exhaustedAck(kind, max, retry)}, nil)
 	}
 	p := ns.refusalPolicyOf()
 	if p.n <= 0 || s.edge.kicked {

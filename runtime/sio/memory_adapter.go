@@ -34,6 +34,7 @@ type logEntry struct {
 	at     time.Time
 	opts   BroadcastOptions
 	p      *Packet
+	key    string // under BackpressureLatest, the packet's key (see latestKey); else ""
 }
 
 type storedSession struct {
@@ -186,19 +187,21 @@ func (a *MemoryAdapter) Broadcast(p *Packet, opts *BroadcastOptions) error {
 // restored ones still holding included (see [Namespace.restore]).
 func (a *MemoryAdapter) deliver(p *Packet, opts *BroadcastOptions) {
 	msgs := encodePacket(p)
+	pol := sendPolicy(p, "", opts.Volatile, &opts.Backpressure)
 	for _, id := range a.selectIDs(opts) {
 		s := a.ns.recipient(id)
-		if s == nil || (s.hold != nil && s.hold.add(p, msgs, opts.Volatile)) {
+		if s == nil || (s.hold != nil && s.hold.add(p, msgs, &pol)) {
 			continue
 		}
 		s.notifyOutgoing(p)
-		_ = s.conn.sendEncoded(msgs, opts.Volatile, true)
+		_ = s.conn.sendEncoded(msgs, &pol, true)
 	}
 }
 
 // BroadcastWithAck implements [Adapter].
 func (a *MemoryAdapter) BroadcastWithAck(ctx context.Context, p *Packet, opts *BroadcastOptions, onClients func(int), onAck func(Args)) error {
 	msgs := encodePacket(p)
+	pol := sendPolicy(p, "", opts.Volatile, &opts.Backpressure)
 	var sent []*Socket
 	a.apply(opts, func(s *Socket) {
 		if !s.expectAck(p.ID, func(args Args, err error) {
@@ -209,7 +212,7 @@ func (a *MemoryAdapter) BroadcastWithAck(ctx context.Context, p *Packet, opts *B
 			return
 		}
 		s.notifyOutgoing(p)
-		if s.conn.sendEncoded(msgs, opts.Volatile, true) != nil {
+		if s.conn.sendEncoded(msgs, &pol, true) != nil {
 			s.dropAck(p.ID)
 			return
 		}
@@ -286,9 +289,11 @@ func (a *MemoryAdapter) RecoveryDuration() time.Duration {
 }
 
 // Replayable reports whether a broadcast of p with opts gets a recovery
-// offset: recovery is on and p is an event without ack id, not volatile.
+// offset: recovery is on and p is an event without ack id, not volatile
+// (nor [BackpressureVolatile]).
 func (a *MemoryAdapter) Replayable(p *Packet, opts *BroadcastOptions) bool {
 	return a.ns.srv.opts.Recovery != nil && !p.HasID && !opts.Volatile &&
+		opts.Backpressure.Mode != BackpressureVolatile &&
 		(p.Type == parser.Event || p.Type == parser.BinaryEvent)
 }
 
@@ -317,9 +322,13 @@ func (a *MemoryAdapter) record(p *Packet, opts *BroadcastOptions) *Packet {
 	offset := a.NextOffset()
 	q := *p
 	q.Data = AppendOffset(p.Data, offset)
+	var key string
+	if bp := &opts.Backpressure; bp.Mode == BackpressureLatest {
+		key = latestKey(p.Namespace, eventOf(p.Data), bp.Key)
+	}
 	now := time.Now()
 	a.logMu.Lock()
-	a.log = append(a.log, logEntry{offset: offset, at: now, opts: cloneOptions(opts), p: &q})
+	a.log = append(a.log, logEntry{offset: offset, at: now, opts: cloneOptions(opts), p: &q, key: key})
 	cut := 0
 	for cut < len(a.log) && now.Sub(a.log[cut].at) > rec.MaxDisconnectionDuration {
 		cut++
@@ -347,7 +356,7 @@ func AppendOffset(data []byte, offset string) []byte {
 }
 
 func cloneOptions(o *BroadcastOptions) BroadcastOptions {
-	return BroadcastOptions{Rooms: slices.Clone(o.Rooms), Except: slices.Clone(o.Except), Volatile: o.Volatile, Local: o.Local}
+	return BroadcastOptions{Rooms: slices.Clone(o.Rooms), Except: slices.Clone(o.Except), Volatile: o.Volatile, Local: o.Local, Backpressure: o.Backpressure}
 }
 
 // PersistSession implements [Adapter].
@@ -399,13 +408,29 @@ func (a *MemoryAdapter) restoreSession(pid, offset string, rejoin func(*Session,
 	if i < 0 {
 		return
 	}
+	rejoin(st.s, missedSince(a.log[i+1:], st.s.Rooms))
+}
+
+// missedSince returns the packets of log that a socket in rooms was sent,
+// in order; of those sent under BackpressureLatest, only the newest of each
+// key, as the socket's send queue would have kept.
+func missedSince(log []logEntry, rooms []string) []*Packet {
+	var newest map[string]int
+	for j, e := range log {
+		if e.key != "" && ShouldReplay(rooms, &e.opts) {
+			if newest == nil {
+				newest = make(map[string]int)
+			}
+			newest[e.key] = j
+		}
+	}
 	var missed []*Packet
-	for _, e := range a.log[i+1:] {
-		if ShouldReplay(st.s.Rooms, &e.opts) {
+	for j, e := range log {
+		if ShouldReplay(rooms, &e.opts) && (e.key == "" || newest[e.key] == j) {
 			missed = append(missed, e.p)
 		}
 	}
-	rejoin(st.s, missed)
+	return missed
 }
 
 // ShouldReplay reports whether a socket in rooms was a recipient of a

@@ -253,7 +253,7 @@ func (ns *Namespace) join(s *Socket, restored bool) {
 		PID string `json:"pid,omitempty"`
 	}{s.id, s.pid}
 	data, _ := json.Marshal(reply)
-	_ = s.conn.send(&Packet{Type: parser.Connect, Namespace: ns.name, Data: data}, false)
+	_ = s.conn.send(&Packet{Type: parser.Connect, Namespace: ns.name, Data: data}, nil)
 	ns.srv.log.Debug("socket connected", "nsp", ns.name, "sid", s.id, "recovered", restored)
 	if w != nil {
 		w.connected(s)

@@ -38,10 +38,13 @@ type Observer struct {
 	// binary attachments, and every packet queued for sending; a broadcast
 	// calls it once per recipient. See [PacketInfo].
 	Packet func(p PacketInfo)
-	// Dropped is called instead of Packet for a packet not sent: a
-	// volatile one the connection was not ready for (volatile true), or one
-	// that found the send queue full, which closes the connection.
-	Dropped func(p PacketInfo, volatile bool)
+	// Dropped is called for a packet not sent, reason saying why: instead
+	// of Packet for a volatile one the connection was not ready for
+	// ([DropVolatile]) and for one that found the send queue full, which
+	// closes the connection ([DropQueueFull]); after Packet, for one that
+	// waited in the send queue and was replaced by a newer one
+	// ([DropSuperseded], see [BackpressureLatest]).
+	Dropped func(p PacketInfo, reason DropReason)
 	// Namespace is called when a namespace is created: by [Server.Of], or a
 	// child of a dynamic namespace when its first client connects.
 	Namespace func(ns *Namespace)
@@ -83,6 +86,22 @@ type Observer struct {
 	// not reported to Packet: it is never decoded.
 	Limited func(s *Socket, event string, limit LimitKind)
 }
+
+// DropReason says why a packet was not sent; see [Observer.Dropped]. Its
+// values are fit for a metric attribute.
+type DropReason string
+
+const (
+	// DropVolatile: the packet was volatile ([BroadcastOperator.Volatile],
+	// [BackpressureVolatile]) and its connection not ready for it.
+	DropVolatile DropReason = "volatile"
+	// DropSuperseded: the packet waited in the send queue and a newer one
+	// of the same event and key replaced it ([BackpressureLatest]).
+	DropSuperseded DropReason = "superseded"
+	// DropQueueFull: the packet found the send queue over its bound, which
+	// closed the connection ([ReasonSendQueueFull]).
+	DropQueueFull DropReason = "send_queue_full"
+)
 
 // PacketInfo describes one packet for [Observer.Packet] and
 // [Observer.Dropped].
@@ -223,20 +242,24 @@ func (w *watchers) sent(ec *engineio.Conn, msgs []*engineio.Message) {
 }
 
 // queued reports a packet handed to the connection: sent, or dropped
-// (volatile and not queued, or the send queue full).
-func (w *watchers) queued(ec *engineio.Conn, msgs []*engineio.Message, queued bool, err error) {
+// (volatile and not queued, or the send queue full), and the packets it
+// replaced.
+func (w *watchers) queued(ec *engineio.Conn, msgs []*engineio.Message, r *engineio.SendResult, err error) {
 	switch {
-	case !queued:
-		w.dropped(ec, msgs, true)
+	case r.Dropped:
+		w.dropped(ec, msgs, DropVolatile)
 	case err == nil:
 		w.sent(ec, msgs)
+		if r.Replaced != nil {
+			w.dropped(ec, r.Replaced, DropSuperseded)
+		}
 	case engineio.ReasonOf(err) == engineio.ReasonSendQueueFull:
-		w.dropped(ec, msgs, false)
+		w.dropped(ec, msgs, DropQueueFull)
 	}
 }
 
 // dropped reports a packet that was not sent.
-func (w *watchers) dropped(ec *engineio.Conn, msgs []*engineio.Message, volatile bool) {
+func (w *watchers) dropped(ec *engineio.Conn, msgs []*engineio.Message, reason DropReason) {
 	if !w.watchesPackets() {
 		return
 	}
@@ -247,12 +270,12 @@ func (w *watchers) dropped(ec *engineio.Conn, msgs []*engineio.Message, volatile
 	if w.packets {
 		for _, o := range w.obs {
 			if o.Dropped != nil {
-				o.Dropped(pi, volatile)
+				o.Dropped(pi, reason)
 			}
 		}
 	}
 	if w.debug != nil {
-		w.debug.dropped(&pi, volatile)
+		w.debug.dropped(&pi, reason)
 	}
 }
 

@@ -323,8 +323,9 @@ func TestClientDebugView(t *testing.T) {
 }
 
 // TestObserverDrops connects over long-polling and never polls: the
-// CONNECT reply waits in the send queue, so a volatile emit is dropped, and
-// the observer is told, with the packets before it.
+// CONNECT reply waits in the send queue, so a volatile emit is dropped,
+// and an emit under BackpressureLatest replaces the waiting one of its
+// key; the observer is told, with the packets before them.
 func TestObserverDrops(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -339,8 +340,8 @@ func TestObserverDrops(t *testing.T) {
 			note("packet %s %s %s %s %s", p.Direction, p.Transport, p.Namespace, p.Type, p.Event)
 		},
 		Connect: func(s *sio.Socket) { note("connect %s %s", s.Namespace().Name(), s.Transport()) },
-		Dropped: func(p sio.PacketInfo, volatile bool) {
-			note("dropped %s %s %s %s volatile=%v", p.Direction, p.Namespace, p.Type, p.Event, volatile)
+		Dropped: func(p sio.PacketInfo, reason sio.DropReason) {
+			note("dropped %s %s %s %s %s reason=%s", p.Direction, p.Namespace, p.Type, p.Event, p.Data, reason)
 		},
 	}
 	srv, url := startServer(t, &sio.ServerOptions{Observers: []sio.Observer{obs}}, nil)
@@ -360,14 +361,24 @@ func TestObserverDrops(t *testing.T) {
 	}
 	res.Body.Close()
 	eventually(t, 10*time.Second, "the socket connected", func() bool { return srv.Of("/").Len() == 1 })
-	if err := srv.Of("/").Sockets()[0].Volatile().Emit("tick", 1); err != nil {
+	s := srv.Of("/").Sockets()[0]
+	if err := s.Volatile().Emit("tick", 1); err != nil {
 		t.Fatal(err)
+	}
+	pos := s.Backpressure(sio.Backpressure{Mode: sio.BackpressureLatest, Key: "e1"})
+	for i := range 2 {
+		if err := pos.Emit("pos", i); err != nil {
+			t.Fatal(err)
+		}
 	}
 	want := []string{
 		"packet inbound polling / CONNECT ",
 		"packet outbound polling / CONNECT ",
 		"connect / polling",
-		"dropped outbound / EVENT tick volatile=true",
+		`dropped outbound / EVENT tick ["tick",1] reason=volatile`,
+		"packet outbound polling / EVENT pos",
+		"packet outbound polling / EVENT pos",
+		`dropped outbound / EVENT pos ["pos",0] reason=superseded`,
 	}
 	eventually(t, 10*time.Second, "the drop observed", func() bool {
 		mu.Lock()

@@ -3,6 +3,7 @@ package sio
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -94,12 +95,17 @@ type replayHold struct {
 type heldPacket struct {
 	p    *Packet
 	msgs []*engineio.Message
+	pol  engineio.SendPolicy
 }
 
-// add keeps a broadcast while the hold is on, volatile ones excepted
-// (dropped, as the socket is not ready); false when it is off and the
-// caller sends the broadcast itself.
-func (h *replayHold) add(p *Packet, msgs []*engineio.Message, volatile bool) bool {
+// add keeps a broadcast sent with pol while the hold is on, and reports
+// true; false when the hold is off and the caller sends the broadcast
+// itself. The hold follows the broadcast's back-pressure: a volatile one
+// is dropped (the socket is not ready); one under BackpressureLatest
+// replaces the held packet of its key; the others are kept, and their
+// bound applies when they are released, as if they had waited in the send
+// queue.
+func (h *replayHold) add(p *Packet, msgs []*engineio.Message, pol *engineio.SendPolicy) bool {
 	if !h.on.Load() {
 		return false
 	}
@@ -108,9 +114,15 @@ func (h *replayHold) add(p *Packet, msgs []*engineio.Message, volatile bool) boo
 	if !h.on.Load() {
 		return false
 	}
-	if !volatile {
-		h.live = append(h.live, heldPacket{p, msgs})
+	switch pol.Mode {
+	case engineio.SendVolatile:
+		return true
+	case engineio.SendLatest:
+		h.live = slices.DeleteFunc(h.live, func(hp heldPacket) bool {
+			return hp.pol.Mode == engineio.SendLatest && hp.pol.Key == pol.Key
+		})
 	}
+	h.live = append(h.live, heldPacket{p, msgs, *pol})
 	return true
 }
 
@@ -128,14 +140,14 @@ func (h *replayHold) release(s *Socket) {
 		}
 	}
 	for _, p := range h.missed {
-		_ = s.conn.send(p, false)
+		_ = s.conn.send(p, nil)
 	}
 	for _, hp := range h.live {
 		if off := replayOffset(hp.p.Data); off != "" && replayed[off] {
 			continue
 		}
 		s.notifyOutgoing(hp.p)
-		_ = s.conn.sendEncoded(hp.msgs, false, true)
+		_ = s.conn.sendEncoded(hp.msgs, &hp.pol, true)
 	}
 	h.missed, h.live = nil, nil
 	h.on.Store(false)

@@ -174,3 +174,83 @@ func TestRecoveryConnectionLostWhileRestoring(t *testing.T) {
 		t.Errorf("handled %q,\nwant %q", got, want)
 	}
 }
+
+// TestRecoveryBackpressure: a recovered socket gets what back-pressure
+// promises for what it missed: of the events under BackpressureLatest, the
+// newest of each key (replayed from the log, or held while it is being
+// restored, where a newer one replaces the held one); no volatile one;
+// every queued one.
+func TestRecoveryBackpressure(t *testing.T) {
+	t.Parallel()
+	disconnects := make(chan string, 4)
+	latest := func(key string) sio.Backpressure {
+		return sio.Backpressure{Mode: sio.BackpressureLatest, Key: key}
+	}
+	_, url := startServer(t, gapOptions, func(srv *sio.Server) {
+		ns := srv.Of("/")
+		ns.Use(func(ctx context.Context, s *sio.Socket) error {
+			if s.Recovered() { // held until the replay is sent
+				_ = ns.To("rr").Backpressure(latest("e0")).Emit("ev", "e0:7")
+				_ = ns.To("rr").Backpressure(latest("e0")).Emit("ev", "e0:8")
+				_ = ns.To("rr").Volatile().Emit("ev", "volatile")
+			}
+			return nil
+		})
+		ns.OnConnection(func(s *sio.Socket) {
+			if !s.Recovered() {
+				s.Join("rr")
+				_ = s.Emit("ev", "first") // gives the client an offset
+			}
+			s.OnDisconnect(func(sio.DisconnectReason) { disconnects <- s.ID() })
+		})
+		ns.On("arm", func(s *sio.Socket, e *sio.Event) {
+			s.OnDisconnect(func(sio.DisconnectReason) {
+				_ = ns.To("rr").Backpressure(latest("e0")).Emit("ev", "e0:1")
+				_ = ns.To("rr").Backpressure(latest("e1")).Emit("ev", "e1:2")
+				_ = ns.To("rr").Backpressure(latest("e0")).Emit("ev", "e0:3")
+				_ = ns.To("rr").Backpressure(sio.Backpressure{Mode: sio.BackpressureVolatile}).Emit("ev", "volatile")
+				_ = ns.To("rr").Emit("ev", "queued")
+				_ = ns.To("rr").Backpressure(latest("e1")).Emit("ev", "e1:4")
+			})
+			_ = e.Ack()
+		})
+		ns.On("sentinel", func(s *sio.Socket, e *sio.Event) {
+			_ = ns.To("rr").Emit("ev", "sentinel")
+			_ = e.Ack()
+		})
+	})
+	px, purl := newClProxy(t, url)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cs, err := sio.NewSocket(purl, clFastOpts([]string{"websocket"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer clClose(t, cs.Manager())
+	w := clWatchSocket(cs, "ev")
+	if err := cs.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clWithin(t, w.connects, "connect")
+	if _, err := cs.EmitWithAck(ctx, "arm"); err != nil {
+		t.Fatal(err)
+	}
+	px.drop(true)
+	clWithin(t, disconnects, "the server's disconnect")
+	px.up()
+	clWithin(t, w.connects, "reconnect")
+	if !cs.Recovered() {
+		t.Fatal("the session was not recovered")
+	}
+	if _, err := cs.EmitWithAck(ctx, "sentinel"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !slices.Contains(w.seen(), "ev:sentinel/1") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	want := []string{"connect", "ev:first/1", "ev:e0:3/1", "ev:queued/1", "ev:e1:4/1", "ev:e0:8/1", "connect", "ev:sentinel/1"}
+	if got := w.seen(); !reflect.DeepEqual(got, want) {
+		t.Errorf("handled %q,\nwant %q", got, want)
+	}
+}

@@ -282,16 +282,22 @@ func (s *Socket) Broadcast() *BroadcastOperator { return s.nsp.broadcast().Excep
 // the network; it fails for reserved event names, unencodable arguments and
 // closed connections.
 func (s *Socket) Emit(event string, args ...any) error {
+	return s.emitWith(nil, event, args)
+}
+
+// emitWith emits through the interceptors, following bp (nil: the default
+// queue).
+func (s *Socket) emitWith(bp *Backpressure, event string, args []any) error {
 	if ics := s.nsp.emitInterceptors(); len(ics) > 0 {
 		_, err := interceptOut(s.Context(), ics, &Invocation{Namespace: s.nsp.name, Event: event, Direction: Outbound, Socket: s, Payload: slices.Clone(args)}, func(_ context.Context, event string, args []any) (any, error) {
-			return nil, s.emit(event, args)
+			return nil, s.emit(bp, event, args)
 		})
 		return err
 	}
-	return s.emit(event, args)
+	return s.emit(bp, event, args)
 }
 
-func (s *Socket) emit(event string, args []any) error {
+func (s *Socket) emit(bp *Backpressure, event string, args []any) error {
 	if parser.IsReserved(event) {
 		return NewError(CodeInvalidArgument, "%q is a reserved event name", event)
 	}
@@ -302,14 +308,22 @@ func (s *Socket) emit(event string, args []any) error {
 	p := &Packet{Type: eventType(att), Namespace: s.nsp.name, Data: data, Attachments: att}
 	if s.nsp.srv.opts.Recovery != nil {
 		// Through the adapter, which logs it with an offset for recovery.
-		err := s.nsp.adapter.Broadcast(p, &BroadcastOptions{Rooms: []string{s.id}})
+		opts := &BroadcastOptions{Rooms: []string{s.id}}
+		if bp != nil {
+			opts.Backpressure = *bp
+		}
+		err := s.nsp.adapter.Broadcast(p, opts)
 		if err != nil {
 			s.nsp.adapterFailed("broadcast", err)
 		}
 		return err
 	}
 	s.notifyOutgoing(p)
-	return s.conn.send(p, false)
+	if bp == nil {
+		return s.conn.send(p, nil)
+	}
+	pol := sendPolicy(p, event, false, bp)
+	return s.conn.send(p, &pol)
 }
 
 // Send emits the "message" event, the WebSocket-like shorthand.
@@ -344,7 +358,7 @@ func (s *Socket) emitWithAck(ctx context.Context, event string, args []any) (Arg
 	}
 	p := &Packet{Type: eventType(att), Namespace: s.nsp.name, ID: id, HasID: true, Data: data, Attachments: att}
 	s.notifyOutgoing(p)
-	if err := s.conn.send(p, false); err != nil {
+	if err := s.conn.send(p, nil); err != nil {
 		s.dropAck(id)
 		return Args{}, &Error{Code: CodeDisconnected, Message: "socket is disconnected", Err: err}
 	}
@@ -564,7 +578,7 @@ func (s *Socket) onClose(reason DisconnectReason, tellClient bool) {
 			})
 		}
 		if tellClient {
-			_ = s.conn.send(&Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, false)
+			_ = s.conn.send(&Packet{Type: parser.Disconnect, Namespace: s.nsp.name}, nil)
 		}
 		w := s.nsp.srv.watch.Load()
 		var left []string
@@ -626,7 +640,7 @@ func (e *Event) Ack(args ...any) error {
 	p, err := ackPacket(e.Name, e.hasAck, &e.acked, e.socket.nsp.name, e.id, args, *bp)
 	if err == nil {
 		e.release()
-		err = e.socket.conn.send(&p, false)
+		err = e.socket.conn.send(&p, nil)
 	}
 	if len(p.Attachments) == 0 && cap(p.Data) > 0 && cap(p.Data) <= 64<<10 {
 		*bp = p.Data[:0]

@@ -41,7 +41,9 @@
 //   - siogen.bytes, counter in bytes: packets received and sent, binary
 //     attachments included (socketio.direction).
 //   - siogen.drops, counter: packets not sent (socketio.namespace,
-//     socketio.reason "volatile" or "send_queue_full").
+//     socketio.event, socketio.reason: a sio.DropReason, "volatile",
+//     "superseded" (replaced in the send queue by a newer one of its key,
+//     under back-pressure "latest") or "send_queue_full").
 //   - siogen.adapter.errors, counter: adapter failures, operations the
 //     adapter could not do and failures it reports itself; with
 //     runtime/redisadapter, the start of each Redis outage (once per

@@ -89,7 +89,7 @@ func New(opts *Options) (*Telemetry, error) {
 	errs = append(errs, err)
 	t.invalid = counter("siogen.validation.failures", "Received payloads rejected by a typed handler.", "{payload}")
 	t.bytes = counter("siogen.bytes", "Bytes of the packets received and sent.", "By")
-	t.drops = counter("siogen.drops", "Packets not sent: volatile, or the send queue full.", "{packet}")
+	t.drops = counter("siogen.drops", "Packets not sent: volatile, superseded by a newer one, or the send queue full.", "{packet}")
 	t.adapterErrs = counter("siogen.adapter.errors", "Adapter failures.", "{error}")
 	t.heartbeats = counter("siogen.heartbeat.timeouts", "Sockets disconnected by a ping timeout.", "{socket}")
 	t.refusals = counter("siogen.limit.refusals", "Events refused by their limits before decoding.", "{event}")
@@ -235,12 +235,8 @@ func (t *Telemetry) Observer() sio.Observer {
 		Invalid: func(s *sio.Socket, event string, err *sio.Error) {
 			t.invalid.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(s.Namespace().Name()), keyEvent.String(event)))
 		},
-		Dropped: func(p sio.PacketInfo, volatile bool) {
-			reason := "send_queue_full"
-			if volatile {
-				reason = "volatile"
-			}
-			t.drops.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(p.Namespace), keyReason.String(reason)))
+		Dropped: func(p sio.PacketInfo, reason sio.DropReason) {
+			t.drops.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(p.Namespace), keyEvent.String(p.Event), keyReason.String(string(reason))))
 		},
 		AdapterError: func(ns *sio.Namespace, err error) {
 			t.adapterErrs.Add(ctx, 1, metric.WithAttributes(keyNamespace.String(ns.Name())))

@@ -2,7 +2,9 @@ package siootel_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -343,4 +345,53 @@ func TestLimits(t *testing.T) {
 	if n := side.value(t, "siogen.handshakes.limited"); n != 1 || hookCalls.Load() != 1 {
 		t.Errorf("siogen.handshakes.limited = %d, the user's hook called %d times; want 1, 1", n, hookCalls.Load())
 	}
+}
+
+// TestDrops counts the packets back-pressure drops, by reason, on a
+// polling socket that never polls: what it is sent waits in its queue.
+func TestDrops(t *testing.T) {
+	side := newSink(t)
+	srv := sio.NewServer(side.tel.Server(nil))
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer srv.Shutdown(context.Background())
+	res, err := http.Get(hs.URL + "/socket.io/?EIO=4&transport=polling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var open struct{ SID string }
+	if err := json.Unmarshal(body[1:], &open); err != nil {
+		t.Fatalf("open packet %q: %v", body, err)
+	}
+	res, err = http.Post(hs.URL+"/socket.io/?EIO=4&transport=polling&sid="+open.SID, "text/plain", strings.NewReader("40"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	side.waitValue(t, 1, "siogen.sockets.connected", nsp)
+	s := srv.Of("/").Sockets()[0]
+	// The CONNECT reply waits: a volatile emit is dropped.
+	if err := s.Backpressure(sio.Backpressure{Mode: sio.BackpressureVolatile}).Emit("tick", 1); err != nil {
+		t.Fatal(err)
+	}
+	// Three positions of one entity wait as one.
+	pos := s.Backpressure(sio.Backpressure{Mode: sio.BackpressureLatest, Key: "e1"})
+	for i := range 3 {
+		if err := pos.Emit("pos", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two wait (the reply and a position): a third over a bound of 2
+	// closes the connection.
+	err = s.Backpressure(sio.Backpressure{Max: 2}).Emit("log", "x")
+	if err == nil {
+		t.Fatal("emit over the bound succeeded")
+	}
+	reason := func(r string) attribute.KeyValue { return attribute.String("socketio.reason", r) }
+	side.waitValue(t, 1, "siogen.drops", nsp, event("tick"), reason("volatile"))
+	side.waitValue(t, 2, "siogen.drops", nsp, event("pos"), reason("superseded"))
+	side.waitValue(t, 1, "siogen.drops", nsp, event("log"), reason("send_queue_full"))
+	side.waitValue(t, 0, "siogen.sockets.connected", nsp)
 }

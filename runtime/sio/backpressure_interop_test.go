@@ -1,0 +1,182 @@
+package sio_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/siogen/siogen/internal/nodetest"
+	"github.com/siogen/siogen/runtime/engineio"
+	"github.com/siogen/siogen/runtime/sio"
+)
+
+// TestInteropBackpressure makes the official socket.io-client a slow
+// consumer (testdata/backpressure-client.js) over each transport, and
+// checks what each mode promises it: the newest position of each entity,
+// volatile events dropped without a disconnection, the queue's bound
+// closing its connection, after which it reconnects.
+func TestInteropBackpressure(t *testing.T) {
+	t.Parallel()
+	for _, transport := range bpTransports {
+		for _, mode := range []string{"latest", "volatile", "queue"} {
+			t.Run(transport+"/"+mode, func(t *testing.T) {
+				t.Parallel()
+				interopBackpressure(t, transport, mode)
+			})
+		}
+	}
+}
+
+func interopBackpressure(t *testing.T, transport, mode string) {
+	sockets := make(chan *sio.Socket, 2)
+	stalled := make(chan struct{}, 1)
+	rec := newRecorder()
+	var mu sync.Mutex
+	drops := map[sio.DropReason]int{}
+	srv := sio.NewServer(&sio.ServerOptions{
+		Observers: []sio.Observer{{Dropped: func(p sio.PacketInfo, reason sio.DropReason) {
+			mu.Lock()
+			drops[reason]++
+			mu.Unlock()
+		}}},
+		Logger: slog.New(slog.DiscardHandler),
+		Engine: &engineio.ServerOptions{WriteTimeout: time.Minute},
+	})
+	srv.Of("/").OnConnection(func(s *sio.Socket) {
+		s.OnDisconnect(func(reason sio.DisconnectReason) { rec.add("disconnect %s", reason) })
+		s.On("pausing", func(*sio.Event) { _ = s.Emit("nudge") })
+		sockets <- s
+	})
+	resume := make(chan struct{})
+	var resumeOnce sync.Once
+	release := func() { resumeOnce.Do(func() { close(resume) }) }
+	mux := http.NewServeMux()
+	mux.Handle("/socket.io/", srv)
+	mux.HandleFunc("/side/stalled", func(w http.ResponseWriter, r *http.Request) { stalled <- struct{}{} })
+	mux.HandleFunc("/side/resume", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-resume:
+		case <-r.Context().Done():
+		}
+	})
+	hs := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		release()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		hs.CloseClientConnections()
+		hs.Close()
+	})
+	p := nodetest.Start(t, "runtime/sio/testdata/backpressure-client.js", hs.URL, transport, mode, hs.URL+"/side")
+	next := func() *sio.Socket {
+		select {
+		case s := <-sockets:
+			return s
+		case <-time.After(20 * time.Second):
+			t.Fatal("no socket connected")
+			return nil
+		}
+	}
+	s := next()
+	if err := s.Emit("stall"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-stalled:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the client did not stall")
+	}
+	waiting := 0
+	if transport == engineio.TransportPolling {
+		// No GET is held now: this waits.
+		if err := s.Emit("fill", "x"); err != nil {
+			t.Fatal(err)
+		}
+		waiting = sio.Queued(s)
+	} else {
+		filler := make([]byte, 32<<10)
+		for i := 0; sio.Queued(s) < 2; i++ {
+			if i == 10_000 {
+				t.Fatal("the connection kept up")
+			}
+			if err := s.Emit("fill", filler); err != nil {
+				t.Fatal(err)
+			}
+		}
+		waiting = sio.Queued(s)
+	}
+	dropped := func(r sio.DropReason) int {
+		mu.Lock()
+		defer mu.Unlock()
+		return drops[r]
+	}
+	switch mode {
+	case "latest":
+		const sends, keys = 300, 6
+		var want []map[string]any
+		for i := range sends {
+			k := fmt.Sprint("e", i%keys)
+			in := map[string]any{"id": k, "i": i}
+			if i >= sends-keys {
+				want = append(want, in)
+			}
+			if err := s.Backpressure(sio.Backpressure{Mode: sio.BackpressureLatest, Key: k}).Emit("pos", in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := sio.Queued(s); n != waiting+keys {
+			t.Errorf("%d messages wait, want %d", n, waiting+keys)
+		}
+		if n := dropped(sio.DropSuperseded); n != sends-keys {
+			t.Errorf("%d superseded, want %d", n, sends-keys)
+		}
+		_ = s.Emit("end")
+		release()
+		got, _ := json.Marshal(p.Expect("end", 30*time.Second)["pos"])
+		if w, _ := json.Marshal(want); string(got) != string(w) {
+			t.Errorf("received %s\nwant %s", got, w)
+		}
+	case "volatile":
+		for i := range 40 {
+			if err := s.Backpressure(sio.Backpressure{Mode: sio.BackpressureVolatile}).Emit("pos", i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := dropped(sio.DropVolatile); n != 40 {
+			t.Errorf("%d dropped, want 40", n)
+		}
+		_ = s.Emit("end")
+		release()
+		if got := p.Expect("end", 30*time.Second)["pos"]; len(got.([]any)) != 0 {
+			t.Errorf("received %v", got)
+		}
+		if rec.has("disconnect send queue full") {
+			t.Error("disconnected")
+		}
+	case "queue":
+		bp := s.Backpressure(sio.Backpressure{Max: waiting + 1})
+		if err := bp.Emit("pos", 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := bp.Emit("pos", 2); err == nil {
+			t.Fatal("an emit over the bound succeeded")
+		}
+		rec.wait(t, "disconnect send queue full", 10*time.Second)
+		if n := dropped(sio.DropQueueFull); n != 1 {
+			t.Errorf("%d dropped for the queue, want 1", n)
+		}
+		release()
+		if r := p.Expect("disconnect", 30*time.Second)["reason"]; r != "transport close" && r != "transport error" {
+			t.Errorf("client disconnected with %v", r)
+		}
+		p.Expect("reconnected", 30*time.Second)
+		next()
+	}
+}

@@ -296,8 +296,38 @@ func (c *Conn) wsDrain() {
 			if !c.byPeerClosed() {
 				_ = ws.WriteControl(websocket.CloseMessage,
 					websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(timeout))
+				if wire != nil {
+					lingerClose(wire.Conn)
+				}
 			}
 			_ = ws.Close()
+			return
+		}
+	}
+}
+
+// lingerTimeout bounds how long a websocket the server closes is read
+// after its close frame, see lingerClose.
+const lingerTimeout = time.Second
+
+// lingerClose ends the server's side of a websocket it closes, the close
+// frame written: it shuts down writing (the peer gets a FIN after all that
+// was sent), then reads and discards what the peer still sends until it
+// closes too, for at most lingerTimeout. Closing the socket at once with
+// unread data in its receive buffer would send a reset instead, and a peer
+// that was still sending (events after its namespace was disconnected,
+// say) could lose what it had not yet read: the last packets and the close
+// frame. The session's reader, if it still runs, reads alongside and ends
+// the same way.
+func lingerClose(conn net.Conn) {
+	tc, ok := conn.(interface{ CloseWrite() error })
+	if !ok || tc.CloseWrite() != nil {
+		return
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(lingerTimeout))
+	var buf [512]byte
+	for {
+		if _, err := conn.Read(buf[:]); err != nil {
 			return
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -35,7 +34,6 @@ func TestInteropBackpressure(t *testing.T) {
 
 func interopBackpressure(t *testing.T, transport, mode string) {
 	sockets := make(chan *sio.Socket, 2)
-	stalled := make(chan struct{}, 1)
 	rec := newRecorder()
 	var mu sync.Mutex
 	drops := map[sio.DropReason]int{}
@@ -50,22 +48,16 @@ func interopBackpressure(t *testing.T, transport, mode string) {
 	})
 	srv.Of("/").OnConnection(func(s *sio.Socket) {
 		s.OnDisconnect(func(reason sio.DisconnectReason) { rec.add("disconnect %s", reason) })
-		s.On("pausing", func(*sio.Event) { _ = s.Emit("nudge") })
 		sockets <- s
 	})
-	resume := make(chan struct{})
-	var resumeOnce sync.Once
-	release := func() { resumeOnce.Do(func() { close(resume) }) }
-	mux := http.NewServeMux()
-	mux.Handle("/socket.io/", srv)
-	mux.HandleFunc("/side/stalled", func(w http.ResponseWriter, r *http.Request) { stalled <- struct{}{} })
-	mux.HandleFunc("/side/resume", func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-resume:
-		case <-r.Context().Done():
-		}
-	})
-	hs := httptest.NewServer(mux)
+	// The client is made slow on the server's side: its writes to the
+	// client wait at a gate (see gatedListener), so that the queue fills
+	// deterministically whatever the kernel's buffers hold.
+	sg := newGate()
+	hs := httptest.NewUnstartedServer(srv)
+	hs.Listener = gatedListener{hs.Listener, sg, nil}
+	hs.Start()
+	release := sg.release
 	t.Cleanup(func() {
 		release()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -74,7 +66,7 @@ func interopBackpressure(t *testing.T, transport, mode string) {
 		hs.CloseClientConnections()
 		hs.Close()
 	})
-	p := nodetest.Start(t, "runtime/sio/testdata/backpressure-client.js", hs.URL, transport, mode, hs.URL+"/side")
+	p := nodetest.Start(t, "runtime/sio/testdata/backpressure-client.js", hs.URL, transport, mode)
 	next := func() *sio.Socket {
 		select {
 		case s := <-sockets:
@@ -85,33 +77,21 @@ func interopBackpressure(t *testing.T, transport, mode string) {
 		}
 	}
 	s := next()
-	if err := s.Emit("stall"); err != nil {
+	// The writer (the websocket's, or the polling GET's answer) takes this
+	// and blocks at the gate; what follows waits in the queue.
+	sg.shut()
+	if err := s.Emit("fill", "x"); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-stalled:
+	case <-sg.blocked:
 	case <-time.After(20 * time.Second):
-		t.Fatal("the client did not stall")
+		t.Fatal("the server's writer did not block")
 	}
-	waiting := 0
-	if transport == engineio.TransportPolling {
-		// No GET is held now: this waits.
-		if err := s.Emit("fill", "x"); err != nil {
-			t.Fatal(err)
-		}
-		waiting = sio.Queued(s)
-	} else {
-		filler := make([]byte, 32<<10)
-		for i := 0; sio.Queued(s) < 2; i++ {
-			if i == 10_000 {
-				t.Fatal("the connection kept up")
-			}
-			if err := s.Emit("fill", filler); err != nil {
-				t.Fatal(err)
-			}
-		}
-		waiting = sio.Queued(s)
+	if err := s.Emit("fill", "x"); err != nil {
+		t.Fatal(err)
 	}
+	waiting := sio.Queued(s)
 	dropped := func(r sio.DropReason) int {
 		mu.Lock()
 		defer mu.Unlock()

@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -77,6 +79,38 @@ func (c gatedConn) Read(b []byte) (int, error) {
 	return c.Conn.Read(b)
 }
 
+// gatedListener accepts connections whose writes wait while g is shut:
+// the server's side of a websocket then stalls deterministically, its
+// writer blocked at the gate (without a file descriptor to write to
+// without blocking, every write goes through the session's writer).
+// Only the connection from the address slow holds is gated, when slow is
+// set: other clients of the server stay fast.
+type gatedListener struct {
+	net.Listener
+	g    *gate
+	slow *atomic.Value // string: the slow client's websocket address
+}
+
+func (l gatedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return gatedWriter{c, l}, nil
+}
+
+type gatedWriter struct {
+	net.Conn
+	l gatedListener
+}
+
+func (c gatedWriter) Write(b []byte) (int, error) {
+	if c.l.slow == nil || c.RemoteAddr().String() == c.l.slow.Load() {
+		c.l.g.pass()
+	}
+	return c.Conn.Write(b)
+}
+
 type gatedTransport struct{ g *gate }
 
 func (t gatedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -95,7 +129,9 @@ type bpRig struct {
 	log     *logSink
 	sockets chan *sio.Socket
 	rec     *recorder // server: disconnect reasons
-	g       *gate
+	g       *gate     // the client's polling GETs
+	sg      *gate     // the server's writes to the client
+	slow    atomic.Value
 	cs      *sio.ClientSocket
 
 	mu    sync.Mutex
@@ -106,30 +142,48 @@ type bpRig struct {
 
 func newBPRig(t *testing.T, transport string) *bpRig {
 	t.Helper()
-	r := &bpRig{sockets: make(chan *sio.Socket, 2), rec: newRecorder(), g: newGate(),
+	r := &bpRig{sockets: make(chan *sio.Socket, 2), rec: newRecorder(), g: newGate(), sg: newGate(),
 		drops: map[sio.DropReason]int{}, ends: make(chan struct{}, 10), log: newLogSink(slog.LevelDebug)}
 	obs := sio.Observer{Dropped: func(p sio.PacketInfo, reason sio.DropReason) {
 		r.mu.Lock()
 		r.drops[reason]++
 		r.mu.Unlock()
 	}}
-	srv, url := startServer(t, &sio.ServerOptions{
+	srv := sio.NewServer(&sio.ServerOptions{
 		Observers: []sio.Observer{obs},
 		Logger:    slog.New(r.log),
 		Engine:    &engineio.ServerOptions{WriteTimeout: time.Minute},
-	}, func(srv *sio.Server) {
-		srv.Of("/").OnConnection(func(s *sio.Socket) {
-			s.Join("all")
-			s.OnDisconnect(func(reason sio.DisconnectReason) { r.rec.add("disconnect %s", reason) })
-			r.sockets <- s
-		})
 	})
+	srv.Of("/").OnConnection(func(s *sio.Socket) {
+		s.Join("all")
+		s.OnDisconnect(func(reason sio.DisconnectReason) { r.rec.add("disconnect %s", reason) })
+		r.sockets <- s
+	})
+	hs := httptest.NewUnstartedServer(srv)
+	r.slow.Store("")
+	hs.Listener = gatedListener{hs.Listener, r.sg, &r.slow}
+	hs.Start()
+	t.Cleanup(func() {
+		r.sg.release()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		hs.CloseClientConnections()
+		hs.Close()
+	})
+	url := hs.URL
 	r.srv, r.url = srv, url
 	eng := &engineio.DialOptions{
 		HTTPClient: &http.Client{Transport: gatedTransport{r.g}},
 		Dialer: &websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
 			c, err := net.Dial(network, addr)
-			return gatedConn{c, r.g}, err
+			if err != nil {
+				return nil, err
+			}
+			r.slow.Store(c.LocalAddr().String())
+			return gatedConn{c, r.g}, nil
 		}},
 	}
 	cs, err := sio.NewSocket(url, &sio.ClientOptions{Transports: []string{transport}, Engine: eng,
@@ -191,14 +245,20 @@ func (r *bpRig) stall(t *testing.T, s *sio.Socket) int {
 		}
 		return sio.Queued(s)
 	}
-	filler := make([]byte, 32<<10)
-	for i := 0; sio.Queued(s) < 2; i++ {
-		if i == 10_000 {
-			t.Fatal("the connection kept up")
-		}
-		if err := s.Emit("fill", filler); err != nil {
-			t.Fatal(err)
-		}
+	// The server's writer takes the filler and blocks at the gate: what
+	// is sent from now on waits in the queue.
+	r.g.release()
+	r.sg.shut()
+	if err := s.Emit("fill", "x"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-r.sg.blocked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server's writer did not block")
+	}
+	if err := s.Emit("fill", "x"); err != nil {
+		t.Fatal(err)
 	}
 	return sio.Queued(s)
 }
@@ -210,6 +270,7 @@ func (r *bpRig) end(t *testing.T, s *sio.Socket) {
 		t.Fatal(err)
 	}
 	r.g.release()
+	r.sg.release()
 	select {
 	case <-r.ends:
 	case <-time.After(20 * time.Second):
@@ -348,6 +409,7 @@ func TestBackpressureQueueBound(t *testing.T) {
 				t.Errorf("%d dropped for the queue, want 1", n)
 			}
 			r.g.release()
+			r.sg.release()
 			select {
 			case reason := <-disconnected:
 				if reason == sio.ReasonIOServerDisconnect || reason == sio.ReasonIOClientDisconnect {

@@ -67,6 +67,8 @@ var codecTests = map[string]func(*testing.T){
 	"common.Page":                               checkCodec[common.Page],
 	"contract.ContractAuth":                     checkCodec[contract.ContractAuth],
 	"contract.Settings":                         checkCodec[contract.Settings],
+	"contract.Moved":                            checkCodec[contract.Moved],
+	"contract.MovedEntity":                      checkCodec[contract.MovedEntity],
 	"contract.ShapeCircle":                      checkCodec[contract.ShapeCircle],
 	"common.RateLimitedDetails":                 checkCodec[common.RateLimitedDetails],
 	"common.User":                               checkCodec[common.User],

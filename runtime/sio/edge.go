@@ -12,7 +12,6 @@ import (
 // [Namespace.Limit], enforced in limits.go) and the back-pressure it
 // declares for what the server sends (see [Backpressure]). gogen registers
 // both from the contract; code without a contract may call them directly.
-//
 
 // CodeResourceExhausted: an event was refused by one of its limits before
 // it was decoded; the details are a [ResourceExhaustedDetails].

@@ -85,8 +85,10 @@ func TestEdgePolicies(t *testing.T) {
 			t.Errorf("the generated API lacks\n%s", want)
 		}
 	}
-	if !strings.Contains(redis, "does not travel through Redis yet") {
-		t.Errorf("the Redis emitter's docs do not say it cannot follow the back-pressure")
+	// The typed Redis emitter carries the back-pressure to the servers.
+	if !strings.Contains(redis, "c.e.Backpressure(sio.Backpressure{\n\t\tKey:  chatPresenceKey(in),") ||
+		!strings.Contains(redis, "Follows the contract's back-pressure: latest per user") {
+		t.Errorf("the Redis emitter does not follow the back-pressure:\n%s", redis)
 	}
 	// The limits come before the first handler.
 	if l, h := strings.Index(api, "ns.Limit("), strings.Index(api, "sio.HandleAck("); l < 0 || h < 0 || l > h {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/siogen/siogen/gen/internal/edgedoc"
 	"github.com/siogen/siogen/schema"
 )
 
@@ -84,16 +83,16 @@ func (g *generator) emitterType(ns *schema.Namespace) {
 		name := jen.Id(n + "Event" + e.GoName)
 		args := append([]jen.Code{jen.Id("ctx")}, name)
 		args = append(args, g.emitArgs(ns, e)...)
-		call := jen.Id("c").Dot("e").Dot("Emit").Call(args...)
+		// The receiving servers follow the contract's back-pressure: it
+		// travels with the event (redisadapter.Emitter.Backpressure).
+		target := g.withBackpressure(ns, e, jen.Id("c").Dot("e"))
+		call := target.Clone().Dot("Emit").Call(args...)
 		doc := fmt.Sprintf("publishes the %s event to the selected sockets.", e.Name)
 		if check := g.inCheckFunc(ns, e); check != nil && hasIn(e) {
-			call = jen.Qual(redisPkg, "EmitChecked").Call(append([]jen.Code{jen.Id("ctx"), jen.Id("c").Dot("e"), check, jen.Id("in")}, args[1:]...)...)
+			call = jen.Qual(redisPkg, "EmitChecked").Call(append([]jen.Code{jen.Id("ctx"), target, check, jen.Id("in")}, args[1:]...)...)
 			doc += " A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations."
 		}
-		if e.Backpressure != nil {
-			// TODO(issue 20): follow it once redisadapter.Emitter can carry a back-pressure.
-			doc += " The contract's back-pressure (" + edgedoc.Mode(e.Backpressure) + ") does not travel through Redis yet: the receiving servers queue the event."
-		}
+		doc += backpressureNote(e)
 		doc = "Emit" + e.GoName + " " + doc
 		if d := comment("", "", e.Deprecation); d != "" {
 			doc += d

@@ -6,6 +6,7 @@ package chat
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/redisadapter"
+	"github.com/siogen/siogen/runtime/sio"
 )
 
 // ChatEmitter sends the server events of /chat from any process, Socket.IO server or not, through Redis to the servers of a cluster, which deliver them to their clients (see redisadapter.Emitter). Each payload is checked against the contract before it is published. It is immutable and safe for concurrent use: To, Except and Volatile return new emitters.
@@ -43,14 +44,17 @@ func (c ChatEmitter) EmitMessageNew(ctx context.Context, in *Message) error {
 	return redisadapter.EmitChecked(ctx, c.e, (*Message).CheckJSON, in, ChatEventMessageNew, in)
 }
 
-// EmitTyping publishes the typing event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (volatile (dropped, and counted, while the socket's send queue is backed up)) does not travel through Redis yet: the receiving servers queue the event.
+// EmitTyping publishes the typing event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. Follows the contract's back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
 func (c ChatEmitter) EmitTyping(ctx context.Context, in *ChatTypingPayload) error {
-	return redisadapter.EmitChecked(ctx, c.e, (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
+	return redisadapter.EmitChecked(ctx, c.e.Backpressure(sio.Backpressure{Mode: sio.BackpressureVolatile}), (*ChatTypingPayload).CheckJSON, in, ChatEventTyping, in)
 }
 
-// EmitPresence publishes the presence event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (latest per user (a newer message replaces a waiting one of the same user)) does not travel through Redis yet: the receiving servers queue the event.
+// EmitPresence publishes the presence event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. Follows the contract's back-pressure: latest per user (a newer message replaces a waiting one of the same user).
 func (c ChatEmitter) EmitPresence(ctx context.Context, in *ChatPresencePayload) error {
-	return redisadapter.EmitChecked(ctx, c.e, (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
+	return redisadapter.EmitChecked(ctx, c.e.Backpressure(sio.Backpressure{
+		Key:  chatPresenceKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*ChatPresencePayload).CheckJSON, in, ChatEventPresence, in)
 }
 
 // EmitUserJoined publishes the user:joined event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations.

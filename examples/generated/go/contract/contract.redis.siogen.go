@@ -6,6 +6,7 @@ package contract
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/redisadapter"
+	"github.com/siogen/siogen/runtime/sio"
 )
 
 // ContractEmitter sends the server events of /contract from any process, Socket.IO server or not, through Redis to the servers of a cluster, which deliver them to their clients (see redisadapter.Emitter). Each payload is checked against the contract before it is published. It is immutable and safe for concurrent use: To, Except and Volatile return new emitters.
@@ -38,22 +39,31 @@ func (c ContractEmitter) Emitter() *redisadapter.Emitter {
 	return c.e
 }
 
-// EmitPush publishes the push event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (latest per i64 (a newer message replaces a waiting one of the same i64)) does not travel through Redis yet: the receiving servers queue the event.
+// EmitPush publishes the push event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. Follows the contract's back-pressure: latest per i64 (a newer message replaces a waiting one of the same i64).
 func (c ContractEmitter) EmitPush(ctx context.Context, in *Everything) error {
-	return redisadapter.EmitChecked(ctx, c.e, (*Everything).CheckJSON, in, ContractEventPush, in)
+	return redisadapter.EmitChecked(ctx, c.e.Backpressure(sio.Backpressure{
+		Key:  contractPushKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*Everything).CheckJSON, in, ContractEventPush, in)
 }
 
-// EmitTree publishes the tree event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (volatile (dropped, and counted, while the socket's send queue is backed up)) does not travel through Redis yet: the receiving servers queue the event.
+// EmitTree publishes the tree event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. Follows the contract's back-pressure: volatile (dropped, and counted, while the socket's send queue is backed up).
 func (c ContractEmitter) EmitTree(ctx context.Context, in *Tree) error {
-	return redisadapter.EmitChecked(ctx, c.e, (*Tree).CheckJSON, in, ContractEventTree, in)
+	return redisadapter.EmitChecked(ctx, c.e.Backpressure(sio.Backpressure{Mode: sio.BackpressureVolatile}), (*Tree).CheckJSON, in, ContractEventTree, in)
 }
 
-// EmitMoved publishes the moved event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (latest per entity.id (a newer message replaces a waiting one of the same entity.id)) does not travel through Redis yet: the receiving servers queue the event.
+// EmitMoved publishes the moved event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. Follows the contract's back-pressure: latest per entity.id (a newer message replaces a waiting one of the same entity.id).
 func (c ContractEmitter) EmitMoved(ctx context.Context, in *Moved) error {
-	return redisadapter.EmitChecked(ctx, c.e, (*Moved).CheckJSON, in, ContractEventMoved, in)
+	return redisadapter.EmitChecked(ctx, c.e.Backpressure(sio.Backpressure{
+		Key:  contractMovedKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*Moved).CheckJSON, in, ContractEventMoved, in)
 }
 
-// EmitLog publishes the log event to the selected sockets. The contract's back-pressure (queue of at most 1000, then the slow socket is disconnected ("send queue full")) does not travel through Redis yet: the receiving servers queue the event.
+// EmitLog publishes the log event to the selected sockets. Follows the contract's back-pressure: queue of at most 1000, then the slow socket is disconnected ("send queue full").
 func (c ContractEmitter) EmitLog(ctx context.Context, in string) error {
-	return c.e.Emit(ctx, ContractEventLog, in)
+	return c.e.Backpressure(sio.Backpressure{
+		Max:  1000,
+		Mode: sio.BackpressureQueue,
+	}).Emit(ctx, ContractEventLog, in)
 }

@@ -6,6 +6,7 @@ package dashboard
 import (
 	"context"
 	"github.com/siogen/siogen/runtime/redisadapter"
+	"github.com/siogen/siogen/runtime/sio"
 )
 
 // DashboardEmitter sends the server events of /dashboard from any process, Socket.IO server or not, through Redis to the servers of a cluster, which deliver them to their clients (see redisadapter.Emitter). Each payload is checked against the contract before it is published. It is immutable and safe for concurrent use: To, Except and Volatile return new emitters.
@@ -38,12 +39,18 @@ func (c DashboardEmitter) Emitter() *redisadapter.Emitter {
 	return c.e
 }
 
-// EmitSample publishes the sample event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (latest per metric (a newer message replaces a waiting one of the same metric)) does not travel through Redis yet: the receiving servers queue the event.
+// EmitSample publishes the sample event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. Follows the contract's back-pressure: latest per metric (a newer message replaces a waiting one of the same metric).
 func (c DashboardEmitter) EmitSample(ctx context.Context, in *Sample) error {
-	return redisadapter.EmitChecked(ctx, c.e, (*Sample).CheckJSON, in, DashboardEventSample, in)
+	return redisadapter.EmitChecked(ctx, c.e.Backpressure(sio.Backpressure{
+		Key:  dashboardSampleKey(in),
+		Mode: sio.BackpressureLatest,
+	}), (*Sample).CheckJSON, in, DashboardEventSample, in)
 }
 
-// EmitChartPng publishes the chart:png event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. The contract's back-pressure (queue of at most 16, then the slow socket is disconnected ("send queue full")) does not travel through Redis yet: the receiving servers queue the event.
+// EmitChartPng publishes the chart:png event to the selected sockets. A payload that breaks the contract is not published: the error is an *sio.Error with code invalid_argument listing the violations. Follows the contract's back-pressure: queue of at most 16, then the slow socket is disconnected ("send queue full").
 func (c DashboardEmitter) EmitChartPng(ctx context.Context, in *DashboardChartPngPayload) error {
-	return redisadapter.EmitChecked(ctx, c.e, (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
+	return redisadapter.EmitChecked(ctx, c.e.Backpressure(sio.Backpressure{
+		Max:  16,
+		Mode: sio.BackpressureQueue,
+	}), (*DashboardChartPngPayload).CheckJSON, in, DashboardEventChartPng, in)
 }

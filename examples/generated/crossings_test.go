@@ -37,8 +37,15 @@ type crossChat struct {
 const badRoom = "Not A Room!"
 
 func (c *crossChat) RoomJoin(_ context.Context, _ chat.ChatSocket, in *chat.ChatRoomJoinPayload) (*chat.RoomInfo, error) {
-	if in.Room == "bad-details" {
+	switch in.Room {
+	case "bad-details":
 		return nil, chat.NewRoomNotFound("no room", &chat.RoomNotFoundDetails{Room: badRoom})
+	case "map-details":
+		// A contract error made by hand, its details a map that breaks
+		// the declared type: checked through its JSON all the same.
+		return nil, &sio.Error{Code: "not_found", Name: "RoomNotFound", Message: "no room", Details: map[string]any{"room": badRoom}}
+	case "map-good":
+		return nil, &sio.Error{Code: "not_found", Name: "RoomNotFound", Message: "no room", Details: map[string]any{"room": "attic"}}
 	}
 	return nil, chat.NewRoomNotFound("no room "+in.Room, &chat.RoomNotFoundDetails{Room: in.Room})
 }
@@ -213,6 +220,15 @@ func TestCrossingsGoClient(t *testing.T) {
 		_, err := c.RoomJoin(ctx, &chat.ChatRoomJoinPayload{Room: "bad-details"})
 		if sio.CodeOf(err) != sio.CodeInternal {
 			t.Errorf("RoomJoin = %v, want internal", err)
+		}
+		// Details given as a map are checked too (sio.WithErrorDetails).
+		if _, err := c.RoomJoin(ctx, &chat.ChatRoomJoinPayload{Room: "map-details"}); sio.CodeOf(err) != sio.CodeInternal {
+			t.Errorf("RoomJoin with a map breaking the details = %v, want internal", err)
+		}
+		if _, err := c.RoomJoin(ctx, &chat.ChatRoomJoinPayload{Room: "map-good"}); !chat.IsRoomNotFound(err) {
+			t.Errorf("RoomJoin with a map keeping the details = %v, want RoomNotFound", err)
+		} else if d, ok := chat.AsRoomNotFound(err); !ok || d.Room != "attic" {
+			t.Errorf("AsRoomNotFound = %+v, %v", d, ok)
 		}
 		// The client's answer to a poll: answered internal.
 		if err := c.RoomLeave(ctx, &chat.ChatRoomLeavePayload{Room: "bad-details"}); err != nil {

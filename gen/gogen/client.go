@@ -96,6 +96,9 @@ func (g *generator) clientType(ns *schema.Namespace) {
 		if check := g.outCheckFunc(ns, e); check != nil {
 			extra = append(extra, jen.Qual(sioPkg, "WithAckCheck").Call(check))
 		}
+		if d := g.errorDetailsOpt(e); d != nil {
+			extra = append(extra, d)
+		}
 		in := g.inType(ns, e)
 		if e.Acked {
 			out := g.outType(ns, e)

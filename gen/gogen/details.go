@@ -31,3 +31,25 @@ func plainAckNote(e *schema.Event, side string) string {
 	}
 	return " Its plain-style ack carries only the result: an invalid payload or a failed handler gets no answer, so the call ends with ctx or the contract's timeout (see sio.AckPlain)."
 }
+
+// errorDetailsOpt is the sio.WithErrorDetails option of an acknowledged
+// event whose declared errors have details, so that a handler's error of
+// one of their names is checked before it leaves even when its details
+// are not of the generated type (a map, say); nil when there is nothing
+// to declare.
+func (g *generator) errorDetailsOpt(e *schema.Event) jen.Code {
+	if !e.Acked || e.AckStyle == schema.AckPlain || !g.validating() {
+		return nil
+	}
+	d := jen.Dict{}
+	for _, ref := range e.Errors {
+		if ref.Target == nil || ref.Target.Details == nil {
+			continue
+		}
+		d[jen.Lit(ref.Target.Name)] = jen.Qual(sioPkg, "DetailsReader").Call(g.readFunc(ref.Target.Details))
+	}
+	if len(d) == 0 {
+		return nil
+	}
+	return jen.Qual(sioPkg, "WithErrorDetails").Call(jen.Map(jen.String()).Qual(sioPkg, "DetailsCheck").Values(d))
+}

@@ -257,6 +257,9 @@ func (g *generator) register(ns *schema.Namespace) {
 		if check := g.outCheckFunc(ns, e); check != nil {
 			extra = append(extra, jen.Qual(sioPkg, "WithAckCheck").Call(check))
 		}
+		if d := g.errorDetailsOpt(e); d != nil {
+			extra = append(extra, d)
+		}
 		opts := jen.Id("opts").Op("...")
 		if len(extra) > 0 {
 			opts = jen.Append(jen.Index().Qual(sioPkg, "HandlerOption").Values(extra...), jen.Id("opts").Op("...")).Op("...")

@@ -324,7 +324,10 @@ func lingerClose(conn net.Conn) {
 	if !ok || tc.CloseWrite() != nil {
 		return
 	}
-	_ = conn.SetReadDeadline(time.Now().Add(lingerTimeout))
+	// Closing the connection ends every read on it, whatever deadline a
+	// reader set.
+	stop := time.AfterFunc(lingerTimeout, func() { _ = conn.Close() })
+	defer stop.Stop()
 	var buf [512]byte
 	for {
 		if _, err := conn.Read(buf[:]); err != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"reflect"
 
+	"github.com/go-json-experiment/json"
+
 	"github.com/siogen/siogen/runtime/siojson"
 )
 
@@ -100,28 +102,62 @@ type detailsChecker interface {
 	CheckJSON(r *siojson.Reader)
 }
 
+// DetailsCheck checks the JSON of a contract error's details as its
+// receiver decodes them: gogen makes one per declared error with details
+// ([DetailsReader]) and gives them to [WithErrorDetails].
+type DetailsCheck func(raw []byte) []Violation
+
+// DetailsReader returns the [DetailsCheck] of details read with read, the
+// generated ReadFunc of their type.
+func DetailsReader[T any](read siojson.ReadFunc[T]) DetailsCheck {
+	return func(raw []byte) []Violation {
+		_, vs := siojson.Decode(raw, nil, read)
+		return vs
+	}
+}
+
+// WithErrorDetails declares, by name, the details of the contract errors a
+// typed handler may answer with ([HandleAck], [OnClientAck]): an *[Error]
+// of one of these names whose details are not of the generated type (a
+// map, say) is checked through its JSON before it leaves, as generated
+// details are, and goes as [CodeInternal] when it breaks the contract.
+// Generated Register functions and clients pass it.
+func WithErrorDetails(checks map[string]DetailsCheck) HandlerOption {
+	return optionFunc(func(c *handlerConfig) { c.details = checks })
+}
+
 // checkDetails checks the details of err, when it is an *[Error] whose
-// details are of a generated type, before the error is sent: it returns
-// the error to send instead ([CodeInternal], since the fault is the
-// sender's) and the violations to log, under "/details"; nil, nil when
-// the details keep the contract, are absent, or are of no generated type.
-func checkDetails(err error) (*Error, *Error) {
+// details are of a generated type, or of a name declared by
+// [WithErrorDetails] (declared, nil when none), before the error is sent:
+// it returns the error to send instead ([CodeInternal], since the fault is
+// the sender's) and the violations to log, under "/details"; nil, nil when
+// the details keep the contract, are absent, or are of no generated type
+// and no declared name.
+func checkDetails(err error, declared map[string]DetailsCheck) (*Error, *Error) {
 	var e *Error
-	if !errors.As(err, &e) {
+	if !errors.As(err, &e) || e.Details == nil {
 		return nil, nil
 	}
-	d, ok := e.Details.(detailsChecker)
-	if !ok {
-		return nil, nil
+	var vs []Violation
+	if d, ok := e.Details.(detailsChecker); ok {
+		if v := reflect.ValueOf(d); v.Kind() == reflect.Pointer && v.IsNil() {
+			return nil, nil // a nil *T is sent as no details
+		}
+		vs = siojson.Check(d, func(d detailsChecker, r *siojson.Reader) {
+			r.Enter("details")
+			d.CheckJSON(r)
+			r.Leave()
+		})
+	} else if check := declared[e.Name]; check != nil {
+		raw, merr := json.Marshal(e.Details, v1opts)
+		if merr != nil {
+			return nil, nil // not encodable: the sender reports it
+		}
+		vs = check(raw)
+		for i := range vs {
+			vs[i].Path = "/details" + vs[i].Path
+		}
 	}
-	if v := reflect.ValueOf(d); v.Kind() == reflect.Pointer && v.IsNil() {
-		return nil, nil // a nil *T is sent as no details
-	}
-	vs := siojson.Check(d, func(d detailsChecker, r *siojson.Reader) {
-		r.Enter("details")
-		d.CheckJSON(r)
-		r.Leave()
-	})
 	if vs == nil {
 		return nil, nil
 	}

@@ -94,7 +94,7 @@ func OnClientAck[In, Out any](s *ClientSocket, event string, fn func(ctx context
 				err = answer
 			}
 		} else if c.style != AckPlain && !s.skipChecks() {
-			if answer, bad := checkDetails(err); bad != nil {
+			if answer, bad := checkDetails(err, c.details); bad != nil {
 				s.m.log.Error("error details break the contract", "nsp", s.nsp, "event", e.Name, "err", err, "violations", bad.Details)
 				err = answer
 			}

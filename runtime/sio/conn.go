@@ -325,7 +325,7 @@ func (c *conn) connectError(nsp string, err error) {
 	}{Message: err.Error()}
 	var e *Error
 	if errors.As(err, &e) {
-		if answer, bad := checkDetails(e); bad != nil && !c.srv.opts.SkipOutgoingChecks {
+		if answer, bad := checkDetails(e, nil); bad != nil && !c.srv.opts.SkipOutgoingChecks {
 			c.srv.log.Error("connect error details break the contract", "nsp", nsp, "err", err, "violations", bad.Details)
 			e = answer
 		}

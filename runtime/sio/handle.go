@@ -38,6 +38,7 @@ type handlerConfig struct {
 	style     AckStyle
 	onInvalid func(s *Socket, e *Event, err *Error)
 	icepts    []*interceptorSet
+	details   map[string]DetailsCheck // from WithErrorDetails
 }
 
 type optionFunc func(*handlerConfig)
@@ -255,7 +256,7 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 				err = answer
 			}
 		} else if c.style != AckPlain && !s.skipChecks() {
-			if answer, bad := checkDetails(err); bad != nil {
+			if answer, bad := checkDetails(err, c.details); bad != nil {
 				s.nsp.srv.log.Error("error details break the contract", "nsp", s.nsp.name, "event", e.Name, "err", err, "violations", bad.Details)
 				err = answer
 			}

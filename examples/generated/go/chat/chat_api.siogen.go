@@ -251,13 +251,13 @@ func RegisterChatServer(srv *sio.Server, impl ChatServer, opts ...sio.HandlerOpt
 	})
 	sio.HandleAck(ns, ChatEventRoomJoin, func(ctx context.Context, s *sio.Socket, in *ChatRoomJoinPayload) (*RoomInfo, error) {
 		return impl.RoomJoin(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[ChatRoomJoinPayload]), sio.WithAckCheck((*RoomInfo).CheckJSON)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[ChatRoomJoinPayload]), sio.WithAckCheck((*RoomInfo).CheckJSON), sio.WithErrorDetails(map[string]sio.DetailsCheck{"RoomNotFound": sio.DetailsReader(siojson.ReadPointer[RoomNotFoundDetails])})}, opts...)...)
 	sio.HandleAck(ns, ChatEventRoomLeave, func(ctx context.Context, s *sio.Socket, in *ChatRoomLeavePayload) (struct{}, error) {
 		return struct{}{}, impl.RoomLeave(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[ChatRoomLeavePayload])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[ChatRoomLeavePayload]), sio.WithErrorDetails(map[string]sio.DetailsCheck{"RoomNotFound": sio.DetailsReader(siojson.ReadPointer[RoomNotFoundDetails])})}, opts...)...)
 	sio.HandleAck(ns, ChatEventMessageSend, func(ctx context.Context, s *sio.Socket, in *SendMessage) (*Message, error) {
 		return impl.MessageSend(ctx, ChatSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[SendMessage]), sio.WithAckCheck((*Message).CheckJSON)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[SendMessage]), sio.WithAckCheck((*Message).CheckJSON), sio.WithErrorDetails(map[string]sio.DetailsCheck{"RoomNotFound": sio.DetailsReader(siojson.ReadPointer[RoomNotFoundDetails])})}, opts...)...)
 	sio.HandleAck(ns, ChatEventMessageHistory, func(ctx context.Context, s *sio.Socket, in ChatMessageHistoryArgs) ([]Message, error) {
 		return impl.MessageHistory(ctx, ChatSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadValue[ChatMessageHistoryArgs]), sio.WithAckCheck(func(v []Message, r *siojson.Reader) {
@@ -266,7 +266,7 @@ func RegisterChatServer(srv *sio.Server, impl ChatServer, opts ...sio.HandlerOpt
 			v[i0].CheckJSON(r)
 			r.Leave()
 		}
-	})}, opts...)...)
+	}), sio.WithErrorDetails(map[string]sio.DetailsCheck{"RoomNotFound": sio.DetailsReader(siojson.ReadPointer[RoomNotFoundDetails])})}, opts...)...)
 	sio.Handle(ns, ChatEventTyping, func(ctx context.Context, s *sio.Socket, in *ChatTypingPayload) {
 		impl.Typing(ctx, ChatSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[ChatTypingPayload])}, opts...)...)

@@ -167,7 +167,7 @@ func RegisterDashboardServer(srv *sio.Server, impl DashboardServer, opts ...sio.
 	})
 	sio.HandleAck(ns, DashboardEventSubscribe, func(ctx context.Context, s *sio.Socket, in DashboardSubscribeArgs) (*Snapshot, error) {
 		return impl.Subscribe(ctx, DashboardSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadValue[DashboardSubscribeArgs]), sio.WithAckCheck((*Snapshot).CheckJSON)}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadValue[DashboardSubscribeArgs]), sio.WithAckCheck((*Snapshot).CheckJSON), sio.WithErrorDetails(map[string]sio.DetailsCheck{"UnknownMetric": sio.DetailsReader(siojson.ReadPointer[UnknownMetricDetails])})}, opts...)...)
 	sio.Handle(ns, DashboardEventUnsubscribe, func(ctx context.Context, s *sio.Socket, in DashboardUnsubscribeArgs) {
 		impl.Unsubscribe(ctx, DashboardSocket{s}, in)
 	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadValue[DashboardUnsubscribeArgs])}, opts...)...)

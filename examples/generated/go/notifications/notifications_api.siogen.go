@@ -47,7 +47,7 @@ func RegisterNotificationsServer(srv *sio.Server, impl NotificationsServer, opts
 	ns.Use(sio.CheckAuth(siojson.ReadPointer[NotificationsAuth]))
 	sio.HandleAck(ns, NotificationsEventDismiss, func(ctx context.Context, s *sio.Socket, in *NotificationsDismissPayload) (struct{}, error) {
 		return struct{}{}, impl.Dismiss(ctx, NotificationsSocket{s}, in)
-	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[NotificationsDismissPayload])}, opts...)...)
+	}, append([]sio.HandlerOption{sio.WithReader(siojson.ReadPointer[NotificationsDismissPayload]), sio.WithErrorDetails(map[string]sio.DetailsCheck{"UnknownNotification": sio.DetailsReader(siojson.ReadPointer[UnknownNotificationDetails])})}, opts...)...)
 	return ns
 }
 

@@ -81,21 +81,8 @@ func interopBackpressure(t *testing.T, transport, mode string) {
 		}
 	}
 	s := next()
-	// The writer (the websocket's, or the polling GET's answer) takes this
-	// and blocks at the gate; what follows waits in the queue.
 	sg.shut()
-	if err := s.Emit("fill", "x"); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-sg.blocked:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the server's writer did not block")
-	}
-	if err := s.Emit("fill", "x"); err != nil {
-		t.Fatal(err)
-	}
-	waiting := sio.Queued(s)
+	waiting := stallAt(t, s, sg, "the server's writer")
 	dropped := func(r sio.DropReason) int {
 		mu.Lock()
 		defer mu.Unlock()

@@ -222,40 +222,31 @@ func (r *bpRig) socket(t *testing.T) *sio.Socket {
 	}
 }
 
-// stall shuts the gate and returns once s's connection is backed up: its
-// queue holds what the client does not take. It returns how many
-// messages wait.
+// stall makes s's client a slow consumer and returns how many messages
+// then wait in s's queue: over polling its GETs wait at the client's gate,
+// over websocket the server's writes at the server's.
 func (r *bpRig) stall(t *testing.T, s *sio.Socket) int {
 	t.Helper()
-	r.g.shut()
 	if s.Transport() == engineio.TransportPolling {
-		// A GET the server holds is answered with this; the next waits
-		// at the gate, and then the server holds none.
-		if err := s.Emit("fill", "x"); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case <-r.g.blocked:
-		case <-time.After(10 * time.Second):
-			t.Fatal("the client did not poll")
-		}
-		// Now it waits.
-		if err := s.Emit("fill", "x"); err != nil {
-			t.Fatal(err)
-		}
-		return sio.Queued(s)
+		r.g.shut()
+		return stallAt(t, s, r.g, "the client's GET")
 	}
-	// The server's writer takes the filler and blocks at the gate: what
-	// is sent from now on waits in the queue.
-	r.g.release()
 	r.sg.shut()
+	return stallAt(t, s, r.sg, "the server's writer")
+}
+
+// stallAt emits a filler, which the writer of s's connection (a held GET,
+// or the websocket's writer) takes and which then waits at g, shut; then
+// another, which waits in the queue. It returns how many messages wait.
+func stallAt(t *testing.T, s *sio.Socket, g *gate, what string) int {
+	t.Helper()
 	if err := s.Emit("fill", "x"); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-r.sg.blocked:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the server's writer did not block")
+	case <-g.blocked:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s did not block", what)
 	}
 	if err := s.Emit("fill", "x"); err != nil {
 		t.Fatal(err)

@@ -47,7 +47,8 @@ func SetReleaseGETsAfter(s *Server, d time.Duration) { s.releaseGETsAfter = d }
 // call it before the server serves.
 func SetHandshakeClock(s *Server, fn func() time.Time) {
 	if s.handshakes != nil {
-		s.handshakes.now = fn
+		base := fn()
+		s.handshakes.now = func() time.Duration { return fn().Sub(base) }
 	}
 }
 

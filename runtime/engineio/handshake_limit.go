@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/siogen/siogen/runtime/internal/tokenbucket"
 )
 
 // HandshakeLimit bounds how fast one client address may open sessions:
@@ -58,15 +60,10 @@ type handshakeLimiter struct {
 	ip    func(*http.Request) string
 	max   int
 	on    func(*http.Request, string)
-	now   func() time.Time
+	now   func() time.Duration // a monotonic clock, for the buckets
 
 	mu    sync.Mutex
-	addrs map[string]*addrBucket
-}
-
-type addrBucket struct {
-	tokens float64
-	last   time.Time
+	addrs map[string]*tokenbucket.Bucket
 }
 
 // newHandshakeLimiter returns the limiter of l, nil when l sets none.
@@ -74,7 +71,7 @@ func newHandshakeLimiter(l *HandshakeLimit) *handshakeLimiter {
 	if l == nil || l.Rate <= 0 {
 		return nil
 	}
-	h := &handshakeLimiter{rate: l.Rate, ip: l.ClientIP, max: l.MaxAddresses, on: l.OnLimited, now: time.Now, addrs: make(map[string]*addrBucket)}
+	h := &handshakeLimiter{rate: l.Rate, ip: l.ClientIP, max: l.MaxAddresses, on: l.OnLimited, now: sinceStart(), addrs: make(map[string]*tokenbucket.Bucket)}
 	h.burst = float64(l.Burst)
 	if l.Burst <= 0 {
 		h.burst = math.Max(1, math.Ceil(l.Rate))
@@ -117,26 +114,25 @@ func (h *handshakeLimiter) allow(ip string) (bool, time.Duration) {
 		if len(h.addrs) >= h.max {
 			h.prune(now)
 		}
-		b = &addrBucket{tokens: h.burst, last: now}
+		b = new(tokenbucket.Bucket)
 		h.addrs[ip] = b
 	}
-	if d := now.Sub(b.last); d > 0 {
-		b.tokens = math.Min(h.burst, b.tokens+d.Seconds()*h.rate)
-		b.last = now
-	}
-	if b.tokens < 1-1e-9 {
-		return false, time.Duration((1 - b.tokens) / h.rate * float64(time.Second))
-	}
-	b.tokens = math.Max(0, b.tokens-1)
-	return true, 0
+	return b.Take(now, h.rate, h.burst)
+}
+
+// sinceStart returns a clock that reads the monotonic time since it was
+// made.
+func sinceStart() func() time.Duration {
+	start := time.Now()
+	return func() time.Duration { return time.Since(start) }
 }
 
 // prune makes room in a full table: it forgets the addresses whose
 // bucket is full again, else an eighth of them. h.mu is held.
-func (h *handshakeLimiter) prune(now time.Time) {
+func (h *handshakeLimiter) prune(now time.Duration) {
 	refill := time.Duration(h.burst / h.rate * float64(time.Second))
 	for ip, b := range h.addrs {
-		if now.Sub(b.last) >= refill {
+		if now-b.Last() >= refill {
 			delete(h.addrs, ip)
 		}
 	}

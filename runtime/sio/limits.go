@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/siogen/siogen/runtime/internal/parser"
+	"github.com/siogen/siogen/runtime/internal/tokenbucket"
 )
 
 // The enforcement of [Namespace.Limit] and [Namespace.DisconnectAfter].
@@ -22,9 +23,7 @@ import (
 
 // eventLimit is the state of one limited event on one socket.
 type eventLimit struct {
-	// Owned by the connection's reader.
-	tokens float64       // the rate's bucket; -1 until the first event
-	last   time.Duration // when tokens was last refilled (see Server.now)
+	rate tokenbucket.Bucket // the rate's, owned by the connection's reader
 	// pending counts the events accepted with an ack id whose answer is
 	// not sent, while they hold their slot (see [Event.AckLater]).
 	pending atomic.Int32
@@ -32,12 +31,9 @@ type eventLimit struct {
 
 // socketEdge is a socket's limit state, owned by the connection's reader.
 type socketEdge struct {
-	events map[string]*eventLimit
-	// The refusals bucket of DisconnectAfter.
-	refTokens float64
-	refLast   time.Duration
-	refStart  bool // the refusals bucket is set up
-	kicked    bool // disconnected for too many refusals: drop its events
+	events   map[string]*eventLimit
+	refusals tokenbucket.Bucket // DisconnectAfter's
+	kicked   bool               // disconnected for too many refusals: drop its events
 }
 
 // admission is what the reader keeps of the event admitted last, until
@@ -240,7 +236,7 @@ func (s *Socket) eventLimit(name []byte) *eventLimit {
 	if s.edge.events == nil {
 		s.edge.events = make(map[string]*eventLimit, 1)
 	}
-	el := &eventLimit{tokens: -1}
+	el := &eventLimit{}
 	s.edge.events[string(name)] = el
 	return el
 }
@@ -257,28 +253,14 @@ func (el *eventLimit) check(l Limits, size int, hasID bool, srv *Server) (LimitK
 		return LimitPendingAcks, int64(l.MaxPendingAcks), 0
 	}
 	if l.Rate > 0 {
-		now := srv.now()
 		burst := float64(l.burst())
-		if el.tokens < 0 { // first event: a full bucket
-			el.tokens, el.last = burst, now
-		}
-		if d := now - el.last; d > 0 {
-			el.tokens = math.Min(burst, el.tokens+d.Seconds()*l.Rate)
-			el.last = now
-		}
-		if el.tokens < 1-tokenEpsilon {
-			wait := time.Duration((1 - el.tokens) / l.Rate * float64(time.Second))
+		if ok, wait := el.rate.Take(srv.now(), l.Rate, burst); !ok {
 			ms := (wait + time.Millisecond - 1) / time.Millisecond
 			return LimitRate, int64(burst), max(1, int64(ms))
 		}
-		el.tokens = max(0, el.tokens-1)
 	}
 	return "", 0, 0
 }
-
-// tokenEpsilon absorbs the rounding of the bucket's arithmetic, so that a
-// token is back at the time retry_after_ms announced.
-const tokenEpsilon = 1e-9
 
 // burst returns the size of the rate's bucket.
 func (l Limits) burst() int {
@@ -306,19 +288,14 @@ func (c *conn) refuse(s *Socket, event string, id int64, hasID bool, kind LimitK
 	if p.n <= 0 || s.edge.kicked {
 		return
 	}
-	e := s.edge
-	now := c.srv.now()
-	if !e.refStart {
-		e.refTokens, e.refLast, e.refStart = float64(p.n), now, true
+	var perSecond float64 // 0: never refills
+	if p.per > 0 {
+		perSecond = float64(p.n) / p.per.Seconds()
 	}
-	if d := now - e.refLast; d > 0 && p.per > 0 {
-		e.refTokens = math.Min(float64(p.n), e.refTokens+d.Seconds()*float64(p.n)/p.per.Seconds())
-		e.refLast = now
-	}
-	if e.refTokens >= 1 {
-		e.refTokens--
+	if ok, _ := s.edge.refusals.Take(c.srv.now(), perSecond, float64(p.n)); ok {
 		return
 	}
+	e := s.edge
 	e.kicked = true
 	c.srv.log.Debug("socket disconnected: too many refused events", "nsp", ns.name, "sid", s.id, "event", event, "max", p.n, "per", p.per)
 	c.work.push(func() { s.onClose(ReasonTooManyRefusals, true) })

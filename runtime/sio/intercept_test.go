@@ -120,6 +120,11 @@ func TestServerInterceptors(t *testing.T) {
 	if r := clWithin(t, ran, "note handled"); r != "note" {
 		t.Fatalf("handler %q ran; forbidden must not", r)
 	}
+	// The handler signals before the interceptors around it return: wait
+	// for the outermost one to be done with it.
+	eventually(t, 10*time.Second, "note's interceptors done", func() bool {
+		return slices.Contains(tr.all(), "A< note {} ")
+	})
 
 	// Outbound: a socket's emit goes through the server's and the
 	// namespace's handler interceptors, and can be refused.

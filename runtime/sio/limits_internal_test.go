@@ -2,6 +2,7 @@ package sio
 
 import (
 	"context"
+	"math"
 	"net/http/httptest"
 	"runtime"
 	"strconv"
@@ -123,7 +124,10 @@ func TestLimitRefusedBeforeDecoding(t *testing.T) {
 		sa, sb := measure(tc.small, nil)
 		ba, bb := measure(tc.big, nil)
 		t.Logf("%s: 10 KB: %v allocs, %d B; 1 MB: %v allocs, %d B", tc.name, sa, sb, ba, bb)
-		if sa != ba || bb > sb+512 {
+		// The answer's write may or may not start the connection's writer
+		// as the scheduler goes, which AllocsPerRun counts: one
+		// allocation either way is that, not the payload.
+		if math.Abs(sa-ba) > 1 || bb > sb+512 {
 			t.Errorf("%s: refusing 1 MB costs %v allocs, %d B; 10 KB %v allocs, %d B: it grows with the payload", tc.name, ba, bb, sa, sb)
 		}
 	}
@@ -132,7 +136,7 @@ func TestLimitRefusedBeforeDecoding(t *testing.T) {
 	sa, sb := measure(msg, small)
 	ba, bb := measure(msg, big)
 	t.Logf("binary: 10 KB: %v allocs, %d B; 1 MB: %v allocs, %d B", sa, sb, ba, bb)
-	if sa != ba || bb > sb+512 {
+	if math.Abs(sa-ba) > 1 || bb > sb+512 {
 		t.Errorf("binary: refusing 1 MB costs %v allocs, %d B; 10 KB %v allocs, %d B", ba, bb, sa, sb)
 	}
 

@@ -360,7 +360,13 @@ func TestObserverDrops(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	eventually(t, 10*time.Second, "the socket connected", func() bool { return srv.Of("/").Len() == 1 })
+	// The observer is told of the connection after the socket joins its
+	// namespace: wait for both, so that the drops come after it.
+	eventually(t, 10*time.Second, "the socket connected", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return srv.Of("/").Len() == 1 && slices.Contains(seen, "connect / polling")
+	})
 	s := srv.Of("/").Sockets()[0]
 	if err := s.Volatile().Emit("tick", 1); err != nil {
 		t.Fatal(err)

@@ -469,7 +469,11 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, transport str
 
 	open := s.openPacket(c.id, transport)
 	if ws != nil {
+		// The send queue is c.mu's, and a Receiver made above may already
+		// hold the session.
+		c.mu.Lock()
 		c.sq.push([]*Message{open})
+		c.mu.Unlock()
 		s.startWebsocket(c, ws, wire)
 	} else if !s.writePolling(w, r, c, []*Message{open}) {
 		c.closeWith(closeError(ReasonTransportError, fmt.Errorf("failed to write the handshake")), false)

@@ -109,8 +109,11 @@ func TestTypedRedisEmitter(t *testing.T) {
 
 	// Except, then everyone: the first presence each side sees tells
 	// whether the selection held (and that the refused one was not sent).
+	// The two are about different users: presence is latest-per-user under
+	// back-pressure, so a second presence of the same user may rightly
+	// replace the first while it still waits in a send queue.
 	away := &chat.ChatPresencePayload{User: "22222222-2222-2222-2222-222222222222", Presence: chat.PresenceAway}
-	online := &chat.ChatPresencePayload{User: "22222222-2222-2222-2222-222222222222", Presence: chat.PresenceOnline}
+	online := &chat.ChatPresencePayload{User: "33333333-3333-3333-3333-333333333333", Presence: chat.PresenceOnline}
 	if err := emitter.Except("lobby").EmitPresence(ctx, away); err != nil {
 		t.Fatal(err)
 	}

@@ -49,8 +49,17 @@ func TestOwnModule(t *testing.T) {
 	}
 	// GOPROXY=off: the module is not published, and a proxy that answers
 	// "forbidden" rather than "not found" for it stops go get before it
-	// looks at the replace. Its requirements come from the module cache,
-	// which building this test filled.
+	// looks at the replace. Its requirements come from the module cache.
+	// Building this test put there what the build needs, but not every
+	// go.mod of the module graph (yaml.v3's go.mod predates graph pruning,
+	// so go get reads its requirements' go.mod files too): listing the
+	// checkout's whole graph fetches them, through the environment's proxy.
+	list := exec.Command(goBin, "list", "-m", "all")
+	list.Dir = root
+	list.Env = env
+	if out, err := list.CombinedOutput(); err != nil {
+		t.Fatalf("go list -m all in the checkout: %v\n%s", err, out)
+	}
 	gocmd([]string{"GOPROXY=off"}, "get", "-tool", "github.com/siogen/siogen/cmd/siogen")
 
 	out := gocmd(nil, "tool", "siogen", "init", "api")

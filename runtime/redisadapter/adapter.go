@@ -36,6 +36,10 @@ type Adapter struct {
 	acks     map[string]*ackRequest
 	ssAck    map[string]func(sio.Args) any
 	closed   bool
+	// joined holds, in sharded mode, the rooms this node asked other nodes
+	// to join (SocketsJoin) and until when their broadcasts to one of them
+	// go on the namespace's channel, not the room's: see widen.
+	joined map[string]time.Time
 }
 
 // request is a request to the other nodes awaiting their answers.
@@ -126,10 +130,59 @@ func (a *Adapter) publish(ctx context.Context, op string, m *message, wait bool)
 func (a *Adapter) Broadcast(p *sio.Packet, opts *sio.BroadcastOptions) error {
 	if !opts.Local {
 		if pkt, err := nodePacket(p, a.ns.Name()); err == nil {
-			_ = a.publish(a.node.ctx, "broadcast", &message{kind: kBroadcast, packet: pkt, opts: nodeOpts(opts, nil)}, false)
+			m := &message{kind: kBroadcast, packet: pkt, opts: nodeOpts(opts, nil)}
+			m.wide = len(opts.Rooms) == 1 && a.widen(opts.Rooms[0])
+			_ = a.publish(a.node.ctx, "broadcast", m, false)
 		}
 	}
 	return a.MemoryAdapter.Broadcast(p, opts)
+}
+
+// The sharded protocol sends a broadcast to one public room on the room's
+// channel, to which only the nodes with members of the room subscribe. A
+// node that a SocketsJoin of ours makes join a room subscribes when it
+// applies the join, which comes on the namespace's channel: until Redis
+// has confirmed that subscription, what we send on the room's channel
+// would miss it, though we sent the join first. So for RequestsTimeout
+// after a SocketsJoin (the bound of a subscription's confirmation), our
+// broadcasts to one of its rooms go on the namespace's channel, behind
+// the join, which every node reads in order.
+
+// remember records that a SocketsJoin of ours adds sockets to rooms.
+func (a *Adapter) remember(rooms []string) {
+	now := time.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.joined == nil {
+		a.joined = make(map[string]time.Time)
+	}
+	if len(a.joined) >= 64 {
+		for r, until := range a.joined {
+			if now.After(until) {
+				delete(a.joined, r)
+			}
+		}
+	}
+	for _, r := range rooms {
+		a.joined[r] = now.Add(a.node.opts.RequestsTimeout)
+	}
+}
+
+// widen reports whether a broadcast to room alone must go on the
+// namespace's channel: whether a SocketsJoin of ours to room may not
+// have been applied everywhere yet.
+func (a *Adapter) widen(room string) bool {
+	if a.dyn == nil {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	until, ok := a.joined[room]
+	if ok && time.Now().After(until) {
+		delete(a.joined, room)
+		return false
+	}
+	return ok
 }
 
 // BroadcastWithAck implements [sio.Adapter]: the other nodes report their
@@ -199,6 +252,9 @@ func (a *Adapter) AddSockets(ctx context.Context, opts *sio.BroadcastOptions, ro
 	_ = a.MemoryAdapter.AddSockets(ctx, opts, rooms)
 	if opts.Local {
 		return nil
+	}
+	if a.dyn != nil {
+		a.remember(rooms)
 	}
 	return a.publish(ctx, "socketsJoin", &message{kind: kJoin, opts: nodeSelector(opts), rooms: anys(rooms)}, true)
 }

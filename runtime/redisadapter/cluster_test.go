@@ -124,12 +124,27 @@ func testGoCluster(t *testing.T, mode string) {
 		mustf(t, C.srv.Of("/").In("r1").SocketsJoin(ctxT(t, 10*time.Second), "r3"), "join")
 		waitRooms(t, A, a1.sid, "r3", true)
 		waitRooms(t, B, b1.sid, "r3", true)
+		if sharded {
+			// A node applies another's join at once and subscribes to
+			// the room's channel after: B's broadcast to the room would
+			// miss A before Redis has confirmed it (see the package doc).
+			waitShardSubs(t, admin, "socket.io#/#r3#", 2)
+		}
 		mustf(t, B.srv.To("r3").Emit("r3", 3), "emit")
 		expectAll("r3", []*tclient{a1, b1}, "3")
 		mustf(t, A.srv.Of("/").In("r3").SocketsLeave(ctxT(t, 10*time.Second), "r3"), "leave")
 		waitRooms(t, B, b1.sid, "r3", false)
 		mustf(t, B.srv.To("r3").Emit("r3", 4), "emit")
 		expectAll("r3", nil, "")
+	})
+
+	t.Run("socketsJoinThenEmit", func(t *testing.T) {
+		// A broadcast right after a SocketsJoin of the same node reaches
+		// the sockets it joined on every node, though in sharded mode the
+		// others subscribe to the room's channel only as they apply it.
+		mustf(t, C.srv.Of("/").In("r1").SocketsJoin(ctxT(t, 10*time.Second), "r6"), "join")
+		mustf(t, C.srv.To("r6").Emit("r6", 6), "emit")
+		expectAll("r6", []*tclient{a1, b1}, "6")
 	})
 
 	t.Run("serverSideEmit", func(t *testing.T) {

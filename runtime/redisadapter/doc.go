@@ -53,7 +53,15 @@
 // subscriptions (a round trip; at most Options.RequestsTimeout, at once
 // while Redis is unreachable), and in sharded mode a socket's Join returns
 // once the channel of a room new to the node is subscribed: what another
-// node publishes afterwards is not missed. [NewStreamsNode]'s first
+// node publishes afterwards is not missed. A join that another node asks
+// for (SocketsJoin) is different: it is applied on the receive goroutine,
+// which cannot wait for the confirmation it reads, so a node sees the
+// sockets in a new room a round trip before the room's channel reaches it.
+// The node that asked sends its own broadcasts to the room on the
+// namespace's channel, behind the join, for Options.RequestsTimeout
+// afterwards, so they are never missed; a third node's broadcast to the
+// room in that round trip can be (upstream's sharded adapter has the same
+// window, without the first remedy). [NewStreamsNode]'s first
 // adapter likewise reads the stream after the entry that was last when it
 // was made.
 // Publishing goes through one ordered queue: a broadcast never waits for

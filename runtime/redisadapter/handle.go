@@ -47,6 +47,7 @@ type message struct {
 	value        any    // an acknowledgement or server-side answer
 	sid, sidRoom string // classic REMOTE_JOIN/LEAVE/DISCONNECT of one socket
 	offset       string // streams: the entry id
+	wide         bool   // sharded: a broadcast to one room on the namespace's channel
 }
 
 type subscription struct {

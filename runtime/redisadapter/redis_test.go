@@ -39,7 +39,13 @@ func waitNodes(t *testing.T, c *redis.Client, mode, nsp string, n int) {
 		waitNumSub(t, c, "socket.io-request#"+nsp+"#", n)
 		return
 	}
-	channel := "socket.io#" + nsp + "#"
+	waitShardSubs(t, c, "socket.io#"+nsp+"#", n)
+}
+
+// waitShardSubs waits until n clients have subscribed to channel with
+// SSUBSCRIBE.
+func waitShardSubs(t *testing.T, c *redis.Client, channel string, n int) {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		m, err := c.PubSubShardNumSub(context.Background(), channel).Result()

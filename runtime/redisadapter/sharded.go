@@ -65,7 +65,7 @@ func (s *sharded) encode(m *message) (string, []byte, error) {
 			data = obj("packet", m.packet, "requestId", m.requestID, "opts", m.opts)
 		} else {
 			data = obj("packet", m.packet, "opts", m.opts)
-			if rooms := strs(m.opts.arr("rooms")); len(rooms) == 1 && !looksLikeSocketID(rooms[0]) {
+			if rooms := strs(m.opts.arr("rooms")); len(rooms) == 1 && !looksLikeSocketID(rooms[0]) && !m.wide {
 				channel = s.roomChannel(rooms[0])
 			}
 		}

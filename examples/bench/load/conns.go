@@ -11,7 +11,7 @@ import (
 func runConns(ctx context.Context, c config) (Result, error) {
 	before := procRSS(c.pid)
 	m := startMeter(c.pid)
-	conns, took, err := dialMany(ctx, c.addr, c.conns, 256)
+	conns, took, retries, err := dialMany(ctx, c.addr, c.conns, 256)
 	if err != nil {
 		return Result{}, err
 	}
@@ -43,6 +43,7 @@ func runConns(ctx context.Context, c config) (Result, error) {
 	wg.Wait()
 	res := Result{Metrics: map[string]float64{
 		"connects_per_s": float64(c.conns) / took.Seconds(),
+		"dial_retries":   float64(retries),
 		"rss_before_mb":  float64(before) / (1 << 20),
 		"rss_after_mb":   float64(after) / (1 << 20),
 		"kb_per_conn":    float64(after-before) / 1024 / float64(c.conns),

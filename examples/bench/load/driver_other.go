@@ -30,7 +30,7 @@ type driver struct {
 // startDriver dials n connections to addr (at most 64 at a time) and
 // starts driving them for h.
 func startDriver(ctx context.Context, addr string, n int, h handler) (*driver, error) {
-	conns, _, err := dialMany(ctx, addr, n, 64)
+	conns, _, _, err := dialMany(ctx, addr, n, 64)
 	if err != nil {
 		return nil, err
 	}

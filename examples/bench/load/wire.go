@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -100,9 +101,13 @@ func dialWS(ctx context.Context, addr string, src int) (*wsConn, error) {
 	c := &wsConn{ws: ws, buf: make([]byte, 0, 512)}
 	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 	m, err := c.read()
-	if err != nil || len(m) == 0 || m[0] != '0' {
+	if err != nil {
 		_ = ws.Close()
-		return nil, fmt.Errorf("failed to read the open packet: %q %v", m, err)
+		return nil, fmt.Errorf("failed to read the open packet: %w", err)
+	}
+	if len(m) == 0 || m[0] != '0' {
+		_ = ws.Close()
+		return nil, fmt.Errorf("not an open packet: %q", m)
 	}
 	if err := c.write([]byte("40")); err != nil {
 		_ = ws.Close()
@@ -162,41 +167,50 @@ func isPing(m []byte) bool { return len(m) == 1 && m[0] == '2' }
 
 func (c *wsConn) close() { _ = c.ws.Close() }
 
-// dialMany opens n connections, at most par at a time, and returns them
-// with the time it took; it stops at the first error.
-func dialMany(ctx context.Context, addr string, n, par int) ([]*wsConn, time.Duration, error) {
-	conns := make([]*wsConn, n)
+// dialMany opens n connections, par at a time, and returns them with the
+// time it took; it stops at the first error. A dial that times out is
+// tried again, at most twice, as a real client would: a server starved of
+// CPU lets SYNs and handshakes wait, and the kernel's own SYN retries
+// (1 s, 3 s, 7 s) can outlast one dial's timeout. retries counts them.
+func dialMany(ctx context.Context, addr string, n, par int) (conns []*wsConn, took time.Duration, retries int64, err error) {
+	conns = make([]*wsConn, n)
 	sem := make(chan struct{}, par)
 	var wg sync.WaitGroup
-	var once sync.Once
-	var firstErr error
+	var failed atomic.Pointer[error]
+	var retried atomic.Int64
 	start := time.Now()
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && failed.Load() == nil; i++ {
 		sem <- struct{}{}
-		if firstErr != nil {
-			break
-		}
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			c, err := dialWS(ctx, addr, 1+i%8)
-			if err != nil {
-				once.Do(func() { firstErr = fmt.Errorf("connection %d: %w", i, err) })
+			for try := 0; ; try++ {
+				c, err := dialWS(ctx, addr, 1+i%8)
+				if err == nil {
+					conns[i] = c
+					return
+				}
+				var ne net.Error
+				if try < 2 && ctx.Err() == nil && errors.As(err, &ne) && ne.Timeout() {
+					retried.Add(1)
+					continue
+				}
+				err = fmt.Errorf("connection %d: %w", i, err)
+				failed.CompareAndSwap(nil, &err)
 				return
 			}
-			conns[i] = c
 		}(i)
 	}
 	wg.Wait()
-	took := time.Since(start)
-	if firstErr != nil {
+	took = time.Since(start)
+	if e := failed.Load(); e != nil {
 		for _, c := range conns {
 			if c != nil {
 				c.close()
 			}
 		}
-		return nil, took, firstErr
+		return nil, took, retried.Load(), *e
 	}
-	return conns, took, nil
+	return conns, took, retried.Load(), nil
 }

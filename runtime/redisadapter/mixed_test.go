@@ -112,6 +112,15 @@ func testMixedCluster(t *testing.T, mode string) {
 		}
 	})
 
+	t.Run("socketsJoinThenEmit", func(t *testing.T) {
+		// In sharded mode the Go node sends this broadcast on the
+		// namespace's channel, behind its join (see the package doc):
+		// the Node server reads it there too.
+		mustf(t, G.srv.Of("/").In("r1").SocketsJoin(ctxT(t, 10*time.Second), "r6"), "join")
+		mustf(t, G.srv.To("r6").Emit("r6"), "emit")
+		expectAll("r6", g1, n1)
+	})
+
 	t.Run("broadcastNodeToGo", func(t *testing.T) {
 		N.ctl(t, map[string]any{"op": "emit", "event": "all", "args": []any{map[string]any{"a": true}, 42}}, nil)
 		for _, c := range all {

@@ -84,8 +84,8 @@ try {
     await dialog.getByLabel("Password").fill(password);
     await dialog.getByRole("button", { name: "Connect" }).click();
     await dialog.waitFor({ state: "hidden" });
-    const session = await page.evaluate(() => localStorage.getItem("session_id"));
-    if (!/^[0-9a-f]{32}$/.test(session || "")) throw new Error(`session id ${session}`);
+    // The dialog closes on "connect"; the session event comes after it.
+    await page.waitForFunction(() => /^[0-9a-f]{32}$/.test(localStorage.getItem("session_id") || ""));
   });
 
   await check("the dashboard shows the server, the clients and the namespaces", async () => {

@@ -40,6 +40,9 @@ type Adapter struct {
 	// to join (SocketsJoin) and until when their broadcasts to one of them
 	// go on the namespace's channel, not the room's: see widen.
 	joined map[string]time.Time
+	// joinedUntil is the latest of joined's times in Unix nanoseconds (0:
+	// none), so that a broadcast takes no lock once they have all passed.
+	joinedUntil atomic.Int64
 }
 
 // request is a request to the other nodes awaiting their answers.
@@ -163,9 +166,11 @@ func (a *Adapter) remember(rooms []string) {
 			}
 		}
 	}
+	until := now.Add(a.node.opts.RequestsTimeout)
 	for _, r := range rooms {
-		a.joined[r] = now.Add(a.node.opts.RequestsTimeout)
+		a.joined[r] = until
 	}
+	a.joinedUntil.Store(until.UnixNano())
 }
 
 // widen reports whether a broadcast to room alone must go on the
@@ -173,6 +178,9 @@ func (a *Adapter) remember(rooms []string) {
 // have been applied everywhere yet.
 func (a *Adapter) widen(room string) bool {
 	if a.dyn == nil {
+		return false
+	}
+	if last := a.joinedUntil.Load(); last == 0 || time.Now().UnixNano() > last {
 		return false
 	}
 	a.mu.Lock()

@@ -9,6 +9,7 @@
 #                         [-scenarios echo,broadcast,ramp,conns,polling] [-out DIR]
 #                         [-base SERVER]
 #   examples/bench/run.sh -scenarios churn [-n REPEATS] [-servers go,node]
+#                         [-variants drops+recovery,slow-none,...]
 #
 # Servers typed-quiet and typed-otel are the typed server with a logger that
 # discards everything, and with runtime/siootel enabled (see
@@ -37,9 +38,10 @@
 #   slow: 1,000 clients in one room ticked 50 times a second for 30 s, 10%
 #     of them stalled (nothing read) for 10 s from the 10th second
 #     (slow-10pct), against the same without stalls (slow-none).
-# With -quick the churn family runs small and short. Results go to DIR/results.jsonl (one
-# JSON line per run) and DIR/table.md. BENCH_PORT (default 3100) is the
-# server port. Exits 1 when any run reported a correctness error.
+# With -quick the churn family runs small and short; -variants runs only the
+# variants named (as in the table: slow-none, avalanche-5000, ...).
+# Results go to DIR/results.jsonl (one JSON line per run) and DIR/table.md.
+# BENCH_PORT (default 3100) is the server port. Exits 1 when any run reported a correctness error.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -50,6 +52,7 @@ servers_given=0
 scenarios=echo,broadcast,ramp,conns,polling
 out=""
 base=node
+variants=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-quick) quick=1 ;;
@@ -58,7 +61,8 @@ while [ $# -gt 0 ]; do
 	-scenarios) scenarios=$2; shift ;;
 	-out) out=$2; shift ;;
 	-base) base=$2; shift ;;
-	*) echo "usage: $0 [-quick] [-n REPEATS] [-servers LIST] [-scenarios LIST] [-out DIR] [-base SERVER]" >&2; exit 2 ;;
+	-variants) variants=$2; shift ;;
+	*) echo "usage: $0 [-quick] [-n REPEATS] [-servers LIST] [-scenarios LIST] [-variants LIST] [-out DIR] [-base SERVER]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -174,6 +178,9 @@ if [ "$scenarios" = churn ]; then
 	[ "$servers_given" = 1 ] || servers=go,node
 	for rep in $(seq "$repeats"); do
 		while read -r variant recovery own args; do
+			if [ -n "$variants" ] && [[ ",$variants," != *",$variant,"* ]]; then
+				continue
+			fi
 			for s in ${servers//,/ }; do
 				echo "run $rep/$repeats: $variant on $s" >&2
 				export RECOVERY=$recovery PORT=$port

@@ -46,3 +46,39 @@ func TestDropsQuick(t *testing.T) {
 		t.Errorf("%v resets, %v recovered reconnections: the run did not exercise recovery", m["resets"], m["recovered"])
 	}
 }
+
+// TestSlowQuick runs the slow-consumers scenario briefly against the Go
+// churn server: a tenth of the clients stop reading for a second while
+// the room is ticked. As the runtime's rule for slow clients says, the
+// stalled ones must catch up with nothing missed and the others must miss
+// nothing. It checks correctness only, no timing.
+func TestSlowQuick(t *testing.T) {
+	hs := httptest.NewServer(churnsrv.Handler(false))
+	defer hs.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := runSlow(ctx, config{
+		addr:     strings.TrimPrefix(hs.URL, "http://"),
+		clients:  30,
+		rate:     50,
+		duration: 3 * time.Second,
+		slowFrac: 0.1,
+		stall:    time.Second,
+		settle:   20 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	t.Logf("%v", m)
+	for _, e := range res.Errors {
+		t.Error(e)
+	}
+	if m["slow_clients"] != 3 || m["slow_caught_up"] != 3 || m["slow_missed"] != 0 || m["slow_disconnects"] != 0 {
+		t.Errorf("slow clients: %v of %v caught up, %v ticks missed, %v disconnected; want all caught up, none missed or disconnected",
+			m["slow_caught_up"], m["slow_clients"], m["slow_missed"], m["slow_disconnects"])
+	}
+	if m["fast_missed"] != 0 {
+		t.Errorf("the other clients missed %v ticks", m["fast_missed"])
+	}
+}

@@ -116,9 +116,15 @@ type pathSeg struct {
 	index int // -1 for a name
 }
 
+// reset readies r to read data. It sets the fields one by one, keeping
+// the buffers: assigning a whole Reader would rewrite every pointer field
+// through the write barrier, a measurable part of a small payload's read.
 func (r *Reader) reset(data []byte, att [][]byte) {
-	*r = Reader{data: data, att: att, buf: r.buf[:0], stack: r.stack[:0], path: r.path[:0], viols: r.viols[:0]}
-	clear(r.viols[:cap(r.viols)])
+	clear(r.viols) // their messages; the capacity beyond was cleared before
+	r.data, r.att, r.num = data, att, nil
+	r.pos, r.depth, r.first, r.bad = 0, 0, false, false
+	r.buf, r.stack, r.path, r.viols = r.buf[:0], r.stack[:0], r.path[:0], r.viols[:0]
+	r.disc, r.discDepth, r.discSeen = "", 0, false
 }
 
 // OK reports whether no violation has been recorded.
@@ -1247,6 +1253,7 @@ func ReadEnvelope[Out any](r *Reader, read ReadFunc[Out], needData bool) (out Ou
 		r.Missing("ok")
 	case !ok:
 		if mark >= 0 {
+			clear(r.viols[mark:]) // reset clears only up to len
 			r.viols = r.viols[:mark]
 		}
 		if seenData {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/siogen/siogen/runtime/internal/jsonstr"
 )
 
 // The reflection-free JSON encoding of generated payload types: gogen
@@ -32,6 +34,10 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	run := 0 // first byte of s not yet appended
 	for i := 0; i < len(s); {
+		i += jsonstr.PlainPrefixString(s[i:])
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {

@@ -29,6 +29,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/siogen/siogen/runtime/internal/jsonstr"
 )
 
 // Violation is one way a payload breaks its contract.
@@ -334,13 +336,7 @@ func (r *Reader) Name() []byte {
 		return nil
 	}
 	start := r.pos + 1
-	i := start
-	for i < len(r.data) {
-		if c := r.data[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-			break
-		}
-		i++
-	}
+	i := start + jsonstr.PlainPrefix(r.data[start:])
 	var name []byte
 	if i < len(r.data) && r.data[i] == '"' {
 		name = r.data[start:i]
@@ -527,25 +523,21 @@ func (r *Reader) String() (string, bool) {
 	return s, ok
 }
 
-// readString reads the string at r.pos into s, or, with a nil s, into
-// r.buf only.
+// readString reads the string at r.pos into s. With a nil s it only skips
+// the string, leaving its content in r.buf when the string holds escapes
+// or non-ASCII bytes (as [Reader.Name] needs).
 func (r *Reader) readString(s *string) bool {
 	start := r.pos + 1
-	if s != nil {
-		for i := start; i < len(r.data); i++ {
-			c := r.data[i]
-			if c == '"' {
-				*s = string(r.data[start:i])
-				r.pos = i + 1
-				return true
-			}
-			if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-				break
-			}
+	i := start + jsonstr.PlainPrefix(r.data[start:])
+	if i < len(r.data) && r.data[i] == '"' {
+		if s != nil {
+			*s = string(r.data[start:i])
 		}
+		r.pos = i + 1
+		return true
 	}
-	buf := r.buf[:0]
-	for i := start; i < len(r.data); {
+	buf := append(r.buf[:0], r.data[start:i]...)
+	for i < len(r.data) {
 		c := r.data[i]
 		switch {
 		case c == '"':

@@ -1,9 +1,10 @@
 package parser
 
 import (
-	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/siogen/siogen/runtime/internal/jsonstr"
 )
 
 // This file holds the JSON scanner: one iterative pass that checks RFC 8259
@@ -245,46 +246,13 @@ func classifyKey(raw []byte, esc bool) uint8 {
 	return keyOther
 }
 
-// strPlain[c] is true for the bytes that stand for themselves inside a JSON
-// string and need no further check: ASCII from 0x20, except '"' and '\\'.
-var strPlain = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// plain8 reports whether the eight bytes packed in v are all plain (see
-// strPlain): none is '"', '\\', below 0x20 or from 0x80. It subtracts
-// byte-wise with borrows (SWAR): when every byte is below 0x80, x - n*lsb
-// sets the high bit of some byte iff some byte of x is below n, and a byte
-// equals c iff it is below 1 after xor with c. The bytes from 0x80 are
-// v's own high bits.
-func plain8(v uint64) bool {
-	const (
-		lsb = 0x0101010101010101
-		msb = 0x8080808080808080
-	)
-	ctl := v - 0x20*lsb         // a byte below 0x20
-	quo := (v ^ '"'*lsb) - lsb  // a byte equal to '"'
-	bsl := (v ^ '\\'*lsb) - lsb // a byte equal to '\\'
-	return (ctl|quo|bsl|v)&msb == 0
-}
-
 // scanString scans the JSON string starting at data[i] == '"'. It returns
 // the offset just past the closing quote and whether the string holds
 // escapes; on error, bad is the offset of the offending byte (else -1).
 func scanString(data []byte, i int) (end int, esc bool, bad int) {
 	i++
 	for {
-		// Eight plain bytes at a time, then one at a time up to the first
-		// byte that is not plain.
-		for i+8 <= len(data) && plain8(binary.LittleEndian.Uint64(data[i:])) {
-			i += 8
-		}
-		for i < len(data) && strPlain[data[i]] {
-			i++
-		}
+		i += jsonstr.PlainPrefix(data[i:])
 		if i >= len(data) {
 			return 0, false, i
 		}

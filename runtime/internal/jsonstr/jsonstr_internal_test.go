@@ -1,4 +1,4 @@
-package parser
+package jsonstr
 
 import (
 	"encoding/binary"
@@ -6,14 +6,14 @@ import (
 	"testing"
 )
 
-// TestPlain8 compares plain8 with strPlain, byte by byte: every byte value
+// TestPlain8 compares plain8 with plain, byte by byte: every byte value
 // at every position among plain bytes, then random words.
 func TestPlain8(t *testing.T) {
 	t.Parallel()
 	check := func(w [8]byte) {
 		want := true
 		for _, c := range w {
-			want = want && strPlain[c]
+			want = want && plain[c]
 		}
 		if got := plain8(binary.LittleEndian.Uint64(w[:])); got != want {
 			t.Fatalf("plain8(%q) = %v, want %v", w, got, want)
@@ -44,5 +44,32 @@ func TestPlain8(t *testing.T) {
 			}
 		}
 		check(w)
+	}
+}
+
+// TestPlainPrefix checks PlainPrefix and PlainPrefixString against
+// a byte-by-byte count, with the first non-plain byte at every position.
+func TestPlainPrefix(t *testing.T) {
+	t.Parallel()
+	for n := range 20 {
+		for _, stop := range []byte{'"', '\\', 0, 0x1f, 0x80, 0xff} {
+			b := make([]byte, 24)
+			for i := range b {
+				b[i] = 'a' + byte(i%26)
+			}
+			if n < len(b) {
+				b[n] = stop
+			}
+			want := min(n, len(b))
+			if got := PlainPrefix(b); got != want {
+				t.Errorf("PlainPrefix(%q) = %d, want %d", b, got, want)
+			}
+			if got := PlainPrefixString(string(b)); got != want {
+				t.Errorf("PlainPrefix(string %q) = %d, want %d", b, got, want)
+			}
+		}
+	}
+	if got := PlainPrefixString(""); got != 0 {
+		t.Errorf(`PlainPrefixString("") = %d`, got)
 	}
 }

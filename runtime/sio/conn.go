@@ -42,13 +42,16 @@ type conn struct {
 	// drops counts the packets the back-pressure of the connection's
 	// sends dropped, for the debug log (see countDrop).
 	drops atomic.Uint64
+	// violation is set when a protocol violation closed the connection:
+	// found by the receiving goroutine, or by the dispatcher in an event's
+	// deferred arguments.
+	violation atomic.Bool
 
 	// Owned by the receiving goroutine (OnMessage, then OnClose).
-	dec       parser.Decoder
-	violation bool      // a protocol violation closed the connection
-	inSize    int       // bytes of the packet being received, when watched
-	adm       admission // the event admitted by its limits last; see limits.go
-	skip      int       // attachments of a refused event still to drop
+	dec    parser.Decoder
+	inSize int       // bytes of the packet being received, when watched
+	adm    admission // the event admitted by its limits last; see limits.go
+	skip   int       // attachments of a refused event still to drop
 }
 
 // engineHandler connects the Engine.IO server to s.
@@ -61,6 +64,10 @@ func (h engineHandler) OpenEngineIO(ec *engineio.Conn) engineio.Receiver {
 	c.work.init(s.opts.MaxPendingEvents, s.log)
 	c.work.packets = c
 	c.dec.Limits = parser.Limits{MaxAttachments: s.opts.MaxAttachments}
+	// The arguments of an event are checked when it is dispatched: by the
+	// generated decoder of a typed handler as it reads them, in one pass,
+	// else by the parser's scan (see Socket.dispatch).
+	c.dec.DeferArguments = true
 	c.timer = time.AfterFunc(s.opts.ConnectTimeout, func() {
 		c.mu.Lock()
 		// Like the reference server, the timeout closes connections that
@@ -94,7 +101,7 @@ func (h engineHandler) ServeEngineIO(ec *engineio.Conn) {
 // complete (with its attachments); a malformed packet or a protocol
 // violation closes the connection.
 func (c *conn) OnMessage(typ engineio.MessageType, data []byte) {
-	if c.violation {
+	if c.violation.Load() {
 		return
 	}
 	// Limits (limits.go): the attachments of an admitted binary event are
@@ -128,6 +135,10 @@ func (c *conn) OnMessage(typ engineio.MessageType, data []byte) {
 	}
 	if complete {
 		if w := c.srv.watch.Load(); w != nil {
+			// Observers are promised JSON: no deferred arguments.
+			if !c.checkDeferred(p) {
+				return
+			}
 			w.received(c.eio, p, c.inSize)
 		}
 		c.inSize = 0
@@ -141,14 +152,26 @@ func (c *conn) OnMessage(typ engineio.MessageType, data []byte) {
 
 // violate closes the connection for a protocol violation.
 func (c *conn) violate() {
-	c.violation = true
+	c.violation.Store(true)
 	_ = c.eio.Close()
+}
+
+// checkDeferred checks the deferred arguments of p, if any (see
+// parser.Decoder.DeferArguments); when they are malformed it closes the
+// connection, as the decoder would have, and returns false.
+func (c *conn) checkDeferred(p *parser.Packet) bool {
+	if err := p.CheckDeferred(); err != nil {
+		c.srv.log.Debug("bad packet", "eio", c.eio.ID(), "err", err)
+		c.violate()
+		return false
+	}
+	return true
 }
 
 // OnClose disconnects every socket once the connection is closed.
 func (c *conn) OnClose(err error) {
 	reason := fromEngine(engineio.ReasonOf(err))
-	if c.violation {
+	if c.violation.Load() {
 		reason = ReasonParseError
 	}
 	if reason == ReasonSendQueueFull {
@@ -246,6 +269,7 @@ func (c *conn) runPacket(p *parser.Packet, slot *eventLimit) {
 	s := c.socketLocked(p.Namespace)
 	c.mu.Unlock()
 	if s == nil {
+		c.checkDeferred(p) // dropped, but not if malformed
 		return
 	}
 	if p.Type == parser.Disconnect {

@@ -50,13 +50,14 @@ type TupleEncoder interface {
 
 // arrayJSON returns the event's arguments as one JSON array.
 func (a Args) arrayJSON() []byte {
+	raw := a.elems()
 	n := 2
-	for _, r := range a.raw {
+	for _, r := range raw {
 		n += len(r) + 1
 	}
 	out := make([]byte, 0, n)
 	out = append(out, '[')
-	for i, r := range a.raw {
+	for i, r := range raw {
 		if i > 0 {
 			out = append(out, ',')
 		}

@@ -28,6 +28,14 @@
 // access to the arguments: each is a [Raw] that decodes into any Go value or
 // is re-emitted unchanged, binary included.
 //
+// The one pass is literal: the packet parser checks an event's text up to
+// its name and leaves the arguments to the generated reader of a typed
+// handler, which reads them in the packet and refuses what the parser
+// would have (invalid JSON or UTF-8, nesting beyond its depth limit),
+// closing the connection as the parser does. Events that anything else
+// takes (an untyped handler, [Socket.OnAny], an [Observer], a reflective
+// decoder) get their arguments checked by the parser first.
+//
 // # Client
 //
 // [Dial] and [NewSocket] return a [ClientSocket]; a [Manager] multiplexes

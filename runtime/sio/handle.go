@@ -1,6 +1,7 @@
 package sio
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -102,6 +103,9 @@ func decodeInput[In any](c *handlerConfig, e incoming) (In, *Error) {
 	args := e.arguments()
 	_, isTuple := any((*In)(nil)).(TupleDecoder)
 	if read, ok := c.read.(siojson.ReadFunc[In]); ok {
+		if p := args.deferred; p != nil && !isTuple {
+			return decodeInPlace(p, read)
+		}
 		data := args.At(0).JSON()
 		if isTuple {
 			data = args.arrayJSON()
@@ -132,6 +136,39 @@ func decodeInput[In any](c *handlerConfig, e incoming) (In, *Error) {
 		return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: []Violation{{Path: "", Message: err.Error()}}, Err: err}
 	}
 	return *in, nil
+}
+
+// errMalformed is decodeInPlace's verdict on arguments that are not valid
+// JSON (or break the parser's limits): a protocol violation, for which
+// the connection is closed, as the parser would have.
+var errMalformed = &Error{Code: CodeInvalidArgument, Message: "malformed packet"}
+
+// decodeInPlace reads the first argument of p, whose arguments the parser
+// deferred, with read, in the packet: the one pass over it that checks
+// both the JSON and the contract. Any further arguments, ignored as
+// always, and the arguments of a payload the reader refuses, get the
+// parser's check, which tells malformed JSON (errMalformed) from a
+// breach of the contract.
+func decodeInPlace[In any](p *Packet, read siojson.ReadFunc[In]) (In, *Error) {
+	in, end, vs := siojson.DecodePrefix(p.Deferred, nil, read, p.DeferredDepth())
+	if vs == nil && closesArray(p.Deferred[end:]) {
+		return in, nil
+	}
+	if _, err := p.DeferredArguments(); err != nil {
+		var zero In
+		return zero, errMalformed
+	}
+	if vs != nil {
+		var zero In
+		return zero, &Error{Code: CodeInvalidArgument, Message: "invalid payload", Details: vs}
+	}
+	return in, nil
+}
+
+// closesArray reports whether b is white space, ']' and white space.
+func closesArray(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\n\r")
+	return len(b) > 0 && b[0] == ']' && len(bytes.TrimLeft(b[1:], " \t\n\r")) == 0
 }
 
 // replyArgs returns the acknowledgement of a typed handler's result or
@@ -166,6 +203,17 @@ func isEmpty[T any](v T) bool {
 	return empty
 }
 
+// on returns how to register a typed handler with configuration c on ns:
+// as one that reads its input in place when a generated reader decodes it
+// (see decodeInPlace).
+func on[In any](ns *Namespace, c *handlerConfig) func(string, EventHandler) {
+	_, isTuple := any((*In)(nil)).(TupleDecoder)
+	if _, ok := c.read.(siojson.ReadFunc[In]); ok && !isTuple {
+		return ns.onInPlace
+	}
+	return ns.On
+}
+
 // decode decodes a server event's input; on failure it answers the error
 // (or reports it to OnInvalid) and returns false.
 func decode[In any](c *handlerConfig, s *Socket, e *Event) (In, bool) {
@@ -173,6 +221,10 @@ func decode[In any](c *handlerConfig, s *Socket, e *Event) (In, bool) {
 	switch {
 	case err == nil:
 		return in, true
+	case err == errMalformed:
+		s.nsp.srv.log.Debug("bad packet", "eio", s.conn.eio.ID(), "err", "malformed arguments of event "+strconv.Quote(e.Name))
+		s.conn.violate()
+		return in, false
 	case e.WantsAck() && c.style != AckPlain:
 		_ = e.Ack(errorEnvelope{Error: err})
 	case c.onInvalid != nil:
@@ -196,7 +248,7 @@ func Handle[In any](ns *Namespace, event string, fn func(ctx context.Context, s 
 		fn(ctx, s, in)
 		return struct{}{}, nil
 	})
-	ns.On(event, func(s *Socket, e *Event) {
+	on[In](ns, c)(event, func(s *Socket, e *Event) {
 		in, ok := decode[In](c, s, e)
 		if !ok {
 			return
@@ -223,7 +275,7 @@ func HandleAck[In, Out any](ns *Namespace, event string, fn func(ctx context.Con
 		ns.markPlain(event)
 	}
 	call := serverChain(ns, c, fn)
-	ns.On(event, func(s *Socket, e *Event) {
+	on[In](ns, c)(event, func(s *Socket, e *Event) {
 		in, ok := decode[In](c, s, e)
 		if !ok {
 			return

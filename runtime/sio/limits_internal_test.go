@@ -155,8 +155,8 @@ func TestLimitRefusedBeforeDecoding(t *testing.T) {
 	c.OnMessage(engineio.MessageText, []byte(`52-["up","`+strings.Repeat("y", 2000)+`",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]`))
 	c.OnMessage(engineio.MessageBinary, []byte{1})
 	c.OnMessage(engineio.MessageBinary, []byte{2})
-	if c.skip != 0 || c.violation {
-		t.Fatalf("after a refused binary event: skip %d, violation %v", c.skip, c.violation)
+	if c.skip != 0 || c.violation.Load() {
+		t.Fatalf("after a refused binary event: skip %d, violation %v", c.skip, c.violation.Load())
 	}
 	if handled.Load() != 0 {
 		t.Fatalf("the handler ran %d times for refused events", handled.Load())
@@ -167,8 +167,8 @@ func TestLimitRefusedBeforeDecoding(t *testing.T) {
 	c.OnMessage(engineio.MessageBinary, make([]byte, 100))
 	deadline := time.Now().Add(10 * time.Second)
 	for handled.Load() != 1 {
-		if c.violation || time.Now().After(deadline) {
-			t.Fatalf("the event after the refusals was not handled (violation %v)", c.violation)
+		if c.violation.Load() || time.Now().After(deadline) {
+			t.Fatalf("the event after the refusals was not handled (violation %v)", c.violation.Load())
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -245,11 +245,11 @@ func TestLimitRefusedAttachmentsMissing(t *testing.T) {
 	c := testConn(t, srv)
 	c.OnMessage(engineio.MessageText, []byte(`52-["up","`+strings.Repeat("y", 20)+`",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]`))
 	c.OnMessage(engineio.MessageBinary, []byte{1})
-	if c.violation {
+	if c.violation.Load() {
 		t.Fatal("violation before the text message")
 	}
 	c.OnMessage(engineio.MessageText, []byte(`2["up"]`))
-	if !c.violation {
+	if !c.violation.Load() {
 		t.Error("a text message in place of an attachment was accepted")
 	}
 }
@@ -274,8 +274,8 @@ func TestLimitRefusedAttachmentsReleased(t *testing.T) {
 	c.OnMessage(engineio.MessageBinary, attachment()) // admitted: the decoder holds it
 	c.OnMessage(engineio.MessageBinary, attachment()) // over: refused
 	c.OnMessage(engineio.MessageBinary, attachment()) // dropped as it comes
-	if c.skip != 0 || c.violation {
-		t.Fatalf("skip %d, violation %v", c.skip, c.violation)
+	if c.skip != 0 || c.violation.Load() {
+		t.Fatalf("skip %d, violation %v", c.skip, c.violation.Load())
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for collected.Load() != 3 {

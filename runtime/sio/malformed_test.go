@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/siogen/siogen/examples/generated/go/bench"
 	"github.com/siogen/siogen/runtime/sio"
+	"github.com/siogen/siogen/runtime/siojson"
 )
 
 // Malformed packets and protocol violations close the offending connection
@@ -28,6 +30,7 @@ func TestMalformedPacketsCloseOnlyTheirConnection(t *testing.T) {
 		return out
 	}
 	placeholder := `{"_placeholder":true,"num":%d}`
+	sample := `{"client":1,"pad":"","seq":1,"ts":1}`
 	cases := []struct {
 		name    string
 		connect bool // join "/" first
@@ -69,6 +72,18 @@ func TestMalformedPacketsCloseOnlyTheirConnection(t *testing.T) {
 		{"ack for unjoined namespace", true, txt(`43/admin,1[]`)},
 		{"invalid utf-8", true, txt("42[\"\xff\"]")},
 		{"namespace without slash", true, txt(`42admin,["x"]`)},
+		// A typed handler's generated decoder reads the arguments in the
+		// packet, which the parser left unchecked: it must refuse what the
+		// parser would have.
+		{"typed: invalid json in the argument", true, txt(`421["typed",{"client":1,]`)},
+		{"typed: invalid utf-8 in the argument", true, txt("421[\"typed\",{\"client\":1,\"pad\":\"\xff\",\"seq\":1,\"ts\":1}]")},
+		{"typed: invalid utf-8 in an unknown member", true, txt("421[\"typed\",{\"x\":[\"\xc3\"],\"client\":1,\"pad\":\"\",\"seq\":1,\"ts\":1}]")},
+		{"typed: nested too deeply", true, txt(`421["typed",{"x":` + strings.Repeat(`[`, 31) + strings.Repeat(`]`, 31) + `,"client":1,"pad":"","seq":1,"ts":1}]`)},
+		{"typed: invalid json in an extra argument", true, txt(`421["typed",` + sample + `,{]`)},
+		{"typed: trailing comma", true, txt(`421["typed",` + sample + `,]`)},
+		{"typed: trailing garbage", true, txt(`421["typed",` + sample + `]]`)},
+		{"typed: unclosed array", true, txt(`421["typed",` + sample)},
+		{"typed: bad literal", true, txt(`421["typed",{"client":1,"pad":"","seq":1,"ts":1,"x":nul}]`)},
 	}
 
 	rec := newRecorder()
@@ -83,6 +98,8 @@ func TestMalformedPacketsCloseOnlyTheirConnection(t *testing.T) {
 		})
 		ns.On("echo", func(s *sio.Socket, e *sio.Event) { _ = e.Ack(e.Values()...) })
 		ns.On("x", func(s *sio.Socket, e *sio.Event) {})
+		sio.HandleAck(ns, "typed", func(_ context.Context, _ *sio.Socket, in *bench.Sample) (*bench.Sample, error) { return in, nil },
+			sio.WithReader(siojson.ReadPointer[bench.Sample]))
 		srv.Of("/admin")
 	})
 
@@ -136,4 +153,46 @@ func TestHandlerPanic(t *testing.T) {
 	c.expect(`44/mw,{"message":"internal error","data":{"code":"internal","message":"internal error"}}`)
 	c.send(`422["echo","still"]`)
 	c.expect(`432["still"]`)
+}
+
+// A typed handler reads its argument in place, in the packet whose
+// arguments the parser left unchecked; what it answers is what it
+// answered when the parser checked them first: extra arguments ignored,
+// a breach of the contract answered invalid_argument with its
+// violations. An OnAny listener, or an untyped handler beside the typed
+// one, gets the arguments checked by the parser instead, with the same
+// answers.
+func TestTypedArgumentsInPlace(t *testing.T) {
+	t.Parallel()
+	_, url := startServer(t, nil, func(srv *sio.Server) {
+		echo := func(_ context.Context, _ *sio.Socket, in *bench.Sample) (*bench.Sample, error) { return in, nil }
+		read := sio.WithReader(siojson.ReadPointer[bench.Sample])
+		sio.HandleAck(srv.Of("/"), "typed", echo, read)
+		mixed := srv.Of("/mixed")
+		sio.HandleAck(mixed, "typed", echo, read)
+		mixed.On("typed", func(*sio.Socket, *sio.Event) {})
+		any := srv.Of("/any")
+		sio.HandleAck(any, "typed", echo, read)
+		any.OnConnection(func(s *sio.Socket) { s.OnAny(func(*sio.Event) {}) })
+	})
+	for _, nsp := range []string{"", "/mixed,", "/any,"} {
+		c := dialRaw(t, url, true)
+		if nsp == "" {
+			c.connect("/", "")
+		} else {
+			c.connect(strings.TrimSuffix(nsp, ","), "")
+		}
+		ok := `{"ok":true,"data":{"client":1,"pad":"p","seq":2,"ts":3}}`
+		c.send(`42` + nsp + `1["typed", {"ts":3,"seq":2,"pad":"p","client":1} ]`)
+		c.expect(`43` + nsp + `1[` + ok + `]`)
+		c.send(`42` + nsp + `2["typed",{"client":1,"pad":"p","seq":2,"ts":3},{"extra":[1,"x"]},null]`)
+		c.expect(`43` + nsp + `2[` + ok + `]`)
+		c.send(`42` + nsp + `3["typed",{"client":-1,"pad":"p","seq":2,"x":1}]`)
+		c.expect(`43` + nsp + `3[{"ok":false,"error":{"code":"invalid_argument","message":"invalid payload","details":[` +
+			`{"path":"/client","message":"must be at least 0, got -1"},` +
+			`{"path":"/ts","message":"missing required property \"ts\""},` +
+			`{"path":"/x","message":"unknown property \"x\""}]}}]`)
+		c.send(`42` + nsp + `4["typed"]`)
+		c.expect(`43` + nsp + `4[{"ok":false,"error":{"code":"invalid_argument","message":"invalid payload","details":[{"path":"","message":"got null, want object"}]}}]`)
+	}
 }

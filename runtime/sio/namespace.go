@@ -47,6 +47,7 @@ type Namespace struct {
 	mws        []Middleware
 	onConn     []func(*Socket)
 	handlers   map[string][]EventHandler
+	inPlace    map[string]int // how many of handlers[event] read in place (onInPlace)
 	serverSide map[string][]func(Args)
 	children   []*Namespace
 	icepts     nsInterceptors // of the emits; see intercept.go
@@ -118,6 +119,19 @@ func (ns *Namespace) On(event string, fn EventHandler) {
 	ns.mu.Unlock()
 }
 
+// onInPlace adds a handler that reads the event's arguments only through
+// a generated decoder, which checks the JSON it reads: the event's
+// deferred arguments may be left to it (see Socket.dispatch).
+func (ns *Namespace) onInPlace(event string, fn EventHandler) {
+	ns.mu.Lock()
+	ns.handlers[event] = append(ns.handlers[event], fn)
+	if ns.inPlace == nil {
+		ns.inPlace = make(map[string]int)
+	}
+	ns.inPlace[event]++
+	ns.mu.Unlock()
+}
+
 // markPlain records that event's typed handler acknowledges in the plain
 // style: a refused event is then dropped, not answered.
 func (ns *Namespace) markPlain(event string) {
@@ -155,14 +169,19 @@ func (ns *Namespace) ServerSideHandlers(event string) []func(Args) {
 	return slices.Clone(ns.serverSide[event])
 }
 
-func (ns *Namespace) eventHandlers(event string) []EventHandler {
+// eventHandlers returns the handlers of event, the parent's included, and
+// whether there are some and all of them read in place (onInPlace).
+func (ns *Namespace) eventHandlers(event string) (h []EventHandler, inPlace bool) {
 	ns.mu.RLock()
-	h := ns.handlers[event]
+	h = ns.handlers[event]
+	inPlace = ns.inPlace[event] == len(h)
 	ns.mu.RUnlock()
 	if ns.parent != nil {
-		h = append(h[:len(h):len(h)], ns.parent.eventHandlers(event)...)
+		ph, pin := ns.parent.eventHandlers(event)
+		h = append(h[:len(h):len(h)], ph...)
+		inPlace = inPlace && pin
 	}
-	return h
+	return h, inPlace && len(h) > 0
 }
 
 func (ns *Namespace) middlewares() []Middleware {

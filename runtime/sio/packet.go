@@ -43,6 +43,25 @@ func ackType(att [][]byte) parser.Type {
 type Args struct {
 	raw [][]byte // each argument's JSON, aliasing the packet
 	att [][]byte
+	// deferred, when not nil, is the event whose arguments the parser
+	// left unchecked (see Socket.dispatch): raw is then empty, and every
+	// accessor checks and splits them first (elems).
+	deferred *Packet
+}
+
+// elems returns the arguments' JSON texts. Deferred arguments are checked
+// and split on each call, as only unusual paths need them (the generated
+// decoder of a typed handler reads them in place); malformed ones, for
+// which the connection is closed, read as none.
+func (a Args) elems() [][]byte {
+	if a.deferred == nil {
+		return a.raw
+	}
+	elems, err := a.deferred.DeferredArguments()
+	if err != nil {
+		return nil
+	}
+	return elems
 }
 
 // packetArgs returns the Args of p, an ACK or EVENT packet, skipping the
@@ -88,14 +107,15 @@ func argsFrom(elems [][]byte, att [][]byte, skip int) Args {
 }
 
 // Len returns the number of arguments.
-func (a Args) Len() int { return len(a.raw) }
+func (a Args) Len() int { return len(a.elems()) }
 
 // At returns argument i, or a null Raw when there is no such argument.
 func (a Args) At(i int) Raw {
-	if i < 0 || i >= len(a.raw) {
+	raw := a.elems()
+	if i < 0 || i >= len(raw) {
 		return Raw{}
 	}
-	return Raw{json: a.raw[i], att: a.att}
+	return Raw{json: raw[i], att: a.att}
 }
 
 // Decode unmarshals the arguments, in order, into the pointers vs; extra
@@ -112,9 +132,10 @@ func (a Args) Decode(vs ...any) error {
 // Values returns the arguments as []any of [Raw], ready to be emitted again
 // unchanged: s.Emit("relay", e.Values()...).
 func (a Args) Values() []any {
-	out := make([]any, len(a.raw))
-	for i := range a.raw {
-		out[i] = a.At(i)
+	raw := a.elems()
+	out := make([]any, len(raw))
+	for i, r := range raw {
+		out[i] = Raw{json: r, att: a.att}
 	}
 	return out
 }

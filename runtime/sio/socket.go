@@ -463,13 +463,35 @@ func (s *Socket) notifyOutgoing(p *Packet) {
 // dispatch runs the handlers of an EVENT packet, on the dispatcher.
 func (s *Socket) dispatch(p *Packet, slot *eventLimit) {
 	name, args, err := packetEvent(p, s.lastEvent)
+	var anyIn, own []func(*Event)
+	var nsh []EventHandler
+	if err == nil {
+		s.lastEvent = name
+		s.mu.Lock()
+		anyIn = s.anyIn
+		own = s.handlers[name]
+		s.mu.Unlock()
+		var inPlace bool
+		nsh, inPlace = s.nsp.eventHandlers(name)
+		// Arguments the parser deferred (conn.go) are read in place by the
+		// generated decoder when only typed handlers take the event (see
+		// decodeInput); anyone else gets them checked by the parser first.
+		switch {
+		case p.Deferred == nil:
+		case inPlace && len(anyIn) == 0 && len(own) == 0:
+			args.deferred = p
+		case s.conn.checkDeferred(p):
+			args = argsFrom(p.Elements, nil, 1)
+		default:
+			err = errMalformed
+		}
+	}
 	if err != nil {
 		if slot != nil {
 			slot.pending.Add(-1)
 		}
 		return
 	}
-	s.lastEvent = name
 	e := &Event{Args: args, Name: name, socket: s, id: p.ID, hasAck: p.HasID}
 	if slot != nil {
 		e.slot.Store(slot)
@@ -484,17 +506,12 @@ func (s *Socket) dispatch(p *Packet, slot *eventLimit) {
 			s.handlerPanicked(e, r)
 		}
 	}()
-	s.mu.Lock()
-	anyIn := s.anyIn
-	own := s.handlers[name]
-	s.mu.Unlock()
 	for _, fn := range anyIn {
 		fn(e)
 	}
 	for _, fn := range own {
 		fn(e)
 	}
-	nsh := s.nsp.eventHandlers(name)
 	for _, fn := range nsh {
 		fn(s, e)
 	}

@@ -59,12 +59,31 @@ type ReadFunc[T any] func(r *Reader) T
 // violations, sorted by path; no violations means the value is the
 // payload.
 func Decode[T any](data []byte, att [][]byte, read ReadFunc[T]) (T, []Violation) {
+	v, _, vs := decode(data, att, read, false, maxReadDepth)
+	return v, vs
+}
+
+// DecodePrefix is [Decode] for the first JSON value of data, which may be
+// followed by anything: it returns the offset just past the value too
+// (meaningful without violations). It is as strict as the Socket.IO packet
+// parser, where Decode is lenient: invalid UTF-8 in a string is invalid
+// JSON, and so is nesting deeper than maxDepth, an array or object
+// counting as 1 (at most 1,000). The runtime reads an event's argument
+// with it in place, in the packet, when the packet parser left the
+// arguments unchecked for it.
+func DecodePrefix[T any](data []byte, att [][]byte, read ReadFunc[T], maxDepth int) (T, int, []Violation) {
+	return decode(data, att, read, true, min(maxDepth, maxReadDepth))
+}
+
+func decode[T any](data []byte, att [][]byte, read ReadFunc[T], prefix bool, maxDepth int) (T, int, []Violation) {
 	r := readerPool.Get().(*Reader)
 	r.reset(data, att)
+	r.strict, r.maxDepth = prefix, maxDepth
 	v := read(r)
-	if !r.bad && r.peek() != 0 {
+	if !r.bad && !prefix && r.peek() != 0 {
 		r.syntax()
 	}
+	end := r.pos
 	var out []Violation
 	if len(r.viols) > 0 {
 		out = slices.Clone(r.viols)
@@ -74,7 +93,7 @@ func Decode[T any](data []byte, att [][]byte, read ReadFunc[T]) (T, []Violation)
 	if cap(r.buf) <= 4096 {
 		readerPool.Put(r)
 	}
-	return v, out
+	return v, end, out
 }
 
 var readerPool = sync.Pool{New: func() any { return new(Reader) }}
@@ -111,6 +130,11 @@ type Reader struct {
 	// num is the JSON text of the number Float64 read last, for the exact
 	// comparison of [Reader.CheckFloat].
 	num []byte
+	// maxDepth bounds the nesting followed; strict (see DecodePrefix)
+	// refuses invalid UTF-8 and counts the nesting of skipped values from
+	// the current depth, not from zero.
+	maxDepth int
+	strict   bool
 }
 
 type pathSeg struct {
@@ -127,6 +151,7 @@ func (r *Reader) reset(data []byte, att [][]byte) {
 	r.pos, r.depth, r.first, r.bad = 0, 0, false, false
 	r.buf, r.stack, r.path, r.viols = r.buf[:0], r.stack[:0], r.path[:0], r.viols[:0]
 	r.disc, r.discDepth, r.discSeen = "", 0, false
+	r.maxDepth, r.strict = maxReadDepth, false
 }
 
 // OK reports whether no violation has been recorded.
@@ -273,7 +298,7 @@ func (r *Reader) begin(c byte, want string) bool {
 		r.mismatch(want)
 		return false
 	}
-	if r.depth >= maxReadDepth {
+	if r.depth >= r.maxDepth {
 		r.Fail("nested too deeply")
 		r.syntax()
 		return false
@@ -395,19 +420,23 @@ func (r *Reader) Missing(name string) {
 
 // Skip consumes one value of any type, checking that it is JSON.
 func (r *Reader) Skip() {
+	base := 0
+	if r.strict {
+		base = r.depth
+	}
 	stack := r.stack[:0]
 	defer func() { r.stack = stack[:0] }()
 	for !r.bad {
 		switch c := r.peek(); c {
 		case '{', '[':
+			if base+len(stack) >= r.maxDepth { // empty ones count too
+				r.syntax()
+				return
+			}
 			r.pos++
 			if r.peek() == c+2 { // '{'+2 == '}', '['+2 == ']'
 				r.pos++
 				break
-			}
-			if len(stack) >= maxReadDepth {
-				r.syntax()
-				return
 			}
 			stack = append(stack, c)
 			if c == '{' {
@@ -564,6 +593,11 @@ func (r *Reader) readString(s *string) bool {
 			i++
 		default:
 			ru, n := utf8.DecodeRune(r.data[i:])
+			if ru == utf8.RuneError && n == 1 && r.strict {
+				r.pos = i
+				r.syntax()
+				return false
+			}
 			buf = utf8.AppendRune(buf, ru) // RuneError for invalid UTF-8
 			i += n
 		}

@@ -2,6 +2,7 @@ package siojson_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,5 +145,61 @@ func TestFormats(t *testing.T) {
 		if (vs == nil) != c.ok {
 			t.Errorf("%s %q: %v, want ok %v", c.format, c.in, vs, c.ok)
 		}
+	}
+}
+
+// TestDecodePrefix checks the strict, in-place read the runtime uses for
+// an event's first argument: it stops after the value, and it refuses,
+// as the packet parser does, invalid UTF-8 and nesting deeper than the
+// limit, empty containers and skipped values included; Decode, lenient,
+// accepts both.
+func TestDecodePrefix(t *testing.T) {
+	t.Parallel()
+	skip := func(r *siojson.Reader) struct{} { r.Skip(); return struct{}{} }
+	object := func(r *siojson.Reader) struct{} {
+		if r.BeginObject() {
+			for r.More() {
+				r.Name()
+				r.Skip()
+			}
+			r.EndObject()
+		}
+		return struct{}{}
+	}
+	nest := func(n int, inner string) string {
+		return strings.Repeat("[", n) + inner + strings.Repeat("]", n)
+	}
+	for _, c := range []struct {
+		name  string
+		in    string
+		read  siojson.ReadFunc[struct{}]
+		depth int
+		end   int // -1: refused
+	}{
+		{"value then more", `{"a":1},{"b":2}]`, object, 4, 7},
+		{"string then bracket", `"x" ]`, skip, 4, 3},
+		{"depth at the limit", nest(4, "1") + "]", skip, 4, 9},
+		{"depth over the limit", nest(5, "1") + "]", skip, 4, -1},
+		{"empty container over the limit", nest(4, "[]") + "]", skip, 4, -1},
+		{"skipped member at the limit", `{"a":` + nest(3, "1") + `}]`, object, 4, 13},
+		{"skipped member over the limit", `{"a":` + nest(4, "1") + `}]`, object, 4, -1},
+		{"invalid utf-8", "\"\xff\"]", skip, 4, -1},
+		{"invalid utf-8 in a name", "{\"\xc3\":1}]", object, 4, -1},
+		{"truncated", `{"a":1`, object, 4, -1},
+	} {
+		_, end, vs := siojson.DecodePrefix([]byte(c.in), nil, c.read, c.depth)
+		if c.end < 0 {
+			if vs == nil {
+				t.Errorf("%s: DecodePrefix(%q) accepted, ending at %d", c.name, c.in, end)
+			}
+			continue
+		}
+		if vs != nil || end != c.end {
+			t.Errorf("%s: DecodePrefix(%q) = end %d, %v; want end %d", c.name, c.in, end, vs, c.end)
+		}
+	}
+	// Decode keeps its leniency: invalid UTF-8 reads as U+FFFD.
+	if _, vs := siojson.Decode([]byte("\"\xff\""), nil, skip); vs != nil {
+		t.Errorf("Decode of invalid UTF-8: %v", vs)
 	}
 }

@@ -87,6 +87,13 @@ type Packet struct {
 	// builds a Packet, or changes the Data of a decoded one, leaves them nil
 	// and readers fall back on SplitArray.
 	Elements [][]byte
+	// Deferred, when not nil, is the unchecked text of an EVENT's
+	// arguments, left so by a [Decoder] with DeferArguments: what follows
+	// the comma after the event name, to the end of Data. Elements then
+	// hold the event name only. See [Decoder.DeferArguments].
+	Deferred []byte
+	// depth is the MaxDepth the deferred arguments are held to.
+	depth int
 }
 
 // AppendEncode appends the text form of p to dst and returns the extended

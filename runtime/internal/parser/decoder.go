@@ -73,6 +73,15 @@ func (l *Limits) maxDepth() int {
 type Decoder struct {
 	// Limits bounds what the Decoder accepts; set it before the first call.
 	Limits Limits
+	// DeferArguments leaves the arguments of an EVENT packet (text, not
+	// BINARY_EVENT) unchecked when there are any: the packet's shape, its
+	// event name and what precedes the arguments are checked as always,
+	// and the rest is left in [Packet.Deferred]. A receiver whose checking
+	// decoder reads the arguments in place saves a scan of them; every
+	// other use must call [Packet.CheckDeferred] or
+	// [Packet.DeferredArguments] first, which apply the checks the Decoder
+	// would have (the same error codes, the same Limits).
+	DeferArguments bool
 
 	pending *Packet // binary packet awaiting attachments
 	want    int     // attachment count of pending
@@ -193,6 +202,17 @@ func (d *Decoder) parse(b []byte) (*Packet, int, error) {
 		return p, n, nil
 	}
 	data := b[i:len(b):len(b)]
+	if d.DeferArguments && p.Type == Event {
+		name, rest, err := splitEventName(data, i)
+		if err != nil {
+			return nil, 0, err
+		}
+		p.Data, p.Elements = data, append(p.Elements, name)
+		if rest != nil {
+			p.Deferred, p.depth = rest, d.Limits.maxDepth()
+		}
+		return p, n, nil
+	}
 	elems, err := d.checkPayload(p.Type, data, i, n, p.Elements)
 	if err != nil {
 		return nil, 0, err
@@ -200,6 +220,100 @@ func (d *Decoder) parse(b []byte) (*Packet, int, error) {
 	p.Data, p.Elements = data, elems
 	return p, n, nil
 }
+
+// splitEventName checks the start of data, an EVENT payload found at
+// offset base, up to its event name, and returns the name and the text
+// after the comma that follows it, or a nil rest when the name ends the
+// array (then the whole payload has been checked).
+func splitEventName(data []byte, base int) (name, rest []byte, err error) {
+	j := skipSpace(data, 0)
+	if j == len(data) || data[j] != '[' {
+		// Not an array: the full check says what is wrong.
+		var d Decoder
+		_, err := d.checkPayload(Event, data, base, 0, nil)
+		return nil, nil, err
+	}
+	i := skipSpace(data, j+1)
+	var end int
+	switch c := byteAt(data, i); {
+	case c == '"':
+		e, esc, bad := scanString(data, i)
+		if bad >= 0 {
+			return nil, nil, errAt(CodeJSON, base+bad, "invalid string")
+		}
+		if reservedRaw(data[i+1:e-1], esc) {
+			return nil, nil, errAt(CodeReservedName, base+i, "reserved event name "+string(data[i:e]))
+		}
+		end = e
+	case c == '-' || isDigit(c):
+		e, _, ok := scanNumber(data, i)
+		if !ok {
+			return nil, nil, errAt(CodeJSON, base+i, "invalid number")
+		}
+		end = e
+	case c == ']':
+		return nil, nil, errAt(CodePayload, base+i, "event payload is an empty array")
+	default:
+		return nil, nil, errAt(CodePayload, base+i, "event name is not a string or a number")
+	}
+	k := skipSpace(data, end)
+	switch byteAt(data, k) {
+	case ',':
+		return data[i:end], data[k+1:], nil
+	case ']':
+		if k = skipSpace(data, k+1); k != len(data) {
+			return nil, nil, errAt(CodeJSON, base+k, "invalid character "+strconv.QuoteRune(rune(data[k]))+" after top-level value")
+		}
+		return data[i:end], nil, nil
+	}
+	return nil, nil, errAt(CodeJSON, base+k, "expected ',' or ']' after the event name")
+}
+
+// byteAt returns data[i], or 0 past the end.
+func byteAt(data []byte, i int) byte {
+	if i < len(data) {
+		return data[i]
+	}
+	return 0
+}
+
+// CheckDeferred applies to the deferred arguments of p, if any, the checks
+// the [Decoder] left out: on success Elements hold every element and
+// Deferred is nil; on failure it returns the [*Error] the Decoder would
+// have, and p is unchanged.
+func (p *Packet) CheckDeferred() error {
+	if p.Deferred == nil {
+		return nil
+	}
+	elems, err := p.checkAll()
+	if err != nil {
+		return err
+	}
+	p.Elements, p.Deferred = elems, nil
+	return nil
+}
+
+// DeferredArguments returns the arguments of p, an EVENT whose arguments
+// were deferred, checked as the [Decoder] would have, without changing p:
+// safe for concurrent use.
+func (p *Packet) DeferredArguments() ([][]byte, error) {
+	elems, err := p.checkAll()
+	if err != nil {
+		return nil, err
+	}
+	return elems[1:], nil
+}
+
+// checkAll checks the whole payload of p as the Decoder does.
+func (p *Packet) checkAll() ([][]byte, error) {
+	d := Decoder{Limits: Limits{MaxDepth: p.depth}}
+	return d.checkPayload(p.Type, p.Data, 0, 0, make([][]byte, 0, inlineElements))
+}
+
+// DeferredDepth is how deeply the deferred arguments of p may nest, an
+// argument that is an array or object counting as 1: the Decoder's
+// MaxDepth less the payload's own array.
+func (p *Packet) DeferredDepth() int { return p.depth - 1 }
 
 // inlineElements is how many array elements a decoded packet holds without
 // an allocation of their own: an event name and three arguments.

@@ -19,7 +19,10 @@
 //     [AppendPlaceholder] and [ParsePlaceholder] help the runtime read event
 //     names and arguments and handle placeholders. A decoded EVENT or ACK
 //     already holds its array split, in [Packet.Elements]: the payload is
-//     scanned once.
+//     scanned once. With [Decoder.DeferArguments], an EVENT's arguments
+//     are left unchecked for a receiver that reads them with a checking
+//     decoder of its own ([Packet.Deferred]); [Packet.CheckDeferred] applies
+//     the parser's checks when another reader needs them.
 //
 // Every decode error is an [*Error] carrying a [Code] and matches
 // [ErrInvalidPacket]. Nothing in this package panics on any input.

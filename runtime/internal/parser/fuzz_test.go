@@ -1,7 +1,9 @@
 package parser_test
 
 import (
+	"bytes"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/siogen/siogen/runtime/internal/parser"
@@ -51,7 +53,53 @@ func FuzzDecodeText(f *testing.F) {
 			checkRoundTrip(t, p)
 		}
 		checkHelpers(t, text)
+		checkDeferred(t, text, p, err)
 	})
+}
+
+// checkDeferred decodes text again with DeferArguments and checks that
+// what it defers, once checked, gives what a full decode gave (p, err):
+// the same verdict and the same elements. (The error codes may differ when
+// a payload breaks two rules: a deferring decode finds a reserved event
+// name before bad JSON in the arguments.)
+func checkDeferred(t *testing.T, text []byte, p *parser.Packet, err error) {
+	t.Helper()
+	d := parser.Decoder{DeferArguments: true}
+	q, complete, derr := d.DecodeText(text)
+	if derr != nil {
+		checkError(t, derr)
+		if err == nil {
+			t.Fatalf("DecodeText(%q) with DeferArguments: %v; without: accepted", text, derr)
+		}
+		return
+	}
+	if !complete {
+		return // a binary packet: nothing is deferred
+	}
+	if q.Deferred == nil {
+		if err != nil {
+			t.Fatalf("DecodeText(%q) with DeferArguments: accepted, nothing deferred; without: %v", text, err)
+		}
+	} else {
+		args, aerr := q.DeferredArguments()
+		cerr := q.CheckDeferred()
+		if (aerr == nil) != (cerr == nil) {
+			t.Fatalf("DecodeText(%q): DeferredArguments %v, CheckDeferred %v", text, aerr, cerr)
+		}
+		if (cerr == nil) != (err == nil) {
+			t.Fatalf("DecodeText(%q): deferred then checked: %v; decoded at once: %v", text, cerr, err)
+		}
+		if cerr != nil {
+			checkError(t, cerr)
+			return
+		}
+		if q.Deferred != nil || !slices.EqualFunc(args, q.Elements[1:], bytes.Equal) {
+			t.Fatalf("DecodeText(%q): DeferredArguments %q, checked Elements %q", text, args, q.Elements)
+		}
+	}
+	if !slices.EqualFunc(q.Elements, p.Elements, bytes.Equal) {
+		t.Fatalf("DecodeText(%q): elements %q with DeferArguments, %q without", text, q.Elements, p.Elements)
+	}
 }
 
 // FuzzDecodeStream feeds a text message, binary messages cut from bins,

@@ -285,7 +285,10 @@ func (p *Packet) CheckDeferred() error {
 	if p.Deferred == nil {
 		return nil
 	}
-	elems, err := p.checkAll()
+	// The elements go where the name is, in the packet's own room: the
+	// first one the check finds is the name again, so a failed check
+	// leaves Elements as they were.
+	elems, err := p.checkAll(p.Elements[:0])
 	if err != nil {
 		return err
 	}
@@ -297,17 +300,18 @@ func (p *Packet) CheckDeferred() error {
 // were deferred, checked as the [Decoder] would have, without changing p:
 // safe for concurrent use.
 func (p *Packet) DeferredArguments() ([][]byte, error) {
-	elems, err := p.checkAll()
+	elems, err := p.checkAll(nil)
 	if err != nil {
 		return nil, err
 	}
 	return elems[1:], nil
 }
 
-// checkAll checks the whole payload of p as the Decoder does.
-func (p *Packet) checkAll() ([][]byte, error) {
+// checkAll checks the whole payload of p as the Decoder does, appending
+// the elements to elems.
+func (p *Packet) checkAll(elems [][]byte) ([][]byte, error) {
 	d := Decoder{Limits: Limits{MaxDepth: p.depth}}
-	return d.checkPayload(p.Type, p.Data, 0, 0, make([][]byte, 0, inlineElements))
+	return d.checkPayload(p.Type, p.Data, 0, 0, elems)
 }
 
 // DeferredDepth is how deeply the deferred arguments of p may nest, an

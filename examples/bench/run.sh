@@ -36,8 +36,9 @@
 #     (19,000 rather than 20,000: one process may open at most 20,000
 #     descriptors where this was written, and the limit cannot be raised);
 #   slow: 1,000 clients in one room ticked 50 times a second for 30 s, 10%
-#     of them stalled (nothing read) for 10 s from the 10th second
-#     (slow-10pct), against the same without stalls (slow-none).
+#     of them stalled (nothing read; only they go through the proxy) for
+#     10 s from the 10th second (slow-10pct), against the same without
+#     stalls (slow-none).
 # With -quick the churn family runs small and short; -variants runs only the
 # variants named (as in the table: slow-none, avalanche-5000, ...).
 # Results go to DIR/results.jsonl (one JSON line per run) and DIR/table.md.

@@ -16,12 +16,7 @@ import (
 // get every tick once and in order, and the resets must really have made
 // clients reconnect and recover. It checks correctness only, no timing.
 func TestDropsQuick(t *testing.T) {
-	hs := httptest.NewServer(churnsrv.Handler(true))
-	defer hs.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	res, err := runDrops(ctx, config{
-		addr:      strings.TrimPrefix(hs.URL, "http://"),
+	m := runQuick(t, runDrops, true, config{
 		clients:   20,
 		rooms:     2,
 		rate:      50,
@@ -31,14 +26,6 @@ func TestDropsQuick(t *testing.T) {
 		settle:    20 * time.Second,
 		recovery:  true,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := res.Metrics
-	t.Logf("%v", m)
-	for _, e := range res.Errors {
-		t.Error(e)
-	}
 	if m["delivered_pct"] != 100 {
 		t.Errorf("delivered %.2f%% of the ticks", m["delivered_pct"])
 	}
@@ -53,12 +40,7 @@ func TestDropsQuick(t *testing.T) {
 // stalled ones must catch up with nothing missed and the others must miss
 // nothing. It checks correctness only, no timing.
 func TestSlowQuick(t *testing.T) {
-	hs := httptest.NewServer(churnsrv.Handler(false))
-	defer hs.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	res, err := runSlow(ctx, config{
-		addr:     strings.TrimPrefix(hs.URL, "http://"),
+	m := runQuick(t, runSlow, false, config{
 		clients:  30,
 		rate:     50,
 		duration: 3 * time.Second,
@@ -66,14 +48,6 @@ func TestSlowQuick(t *testing.T) {
 		stall:    time.Second,
 		settle:   20 * time.Second,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := res.Metrics
-	t.Logf("%v", m)
-	for _, e := range res.Errors {
-		t.Error(e)
-	}
 	if m["slow_clients"] != 3 || m["slow_caught_up"] != 3 || m["slow_missed"] != 0 || m["slow_disconnects"] != 0 {
 		t.Errorf("slow clients: %v of %v caught up, %v ticks missed, %v disconnected; want all caught up, none missed or disconnected",
 			m["slow_caught_up"], m["slow_clients"], m["slow_missed"], m["slow_disconnects"])
@@ -81,4 +55,25 @@ func TestSlowQuick(t *testing.T) {
 	if m["fast_missed"] != 0 {
 		t.Errorf("the other clients missed %v ticks", m["fast_missed"])
 	}
+}
+
+// runQuick runs scenario run with c against a Go churn server of its own
+// (with connection state recovery when recovery is true), reports the
+// scenario's errors as test errors and returns its metrics.
+func runQuick(t *testing.T, run func(context.Context, config) (Result, error), recovery bool, c config) map[string]float64 {
+	t.Helper()
+	hs := httptest.NewServer(churnsrv.Handler(recovery))
+	defer hs.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c.addr = strings.TrimPrefix(hs.URL, "http://")
+	res, err := run(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%v", res.Metrics)
+	for _, e := range res.Errors {
+		t.Error(e)
+	}
+	return res.Metrics
 }
